@@ -1,0 +1,3 @@
+from still.cli import main
+
+main()

@@ -1,0 +1,186 @@
+"""The Snapshot: one immutable description of a database schema.
+
+Reflection, declaration and replay all produce this model, and everything downstream
+(diff, render, execute) consumes it. Collections that have no meaningful order in the
+database (tables, constraints, indexes) are kept sorted by name so that two snapshots of
+the same schema compare equal and serialise to the same JSON; column order and the
+column order inside keys and indexes are meaningful and kept as given.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+Name = str
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Identity(_Frozen):
+    """A SQL-standard identity column (PostgreSQL `GENERATED ... AS IDENTITY`)."""
+
+    always: bool = False
+    start: int = 1
+    increment: int = 1
+    minvalue: Optional[int] = None
+    maxvalue: Optional[int] = None
+    cycle: bool = False
+    cache: int = 1
+
+
+class Computed(_Frozen):
+    """A generated column: its normalised expression and whether it is stored."""
+
+    expression: str
+    persisted: bool = True
+
+
+class Column(_Frozen):
+    name: Name
+    type: str  # the dialect's canonical SQL spelling, e.g. "character varying(50)"
+    nullable: bool = True
+    default: Optional[str] = None  # normalised server default SQL
+    autoincrement: bool = False  # SERIAL on PostgreSQL, INTEGER PRIMARY KEY rowid on SQLite
+    identity: Optional[Identity] = None
+    computed: Optional[Computed] = None
+    comment: Optional[str] = None
+    collation: Optional[str] = None
+
+
+class PrimaryKey(_Frozen):
+    name: Optional[Name] = None
+    columns: tuple[Name, ...]
+
+
+class ForeignKey(_Frozen):
+    name: Optional[Name] = None
+    columns: tuple[Name, ...]
+    referred_schema: Name
+    referred_table: Name
+    referred_columns: tuple[Name, ...]
+    ondelete: Optional[str] = None  # upper case, None for NO ACTION
+    onupdate: Optional[str] = None
+    deferrable: bool = False
+    initially: Optional[Literal["DEFERRED", "IMMEDIATE"]] = None
+
+
+class UniqueConstraint(_Frozen):
+    name: Optional[Name] = None
+    columns: tuple[Name, ...]
+    nulls_not_distinct: bool = False
+
+
+class CheckConstraint(_Frozen):
+    name: Optional[Name] = None
+    expression: str  # normalised
+
+
+class IndexElement(_Frozen):
+    """One key of an index: a column or an expression, with its sort order."""
+
+    column: Optional[Name] = None
+    expression: Optional[str] = None
+    descending: bool = False
+    nulls: Optional[Literal["first", "last"]] = None  # only when not the default
+
+
+class Index(_Frozen):
+    name: Name
+    elements: tuple[IndexElement, ...]
+    unique: bool = False
+    where: Optional[str] = None  # partial index predicate, normalised
+    include: tuple[Name, ...] = ()
+    method: Optional[str] = None  # PostgreSQL access method when not btree
+    nulls_not_distinct: bool = False
+
+
+def _by_name(items):
+    return tuple(sorted(items, key=lambda c: (c.name is None, c.name or "", _sort_key(c))))
+
+
+def _sort_key(item) -> str:
+    return json.dumps(item.model_dump(mode="json"), sort_keys=True)
+
+
+class Table(_Frozen):
+    name: Name
+    columns: tuple[Column, ...]
+    primary_key: Optional[PrimaryKey] = None
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    unique_constraints: tuple[UniqueConstraint, ...] = ()
+    check_constraints: tuple[CheckConstraint, ...] = ()
+    indexes: tuple[Index, ...] = ()
+    comment: Optional[str] = None
+
+    @field_validator("foreign_keys", "unique_constraints", "check_constraints", "indexes")
+    @classmethod
+    def _sorted(cls, v: tuple) -> tuple:
+        return _by_name(v)
+
+    def column(self, name: Name) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(name)
+
+
+class Enum(_Frozen):
+    """A PostgreSQL enum type; values keep their declared order."""
+
+    name: Name
+    values: tuple[str, ...]
+
+
+class Sequence(_Frozen):
+    """A standalone sequence (sequences owned by SERIAL/identity columns are not listed)."""
+
+    name: Name
+    start: int = 1
+    increment: int = 1
+    minvalue: Optional[int] = None
+    maxvalue: Optional[int] = None
+    cycle: bool = False
+    cache: int = 1
+
+
+class Schema(_Frozen):
+    name: Name
+    tables: dict[Name, Table] = {}
+    enums: dict[Name, Enum] = {}
+    sequences: dict[Name, Sequence] = {}
+
+    @field_validator("tables", "enums", "sequences")
+    @classmethod
+    def _sorted_keys(cls, v: dict) -> dict:
+        return {k: v[k] for k in sorted(v)}
+
+
+class Snapshot(_Frozen):
+    dialect: str
+    default_schema: Name
+    schemas: dict[Name, Schema] = {}
+
+    @field_validator("schemas")
+    @classmethod
+    def _sorted_keys(cls, v: dict) -> dict:
+        return {k: v[k] for k in sorted(v)}
+
+    def to_json(self, indent: Optional[int] = 2) -> str:
+        return json.dumps(self.model_dump(mode="json"), indent=indent, sort_keys=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Snapshot":
+        return cls.model_validate_json(text)
+
+    def table(self, name: Name, schema: Optional[Name] = None) -> Table:
+        return self.schemas[schema or self.default_schema].tables[name]
+
+    def all_tables(self):
+        for schema in self.schemas.values():
+            for table in schema.tables.values():
+                yield schema.name, table

@@ -1,0 +1,97 @@
+"""Real databases for every test: a SQLite file per test, a fresh PostgreSQL database per test.
+
+PostgreSQL comes from `STILL_TEST_POSTGRES_URL` when set, otherwise from a throwaway
+server started once per run (tests/pg_server.py). With `CI=true` a missing server is a
+failure, never a skip.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # the fixture model modules live in ROOT/fixtures
+    sys.path.insert(0, str(ROOT))
+
+from tests.pg_server import PostgresServer, ServerUnavailable  # noqa: E402
+
+DIALECTS = ("sqlite", "postgresql")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+_counter = itertools.count()
+
+
+def _unavailable(reason: str):
+    if IN_CI:
+        pytest.fail(f"PostgreSQL is required in CI but unavailable: {reason}", pytrace=False)
+    pytest.skip(f"PostgreSQL unavailable: {reason}")
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url():
+    """URL of a PostgreSQL maintenance database on the server used for this run."""
+    given = os.environ.get("STILL_TEST_POSTGRES_URL")
+    if given:
+        yield given
+        return
+    try:
+        server = PostgresServer().start()
+    except ServerUnavailable as exc:
+        _unavailable(str(exc))
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_admin_engine(pg_admin_url):
+    try:
+        engine = sa.create_engine(pg_admin_url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+        with engine.connect():
+            pass
+    except Exception as exc:  # a given URL that does not answer
+        _unavailable(str(exc).splitlines()[0])
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def pg_url(pg_admin_engine):
+    """A fresh, empty PostgreSQL database for one test."""
+    name = f"still_test_{os.getpid()}_{next(_counter)}"
+    with pg_admin_engine.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE template0')
+    url = pg_admin_engine.url.set(database=name)
+    yield url.render_as_string(hide_password=False)
+    with pg_admin_engine.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def sqlite_url(tmp_path):
+    return f"sqlite:///{tmp_path / 'test.db'}"
+
+
+@pytest.fixture(params=DIALECTS)
+def dialect(request):
+    return request.param
+
+
+@pytest.fixture
+def db_url(request, dialect):
+    """A fresh database URL for the `dialect` under test."""
+    fixture = "pg_url" if dialect == "postgresql" else "sqlite_url"
+    return request.getfixturevalue(fixture)
+
+
+@pytest.fixture
+def engine(db_url):
+    eng = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
+    yield eng
+    eng.dispose()

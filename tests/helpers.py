@@ -1,0 +1,60 @@
+"""Shared test helpers: loading fixture model modules and comparing snapshots readably."""
+
+from __future__ import annotations
+
+import importlib
+
+import sqlalchemy as sa
+
+FIXTURE_MODULES = ("app", "types", "postgres")
+
+
+def fixture_module(name: str):
+    return importlib.import_module(f"fixtures.models.{name}")
+
+
+def fixture_cases():
+    """(module name, dialect) for every fixture and every dialect it supports."""
+    return [(name, d) for name in FIXTURE_MODULES for d in fixture_module(name).DIALECTS]
+
+
+def snapshot_differences(left, right, path: str = "") -> list[str]:
+    """Every leaf where two snapshots (or their JSON dumps) differ, as `path: a != b`."""
+    if hasattr(left, "model_dump"):
+        left = left.model_dump(mode="json")
+    if hasattr(right, "model_dump"):
+        right = right.model_dump(mode="json")
+    if isinstance(left, dict) and isinstance(right, dict):
+        out = []
+        for key in list(left) + [k for k in right if k not in left]:
+            if key not in right:
+                out.append(f"{path}.{key}: only on the left")
+            elif key not in left:
+                out.append(f"{path}.{key}: only on the right")
+            else:
+                out += snapshot_differences(left[key], right[key], f"{path}.{key}")
+        return out
+    if isinstance(left, list) and isinstance(right, list):
+        if len(left) != len(right) and all(isinstance(x, dict) and "name" in x for x in left + right):
+            return snapshot_differences({x["name"]: x for x in left}, {x["name"]: x for x in right}, path)
+        out = [f"{path}: {len(left)} items != {len(right)} items"] if len(left) != len(right) else []
+        for i, (a, b) in enumerate(zip(left, right)):
+            label = a.get("name", i) if isinstance(a, dict) else i
+            out += snapshot_differences(a, b, f"{path}[{label}]")
+        return out
+    return [] if left == right else [f"{path}: {left!r} != {right!r}"]
+
+
+def assert_same_snapshot(reflected, declared):
+    diffs = snapshot_differences(reflected, declared)
+    assert not diffs, "reflected (left) != declared (right):\n  " + "\n  ".join(diffs)
+
+
+def create_all(url: str, metadata: sa.MetaData) -> None:
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            for schema in {t.schema for t in metadata.tables.values() if t.schema}:
+                conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+        metadata.create_all(conn)
+    engine.dispose()
