@@ -28,7 +28,9 @@ def dialect_named(name: str) -> Dialect:
 def rules_for(dialect: Dialect):
     try:
         module = importlib.import_module(f"still.declare.{dialect.name}")
-    except ModuleNotFoundError:
+    except ModuleNotFoundError as err:
+        if err.name != f"still.declare.{dialect.name}":
+            raise
         raise StillError(f"dialect {dialect.name!r} is not supported by still") from None
     return module.Rules(dialect)
 

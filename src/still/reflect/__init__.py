@@ -20,6 +20,8 @@ def reflect(connection: Connection, schemas: Optional[Iterable[str]] = None) -> 
     name = connection.dialect.name
     try:
         module = importlib.import_module(f"still.reflect.{name}")
-    except ModuleNotFoundError:
+    except ModuleNotFoundError as err:
+        if err.name != f"still.reflect.{name}":
+            raise
         raise StillError(f"dialect {name!r} is not supported by still") from None
     return module.reflect(connection, list(schemas) if schemas is not None else None)

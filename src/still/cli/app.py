@@ -1,0 +1,33 @@
+"""The typer application; each command group lives in its own module and imports lazily."""
+
+import typer
+
+app = typer.Typer(
+    name="still",
+    help="Declarative state-diff schema migrations for SQLAlchemy.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from still import __version__
+
+        typer.echo(f"still {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """Declarative state-diff schema migrations for SQLAlchemy. Add --debug for tracebacks."""
+
+
+from still.cli import snapshot as _snapshot  # noqa: E402  (registers its command)
+
+_snapshot.register(app)

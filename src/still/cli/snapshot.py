@@ -1,0 +1,57 @@
+"""`still snapshot`: print the schema of a database (or of the models) as a tree or JSON."""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+
+class SnapshotFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+
+def snapshot(
+    url: Optional[str] = typer.Option(None, "--url", help="Database URL (default: $STILL_DATABASE_URL)."),
+    metadata: Optional[str] = typer.Option(
+        None, "--metadata", help="Describe models instead of a database: 'package.module:attribute'."),
+    dialect: str = typer.Option("sqlite", "--dialect", help="Dialect the models are declared for (with --metadata)."),
+    schema: Optional[list[str]] = typer.Option(None, "--schema", help="Only these schemas (repeatable)."),
+    fmt: SnapshotFormat = typer.Option(SnapshotFormat.text, "--format", help="text (a tree) or json."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Write the JSON snapshot to this file."),
+) -> None:
+    """Reflect a live database (or declare models) into a snapshot and print it."""
+    from still.db import connect, open_engine, resolve_url
+
+    if metadata:
+        from still.declare import declare
+        from still.metadata import load_metadata
+
+        snap = declare(load_metadata(metadata), dialect, schema)
+    else:
+        from still.reflect import reflect
+
+        engine = open_engine(resolve_url(url))
+        with connect(engine) as conn:
+            snap = reflect(conn, schema)
+        engine.dispose()
+
+    if out is not None:
+        out.write_text(snap.to_json() + "\n")
+        typer.echo(f"wrote {out}", err=True)
+        return
+    if fmt is SnapshotFormat.json:
+        typer.echo(snap.to_json())
+    else:
+        from rich.console import Console
+
+        from still.cli.tree import snapshot_tree
+
+        Console().print(snapshot_tree(snap))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("snapshot")(snapshot)

@@ -1,0 +1,70 @@
+"""Opening databases from URLs, with errors a user can act on and passwords masked."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Optional
+
+from still.errors import StillError
+
+URL_ENV = "STILL_DATABASE_URL"
+
+
+def mask(url) -> str:
+    """The URL as text with its password replaced by ***."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "<unparseable URL>"
+
+
+def resolve_url(url: Optional[str]) -> str:
+    url = url or os.environ.get(URL_ENV)
+    if not url:
+        raise StillError(f"no database URL: pass --url or set {URL_ENV}")
+    return url
+
+
+def open_engine(url: str, must_exist: bool = True):
+    """An Engine for `url`; fails with a one-line StillError on a bad URL or a missing driver.
+
+    `must_exist` keeps read-only commands from creating an empty SQLite file by accident.
+    """
+    import sqlalchemy as sa
+    from sqlalchemy import exc
+
+    try:
+        parsed = sa.engine.make_url(url)
+    except exc.ArgumentError:
+        raise StillError(
+            f"malformed database URL {url.split('@')[-1]!r}: expected dialect[+driver]://user:password@host/dbname"
+        ) from None
+    if parsed.get_backend_name() == "sqlite" and must_exist:
+        path = parsed.database
+        if path and path != ":memory:" and not path.startswith("file:") and not Path(path).exists():
+            raise StillError(f"SQLite database file {path!r} does not exist")
+    try:
+        return sa.create_engine(parsed, poolclass=sa.pool.NullPool)
+    except exc.NoSuchModuleError:
+        raise StillError(f"unknown database dialect or driver in {mask(parsed)}") from None
+    except ImportError as err:
+        driver = parsed.drivername
+        extra = " (pip install 'still[postgresql]')" if parsed.get_backend_name() == "postgresql" else ""
+        raise StillError(f"the driver for {driver} is not installed: {err}{extra}") from None
+
+
+def connect(engine):
+    """A Connection, or a one-line StillError naming the (masked) URL."""
+    from sqlalchemy import exc
+
+    try:
+        return engine.connect()
+    except exc.DBAPIError as err:
+        reason = str(err.orig).strip().splitlines()[0] if err.orig else str(err).splitlines()[0]
+        password = engine.url.password
+        if password:
+            reason = reason.replace(str(password), "***")
+        raise StillError(f"cannot connect to {mask(engine.url)}: {reason}") from None
