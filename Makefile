@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: install
-	$(BIN)/python -m still.demo
+	$(BIN)/python fixtures/demo.py
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
