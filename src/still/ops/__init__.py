@@ -1,0 +1,40 @@
+"""The operations a plan is made of: a pydantic discriminated union on `op`.
+
+Each operation carries what it needs to be reversed (`reverse()`), applies to a snapshot
+without a database (`apply()`), and is compiled to DDL per dialect elsewhere in this package.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Union
+
+from pydantic import Field, TypeAdapter
+
+from still.ops.base import OperationBase
+from still.ops.columns import AddColumn, AlterColumn, DropColumn, RenameColumn
+from still.ops.constraints import AddConstraint, DropConstraint
+from still.ops.indexes import CreateIndex, DropIndex
+from still.ops.schemas import CreateSchema, DropSchema
+from still.ops.tables import CreateTable, DropTable, RenameTable, SetTableComment
+from still.ops.types import (AddEnumValue, CreateEnum, CreateSequence, DropEnum, DropSequence,
+                             ReplaceEnum)
+
+Operation = Annotated[
+    Union[
+        CreateSchema, DropSchema, CreateTable, DropTable, RenameTable, SetTableComment,
+        AddColumn, DropColumn, AlterColumn, RenameColumn, CreateIndex, DropIndex,
+        AddConstraint, DropConstraint, CreateEnum, DropEnum, AddEnumValue, ReplaceEnum,
+        CreateSequence, DropSequence,
+    ],
+    Field(discriminator="op"),
+]
+
+operation_adapter: TypeAdapter = TypeAdapter(Operation)
+
+__all__ = [
+    "Operation", "OperationBase", "operation_adapter",
+    "CreateSchema", "DropSchema", "CreateTable", "DropTable", "RenameTable", "SetTableComment",
+    "AddColumn", "DropColumn", "AlterColumn", "RenameColumn", "CreateIndex", "DropIndex",
+    "AddConstraint", "DropConstraint", "CreateEnum", "DropEnum", "AddEnumValue", "ReplaceEnum",
+    "CreateSequence", "DropSequence",
+]

@@ -1,0 +1,111 @@
+"""Adding, dropping, altering and renaming columns."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from still import snapshot as s
+from still.ops.base import OperationBase, edit_table, replace
+
+
+class AddColumn(OperationBase):
+    op: Literal["add_column"] = "add_column"
+    table_name: str
+    column: s.Column
+
+    def reverse(self) -> "DropColumn":
+        return DropColumn(schema_name=self.schema_name, table_name=self.table_name, column=self.column)
+
+    def apply(self, snap: s.Snapshot) -> s.Snapshot:
+        return edit_table(snap, self.schema_name, self.table_name,
+                          lambda t: replace(t, columns=t.columns + (self.column,)))
+
+
+class DropColumn(OperationBase):
+    op: Literal["drop_column"] = "drop_column"
+    table_name: str
+    column: s.Column  # the whole old definition
+
+    @property
+    def destructive(self) -> bool:
+        return True
+
+    def reverse(self) -> AddColumn:
+        return AddColumn(schema_name=self.schema_name, table_name=self.table_name, column=self.column)
+
+    def apply(self, snap: s.Snapshot) -> s.Snapshot:
+        return edit_table(snap, self.schema_name, self.table_name, lambda t: replace(
+            t, columns=tuple(c for c in t.columns if c.name != self.column.name)))
+
+
+ALTERABLE = ("type", "nullable", "default", "autoincrement", "identity", "computed", "comment", "collation")
+
+
+class AlterColumn(OperationBase):
+    """Any change to one column's definition; `old` and `new` are whole definitions with the
+    same name, so the change reverses by swapping them."""
+
+    op: Literal["alter_column"] = "alter_column"
+    table_name: str
+    old: s.Column
+    new: s.Column
+
+    def changed(self) -> list[str]:
+        """The attributes that differ, in a stable order."""
+        return [f for f in ALTERABLE if getattr(self.old, f) != getattr(self.new, f)]
+
+    def reverse(self) -> "AlterColumn":
+        return AlterColumn(schema_name=self.schema_name, table_name=self.table_name,
+                           old=self.new, new=self.old)
+
+    def apply(self, snap: s.Snapshot) -> s.Snapshot:
+        return edit_table(snap, self.schema_name, self.table_name, lambda t: replace(
+            t, columns=tuple(self.new if c.name == self.old.name else c for c in t.columns)))
+
+
+class RenameColumn(OperationBase):
+    op: Literal["rename_column"] = "rename_column"
+    table_name: str
+    old_name: str
+    new_name: str
+
+    def reverse(self) -> "RenameColumn":
+        return RenameColumn(schema_name=self.schema_name, table_name=self.table_name,
+                            old_name=self.new_name, new_name=self.old_name)
+
+    def apply(self, snap: s.Snapshot) -> s.Snapshot:
+        snap = edit_table(snap, self.schema_name, self.table_name, self._rename_in_table)
+        # foreign keys elsewhere follow the renamed column, as the database makes them
+        for schema_name, table in list(snap.all_tables()):
+            if any(self._targets(fk) for fk in table.foreign_keys):
+                fks = tuple(
+                    fk.model_copy(update={"referred_columns": self._swap(fk.referred_columns)})
+                    if self._targets(fk) else fk
+                    for fk in table.foreign_keys
+                )
+                snap = edit_table(snap, schema_name, table.name, lambda t, fks=fks: replace(t, foreign_keys=fks))
+        return snap
+
+    def _swap(self, names: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(self.new_name if n == self.old_name else n for n in names)
+
+    def _targets(self, fk: s.ForeignKey) -> bool:
+        return (fk.referred_schema, fk.referred_table) == (self.schema_name, self.table_name) \
+            and self.old_name in fk.referred_columns
+
+    def _rename_in_table(self, t: s.Table) -> s.Table:
+        swap = self._swap
+        return replace(
+            t,
+            columns=tuple(c.model_copy(update={"name": self.new_name}) if c.name == self.old_name else c
+                          for c in t.columns),
+            primary_key=t.primary_key.model_copy(update={"columns": swap(t.primary_key.columns)})
+            if t.primary_key else None,
+            foreign_keys=tuple(fk.model_copy(update={"columns": swap(fk.columns)}) for fk in t.foreign_keys),
+            unique_constraints=tuple(u.model_copy(update={"columns": swap(u.columns)})
+                                     for u in t.unique_constraints),
+            indexes=tuple(ix.model_copy(update={
+                "elements": tuple(e.model_copy(update={"column": self.new_name}) if e.column == self.old_name
+                                  else e for e in ix.elements),
+                "include": swap(ix.include)}) for ix in t.indexes),
+        )

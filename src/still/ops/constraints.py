@@ -1,0 +1,75 @@
+"""Adding and dropping primary keys, foreign keys, unique and check constraints."""
+
+from __future__ import annotations
+
+from typing import Literal, Union
+
+from pydantic import model_validator
+
+from still import snapshot as s
+from still.ops.base import OperationBase, edit_table, replace
+
+ConstraintKind = Literal["primary_key", "foreign_key", "unique", "check"]
+AnyConstraint = Union[s.PrimaryKey, s.ForeignKey, s.UniqueConstraint, s.CheckConstraint]
+
+_MODEL = {"primary_key": s.PrimaryKey, "foreign_key": s.ForeignKey,
+          "unique": s.UniqueConstraint, "check": s.CheckConstraint}
+_FIELD = {"foreign_key": "foreign_keys", "unique": "unique_constraints", "check": "check_constraints"}
+
+
+class _ConstraintOp(OperationBase):
+    table_name: str
+    kind: ConstraintKind
+    constraint: AnyConstraint
+
+    @model_validator(mode="before")
+    @classmethod
+    def _typed(cls, data):
+        # parse `constraint` by `kind`: a primary key and a unique constraint look alike
+        if isinstance(data, dict) and isinstance(data.get("constraint"), dict) and data.get("kind") in _MODEL:
+            data = {**data, "constraint": _MODEL[data["kind"]].model_validate(data["constraint"])}
+        return data
+
+    @model_validator(mode="after")
+    def _kind_matches(self):
+        if not isinstance(self.constraint, _MODEL[self.kind]):
+            raise ValueError(f"kind {self.kind!r} does not match a {type(self.constraint).__name__}")
+        return self
+
+    def _args(self) -> dict:
+        return {"schema_name": self.schema_name, "table_name": self.table_name,
+                "kind": self.kind, "constraint": self.constraint}
+
+
+class AddConstraint(_ConstraintOp):
+    op: Literal["add_constraint"] = "add_constraint"
+
+    def reverse(self) -> "DropConstraint":
+        return DropConstraint(**self._args())
+
+    def apply(self, snap: s.Snapshot) -> s.Snapshot:
+        def add(t: s.Table) -> s.Table:
+            if self.kind == "primary_key":
+                return replace(t, primary_key=self.constraint)
+            field = _FIELD[self.kind]
+            return replace(t, **{field: getattr(t, field) + (self.constraint,)})
+
+        return edit_table(snap, self.schema_name, self.table_name, add)
+
+
+class DropConstraint(_ConstraintOp):
+    op: Literal["drop_constraint"] = "drop_constraint"
+
+    def reverse(self) -> AddConstraint:
+        return AddConstraint(**self._args())
+
+    def apply(self, snap: s.Snapshot) -> s.Snapshot:
+        def drop(t: s.Table) -> s.Table:
+            if self.kind == "primary_key":
+                return replace(t, primary_key=None)
+            field = _FIELD[self.kind]
+            kept = list(getattr(t, field))
+            kept.remove(self.constraint)  # by value: unnamed constraints have no other identity
+            return replace(t, **{field: tuple(kept)})
+
+        return edit_table(snap, self.schema_name, self.table_name, drop)

@@ -1,0 +1,34 @@
+"""Creating and dropping indexes."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from still import snapshot as s
+from still.ops.base import OperationBase, edit_table, replace
+
+
+class CreateIndex(OperationBase):
+    op: Literal["create_index"] = "create_index"
+    table_name: str
+    index: s.Index
+
+    def reverse(self) -> "DropIndex":
+        return DropIndex(schema_name=self.schema_name, table_name=self.table_name, index=self.index)
+
+    def apply(self, snap: s.Snapshot) -> s.Snapshot:
+        return edit_table(snap, self.schema_name, self.table_name,
+                          lambda t: replace(t, indexes=t.indexes + (self.index,)))
+
+
+class DropIndex(OperationBase):
+    op: Literal["drop_index"] = "drop_index"
+    table_name: str
+    index: s.Index  # the whole old definition
+
+    def reverse(self) -> CreateIndex:
+        return CreateIndex(schema_name=self.schema_name, table_name=self.table_name, index=self.index)
+
+    def apply(self, snap: s.Snapshot) -> s.Snapshot:
+        return edit_table(snap, self.schema_name, self.table_name, lambda t: replace(
+            t, indexes=tuple(ix for ix in t.indexes if ix.name != self.index.name)))

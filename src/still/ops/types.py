@@ -1,0 +1,126 @@
+"""PostgreSQL enum types and standalone sequences."""
+
+from __future__ import annotations
+
+from typing import Literal, Optional
+
+from still import snapshot as s
+from still.ops.base import OperationBase, edit_schema
+
+
+def _set_enum(snap: s.Snapshot, schema: str, name: str, enum: Optional[s.Enum]) -> s.Snapshot:
+    def change(sch: s.Schema) -> s.Schema:
+        enums = {k: v for k, v in sch.enums.items() if k != name}
+        if enum is not None:
+            enums[name] = enum
+        return sch.model_copy(update={"enums": s.Schema._sorted_keys(enums)})
+
+    return edit_schema(snap, schema, change)
+
+
+class CreateEnum(OperationBase):
+    op: Literal["create_enum"] = "create_enum"
+    enum: s.Enum
+
+    def reverse(self) -> "DropEnum":
+        return DropEnum(schema_name=self.schema_name, enum=self.enum)
+
+    def apply(self, snap: s.Snapshot) -> s.Snapshot:
+        return _set_enum(snap, self.schema_name, self.enum.name, self.enum)
+
+
+class DropEnum(OperationBase):
+    op: Literal["drop_enum"] = "drop_enum"
+    enum: s.Enum
+
+    @property
+    def destructive(self) -> bool:
+        return True
+
+    def reverse(self) -> CreateEnum:
+        return CreateEnum(schema_name=self.schema_name, enum=self.enum)
+
+    def apply(self, snap: s.Snapshot) -> s.Snapshot:
+        return _set_enum(snap, self.schema_name, self.enum.name, None)
+
+
+class AddEnumValue(OperationBase):
+    """`ALTER TYPE ... ADD VALUE`. PostgreSQL cannot remove a value, so the reverse is
+    `replace_enum`, which recreates the type with the old values."""
+
+    op: Literal["add_enum_value"] = "add_enum_value"
+    enum_name: str
+    value: str
+    before: Optional[str] = None  # the value it goes before; None appends it
+    old_values: tuple[str, ...]
+
+    def new_values(self) -> tuple[str, ...]:
+        values = list(self.old_values)
+        values.insert(values.index(self.before) if self.before else len(values), self.value)
+        return tuple(values)
+
+    def reverse(self) -> "ReplaceEnum":
+        return ReplaceEnum(schema_name=self.schema_name, enum_name=self.enum_name,
+                           old_values=self.new_values(), new_values=self.old_values)
+
+    def apply(self, snap: s.Snapshot) -> s.Snapshot:
+        return _set_enum(snap, self.schema_name, self.enum_name,
+                         s.Enum(name=self.enum_name, values=self.new_values()))
+
+
+class ReplaceEnum(OperationBase):
+    """Recreate an enum type with other values (removed or reordered ones): rename the old
+    type away, create the new one, convert the columns through text, drop the old."""
+
+    op: Literal["replace_enum"] = "replace_enum"
+    enum_name: str
+    old_values: tuple[str, ...]
+    new_values: tuple[str, ...]
+
+    @property
+    def destructive(self) -> bool:
+        return not set(self.old_values) <= set(self.new_values)
+
+    def reverse(self) -> "ReplaceEnum":
+        return ReplaceEnum(schema_name=self.schema_name, enum_name=self.enum_name,
+                           old_values=self.new_values, new_values=self.old_values)
+
+    def apply(self, snap: s.Snapshot) -> s.Snapshot:
+        return _set_enum(snap, self.schema_name, self.enum_name,
+                         s.Enum(name=self.enum_name, values=self.new_values))
+
+
+def _set_sequence(snap: s.Snapshot, schema: str, name: str, seq: Optional[s.Sequence]) -> s.Snapshot:
+    def change(sch: s.Schema) -> s.Schema:
+        seqs = {k: v for k, v in sch.sequences.items() if k != name}
+        if seq is not None:
+            seqs[name] = seq
+        return sch.model_copy(update={"sequences": s.Schema._sorted_keys(seqs)})
+
+    return edit_schema(snap, schema, change)
+
+
+class CreateSequence(OperationBase):
+    op: Literal["create_sequence"] = "create_sequence"
+    sequence: s.Sequence
+
+    def reverse(self) -> "DropSequence":
+        return DropSequence(schema_name=self.schema_name, sequence=self.sequence)
+
+    def apply(self, snap: s.Snapshot) -> s.Snapshot:
+        return _set_sequence(snap, self.schema_name, self.sequence.name, self.sequence)
+
+
+class DropSequence(OperationBase):
+    op: Literal["drop_sequence"] = "drop_sequence"
+    sequence: s.Sequence
+
+    @property
+    def destructive(self) -> bool:
+        return True
+
+    def reverse(self) -> CreateSequence:
+        return CreateSequence(schema_name=self.schema_name, sequence=self.sequence)
+
+    def apply(self, snap: s.Snapshot) -> s.Snapshot:
+        return _set_sequence(snap, self.schema_name, self.sequence.name, None)
