@@ -1,0 +1,49 @@
+"""Snapshot x Snapshot -> Plan. A diff returns data; it never prints or executes."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from still import snapshot as s
+from still.diff.ordering import Phase, order_tables, ordered
+from still.diff.renames import Renames, possible_table_renames, rename_operations
+from still.diff.tables import diff_table
+from still.diff.types import diff_enums, diff_sequences
+from still.findings import Code, Finding
+from still.ops import CreateSchema, DropSchema
+from still.plan import Plan
+
+__all__ = ["diff", "Renames"]
+
+
+def diff(current: s.Snapshot, target: s.Snapshot, renames: Optional[Renames] = None) -> Plan:
+    """The plan that turns `current` into `target`, in dependency order, with findings."""
+    changes: list = []
+    findings: list[Finding] = []
+    for op in rename_operations(current, target, renames or Renames()):
+        changes.append((Phase.RENAME, op))
+        current = op.apply(current)
+
+    empty = s.Schema(name="")
+    created, dropped = [], []
+    for name in sorted(target.schemas.keys() - current.schemas.keys()):
+        changes.append((Phase.CREATE_SCHEMA, CreateSchema(schema_name=name)))
+    for name in sorted(current.schemas.keys() - target.schemas.keys()):
+        changes.append((Phase.DROP_SCHEMA, DropSchema(schema_name=name)))
+        findings.append(Finding.of(Code.DROP_SCHEMA, f"schema {name} is dropped with everything in it", name))
+    for name in sorted(current.schemas.keys() | target.schemas.keys()):
+        have = current.schemas.get(name, empty)
+        want = target.schemas.get(name, empty)
+        diff_enums(name, have.enums, want.enums, changes, findings)
+        diff_sequences(name, have.sequences, want.sequences, changes)
+        for table in sorted(want.tables.keys() - have.tables.keys()):
+            created.append((name, want.tables[table]))
+        for table in sorted(have.tables.keys() - want.tables.keys()):
+            dropped.append((name, have.tables[table]))
+            findings.append(Finding.of(Code.DROP_TABLE, f"table {name}.{table} is dropped with its data",
+                                       name, table))
+        for table in sorted(have.tables.keys() & want.tables.keys()):
+            diff_table(name, have.tables[table], want.tables[table], changes, findings)
+    changes += order_tables(created, dropped)
+    findings += possible_table_renames(dropped, created)
+    return Plan(operations=ordered(changes), findings=tuple(findings))

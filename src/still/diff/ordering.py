@@ -1,0 +1,95 @@
+"""Dependency order for a plan.
+
+Operations are put in phases that mirror each other (every "drop" phase before the
+matching "create" phase, in reverse order), so that reversing a plan operation by
+operation gives a valid plan again. Inside the table phases, tables are sorted by their
+foreign keys: referenced tables are created first and dropped last.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import defaultdict
+
+from still import snapshot as s
+from still.ops import AddConstraint, CreateTable, DropConstraint, DropTable
+
+
+class Phase(enum.IntEnum):
+    CREATE_SCHEMA = 0
+    RENAME = 1
+    CREATE_TYPE = 2
+    DROP_FOREIGN_KEY = 3
+    DROP_INDEX = 4
+    DROP_CONSTRAINT = 5
+    CREATE_TABLE = 6
+    ADD_COLUMN = 7
+    ALTER_COLUMN = 8
+    DROP_COLUMN = 9
+    DROP_TABLE = 10
+    ADD_CONSTRAINT = 11
+    CREATE_INDEX = 12
+    ADD_FOREIGN_KEY = 13
+    COMMENT = 14
+    DROP_TYPE = 15
+    DROP_SCHEMA = 16
+
+
+def _topological(tables: list[tuple[str, s.Table]]) -> tuple[list[tuple[str, s.Table]], set]:
+    """Tables with referenced ones first, and the foreign keys that close a cycle."""
+    key = {(schema, t.name): (schema, t) for schema, t in tables}
+    deps = defaultdict(set)
+    for schema, t in tables:
+        for fk in t.foreign_keys:
+            target = (fk.referred_schema, fk.referred_table)
+            if target in key and target != (schema, t.name):
+                deps[(schema, t.name)].add(target)
+    order, state, cyclic = [], {}, set()
+
+    def visit(node, stack):
+        state[node] = "open"
+        for dep in sorted(deps[node]):
+            if state.get(dep) == "open":
+                cyclic.add((node, dep))
+            elif dep not in state:
+                visit(dep, stack)
+        state[node] = "done"
+        order.append(key[node])
+
+    for node in sorted(key):
+        if node not in state:
+            visit(node, [])
+    return order, cyclic
+
+
+def _split_cycles(schema: str, table: s.Table, cyclic: set):
+    """The table without the foreign keys that close a cycle, and those keys."""
+    me = (schema, table.name)
+    cut = [fk for fk in table.foreign_keys if (me, (fk.referred_schema, fk.referred_table)) in cyclic]
+    if not cut:
+        return table, []
+    kept = tuple(fk for fk in table.foreign_keys if fk not in cut)
+    return table.model_copy(update={"foreign_keys": kept}), cut
+
+
+def order_tables(created: list[tuple[str, s.Table]], dropped: list[tuple[str, s.Table]]):
+    """(phase, op) pairs for creating and dropping whole tables in dependency order."""
+    out = []
+    order, cyclic = _topological(created)
+    for schema, table in order:
+        table, cut = _split_cycles(schema, table, cyclic)
+        out.append((Phase.CREATE_TABLE, CreateTable(schema_name=schema, table=table)))
+        out += [(Phase.ADD_FOREIGN_KEY, AddConstraint(schema_name=schema, table_name=table.name,
+                                                      kind="foreign_key", constraint=fk)) for fk in cut]
+    order, cyclic = _topological(dropped)
+    for schema, table in reversed(order):
+        table, cut = _split_cycles(schema, table, cyclic)
+        out += [(Phase.DROP_FOREIGN_KEY, DropConstraint(schema_name=schema, table_name=table.name,
+                                                        kind="foreign_key", constraint=fk)) for fk in cut]
+        out.append((Phase.DROP_TABLE, DropTable(schema_name=schema, table=table)))
+    return out
+
+
+def ordered(pairs: list) -> tuple:
+    """Stable sort by phase; within a phase the order the diff produced is kept."""
+    return tuple(op for _, op in sorted(pairs, key=lambda pair: pair[0]))

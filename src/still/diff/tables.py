@@ -1,0 +1,107 @@
+"""Comparing one table that exists on both sides: columns, keys, constraints, indexes."""
+
+from __future__ import annotations
+
+from still import snapshot as s
+from still.diff.ordering import Phase
+from still.diff.renames import possible_column_renames
+from still.diff.typechanges import classify
+from still.findings import Code, Finding
+from still.ops import (AddColumn, AddConstraint, AlterColumn, CreateIndex, DropColumn, DropConstraint,
+                       DropIndex, SetTableComment)
+
+
+def _fk_signature(fk: s.ForeignKey):
+    return fk.model_copy(update={"name": None})
+
+
+def _match(kind: str, have, want, signature, schema: str, table: str, changes: list,
+           drop_phase: Phase, add_phase: Phase):
+    """Constraints match by content, not by name; a renamed one is dropped and re-added."""
+    pending = list(want)
+    for old in have:
+        twin = next((new for new in pending if signature(new) == signature(old)), None)
+        if twin is not None and (twin.name == old.name or twin.name is None or old.name is None):
+            pending.remove(twin)
+            continue
+        changes.append((drop_phase, DropConstraint(schema_name=schema, table_name=table, kind=kind,
+                                                   constraint=old)))
+    for new in pending:
+        changes.append((add_phase, AddConstraint(schema_name=schema, table_name=table, kind=kind,
+                                                 constraint=new)))
+
+
+def diff_columns(schema: str, have: s.Table, want: s.Table, changes: list, findings: list):
+    old_cols = {c.name: c for c in have.columns}
+    new_cols = {c.name: c for c in want.columns}
+    added = [c for c in want.columns if c.name not in old_cols]
+    dropped = [c for c in have.columns if c.name not in new_cols]
+    for col in added:
+        changes.append((Phase.ADD_COLUMN, AddColumn(schema_name=schema, table_name=want.name, column=col)))
+        if not col.nullable and col.default is None and not (col.identity or col.computed or col.autoincrement):
+            findings.append(Finding.of(
+                Code.BACKFILL, f"column {want.name}.{col.name} is added NOT NULL without a server default: "
+                f"it fails on a table with rows; add a server default or add it nullable, backfill, then "
+                f"set NOT NULL", schema, want.name, col.name))
+    for col in dropped:
+        changes.append((Phase.DROP_COLUMN, DropColumn(schema_name=schema, table_name=want.name, column=col)))
+        findings.append(Finding.of(Code.DROP_COLUMN, f"column {want.name}.{col.name} is dropped with its data",
+                                   schema, want.name, col.name))
+    findings += possible_column_renames(schema, want.name, dropped, added)
+    for col in want.columns:
+        old = old_cols.get(col.name)
+        if old is None or old == col:
+            continue
+        op = AlterColumn(schema_name=schema, table_name=want.name, old=old, new=col)
+        changes.append((Phase.ALTER_COLUMN, op))
+        findings.extend(_alter_findings(schema, want.name, op))
+
+
+def _alter_findings(schema: str, table: str, op: AlterColumn) -> list[Finding]:
+    old, new, where = op.old, op.new, f"{table}.{op.new.name}"
+    out = []
+    kind = classify(old.type, new.type) if old.type != new.type else None
+    if kind == "narrowing":
+        out.append(Finding.of(Code.TYPE_NARROWING, f"column {where} narrows from {old.type} to {new.type}: "
+                              f"values that do not fit fail or are cut", schema, table, new.name))
+    elif kind == "change":
+        out.append(Finding.of(Code.TYPE_CHANGE, f"column {where} changes type from {old.type} to {new.type}: "
+                              f"still cannot tell whether every value converts", schema, table, new.name))
+    if old.nullable and not new.nullable and new.default is None:
+        out.append(Finding.of(Code.BACKFILL, f"column {where} becomes NOT NULL without a server default: "
+                              f"existing NULLs must be backfilled first", schema, table, new.name))
+    if old.computed and new.computed and old.computed != new.computed:
+        out.append(Finding.of(Code.COMPUTED_CHANGED, f"column {where} changes its generated expression "
+                              f"from {old.computed.expression} to {new.computed.expression}: every row "
+                              f"is recomputed", schema, table, new.name))
+    return out
+
+
+def diff_table(schema: str, have: s.Table, want: s.Table, changes: list, findings: list):
+    name = want.name
+    diff_columns(schema, have, want, changes, findings)
+    if have.primary_key != want.primary_key:
+        if have.primary_key:
+            changes.append((Phase.DROP_CONSTRAINT, DropConstraint(
+                schema_name=schema, table_name=name, kind="primary_key", constraint=have.primary_key)))
+        if want.primary_key:
+            changes.append((Phase.ADD_CONSTRAINT, AddConstraint(
+                schema_name=schema, table_name=name, kind="primary_key", constraint=want.primary_key)))
+    _match("foreign_key", have.foreign_keys, want.foreign_keys, _fk_signature, schema, name, changes,
+           Phase.DROP_FOREIGN_KEY, Phase.ADD_FOREIGN_KEY)
+    _match("unique", have.unique_constraints, want.unique_constraints,
+           lambda u: (u.columns, u.nulls_not_distinct), schema, name, changes,
+           Phase.DROP_CONSTRAINT, Phase.ADD_CONSTRAINT)
+    _match("check", have.check_constraints, want.check_constraints, lambda c: c.expression,
+           schema, name, changes, Phase.DROP_CONSTRAINT, Phase.ADD_CONSTRAINT)
+    old_ix = {ix.name: ix for ix in have.indexes}
+    new_ix = {ix.name: ix for ix in want.indexes}
+    for ix in have.indexes:
+        if new_ix.get(ix.name) != ix:
+            changes.append((Phase.DROP_INDEX, DropIndex(schema_name=schema, table_name=name, index=ix)))
+    for ix in want.indexes:
+        if old_ix.get(ix.name) != ix:
+            changes.append((Phase.CREATE_INDEX, CreateIndex(schema_name=schema, table_name=name, index=ix)))
+    if have.comment != want.comment:
+        changes.append((Phase.COMMENT, SetTableComment(schema_name=schema, table_name=name,
+                                                       old_comment=have.comment, new_comment=want.comment)))

@@ -1,0 +1,29 @@
+"""A Plan: the ordered operations that turn one snapshot into another, plus findings."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from still.findings import Finding
+from still.ops import Operation
+from still.snapshot import Snapshot
+
+
+class Plan(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    operations: tuple[Operation, ...] = ()
+    findings: tuple[Finding, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not self.operations
+
+    def reverse(self) -> "Plan":
+        """The plan that undoes this one: each operation reversed, in reverse order."""
+        return Plan(operations=tuple(op.reverse() for op in reversed(self.operations)))
+
+    def apply(self, snap: Snapshot) -> Snapshot:
+        for op in self.operations:
+            snap = op.apply(snap)
+        return snap
