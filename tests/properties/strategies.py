@@ -1,0 +1,189 @@
+"""Hypothesis strategies: valid schemas as SQLAlchemy models, and a second schema derived
+from the first by random edits.
+
+A schema is generated as a small plain spec (so hypothesis can shrink it to a readable
+case) and built into a MetaData on demand, so the same pair drives the symbolic tests
+(declare both, diff, apply) and the database tests (create_all A, execute, reflect).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Optional
+
+import sqlalchemy as sa
+from hypothesis import strategies as st
+
+# type key -> (SQLAlchemy type, defaults that suit it)
+TYPES = {
+    "int": (sa.Integer, ["0", "7"]),
+    "bigint": (sa.BigInteger, ["0"]),
+    "str20": (lambda: sa.String(20), ["x", ""]),
+    "str50": (lambda: sa.String(50), ["y"]),
+    "text": (sa.Text, ["note"]),
+    "bool": (sa.Boolean, [sa.true, sa.false]),
+    "date": (sa.Date, []),
+    "numeric": (lambda: sa.Numeric(10, 2), ["0", "1.5"]),
+    "float": (sa.Float, ["0"]),
+}
+NAMES = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa"]
+
+
+@dataclass
+class ColSpec:
+    name: str
+    type: str
+    nullable: bool = True
+    default: Optional[int] = None  # index into TYPES[type][1]
+    comment: Optional[str] = None
+
+
+@dataclass
+class TableSpec:
+    name: str
+    columns: list[ColSpec]
+    fks: list[tuple[str, str]] = field(default_factory=list)  # (column, target table) -> target.id
+    uniques: list[tuple[str, ...]] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)  # column names checked ">= 0" (int columns)
+    indexes: list[tuple[tuple[str, ...], bool]] = field(default_factory=list)  # (columns, descending first)
+    comment: Optional[str] = None
+
+
+def build(spec: list[TableSpec]) -> sa.MetaData:
+    md = sa.MetaData()
+    for t in spec:
+        cols = [sa.Column("id", sa.Integer, primary_key=True)]
+        for c in t.columns:
+            factory, defaults = TYPES[c.type]
+            default = None
+            if c.default is not None and defaults:
+                value = defaults[c.default % len(defaults)]
+                default = value() if callable(value) else value
+            cols.append(sa.Column(c.name, factory(), nullable=c.nullable, server_default=default,
+                                  comment=c.comment))
+        items = list(cols)
+        for col, target in t.fks:
+            items.append(sa.ForeignKeyConstraint([col], [f"{target}.id"], name=f"fk_{t.name}_{col}"))
+        for cols_ in t.uniques:
+            items.append(sa.UniqueConstraint(*cols_, name=f"uq_{t.name}_{'_'.join(cols_)}"))
+        for col in t.checks:
+            items.append(sa.CheckConstraint(f"{col} >= 0", name=f"ck_{t.name}_{col}"))
+        for cols_, desc in t.indexes:
+            keys = [sa.desc(sa.column(cols_[0])) if desc else cols_[0], *cols_[1:]]
+            items.append(sa.Index(f"ix_{t.name}_{'_'.join(cols_)}", *keys))
+        sa.Table(t.name, md, *items, comment=t.comment)
+    return md
+
+
+@st.composite
+def columns(draw, taken: set[str]):
+    name = draw(st.sampled_from([n for n in NAMES if n not in taken]))
+    type_ = draw(st.sampled_from(sorted(TYPES)))
+    return ColSpec(name=name, type=type_, nullable=draw(st.booleans()),
+                   default=draw(st.none() | st.integers(0, 1)),
+                   comment=draw(st.none() | st.sampled_from(["a note", "it's quoted"])))
+
+
+@st.composite
+def tables(draw, name: str, others: list[str]):
+    cols: list[ColSpec] = []
+    for _ in range(draw(st.integers(1, 4))):
+        cols.append(draw(columns({c.name for c in cols})))
+    t = TableSpec(name=name, columns=cols, comment=draw(st.none() | st.just(f"table {name}")))
+    ints = [c.name for c in cols if c.type == "int"]
+    if others and ints and draw(st.booleans()):
+        t.fks.append((ints[0], draw(st.sampled_from(others))))
+    if draw(st.booleans()):
+        t.uniques.append((cols[0].name,))
+    if ints and draw(st.booleans()):
+        t.checks.append(ints[-1])
+    if draw(st.booleans()):
+        t.indexes.append(((cols[-1].name,), draw(st.booleans())))
+    return t
+
+
+@st.composite
+def schemas(draw, max_tables: int = 4):
+    count = draw(st.integers(1, max_tables))
+    spec: list[TableSpec] = []
+    for i in range(count):
+        spec.append(draw(tables(f"t{i}", [t.name for t in spec])))
+    return spec
+
+
+def _used(table: TableSpec, col: str) -> bool:
+    return (any(c == col for c, _ in table.fks) or any(col in u for u in table.uniques)
+            or col in table.checks or any(col in ix for ix, _ in table.indexes))
+
+
+EDITS = ["add_table", "drop_table", "add_column", "drop_column", "alter_type", "alter_nullable",
+         "alter_default", "alter_comment", "table_comment", "add_index", "drop_index",
+         "add_unique", "drop_unique", "add_check", "drop_check", "add_fk", "drop_fk"]
+
+
+@st.composite
+def edited(draw, spec: list[TableSpec]):
+    """A copy of `spec` with one to four random edits that keep it valid."""
+    spec = copy.deepcopy(spec)
+    for _ in range(draw(st.integers(1, 4))):
+        edit = draw(st.sampled_from(EDITS))
+        if edit == "add_table" or not spec:
+            name = f"t{max([int(t.name[1:]) for t in spec] + [-1]) + 1}"
+            spec.append(draw(tables(name, [t.name for t in spec])))
+            continue
+        t = draw(st.sampled_from(spec))
+        if edit == "drop_table":
+            if not any(target == t.name for other in spec for _, target in other.fks if other is not t):
+                spec.remove(t)
+        elif edit == "add_column" and len(t.columns) < len(NAMES):
+            t.columns.append(draw(columns({c.name for c in t.columns})))
+        elif edit == "drop_column" and len(t.columns) > 1:
+            col = draw(st.sampled_from(t.columns))
+            if not _used(t, col.name):
+                t.columns.remove(col)
+        elif edit.startswith("alter_"):
+            col = draw(st.sampled_from(t.columns))
+            if edit == "alter_type" and not _used(t, col.name):
+                col.type = draw(st.sampled_from(sorted(TYPES)))
+            elif edit == "alter_nullable":
+                col.nullable = not col.nullable
+            elif edit == "alter_default":
+                col.default = None if col.default is not None else draw(st.integers(0, 1))
+            elif edit == "alter_comment":
+                col.comment = None if col.comment else "changed"
+        elif edit == "table_comment":
+            t.comment = None if t.comment else f"about {t.name}"
+        elif edit == "add_index":
+            cols = tuple(draw(st.lists(st.sampled_from([c.name for c in t.columns]), min_size=1,
+                                       max_size=2, unique=True)))
+            if all(cols != ix for ix, _ in t.indexes):
+                t.indexes.append((cols, draw(st.booleans())))
+        elif edit == "drop_index" and t.indexes:
+            t.indexes.pop(draw(st.integers(0, len(t.indexes) - 1)))
+        elif edit == "add_unique":
+            cols = (draw(st.sampled_from([c.name for c in t.columns])),)
+            if cols not in t.uniques:
+                t.uniques.append(cols)
+        elif edit == "drop_unique" and t.uniques:
+            t.uniques.pop()
+        elif edit == "add_check":
+            ints = [c.name for c in t.columns if c.type == "int" and c.name not in t.checks]
+            if ints:
+                t.checks.append(ints[0])
+        elif edit == "drop_check" and t.checks:
+            t.checks.pop()
+        elif edit == "add_fk":
+            ints = [c.name for c in t.columns if c.type == "int" and all(c.name != f for f, _ in t.fks)]
+            others = [o.name for o in spec if o is not t]
+            if ints and others:
+                t.fks.append((ints[0], draw(st.sampled_from(others))))
+        elif edit == "drop_fk" and t.fks:
+            t.fks.pop()
+    return spec
+
+
+@st.composite
+def schema_pairs(draw, max_tables: int = 4):
+    a = draw(schemas(max_tables))
+    return a, draw(edited(a))
