@@ -68,7 +68,7 @@ def build_table(metadata: sa.MetaData, schema: str, table: s.Table, default_sche
     for kind, group in (("unique", table.unique_constraints), ("check", table.check_constraints),
                         ("foreign_key", table.foreign_keys)):
         for cons in group:
-            if kind == "foreign_key":
+            if kind == "foreign_key" and (cons.referred_schema, cons.referred_table) != (schema, table.name):
                 _stub(metadata, cons, default_schema)
             items.append(build_constraint(kind, cons, default_schema))
     sa_schema = None if schema == default_schema else schema
