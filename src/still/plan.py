@@ -27,3 +27,16 @@ class Plan(BaseModel):
         for op in self.operations:
             snap = op.apply(snap)
         return snap
+
+
+class PlanReport(BaseModel):
+    """What `still plan --format json` and `still check --format json` print."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    dialect: str
+    url: str  # password masked
+    drift: bool
+    operations: tuple[Operation, ...]
+    findings: tuple[Finding, ...]
+    statements: tuple[str, ...] = ()

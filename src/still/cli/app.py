@@ -2,6 +2,8 @@
 
 import typer
 
+from still.cli.common import ConfigOpt, NameOpt, UrlOpt, XOpt, remember
+
 app = typer.Typer(
     name="still",
     help="Declarative state-diff schema migrations for SQLAlchemy.",
@@ -22,12 +24,20 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
+    config: ConfigOpt = None,
+    name: NameOpt = None,
+    x: XOpt = None,
+    url: UrlOpt = None,
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                  help="Print the version and exit."),
 ) -> None:
     """Declarative state-diff schema migrations for SQLAlchemy. Add --debug for tracebacks."""
+    remember(ctx, config, name, x, url)
 
 
-from still.cli import snapshot as _snapshot  # noqa: E402  (registers its command)
+from still.cli import plan as _plan  # noqa: E402  (each module registers its commands)
+from still.cli import snapshot as _snapshot  # noqa: E402
 
 _snapshot.register(app)
+_plan.register(app)

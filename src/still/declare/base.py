@@ -111,6 +111,22 @@ class DeclareRules:
         value = value.upper()
         return None if value == "NO ACTION" else value
 
+    def unrepresented(self, metadata: MetaData) -> list[tuple[str, str, Optional[str], str]]:
+        """(schema, table, column, message) for what the models say but this database
+        cannot store, so it can never be compared (comments on SQLite, for one)."""
+        out = []
+        if not self.supports_comments:
+            for table in metadata.tables.values():
+                schema = self.schema_of(table)
+                if table.comment:
+                    out.append((schema, table.name, None,
+                                f"table {table.name} has a comment, which {self.dialect.name} cannot store"))
+                for col in table.columns:
+                    if col.comment:
+                        out.append((schema, table.name, col.name, f"column {table.name}.{col.name} has "
+                                    f"a comment, which {self.dialect.name} cannot store"))
+        return out
+
     def enums(self, metadata: MetaData, schemas: set[str]) -> dict[str, dict[str, s.Enum]]:
         return {}
 

@@ -1,0 +1,47 @@
+"""Options every database command shares (-c/-n/-x/--url/--metadata), given before the
+command (`still -c app.toml plan`) or after it (`still plan -c app.toml`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from typing_extensions import Annotated
+
+ConfigOpt = Annotated[Optional[Path], typer.Option("-c", "--config", help="Config file (default: still.toml or pyproject.toml [tool.still], searched upwards; $STILL_CONFIG).")]
+NameOpt = Annotated[Optional[str], typer.Option("-n", "--name", help="Named database section of the config.")]
+XOpt = Annotated[Optional[list[str]], typer.Option("-x", help="key=value passed to the environment hooks (repeatable).")]
+UrlOpt = Annotated[Optional[str], typer.Option("--url", help="Database URL (overrides the config; $STILL_DATABASE_URL).")]
+MetadataOpt = Annotated[Optional[str], typer.Option("--metadata", help="Models as 'package.module:attribute'.")]
+
+
+def remember(ctx: typer.Context, config, name, x, url) -> None:
+    """Called by the root callback: keep the options given before the command."""
+    ctx.obj = {"config": config, "name": name, "x": x or [], "url": url}
+
+
+def settings(ctx: typer.Context, config=None, name=None, x=None, url=None, metadata=None):
+    """The Config for this run: command-level options win over root-level ones."""
+    from still.config import load_config
+
+    root = (ctx.find_root().obj or {}) if ctx else {}
+    cfg = load_config(
+        path=config or root.get("config"),
+        name=name or root.get("name"),
+        url=url or root.get("url"),
+        x=[*root.get("x", []), *(x or [])],
+    )
+    if metadata:
+        cfg = cfg.model_copy(update={"metadata": metadata})
+    return cfg
+
+
+def require(cfg, key: str, flag: str):
+    from still.errors import StillError
+
+    value = getattr(cfg, key)
+    if not value:
+        where = f" in {cfg.source}" if cfg.source else " (no still.toml or [tool.still] found)"
+        raise StillError(f"no {key} configured{where}: set '{key}' or pass {flag}")
+    return value

@@ -1,0 +1,113 @@
+"""`still plan` (preview the changes) and `still check` (fail CI on drift). Both read-only."""
+
+from __future__ import annotations
+
+import enum
+from typing import Optional
+
+import typer
+from typing_extensions import Annotated
+
+from still.cli.common import ConfigOpt, MetadataOpt, NameOpt, UrlOpt, XOpt, require, settings
+
+
+class PlanFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+
+class CheckFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+class FailOn(str, enum.Enum):
+    warning = "warning"
+    danger = "danger"
+
+
+RenameOpt = Annotated[Optional[list[str]], typer.Option(
+    "--rename", help="Declare a rename: OLD=NEW for a table, TABLE.OLD=NEW for a column (repeatable).")]
+
+
+def _compare(cfg, renames):
+    from still.compare import compare
+    from still.db import connect, open_engine
+    from still.metadata import load_metadata
+
+    metadata = load_metadata(require(cfg, "metadata", "--metadata"))
+    engine = open_engine(require(cfg, "url", "--url"))
+    with connect(engine) as conn:
+        result = compare(conn, metadata, cfg.schemas, cfg.exclude_tables, cfg.version_table, renames or [])
+        dialect = conn.dialect
+    engine.dispose()
+    return result, dialect
+
+
+def _statements(result, dialect) -> list[str]:
+    from still.ops.ddl import plan_statements
+
+    return [sql for _, stmts in plan_statements(result.plan, result.current, dialect) for sql in stmts]
+
+
+def _report(cfg, result, dialect, statements):
+    from still.db import mask
+    from still.plan import PlanReport
+
+    return PlanReport(dialect=dialect.name, url=mask(cfg.url), drift=not result.plan.empty,
+                      operations=result.plan.operations, findings=result.plan.findings,
+                      statements=tuple(statements))
+
+
+def plan(
+    ctx: typer.Context,
+    fmt: Annotated[PlanFormat, typer.Option("--format", help="text or json")] = PlanFormat.text,
+    sql: Annotated[bool, typer.Option("--sql", help="Also print the DDL that would run.")] = False,
+    rename: RenameOpt = None,
+    url: UrlOpt = None, metadata: MetadataOpt = None, config: ConfigOpt = None, name: NameOpt = None,
+    x: XOpt = None,
+) -> None:
+    """Show what it takes to bring the database to the models. Changes nothing."""
+    cfg = settings(ctx, config, name, x, url, metadata)
+    result, dialect = _compare(cfg, rename)
+    statements = _statements(result, dialect) if sql else []
+    if fmt is PlanFormat.json:
+        typer.echo(_report(cfg, result, dialect, statements).model_dump_json(indent=2))
+        return
+    from rich.console import Console
+
+    from still.cli.plan_view import print_plan
+
+    print_plan(result.plan, Console(), statements)
+
+
+def check(
+    ctx: typer.Context,
+    fmt: Annotated[CheckFormat, typer.Option("--format", help="text, json or github")] = CheckFormat.text,
+    fail_on: Annotated[Optional[FailOn], typer.Option(
+        "--fail-on", help="Also fail on findings of this severity or worse.")] = None,
+    url: UrlOpt = None, metadata: MetadataOpt = None, config: ConfigOpt = None, name: NameOpt = None,
+    x: XOpt = None,
+) -> None:
+    """Exit 0 when the database matches the models, 1 on drift, 2 on error. Changes nothing."""
+    from still.cli.plan_view import fails, github_annotations, print_plan
+
+    cfg = settings(ctx, config, name, x, url, metadata)
+    result, dialect = _compare(cfg, [])
+    failing = fails(result.plan, fail_on.value if fail_on else None)
+    if fmt is CheckFormat.json:
+        typer.echo(_report(cfg, result, dialect, []).model_dump_json(indent=2))
+    elif fmt is CheckFormat.github:
+        for line in github_annotations(result.plan):
+            typer.echo(line)
+    else:
+        from rich.console import Console
+
+        print_plan(result.plan, Console())
+    raise typer.Exit(1 if failing else 0)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("plan")(plan)
+    app.command("check")(check)

@@ -1,0 +1,136 @@
+"""Plans for people (rich text grouped by table), for machines (JSON) and for CI (GitHub
+workflow annotations)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+
+from still.findings import Finding
+from still.plan import Plan
+
+SIGN_STYLE = {"+": "green", "-": "red", "~": "yellow"}
+SEVERITY_STYLE = {"info": "blue", "warning": "yellow", "danger": "bold red"}
+
+
+def _col(col) -> str:
+    text = f"{col.name} {col.type}"
+    if not col.nullable:
+        text += " NOT NULL"
+    if col.default is not None:
+        text += f" DEFAULT {col.default}"
+    return text
+
+
+def _show(value) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if hasattr(value, "model_dump"):
+        return ", ".join(f"{k}={v}" for k, v in value.model_dump().items() if v not in (None, False))
+    return str(value)
+
+
+def describe(op) -> tuple[str, str]:
+    """A sign (+ - ~) and a one-line description of an operation."""
+    kind = op.op
+    if kind == "create_schema":
+        return "+", f"schema {op.schema_name}"
+    if kind == "drop_schema":
+        return "-", f"schema {op.schema_name}"
+    if kind == "create_table":
+        return "+", f"table ({', '.join(_col(c) for c in op.table.columns)})"
+    if kind == "drop_table":
+        return "-", "table"
+    if kind == "rename_table":
+        return "~", f"rename table {op.old_name} → {op.new_name}"
+    if kind == "set_table_comment":
+        return "~", f"comment: {_show(op.old_comment)} → {_show(op.new_comment)}"
+    if kind == "add_column":
+        return "+", f"column {_col(op.column)}"
+    if kind == "drop_column":
+        return "-", f"column {op.column.name}"
+    if kind == "alter_column":
+        changes = ", ".join(f"{f} {_show(getattr(op.old, f))} → {_show(getattr(op.new, f))}" for f in op.changed())
+        return "~", f"column {op.new.name}: {changes}"
+    if kind == "rename_column":
+        return "~", f"rename column {op.old_name} → {op.new_name}"
+    if kind in ("create_index", "drop_index"):
+        ix = op.index
+        keys = ", ".join((e.column or f"({e.expression})") + (" DESC" if e.descending else "") for e in ix.elements)
+        extra = f" WHERE {ix.where}" if ix.where else ""
+        return ("+" if kind == "create_index" else "-"), f"{'unique ' if ix.unique else ''}index {ix.name} ({keys}){extra}"
+    if kind in ("add_constraint", "drop_constraint"):
+        c = op.constraint
+        detail = getattr(c, "expression", None) or ", ".join(getattr(c, "columns", ()))
+        if op.kind == "foreign_key":
+            detail += f" → {c.referred_table}({', '.join(c.referred_columns)})"
+        label = op.kind.replace("_", " ")
+        return ("+" if kind == "add_constraint" else "-"), f"{label} {c.name or '(unnamed)'} ({detail})"
+    if kind == "create_enum":
+        return "+", f"enum {op.enum.name} ({', '.join(op.enum.values)})"
+    if kind == "drop_enum":
+        return "-", f"enum {op.enum.name}"
+    if kind == "add_enum_value":
+        return "~", f"enum {op.enum_name}: add value {op.value!r}"
+    if kind == "replace_enum":
+        return "~", f"enum {op.enum_name}: ({', '.join(op.old_values)}) → ({', '.join(op.new_values)})"
+    if kind == "create_sequence":
+        return "+", f"sequence {op.sequence.name}"
+    if kind == "drop_sequence":
+        return "-", f"sequence {op.sequence.name}"
+    return "~", kind
+
+
+def _group(op) -> str:
+    table = op.target_table
+    return f"table {op.schema_name}.{table}" if table else f"schema {op.schema_name}"
+
+
+def print_plan(plan: Plan, console: Console, statements: list[str] | None = None) -> None:
+    if plan.empty:
+        console.print("[green]No changes: the database matches the models.[/]")
+    current = None
+    for op in plan.operations:
+        group = _group(op)
+        if group != current:
+            console.print(f"\n[bold]{escape(group)}[/]")
+            current = group
+        sign, text = describe(op)
+        console.print(f"  [{SIGN_STYLE[sign]}]{sign} {escape(text)}[/]")
+    if plan.findings:
+        console.print("\n[bold]Findings[/]")
+        for f in plan.findings:
+            console.print(f"  [{SEVERITY_STYLE[f.severity]}]{f.severity:<7}[/] {f.code.value}: {escape(f.message)}")
+    if statements:
+        console.print("\n[bold]SQL[/]")
+        for sql in statements:
+            console.print(escape(sql.strip() + ";"), highlight=False)
+    if not plan.empty:
+        counts = {s: sum(1 for op in plan.operations if describe(op)[0] == s) for s in "+~-"}
+        console.print(f"\n{len(plan.operations)} operations: {counts['+']} to add, {counts['~']} to change, "
+                      f"{counts['-']} to drop; {len(plan.findings)} findings")
+
+
+def github_annotations(plan: Plan) -> list[str]:
+    """GitHub Actions workflow commands: one error per drifting operation, findings by severity."""
+    level = {"danger": "error", "warning": "warning", "info": "notice"}
+
+    def clean(text: str) -> str:
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    lines = []
+    for op in plan.operations:
+        sign, text = describe(op)
+        lines.append(f"::error title=still drift ({_group(op)})::{clean(f'{sign} {text}')}")
+    for f in plan.findings:
+        lines.append(f"::{level[f.severity]} title={f.code.value}::{clean(f.message)}")
+    return lines
+
+
+def fails(plan: Plan, fail_on: str | None) -> bool:
+    return not plan.empty or (fail_on is not None and any(f.at_least(fail_on) for f in plan.findings))
+
+
+__all__ = ["print_plan", "github_annotations", "describe", "fails", "Finding"]

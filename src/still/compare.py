@@ -1,0 +1,102 @@
+"""The comparison `plan` and `check` run: the live database against the models.
+
+Reflect the database, declare the models for its dialect, drop what the filters exclude
+(saying so), collect the renames the models declare, and diff. Read-only.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+from still import snapshot as s
+from still.diff import Renames, diff
+from still.errors import StillError
+from still.findings import Code, Finding
+from still.plan import Plan
+
+
+@dataclass(frozen=True)
+class Comparison:
+    current: s.Snapshot
+    target: s.Snapshot
+    plan: Plan
+
+
+def declared_renames(metadata, default_schema: str) -> Renames:
+    """`info={"still": {"renamed_from": "old"}}` on tables and columns."""
+    tables, columns = [], []
+    for table in metadata.tables.values():
+        schema = table.schema or default_schema
+        old = table.info.get("still", {}).get("renamed_from")
+        if old:
+            tables.append((schema, old, table.name))
+        for col in table.columns:
+            old_col = col.info.get("still", {}).get("renamed_from")
+            if old_col:
+                columns.append((schema, table.name, old_col, col.name))
+    return Renames(tables=tuple(tables), columns=tuple(columns))
+
+
+def parse_renames(items: Iterable[str], default_schema: str) -> Renames:
+    """`--rename OLD=NEW` for tables, `--rename table.OLD=NEW` for columns."""
+    tables, columns = [], []
+    for item in items:
+        old, sep, new = item.partition("=")
+        if not sep or not old or not new or "." in new:
+            raise StillError(f"--rename {item!r} must be OLD=NEW (a table) or TABLE.OLD=NEW (a column)")
+        if "." in old:
+            table, _, old_col = old.rpartition(".")
+            columns.append((default_schema, table, old_col, new))
+        else:
+            tables.append((default_schema, old, new))
+    return Renames(tables=tuple(tables), columns=tuple(columns))
+
+
+def _merge(a: Renames, b: Renames) -> Renames:
+    return Renames(tables=a.tables + b.tables, columns=a.columns + b.columns)
+
+
+def filtered(snap: s.Snapshot, keep, side: str, findings: dict) -> s.Snapshot:
+    """`snap` without the tables `keep(schema, table)` rejects; each one noted once."""
+    schemas = {}
+    for name, schema in snap.schemas.items():
+        tables = {}
+        for table_name, table in schema.tables.items():
+            if keep(name, table_name):
+                tables[table_name] = table
+            else:
+                findings.setdefault((name, table_name), Finding.of(
+                    Code.SKIPPED, f"table {name}.{table_name} is skipped by the filters ({side})",
+                    name, table_name))
+        schemas[name] = schema.model_copy(update={"tables": tables})
+    return snap.model_copy(update={"schemas": schemas})
+
+
+def compare(connection, metadata, schemas: Optional[list[str]] = None, exclude_tables: Iterable[str] = (),
+            version_table: str = "still_version", renames: Iterable[str] = ()) -> Comparison:
+    from still.declare import declare, rules_for
+    from still.reflect import reflect
+
+    current = reflect(connection, schemas)
+    target = declare(metadata, connection.dialect, schemas)
+    patterns = list(exclude_tables)
+
+    def keep(schema: str, table: str) -> bool:
+        if table == version_table:
+            return False
+        return not any(fnmatch.fnmatchcase(table, p) or fnmatch.fnmatchcase(f"{schema}.{table}", p)
+                       for p in patterns)
+
+    skipped: dict = {}
+    current = filtered(current, keep, "in the database", skipped)
+    target = filtered(target, keep, "in the models", skipped)
+    skipped = {k: v for k, v in skipped.items() if k[1] != version_table}
+    wanted = _merge(declared_renames(metadata, target.default_schema),
+                    parse_renames(renames, target.default_schema))
+    plan = diff(current, target, wanted)
+    notes = [Finding.of(Code.UNVERIFIABLE, message, schema, table, column)
+             for schema, table, column, message in rules_for(connection.dialect).unrepresented(metadata)]
+    plan = plan.model_copy(update={"findings": plan.findings + tuple(notes) + tuple(skipped.values())})
+    return Comparison(current=current, target=target, plan=plan)

@@ -1,0 +1,42 @@
+"""Operations -> DDL statements for a dialect, and running them on a connection.
+
+Each dialect's rules live in `ops/ddl/<dialect>.py` as `statements(op, before, dialect)`;
+`before` is the snapshot the operation applies to, which an operation needs when the
+dialect must rebuild a whole table (SQLite) or look up a type's users (PostgreSQL enums).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Iterator
+
+from still.errors import StillError
+from still.plan import Plan
+from still.snapshot import Snapshot
+
+
+def _module(dialect_name: str):
+    try:
+        return importlib.import_module(f"still.ops.ddl.{dialect_name}")
+    except ModuleNotFoundError as err:
+        if err.name != f"still.ops.ddl.{dialect_name}":
+            raise
+        raise StillError(f"still cannot write DDL for dialect {dialect_name!r}") from None
+
+
+def plan_statements(plan: Plan, before: Snapshot, dialect) -> Iterator[tuple[object, list[str]]]:
+    """(operation, its statements) in plan order; `before` advances as operations apply."""
+    module = _module(dialect.name)
+    snap = before
+    for op in plan.operations:
+        yield op, module.statements(op, snap, dialect)
+        snap = op.apply(snap)
+
+
+def execute_plan(plan: Plan, before: Snapshot, connection) -> Snapshot:
+    """Run a plan's DDL on `connection` (inside the caller's transaction); returns the
+    snapshot the database should now reflect to."""
+    for op, stmts in plan_statements(plan, before, connection.dialect):
+        for sql in stmts:
+            connection.exec_driver_sql(sql)
+    return plan.apply(before)
