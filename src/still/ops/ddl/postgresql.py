@@ -1,0 +1,233 @@
+"""PostgreSQL DDL for every operation. PostgreSQL alters almost everything in place and
+runs DDL inside transactions, so each operation is a few direct statements."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.schema import AddConstraint, CreateIndex, CreateSequence, CreateTable
+
+from still import ops
+from still import snapshot as s
+from still.ops.ddl.sa_build import build_column, build_constraint, build_index, build_table
+
+SERIAL = {"integer": "SERIAL", "bigint": "BIGSERIAL", "smallint": "SMALLSERIAL"}
+# types that convert among themselves with a direct cast; anything else goes through text
+_FAMILIES = [
+    {"smallint", "integer", "bigint", "numeric", "real", "double precision", "boolean"},
+    {"text", "character varying", "character", "bpchar"},
+    {"date", "timestamp without time zone", "timestamp with time zone"},
+]
+
+
+class _Writer:
+    def __init__(self, dialect, before: s.Snapshot):
+        self.dialect = dialect
+        self.before = before
+        self.q = dialect.identifier_preparer
+
+    def name(self, schema: str, name: str) -> str:
+        if schema == self.before.default_schema:
+            return self.q.quote(name)
+        return f"{self.q.quote_schema(schema)}.{self.q.quote(name)}"
+
+    def literal(self, text) -> str:
+        return "NULL" if text is None else "'" + text.replace("'", "''") + "'"
+
+    def compile(self, construct) -> str:
+        return str(construct.compile(dialect=self.dialect)).strip()
+
+    def table(self, schema: str, table: s.Table) -> sa.Table:
+        return build_table(sa.MetaData(), schema, _serial_types(table), self.before.default_schema)
+
+    def comments(self, schema: str, table: s.Table) -> list[str]:
+        out = []
+        if table.comment is not None:
+            out.append(f"COMMENT ON TABLE {self.name(schema, table.name)} IS {self.literal(table.comment)}")
+        for col in table.columns:
+            if col.comment is not None:
+                out.append(self.column_comment(schema, table.name, col.name, col.comment))
+        return out
+
+    def column_comment(self, schema: str, table: str, column: str, comment) -> str:
+        return f"COMMENT ON COLUMN {self.name(schema, table)}.{self.q.quote(column)} IS {self.literal(comment)}"
+
+
+def _serial_types(table: s.Table) -> s.Table:
+    """SERIAL is how PostgreSQL spells an integer column fed by an owned sequence."""
+    cols = tuple(c.model_copy(update={"type": SERIAL.get(c.type, c.type), "autoincrement": False})
+                 if c.autoincrement else c for c in table.columns)
+    return table.model_copy(update={"columns": cols})
+
+
+def _base(type_text: str) -> str:
+    return type_text.split("(")[0].strip()
+
+
+def _cast(column_sql: str, old: str, new: str) -> str:
+    same_family = any(_base(old) in f and _base(new) in f for f in _FAMILIES)
+    return f"{column_sql}::{new}" if same_family else f"{column_sql}::text::{new}"
+
+
+def statements(op, before: s.Snapshot, dialect) -> list[str]:
+    w = _Writer(dialect, before)
+    handler = _HANDLERS[type(op)]
+    return handler(w, op)
+
+
+def _create_table(w: _Writer, op: ops.CreateTable) -> list[str]:
+    table = w.table(op.schema_name, op.table)
+    out = [w.compile(CreateTable(table))]
+    out += [w.compile(CreateIndex(ix)) for ix in table.indexes]
+    return out + w.comments(op.schema_name, op.table)
+
+
+def _add_column(w: _Writer, op: ops.AddColumn) -> list[str]:
+    col = op.column
+    spec_col = build_column(col.model_copy(update={"type": SERIAL.get(col.type, col.type)})
+                            if col.autoincrement else col.model_copy(update={"autoincrement": False}))
+    sa.Table(op.table_name, sa.MetaData(), spec_col)
+    spec = dialect_spec(w, spec_col)
+    out = [f"ALTER TABLE {w.name(op.schema_name, op.table_name)} ADD COLUMN {spec}"]
+    if col.comment is not None:
+        out.append(w.column_comment(op.schema_name, op.table_name, col.name, col.comment))
+    return out
+
+
+def dialect_spec(w: _Writer, column: sa.Column) -> str:
+    return w.dialect.ddl_compiler(w.dialect, None).get_column_specification(column)
+
+
+def _alter_column(w: _Writer, op: ops.AlterColumn) -> list[str]:
+    old, new = op.old, op.new
+    table = w.name(op.schema_name, op.table_name)
+    col = w.q.quote(new.name)
+    alter = f"ALTER TABLE {table} ALTER COLUMN {col}"
+    changed = set(op.changed())
+    if "computed" in changed and new.computed:
+        # a generation expression cannot be altered: the column is recreated (it holds no own data)
+        return (_drop_column(w, ops.DropColumn(schema_name=op.schema_name, table_name=op.table_name, column=old))
+                + _add_column(w, ops.AddColumn(schema_name=op.schema_name, table_name=op.table_name, column=new)))
+    out = []
+    if old.computed and not new.computed:
+        out.append(f"{alter} DROP EXPRESSION")
+    if old.identity and (new.identity != old.identity):
+        out.append(f"{alter} DROP IDENTITY")
+    default_changes = "default" in changed or "type" in changed or "autoincrement" in changed
+    if default_changes and (old.default is not None or old.autoincrement):
+        out.append(f"{alter} DROP DEFAULT")
+    if old.autoincrement and not new.autoincrement:
+        out.append(f"DROP SEQUENCE IF EXISTS {w.name(op.schema_name, _serial_sequence(op))}")
+    if "type" in changed or "collation" in changed:
+        collate = f" COLLATE {w.q.quote(new.collation)}" if new.collation else ""
+        out.append(f"{alter} TYPE {new.type}{collate} USING {_cast(col, old.type, new.type)}")
+    if old.nullable != new.nullable:
+        out.append(f"{alter} {'DROP' if new.nullable else 'SET'} NOT NULL")
+    if new.autoincrement and not old.autoincrement:
+        seq = w.name(op.schema_name, _serial_sequence(op))
+        out += [f"CREATE SEQUENCE {seq} AS {new.type} OWNED BY {table}.{col}",
+                f"{alter} SET DEFAULT nextval({w.literal(seq)}::regclass)"]
+    elif default_changes and new.default is not None:
+        out.append(f"{alter} SET DEFAULT {new.default}")
+    if new.identity and new.identity != old.identity:
+        i = new.identity
+        options = [f"START WITH {i.start}", f"INCREMENT BY {i.increment}", f"CACHE {i.cache}"]
+        options += [f"MINVALUE {i.minvalue}"] if i.minvalue is not None else []
+        options += [f"MAXVALUE {i.maxvalue}"] if i.maxvalue is not None else []
+        options += ["CYCLE"] if i.cycle else []
+        out.append(f"{alter} ADD GENERATED {'ALWAYS' if i.always else 'BY DEFAULT'} AS IDENTITY "
+                   f"({' '.join(options)})")
+    if "comment" in changed:
+        out.append(w.column_comment(op.schema_name, op.table_name, new.name, new.comment))
+    return out
+
+
+def _serial_sequence(op: ops.AlterColumn) -> str:
+    return f"{op.table_name}_{op.new.name}_seq"[:63]
+
+
+def _drop_column(w: _Writer, op: ops.DropColumn) -> list[str]:
+    return [f"ALTER TABLE {w.name(op.schema_name, op.table_name)} DROP COLUMN {w.q.quote(op.column.name)}"]
+
+
+def _add_constraint(w: _Writer, op: ops.AddConstraint) -> list[str]:
+    table = sa.Table(op.table_name, sa.MetaData(), schema=None if op.schema_name == w.before.default_schema
+                     else op.schema_name)
+    columns = set(getattr(op.constraint, "columns", ()))
+    for name in columns:
+        table.append_column(sa.Column(name, sa.Integer))
+    cons = build_constraint(op.kind, op.constraint, w.before.default_schema)
+    if op.kind == "foreign_key":
+        schema = None if op.constraint.referred_schema == w.before.default_schema else op.constraint.referred_schema
+        sa.Table(op.constraint.referred_table, table.metadata,
+                 *[sa.Column(c, sa.Integer) for c in op.constraint.referred_columns if
+                   (op.constraint.referred_table, schema) != (op.table_name, table.schema)],
+                 schema=schema, extend_existing=True)
+    table.append_constraint(cons)
+    return [w.compile(AddConstraint(cons))]
+
+
+def _drop_constraint(w: _Writer, op: ops.DropConstraint) -> list[str]:
+    name = op.constraint.name or f"{op.table_name}_pkey"
+    return [f"ALTER TABLE {w.name(op.schema_name, op.table_name)} DROP CONSTRAINT {w.q.quote(name)}"]
+
+
+def _create_index(w: _Writer, op: ops.CreateIndex) -> list[str]:
+    table = sa.Table(op.table_name, sa.MetaData(), schema=None if op.schema_name == w.before.default_schema
+                     else op.schema_name)
+    for name in {e.column for e in op.index.elements if e.column} | set(op.index.include):
+        table.append_column(sa.Column(name, sa.Integer))
+    return [w.compile(CreateIndex(build_index(table, op.index)))]
+
+
+def _replace_enum(w: _Writer, op: ops.ReplaceEnum) -> list[str]:
+    enum = w.name(op.schema_name, op.enum_name)
+    parked = w.name(op.schema_name, f"{op.enum_name}__old")
+    out = [f"ALTER TYPE {enum} RENAME TO {w.q.quote(op.enum_name + '__old')}",
+           f"CREATE TYPE {enum} AS ENUM ({', '.join(w.literal(v) for v in op.new_values)})"]
+    spellings = {op.enum_name, f"{op.schema_name}.{op.enum_name}"}
+    for schema, table in w.before.all_tables():
+        for col in table.columns:
+            if col.type in spellings:
+                alter = f"ALTER TABLE {w.name(schema, table.name)} ALTER COLUMN {w.q.quote(col.name)}"
+                if col.default is not None:
+                    out.append(f"{alter} DROP DEFAULT")
+                out.append(f"{alter} TYPE {enum} USING {w.q.quote(col.name)}::text::{enum}")
+                if col.default is not None:
+                    out.append(f"{alter} SET DEFAULT {col.default}")
+    return out + [f"DROP TYPE {parked}"]
+
+
+def _sequence(w: _Writer, seq: s.Sequence, schema: str) -> sa.Sequence:
+    return sa.Sequence(seq.name, start=seq.start, increment=seq.increment, minvalue=seq.minvalue,
+                       maxvalue=seq.maxvalue, cycle=seq.cycle, cache=seq.cache,
+                       schema=None if schema == w.before.default_schema else schema)
+
+
+_HANDLERS = {
+    ops.CreateSchema: lambda w, op: [f"CREATE SCHEMA {w.q.quote_schema(op.schema_name)}"],
+    ops.DropSchema: lambda w, op: [f"DROP SCHEMA {w.q.quote_schema(op.schema_name)}"],
+    ops.CreateTable: _create_table,
+    ops.DropTable: lambda w, op: [f"DROP TABLE {w.name(op.schema_name, op.table.name)}"],
+    ops.RenameTable: lambda w, op: [f"ALTER TABLE {w.name(op.schema_name, op.old_name)} "
+                                    f"RENAME TO {w.q.quote(op.new_name)}"],
+    ops.SetTableComment: lambda w, op: [f"COMMENT ON TABLE {w.name(op.schema_name, op.table_name)} "
+                                        f"IS {w.literal(op.new_comment)}"],
+    ops.AddColumn: _add_column,
+    ops.DropColumn: _drop_column,
+    ops.AlterColumn: _alter_column,
+    ops.RenameColumn: lambda w, op: [f"ALTER TABLE {w.name(op.schema_name, op.table_name)} RENAME COLUMN "
+                                     f"{w.q.quote(op.old_name)} TO {w.q.quote(op.new_name)}"],
+    ops.CreateIndex: _create_index,
+    ops.DropIndex: lambda w, op: [f"DROP INDEX {w.name(op.schema_name, op.index.name)}"],
+    ops.AddConstraint: _add_constraint,
+    ops.DropConstraint: _drop_constraint,
+    ops.CreateEnum: lambda w, op: [f"CREATE TYPE {w.name(op.schema_name, op.enum.name)} AS ENUM "
+                                   f"({', '.join(w.literal(v) for v in op.enum.values)})"],
+    ops.DropEnum: lambda w, op: [f"DROP TYPE {w.name(op.schema_name, op.enum.name)}"],
+    ops.AddEnumValue: lambda w, op: [f"ALTER TYPE {w.name(op.schema_name, op.enum_name)} ADD VALUE "
+                                     f"{w.literal(op.value)}"
+                                     + (f" BEFORE {w.literal(op.before)}" if op.before else "")],
+    ops.ReplaceEnum: _replace_enum,
+    ops.CreateSequence: lambda w, op: [w.compile(CreateSequence(_sequence(w, op.sequence, op.schema_name)))],
+    ops.DropSequence: lambda w, op: [f"DROP SEQUENCE {w.name(op.schema_name, op.sequence.name)}"],
+}
