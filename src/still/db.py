@@ -68,3 +68,23 @@ def connect(engine):
         if password:
             reason = reason.replace(str(password), "***")
         raise StillError(f"cannot connect to {mask(engine.url)}: {reason}") from None
+
+
+def migration_engine(url: str):
+    """An Engine for running migrations. On SQLite, the driver's own transaction handling
+    is turned off and still emits BEGIN itself, so DDL runs inside the transaction and a
+    failure rolls everything back; foreign keys are not enforced while tables are rebuilt
+    (the SQLite DDL checks them before commit)."""
+    import sqlalchemy as sa
+
+    engine = open_engine(url, must_exist=False)
+    if engine.dialect.name == "sqlite":
+        @sa.event.listens_for(engine, "connect")
+        def _connect(dbapi_connection, _record):
+            dbapi_connection.isolation_level = None
+            dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+
+        @sa.event.listens_for(engine, "begin")
+        def _begin(conn):
+            conn.exec_driver_sql("BEGIN")
+    return engine

@@ -34,9 +34,20 @@ def plan_statements(plan: Plan, before: Snapshot, dialect) -> Iterator[tuple[obj
 
 
 def execute_plan(plan: Plan, before: Snapshot, connection) -> Snapshot:
-    """Run a plan's DDL on `connection` (inside the caller's transaction); returns the
-    snapshot the database should now reflect to."""
+    """Run a plan's DDL on `connection` inside the caller's transaction (open it with
+    `still.db.migration_engine` so DDL is transactional on SQLite too); returns the
+    snapshot the database should now reflect to. A failing statement raises StillError
+    naming the operation and the statement."""
+    from sqlalchemy import exc
+
     for op, stmts in plan_statements(plan, before, connection.dialect):
         for sql in stmts:
-            connection.exec_driver_sql(sql)
+            try:
+                connection.exec_driver_sql(sql)
+            except exc.DBAPIError as err:
+                reason = str(err.orig).strip().splitlines()[0] if err.orig else str(err)
+                raise StillError(f"{op.op} failed: {reason} (statement: {sql.strip().splitlines()[0]}...)") from err
+    after = getattr(_module(connection.dialect.name), "after_plan", None)
+    if after is not None:
+        after(connection)
     return plan.apply(before)

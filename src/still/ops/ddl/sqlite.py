@@ -1,0 +1,149 @@
+"""SQLite DDL for every operation.
+
+SQLite's ALTER TABLE can add, rename and drop simple columns and rename tables; anything
+else (type, nullability, default, constraints, dropping a column something depends on) is
+done by rebuilding the table, SQLite's documented way: create the new table under a
+temporary name, copy the rows, drop the old table, rename the new one, recreate the
+indexes. Foreign keys are not enforced on still's migration connections (see
+`still.db.migration_engine`), so dropping the old table cannot cascade; `after_plan`
+verifies afterwards that the rebuild orphaned nothing.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.schema import CreateIndex, CreateTable
+
+from still import ops
+from still import snapshot as s
+from still.errors import StillError
+from still.ops.ddl.sa_build import build_column, build_table
+
+REBUILD_PREFIX = "_still_new_"
+
+
+class _Writer:
+    def __init__(self, dialect, before: s.Snapshot):
+        self.dialect = dialect
+        self.before = before
+        self.q = dialect.identifier_preparer
+
+    def compile(self, construct) -> str:
+        return str(construct.compile(dialect=self.dialect)).strip()
+
+    def table_ddl(self, table: s.Table, name: str | None = None) -> list[str]:
+        built = build_table(sa.MetaData(), "main", table.model_copy(update={"name": name or table.name}), "main")
+        return [self.compile(CreateTable(built))]
+
+    def index_ddl(self, table: s.Table) -> list[str]:
+        built = build_table(sa.MetaData(), "main", table, "main")
+        return [self.compile(CreateIndex(ix)) for ix in built.indexes]
+
+    def rebuild(self, old: s.Table, new: s.Table) -> list[str]:
+        """Statements that turn table `old` into `new` (same name) keeping every row."""
+        temp = REBUILD_PREFIX + new.name
+        old_names = {c.name for c in old.columns if not c.computed}
+        copied = [self.q.quote(c.name) for c in new.columns if c.name in old_names and not c.computed]
+        out = self.table_ddl(new, temp)
+        if copied:
+            cols = ", ".join(copied)
+            out.append(f"INSERT INTO {self.q.quote(temp)} ({cols}) SELECT {cols} FROM {self.q.quote(old.name)}")
+        out += [f"DROP TABLE {self.q.quote(old.name)}",
+                f"ALTER TABLE {self.q.quote(temp)} RENAME TO {self.q.quote(new.name)}"]
+        return out + self.index_ddl(new)
+
+
+def statements(op, before: s.Snapshot, dialect) -> list[str]:
+    w = _Writer(dialect, before)
+    kind = type(op)
+    if kind in _UNSUPPORTED:
+        raise StillError(f"SQLite has no {op.op.replace('_', ' ').replace('create ', '').replace('drop ', '')}s: "
+                         f"cannot run {op.op}")
+    direct = _DIRECT.get(kind)
+    if direct is not None:
+        result = direct(w, op)
+        if result is not None:
+            return result
+    # everything else: rebuild the table from its snapshot before and after the operation
+    table = op.target_table
+    old = before.table(table, op.schema_name)
+    new = op.apply(before).table(table, op.schema_name)
+    return w.rebuild(old, new)
+
+
+def _add_column(w: _Writer, op: ops.AddColumn):
+    col = op.column
+    # ALTER TABLE ADD COLUMN refuses these; the rebuild does them
+    if col.computed and col.computed.persisted:
+        return None
+    if not col.nullable and col.default is None:
+        return None
+    if col.default is not None and not _constant(col.default):
+        return None
+    table = sa.Table(op.table_name, sa.MetaData(), build_column(col))
+    spec = w.dialect.ddl_compiler(w.dialect, None).get_column_specification(table.c[col.name])
+    return [f"ALTER TABLE {w.q.quote(op.table_name)} ADD COLUMN {spec}"]
+
+
+def _constant(default: str) -> bool:
+    text = default.strip().lower()
+    return not (text.startswith("(") or text in ("current_timestamp", "current_date", "current_time")
+                or "(" in text)
+
+
+def _drop_column(w: _Writer, op: ops.DropColumn):
+    table = w.before.table(op.table_name, op.schema_name)
+    name = op.column.name
+    referenced = (
+        (table.primary_key and name in table.primary_key.columns)
+        or any(name in u.columns for u in table.unique_constraints)
+        or any(name in fk.columns for fk in table.foreign_keys)
+        or any(name in (e.column for e in ix.elements) or ix.where or any(e.expression for e in ix.elements)
+               for ix in table.indexes)
+        or table.check_constraints
+        or any(c.computed for c in table.columns)
+        or any(fk.referred_table == op.table_name and name in fk.referred_columns
+               for _, other in w.before.all_tables() for fk in other.foreign_keys)
+    )
+    if referenced:
+        return None
+    return [f"ALTER TABLE {w.q.quote(op.table_name)} DROP COLUMN {w.q.quote(name)}"]
+
+
+def _alter_column(w: _Writer, op: ops.AlterColumn):
+    if op.changed() == ["comment"]:
+        return []  # SQLite stores no comments
+    return None
+
+
+def after_plan(connection) -> None:
+    """Fail (so the transaction rolls back) if the migration left rows pointing nowhere."""
+    rows = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if rows:
+        table, rowid, parent = rows[0][0], rows[0][1], rows[0][2]
+        raise StillError(f"the migration would leave {len(rows)} row(s) violating foreign keys "
+                         f"(first: {table} rowid {rowid} -> {parent}); nothing was changed")
+
+
+_UNSUPPORTED = {ops.CreateSchema, ops.DropSchema, ops.CreateEnum, ops.DropEnum, ops.AddEnumValue,
+                ops.ReplaceEnum, ops.CreateSequence, ops.DropSequence}
+
+_DIRECT = {
+    ops.CreateTable: lambda w, op: w.table_ddl(op.table) + w.index_ddl(op.table),
+    ops.DropTable: lambda w, op: [f"DROP TABLE {w.q.quote(op.table.name)}"],
+    ops.RenameTable: lambda w, op: [f"ALTER TABLE {w.q.quote(op.old_name)} RENAME TO {w.q.quote(op.new_name)}"],
+    ops.SetTableComment: lambda w, op: [],
+    ops.AddColumn: _add_column,
+    ops.DropColumn: _drop_column,
+    ops.AlterColumn: _alter_column,
+    ops.RenameColumn: lambda w, op: [f"ALTER TABLE {w.q.quote(op.table_name)} RENAME COLUMN "
+                                     f"{w.q.quote(op.old_name)} TO {w.q.quote(op.new_name)}"],
+    ops.CreateIndex: lambda w, op: _create_index(w, op),
+    ops.DropIndex: lambda w, op: [f"DROP INDEX {w.q.quote(op.index.name)}"],
+}
+
+
+def _create_index(w: _Writer, op: ops.CreateIndex) -> list[str]:
+    table = w.before.table(op.table_name, op.schema_name)
+    only = table.model_copy(update={"indexes": (op.index,)})
+    return w.index_ddl(only)
