@@ -6,9 +6,8 @@ Reflect the database, declare the models for its dialect, drop what the filters 
 
 from __future__ import annotations
 
-import fnmatch
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 from still import snapshot as s
 from still.diff import Renames, diff
@@ -74,20 +73,18 @@ def filtered(snap: s.Snapshot, keep, side: str, findings: dict) -> s.Snapshot:
     return snap.model_copy(update={"schemas": schemas})
 
 
-def compare(connection, metadata, schemas: Optional[list[str]] = None, exclude_tables: Iterable[str] = (),
+def compare(connection, metadata, schemas: Optional[list[str]] = None,
+            excludes: Callable[[str, Optional[str]], bool] = lambda table, schema: False,
             version_table: str = "still_version", renames: Iterable[str] = ()) -> Comparison:
+    """`excludes(table, schema)` says which tables the filters skip (Config.excludes)."""
     from still.declare import declare, rules_for
     from still.reflect import reflect
 
     current = reflect(connection, schemas)
     target = declare(metadata, connection.dialect, schemas)
-    patterns = list(exclude_tables)
 
     def keep(schema: str, table: str) -> bool:
-        if table == version_table:
-            return False
-        return not any(fnmatch.fnmatchcase(table, p) or fnmatch.fnmatchcase(f"{schema}.{table}", p)
-                       for p in patterns)
+        return table != version_table and not excludes(table, schema)
 
     skipped: dict = {}
     current = filtered(current, keep, "in the database", skipped)

@@ -39,7 +39,7 @@ def _compare(cfg, renames):
     metadata = load_metadata(require(cfg, "metadata", "--metadata"))
     engine = open_engine(require(cfg, "url", "--url"))
     with connect(engine) as conn:
-        result = compare(conn, metadata, cfg.schemas, cfg.exclude_tables, cfg.version_table, renames or [])
+        result = compare(conn, metadata, cfg.schemas, cfg.excludes, cfg.version_table, renames or [])
         dialect = conn.dialect
     engine.dispose()
     return result, dialect

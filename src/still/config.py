@@ -1,0 +1,371 @@
+"""Configuration: the `Config` model and `load_config`, which finds and reads the file.
+
+Where the settings come from, strongest first:
+
+1. the command line: `--url` and `-x key=value` (later `-x` wins);
+2. the environment: `STILL_DATABASE_URL` (for `url` only);
+3. the config file, with `${VAR}` replaced from the environment (`$$` is a literal `$`).
+   In a named section (`-n NAME`, the table `[databases.NAME]`) the section's keys win
+   over the top-level keys, which act as defaults shared by every database;
+4. the defaults of `Config`.
+
+Which file: `-c/--config PATH`, else `$STILL_CONFIG`, else a search from the working
+directory upwards. In each directory `still.toml` (its top level is the configuration)
+is looked for first, then `pyproject.toml` with a `[tool.still]` table (a pyproject.toml
+without one is passed over). The nearest directory wins, and within one directory
+still.toml wins. No file at all is fine (defaults); a file named explicitly must exist.
+
+Every problem is a `StillError` on one line that names the file and the key.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from still.errors import StillError
+
+import tomllib
+
+CONFIG_ENV = "STILL_CONFIG"
+URL_ENV = "STILL_DATABASE_URL"
+STILL_TOML = "still.toml"
+PYPROJECT_TOML = "pyproject.toml"
+SECTIONS = "databases"
+
+_METADATA_RE = re.compile(r"^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*:[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$")
+
+
+class Config(BaseModel):
+    """The settings of one run: one database, its models and its migrations."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    url: Optional[str] = None
+    metadata: Optional[str] = None
+    script_location: str = "migrations"
+    version_table: str = "still_version"
+    version_table_schema: Optional[str] = None
+    schemas: Optional[list[str]] = None
+    exclude_tables: list[str] = []
+    x: dict[str, str] = {}
+    source: Optional[str] = None
+    name: Optional[str] = None
+
+    @field_validator("url", "metadata", "script_location", "version_table", "version_table_schema")
+    @classmethod
+    def _not_empty(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not value.strip():
+            raise ValueError("must not be empty")
+        return value
+
+    @field_validator("metadata")
+    @classmethod
+    def _module_attribute(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not _METADATA_RE.match(value.strip()):
+            raise ValueError(f"must look like 'package.module:attribute', not {value!r}")
+        return value.strip() if value is not None else None
+
+    @field_validator("schemas")
+    @classmethod
+    def _some_schemas(cls, value: Optional[list[str]]) -> Optional[list[str]]:
+        if value is not None and not value:
+            raise ValueError("must name at least one schema (leave it out to use every schema)")
+        return value
+
+    def display_url(self) -> Optional[str]:
+        """The URL with its password masked, fit for any output; None without a URL."""
+        from still.db import mask
+
+        return mask(self.url) if self.url else None
+
+    def excludes(self, table_name: str, schema: Optional[str] = None) -> bool:
+        """Whether a table is left out: an `exclude_tables` glob matches `table` or
+        `schema.table`. Matching is case-sensitive, as on every platform."""
+        names = [table_name] if schema is None else [table_name, f"{schema}.{table_name}"]
+        return any(fnmatch.fnmatchcase(n, pattern) for pattern in self.exclude_tables for n in names)
+
+    @property
+    def base_dir(self) -> Path:
+        """The directory relative paths in the file are taken from: the file's own."""
+        return Path(self.source).parent if self.source else Path.cwd()
+
+    def script_path(self) -> Path:
+        """`script_location` as a path, relative to the config file's directory."""
+        return self.base_dir / self.script_location
+
+
+# The keys a file may set; `x`, `source` and `name` come from the command line.
+FILE_KEYS = ("url", "metadata", "script_location", "version_table", "version_table_schema", "schemas", "exclude_tables")
+
+_EXPECTED = {
+    "url": "a string",
+    "metadata": "a string 'package.module:attribute'",
+    "script_location": "a string",
+    "version_table": "a string",
+    "version_table_schema": "a string",
+    "schemas": "a list of strings",
+    "exclude_tables": "a list of strings (glob patterns)",
+}
+
+
+def load_config(
+    path: Union[str, Path, None] = None,
+    name: Optional[str] = None,
+    url: Optional[str] = None,
+    x: Optional[list[str]] = None,
+    cwd: Optional[Path] = None,
+    environ: Optional[Mapping[str, str]] = None,
+) -> Config:
+    """The Config for this run, from the file found, the environment and the options."""
+    environ = os.environ if environ is None else environ
+    cwd = Path(cwd if cwd is not None else os.getcwd()).resolve()
+    extras = _parse_x(x or [])
+    url = url or environ.get(URL_ENV) or None
+
+    found = _find_file(path, cwd, environ)
+    if found is None:
+        if name is not None:
+            raise StillError(
+                f"no configuration file found (still.toml or pyproject.toml with [tool.still]), "
+                f"so no database named {name!r}: pass -c/--config or create one"
+            )
+        return _validate({}, {}, "<defaults>", extras, url, None, None)
+
+    file, prefix = found
+    shown = _display(file, cwd)
+    table = _read_table(file, prefix, shown)
+    values, keys = _select(table, name, prefix, shown)
+    if url is not None:  # an overridden file URL need not have its variables set
+        values.pop("url", None)
+    values = {key: _interpolate_value(value, keys[key], shown, environ) for key, value in values.items()}
+    return _validate(values, keys, shown, extras, url, str(file), name)
+
+
+# ---------------------------------------------------------------------------- finding
+
+
+def _find_file(path, cwd: Path, environ: Mapping[str, str]) -> Optional[tuple[Path, tuple[str, ...]]]:
+    """The file to read and the path of its still table inside it, or None."""
+    if path is not None and str(path) != "":
+        return _explicit(Path(path), cwd, "-c/--config")
+    if environ.get(CONFIG_ENV):
+        return _explicit(Path(environ[CONFIG_ENV]), cwd, f"${CONFIG_ENV}")
+    for directory in (cwd, *cwd.parents):
+        candidate = directory / STILL_TOML
+        if candidate.is_file():
+            return candidate, ()
+        candidate = directory / PYPROJECT_TOML
+        if candidate.is_file():
+            tool = _parse(candidate, _display(candidate, cwd)).get("tool")
+            if isinstance(tool, dict) and "still" in tool:
+                return candidate, ("tool", "still")
+    return None
+
+
+def _explicit(path: Path, cwd: Path, origin: str) -> tuple[Path, tuple[str, ...]]:
+    path = path.expanduser()
+    full = path if path.is_absolute() else cwd / path
+    if not full.exists():
+        raise StillError(f"config file {str(path)!r} (from {origin}) does not exist")
+    if full.is_dir():
+        raise StillError(f"config file {str(path)!r} (from {origin}) is a directory, not a TOML file")
+    prefix = ("tool", "still") if full.name == PYPROJECT_TOML else ()
+    return full, prefix
+
+
+def _display(file: Path, cwd: Path) -> str:
+    """How messages name the file: relative to the working directory when under it."""
+    try:
+        return str(file.relative_to(cwd))
+    except ValueError:
+        return str(file)
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+def _parse(file: Path, shown: str) -> dict:
+    try:
+        data = file.read_bytes()
+    except OSError as err:
+        raise StillError(f"cannot read {shown}: {err.strerror or err}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise StillError(f"{shown}: invalid TOML: not UTF-8 text (byte {err.start})") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise StillError(_toml_message(shown, str(err))) from None
+
+
+def _toml_message(shown: str, message: str) -> str:
+    """`file:line:column: invalid TOML: reason` from tomllib's `reason (at line L, column C)`."""
+    message = " ".join(message.split())
+    at = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
+    if at:
+        return f"{shown}:{at.group(1)}:{at.group(2)}: invalid TOML: {message[: at.start()]}"
+    end = re.search(r"\s*\(at end of document\)$", message)
+    if end:
+        return f"{shown}: invalid TOML at the end of the file: {message[: end.start()]}"
+    return f"{shown}: invalid TOML: {message}"
+
+
+def _read_table(file: Path, prefix: tuple[str, ...], shown: str) -> dict:
+    table: Any = _parse(file, shown)
+    for depth, part in enumerate(prefix):
+        where = ".".join(prefix[: depth + 1])
+        if part not in table:
+            whole = ".".join(prefix)
+            raise StillError(f"{shown}: no [{whole}] table: add one or point -c/--config at a still.toml")
+        table = table[part]
+        if not isinstance(table, dict):
+            raise StillError(f"{shown}: key {where!r} must be a table, not {_kind(table)}")
+    return table
+
+
+def _select(table: dict, name: Optional[str], prefix: tuple[str, ...], shown: str) -> tuple[dict, dict]:
+    """The values for this run (top level, overlaid by the named section) and, for each
+    key, its dotted path in the file for messages."""
+    def path(*parts: str) -> str:
+        return ".".join((*prefix, *parts))
+
+    _check_keys(table, shown, path, top=True)
+    sections = table.get(SECTIONS, {})
+    if not isinstance(sections, dict):
+        raise StillError(f"{shown}: key {path(SECTIONS)!r} must be a table of [{path(SECTIONS, 'NAME')}] tables, not {_kind(sections)}")
+    for section, body in sections.items():
+        if not isinstance(body, dict):
+            raise StillError(f"{shown}: key {path(SECTIONS, section)!r} must be a table, not {_kind(body)}")
+
+    values = {key: value for key, value in table.items() if key != SECTIONS}
+    keys = {key: path(key) for key in values}
+    if name is None:
+        return values, keys
+    if name not in sections:
+        available = ", ".join(sorted(sections)) if sections else f"none (add a [{path(SECTIONS, name)}] table)"
+        raise StillError(f"{shown}: no database named {name!r} (no [{path(SECTIONS, name)}] table); available: {available}")
+    body = sections[name]
+    _check_keys(body, shown, lambda *parts: path(SECTIONS, name, *parts), top=False)
+    values.update(body)
+    keys.update({key: path(SECTIONS, name, key) for key in body})
+    return values, keys
+
+
+def _check_keys(table: dict, shown: str, path, top: bool) -> None:
+    known = (*FILE_KEYS, SECTIONS) if top else FILE_KEYS
+    for key in table:
+        if key in known:
+            continue
+        if key == SECTIONS:
+            raise StillError(f"{shown}: key {path(key)!r} is only allowed at the top level, not inside a named section")
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}?" if close else "known keys: " + ", ".join(known)
+        raise StillError(f"{shown}: unknown key {path(key)!r} ({hint})")
+
+
+# ---------------------------------------------------------------------------- interpolation
+
+_DOLLAR = re.compile(r"\$(?:(\$)|\{([A-Za-z_][A-Za-z0-9_]*)\}|(\{[^}]*\}?))")
+
+
+def interpolate(text: str, environ: Mapping[str, str]) -> str:
+    """`text` with `${VAR}` replaced from `environ` and `$$` made a literal `$`.
+
+    A `$` followed by anything else stays as it is (`$` is common in passwords). Raises
+    KeyError(VAR) for an unset variable and ValueError for a malformed `${...}`.
+    """
+    def replace(match: re.Match) -> str:
+        if match.group(1):
+            return "$"
+        if match.group(2):
+            variable = match.group(2)
+            if variable not in environ:
+                raise KeyError(variable)
+            return environ[variable]
+        raise ValueError(f"${match.group(3)}")
+
+    return _DOLLAR.sub(replace, text)
+
+
+def _interpolate_value(value: Any, key: str, shown: str, environ: Mapping[str, str]) -> Any:
+    if isinstance(value, list):
+        return [_interpolate_value(item, key, shown, environ) for item in value]
+    if not isinstance(value, str):
+        return value
+    try:
+        return interpolate(value, environ)
+    except KeyError as err:
+        raise StillError(f"{shown}: key {key!r} uses ${{{err.args[0]}}}, which is not set") from None
+    except ValueError as err:
+        raise StillError(
+            f"{shown}: key {key!r} has a malformed {err.args[0]}: write ${{NAME}} for a variable or $$ for a literal $"
+        ) from None
+
+
+# ---------------------------------------------------------------------------- validation
+
+
+def _parse_x(items: list[str]) -> dict[str, str]:
+    extras: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise StillError(f"-x {item!r}: expected key=value (e.g. -x tenant=acme)")
+        extras[key.strip()] = value
+    return extras
+
+
+def _validate(values: dict, keys: dict, shown: str, extras, url, source, name) -> Config:
+    data = dict(values)
+    if url is not None:
+        data["url"] = url
+    data.update(x=extras, source=source, name=name)
+    try:
+        return Config.model_validate(data, strict=True)
+    except ValidationError as err:
+        raise StillError(_validation_message(err, values, keys, shown, url)) from None
+
+
+def _validation_message(err: ValidationError, values: dict, keys: dict, shown: str, url) -> str:
+    error = err.errors()[0]
+    field = str(error["loc"][0])
+    if field == "url" and url is not None and "url" not in values:
+        # The URL came from --url or $STILL_DATABASE_URL, not from the file.
+        return f"the database URL given by --url or ${URL_ENV} {error['msg'].removeprefix('Value error, ')}"
+    key = keys.get(field, field)
+    if error["type"] == "value_error":
+        reason = str(error["ctx"]["error"]) if "ctx" in error else error["msg"]
+        return f"{shown}: key {key!r} {reason}"
+    value = values.get(field)
+    expected = _EXPECTED.get(field, "something else")
+    if len(error["loc"]) > 1 and isinstance(value, list):
+        index = error["loc"][1]
+        item = value[index] if isinstance(index, int) and index < len(value) else None
+        return f"{shown}: key {key!r} must be {expected}, but item {index} is {_kind(item)}"
+    return f"{shown}: key {key!r} must be {expected}, not {_kind(value)}"
+
+
+def _kind(value: Any) -> str:
+    """A TOML value's type, as the user wrote it."""
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, int):
+        return f"an integer ({value})"
+    if isinstance(value, float):
+        return f"a number ({value})"
+    if isinstance(value, str):
+        return f"a string ({value!r})"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    return f"a {type(value).__name__} ({value})"
