@@ -105,6 +105,10 @@ class DeclareRules:
     def index_element(self, expr) -> s.IndexElement:
         return default_index_element(self, expr)
 
+    def index_elements(self, index: sa.Index) -> tuple[s.IndexElement, ...]:
+        """The index's keys; a dialect that needs the table to read a key overrides this."""
+        return tuple(self.index_element(e) for e in index.expressions)
+
     def fk_action(self, value: Optional[str]) -> Optional[str]:
         if value is None:
             return None
@@ -132,6 +136,24 @@ class DeclareRules:
 
     def sequences(self, metadata: MetaData, schemas: set[str]) -> dict[str, dict[str, s.Sequence]]:
         return {}
+
+    def table_constraints(self, table: sa.Table) -> list:
+        """The table's unique, check and foreign key constraints, in the order the database
+        creates (and so numbers) them."""
+        return list(table.constraints)
+
+    def fk_deferrability(self, constraint: sa.ForeignKeyConstraint) -> tuple[bool, Optional[str]]:
+        """(deferrable, initially) as the database reports them."""
+        initially = constraint.initially.upper() if constraint.initially else None
+        return bool(constraint.deferrable), initially
+
+    def comment(self, text: Optional[str]) -> Optional[str]:
+        """A table or column comment as the database keeps it."""
+        return text if self.supports_comments else None
+
+    def object_schemas(self, table_schemas: set[str], wanted: Optional[set[str]]):
+        """The `schemas` the enums/sequences hooks are asked for (None: every schema)."""
+        return table_schemas if wanted is None else wanted
 
 
 def default_index_element(rules: DeclareRules, expr) -> s.IndexElement:
@@ -183,7 +205,7 @@ def declare_table(rules: DeclareRules, table: sa.Table) -> s.Table:
             autoincrement=rules.autoincrement(col),
             identity=rules.identity(col),
             computed=rules.computed(col),
-            comment=col.comment if rules.supports_comments else None,
+            comment=rules.comment(col.comment),
             collation=rules.collation(col),
         )
         for col in table.columns
@@ -196,23 +218,24 @@ def declare_table(rules: DeclareRules, table: sa.Table) -> s.Table:
     # Constraints and indexes are named in the order PostgreSQL creates them, so that the
     # numbered names it invents on a clash (`t_check1`) come out the same.
     uniques, checks, fks = [], [], []
-    for cons in table.constraints:
+    for cons in rules.table_constraints(table):
         if isinstance(cons, sa.UniqueConstraint) and rules.creates(cons):
             cols = _column_names(cons.columns)
             uniques.append(s.UniqueConstraint(
                 name=named(cons, "key", cols), columns=tuple(cols),
                 nulls_not_distinct=rules.unique_nulls_not_distinct(cons)))
-    for cons in table.constraints:
+    for cons in rules.table_constraints(table):
         if isinstance(cons, sa.CheckConstraint) and rules.creates(cons):
             text = rules.expression(rules.sql(cons.sqltext))
             referenced = [c.name for c in table.columns if _mentions(text, c.name)]
             checks.append(s.CheckConstraint(
                 name=named(cons, "check", referenced, text), expression=text))
-    for cons in table.foreign_key_constraints:
-        if not rules.creates(cons):
+    for cons in rules.table_constraints(table):
+        if not isinstance(cons, sa.ForeignKeyConstraint) or not rules.creates(cons):
             continue
         cols = [fk.parent.name for fk in cons.elements]
         target = cons.elements[0].column.table
+        deferrable, initially = rules.fk_deferrability(cons)
         fks.append(s.ForeignKey(
             name=named(cons, "fkey", cols),
             columns=tuple(cols),
@@ -221,14 +244,14 @@ def declare_table(rules: DeclareRules, table: sa.Table) -> s.Table:
             referred_columns=tuple(fk.column.name for fk in cons.elements),
             ondelete=rules.fk_action(cons.ondelete),
             onupdate=rules.fk_action(cons.onupdate),
-            deferrable=bool(cons.deferrable),
-            initially=cons.initially.upper() if cons.initially else None,
+            deferrable=deferrable,
+            initially=initially,
         ))
     indexes = []
     for index in table.indexes:
         indexes.append(s.Index(
             name=rules.name_of(index),
-            elements=tuple(rules.index_element(e) for e in index.expressions),
+            elements=rules.index_elements(index),
             unique=bool(index.unique),
             where=rules.index_where(index),
             include=rules.index_include(index),
@@ -243,7 +266,7 @@ def declare_table(rules: DeclareRules, table: sa.Table) -> s.Table:
         unique_constraints=tuple(uniques),
         check_constraints=tuple(checks),
         indexes=tuple(indexes),
-        comment=table.comment if rules.supports_comments else None,
+        comment=rules.comment(table.comment),
     )
 
 
@@ -262,7 +285,7 @@ def declare_with(rules: DeclareRules, metadata: MetaData,
         if wanted is not None and schema not in wanted:
             continue
         tables.setdefault(schema, {})[table.name] = declare_table(rules, table)
-    present = set(tables) if wanted is None else wanted
+    present = rules.object_schemas(set(tables), wanted)
     enums = rules.enums(metadata, present)
     sequences = rules.sequences(metadata, present)
     names = set(tables) | set(enums) | set(sequences)

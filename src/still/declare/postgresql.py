@@ -1,0 +1,411 @@
+"""How PostgreSQL stores what SQLAlchemy sends it.
+
+Every rule here answers "what will `pg_catalog` say about this after `create_all`?":
+types as `format_type` spells them, SERIAL as a plain integer with a hidden sequence,
+identity options with PostgreSQL's defaults filled in, the names PostgreSQL invents for
+unnamed constraints, the enums and sequences `create_all` creates.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql.named_types import NamedType
+from sqlalchemy.sql.schema import MetaData
+
+from still import snapshot as s
+from still.declare.base import DeclareRules, default_index_element
+from still.reflect.postgresql_sequences import default_bounds
+
+NAMEDATALEN = 64  # PostgreSQL identifiers hold NAMEDATALEN - 1 bytes
+
+# SQLAlchemy's spelling (lower-cased) -> format_type's, for the built-in types
+TYPE_NAMES = {
+    "int": "integer", "int4": "integer", "integer": "integer",
+    "int8": "bigint", "bigint": "bigint",
+    "int2": "smallint", "smallint": "smallint",
+    "varchar": "character varying", "nvarchar": "character varying",
+    "char": "character", "nchar": "character", "bpchar": "character",
+    "bool": "boolean",
+    "decimal": "numeric",
+    "float4": "real", "float8": "double precision", "double": "double precision",
+    "timestamptz": "timestamp with time zone", "timetz": "time with time zone",
+    "varbit": "bit varying",
+}
+SERIAL_TYPES = {"BIGSERIAL": "bigint", "SMALLSERIAL": "smallint", "SERIAL": "integer"}
+_TYPE = re.compile(r"^([a-z_][a-z0-9_ ]*?)\s*(?:\(([^)]*)\))?\s*((?:with|without) time zone)?$")
+_ARRAY = re.compile(r"^(.*?)((?:\[\d*\])*)$", re.S)
+_PLAIN_NAME = re.compile(r"[a-z_][a-z0-9_$]*")
+_QUOTED_NAME = re.compile(r'"(?:[^"]|"")+"')
+_COLLATE = re.compile(r"\s+COLLATE\s+.*$", re.S | re.I)
+
+
+class Rules(DeclareRules):
+    default_schema = "public"
+
+    def __init__(self, dialect):
+        super().__init__(dialect)
+        # models repeat their defaults and expressions; normalise each text once
+        self._defaults: dict[str, Optional[str]] = {}
+        self._expressions: dict[str, str] = {}
+
+    # -- compiling ----------------------------------------------------------------------
+    def sql(self, clause) -> str:
+        return self._sent(super().sql(clause))
+
+    def compiled_default(self, column: sa.Column) -> Optional[str]:
+        text = super().compiled_default(column)
+        return None if text is None else self._sent(text)
+
+    def _sent(self, text: str) -> str:
+        # With a format/pyformat driver the compiler doubles `%`; the driver halves it
+        # again on the way to the server, which stores (and reports) a single one.
+        return text.replace("%%", "%") if self.preparer._double_percents else text
+
+    # -- columns ------------------------------------------------------------------------
+    def column_type(self, column: sa.Column) -> str:
+        serial = self._serial(column)
+        if serial:
+            return SERIAL_TYPES[serial]
+        compiled = _COLLATE.sub("", self.compiled_type(column))
+        base, dims = _ARRAY.match(compiled).groups()
+        element = _impl(column.type, self.dialect)
+        if dims and isinstance(element, sa.ARRAY):
+            element = _impl(element.item_type, self.dialect)
+        if isinstance(element, NamedType):  # enums, domains: the name as compiled
+            base = _unqualified_in_public(base)
+        else:
+            base = builtin_type_spelling(base)
+        return base + ("[]" if dims else "")  # format_type never shows array dimensions
+
+    def _serial(self, column: sa.Column) -> Optional[str]:
+        """SERIAL/BIGSERIAL/SMALLSERIAL when the DDL compiler would emit it (its own test)."""
+        if not (column.primary_key and column is column.table._autoincrement_column):
+            return None
+        impl = column.type.dialect_impl(self.dialect)
+        if isinstance(impl, sa.TypeDecorator):
+            impl = impl.impl
+        if isinstance(impl, sa.SmallInteger) and not self.dialect.supports_smallserial:
+            return None
+        if column.identity is not None and self.dialect.supports_identity_columns:
+            return None
+        if column.default is not None and not (
+                isinstance(column.default, sa.Sequence) and column.default.optional):
+            return None
+        if isinstance(impl, sa.BigInteger):
+            return "BIGSERIAL"
+        if isinstance(impl, sa.SmallInteger):
+            return "SMALLSERIAL"
+        return "SERIAL"
+
+    def _has_identity(self, column: sa.Column) -> bool:
+        return column.identity is not None and self.dialect.supports_identity_columns
+
+    def autoincrement(self, column: sa.Column) -> bool:
+        return self._serial(column) is not None
+
+    def server_default(self, column: sa.Column) -> Optional[str]:
+        if self._serial(column):
+            return None  # the DDL compiler drops it; nextval(owned sequence) is hidden
+        text = self.compiled_default(column)
+        if text is None:
+            return None
+        if text not in self._defaults:
+            self._defaults[text] = _sqlexpr().normalize_default(text)
+        return self._defaults[text]
+
+    def nullable(self, column: sa.Column) -> bool:
+        return super().nullable(column) and not self._has_identity(column)
+
+    def identity(self, column: sa.Column) -> Optional[s.Identity]:
+        if not self._has_identity(column):
+            return None
+        ident = column.identity
+        return s.Identity(always=bool(ident.always),
+                          **_sequence_options(ident, self.column_type(column)))
+
+    def computed(self, column: sa.Column) -> Optional[s.Computed]:
+        if column.computed is None:
+            return None
+        persisted = column.computed.persisted
+        if persisted is None:  # the compiler picks STORED before 18, VIRTUAL from 18
+            persisted = (self.dialect.server_version_info or (0,)) < (18,)
+        return s.Computed(expression=self.expression(self.sql(column.computed.sqltext)),
+                          persisted=bool(persisted))
+
+    def comment(self, text: Optional[str]) -> Optional[str]:
+        return text or None  # COMMENT ... IS '' removes the comment
+
+    def collation(self, column: sa.Column) -> Optional[str]:
+        return getattr(_impl(column.type, self.dialect), "collation", None)
+
+    def expression(self, text: str) -> str:
+        if text not in self._expressions:
+            self._expressions[text] = _sqlexpr().normalize(text)
+        return self._expressions[text]
+
+    # -- constraints --------------------------------------------------------------------
+    def name_of(self, item) -> Optional[str]:
+        name = self._own_name(item)
+        if name is None and isinstance(item, sa.PrimaryKeyConstraint):
+            name = self._uniques_as_created(item.table)[1]
+        return name
+
+    def _own_name(self, item) -> Optional[str]:
+        if item.name is None:  # unnamed and no naming convention: implicit_name decides
+            return None
+        return super().name_of(item)
+
+    def table_constraints(self, table: sa.Table) -> list:
+        # CREATE TABLE lists column-level CHECKs inline with their columns, then the table
+        # constraints in creation order; PostgreSQL names them in that order.
+        inline = [c for col in table.columns for c in
+                  sorted(col.constraints, key=lambda c: c._creation_order)]
+        others = [c for c in sorted(table.constraints, key=lambda c: c._creation_order)
+                  if not isinstance(c, sa.UniqueConstraint)]
+        return inline + others + self._uniques_as_created(table)[0]
+
+    def _uniques_as_created(self, table: sa.Table) -> tuple[list, Optional[str]]:
+        """The UNIQUE constraints PostgreSQL keeps, and the name the primary key takes.
+
+        CREATE TABLE drops a UNIQUE that repeats the primary key or an earlier UNIQUE (same
+        columns and options); when the one kept has no name of its own, it takes the name
+        of the one dropped (`id PRIMARY KEY, CONSTRAINT u UNIQUE (id)` is a key named u).
+        """
+        pk = table.primary_key
+        pk_key = _index_key(pk, False) if pk.columns else None
+        pk_name = None
+        kept: list = []
+        for cons in sorted(table.constraints, key=lambda c: c._creation_order):
+            if not isinstance(cons, sa.UniqueConstraint) or not self.creates(cons):
+                continue
+            key = _index_key(cons, self.unique_nulls_not_distinct(cons))
+            if key == pk_key:
+                if pk_name is None and self._own_name(pk) is None:
+                    pk_name = self._own_name(cons)
+                continue
+            for i, prior in enumerate(kept):
+                if _index_key(prior, self.unique_nulls_not_distinct(prior)) == key:
+                    if self._own_name(prior) is None and self._own_name(cons) is not None:
+                        kept[i] = cons
+                    break
+            else:
+                kept.append(cons)
+        return kept, pk_name
+
+    def implicit_name(self, kind: str, table: sa.Table, columns: list[str],
+                      taken: set[str], expression: Optional[str] = None) -> Optional[str]:
+        if kind == "pkey":
+            addition = None
+        elif kind == "check":
+            addition = columns[0] if len(columns) == 1 else None
+        else:
+            addition = name_addition(columns)
+        return choose_name(table.name, addition, kind, taken)
+
+    def fk_deferrability(self, constraint: sa.ForeignKeyConstraint) -> tuple[bool, Optional[str]]:
+        # INITIALLY DEFERRED implies DEFERRABLE; a deferrable constraint is always
+        # reported with its initial mode, IMMEDIATE unless said otherwise.
+        initially = (constraint.initially or "").upper() or None
+        deferrable = bool(constraint.deferrable) or initially == "DEFERRED"
+        if not deferrable:
+            return False, None
+        return True, initially or "IMMEDIATE"
+
+    def unique_nulls_not_distinct(self, constraint: sa.UniqueConstraint) -> bool:
+        return bool(_pg_option(constraint, "nulls_not_distinct"))
+
+    # -- indexes ------------------------------------------------------------------------
+    def index_where(self, index: sa.Index) -> Optional[str]:
+        where = _pg_option(index, "where")
+        return None if where is None else self.expression(self.sql(where))
+
+    def index_include(self, index: sa.Index) -> tuple[str, ...]:
+        return tuple(c if isinstance(c, str) else c.name for c in _pg_option(index, "include") or ())
+
+    def index_method(self, index: sa.Index) -> Optional[str]:
+        using = _pg_option(index, "using")
+        if not using or using.lower() == "btree":
+            return None
+        return using.lower()
+
+    def index_element(self, expr) -> s.IndexElement:
+        element = default_index_element(self, expr)
+        # an expression that is only a column name (`desc("at")`, `text("email")`) makes
+        # PostgreSQL store a plain column key
+        column = _bare_column(element.expression)
+        if column is not None:
+            element = element.model_copy(update={"column": column, "expression": None})
+        return element
+
+    def index_nulls_not_distinct(self, index: sa.Index) -> bool:
+        return bool(_pg_option(index, "nulls_not_distinct"))
+
+    # -- schema-level objects -----------------------------------------------------------
+    def object_schemas(self, table_schemas: set[str], wanted: Optional[set[str]]):
+        return wanted  # enums and sequences live where they are declared, tables or not
+
+    def enums(self, metadata: MetaData, schemas: Optional[set[str]]):
+        out: dict[str, dict[str, s.Enum]] = {}
+        for obj in _schema_objects(metadata):
+            if not isinstance(obj, sa.Enum):
+                continue
+            impl = obj.dialect_impl(self.dialect)
+            if not isinstance(impl, NamedType) or impl.name is None:
+                continue  # a non-native Enum is a VARCHAR (and maybe a CHECK)
+            schema = impl.schema or self.default_schema
+            if schemas is None or schema in schemas:
+                out.setdefault(schema, {})[impl.name] = s.Enum(
+                    name=impl.name, values=tuple(impl.enums))
+        return out
+
+    def sequences(self, metadata: MetaData, schemas: Optional[set[str]]):
+        out: dict[str, dict[str, s.Sequence]] = {}
+        for seq in metadata._sequences.values():
+            if seq.optional and self.dialect.sequences_optional:
+                continue  # create_all leaves optional sequences to databases that need them
+            schema = seq.schema or self.default_schema
+            if schemas is not None and schema not in schemas:
+                continue
+            type_name = "bigint"
+            if seq.data_type is not None:
+                type_name = builtin_type_spelling(
+                    self.dialect.type_compiler_instance.process(seq.data_type))
+            out.setdefault(schema, {})[seq.name] = s.Sequence(
+                name=seq.name, **_sequence_options(seq, type_name))
+        return out
+
+
+# -- helpers -----------------------------------------------------------------------------
+def _sqlexpr():
+    from still import sqlexpr
+
+    return sqlexpr
+
+
+def _impl(type_, dialect):
+    """The type as the dialect sees it: variant chosen, TypeDecorator unwrapped."""
+    impl = type_.dialect_impl(dialect)
+    while isinstance(impl, sa.TypeDecorator):
+        impl = impl.impl.dialect_impl(dialect)
+    return impl
+
+
+def _pg_option(item, name: str):
+    return item.dialect_options["postgresql"][name]
+
+
+def _index_key(constraint, nulls_not_distinct: bool) -> tuple:
+    """What makes two PRIMARY KEY/UNIQUE constraints the same index to PostgreSQL."""
+    include = tuple(c if isinstance(c, str) else c.name
+                    for c in _pg_option(constraint, "include") or ())
+    return (tuple(c.name for c in constraint.columns), include, nulls_not_distinct,
+            bool(constraint.deferrable), (constraint.initially or "").upper())
+
+
+def _schema_objects(metadata: MetaData):
+    # MetaData registers every Enum/Sequence it meets (2.1); get_schema_objects() filters
+    # by one schema at a time, so walk the registry directly.
+    return list(getattr(metadata, "_objects", ()))
+
+
+def _bare_column(expression: Optional[str]) -> Optional[str]:
+    if expression is None:
+        return None
+    if _PLAIN_NAME.fullmatch(expression):
+        return expression
+    if _QUOTED_NAME.fullmatch(expression):
+        return expression[1:-1].replace('""', '"')
+    return None
+
+
+def _unqualified_in_public(name: str) -> str:
+    for prefix in ("public.", '"public".'):
+        if name.startswith(prefix):
+            return name[len(prefix):]
+    return name
+
+
+def builtin_type_spelling(compiled: str) -> str:
+    """`VARCHAR(80)` -> `character varying(80)`, `FLOAT` -> `double precision`, ... the way
+    `format_type` spells a built-in type."""
+    lower = " ".join(compiled.lower().split())
+    m = _TYPE.match(lower)
+    if not m:
+        return lower
+    name, args, zone = m.groups()
+    name = TYPE_NAMES.get(name, name)
+    params = [a.strip() for a in args.split(",")] if args else []
+    if name == "float":
+        name = "real" if params and int(params[0]) <= 24 else "double precision"
+        params = []
+    elif name == "numeric" and len(params) == 1:
+        params.append("0")
+    elif name in ("character", "bit") and not params:
+        params = ["1"]
+    elif name in ("timestamp", "time") and not zone:
+        zone = "without time zone"
+    out = name + (f"({','.join(params)})" if params else "")
+    return out + (f" {zone}" if zone else "")
+
+
+def _sequence_options(options, type_name: str) -> dict:
+    """Identity/Sequence options with PostgreSQL's defaults filled in, bounds None when
+    they are the type's defaults (as reflection reports them)."""
+    increment = options.increment or 1
+    low, high = default_bounds(type_name, increment)
+    minvalue = low if options.nominvalue or options.minvalue is None else options.minvalue
+    maxvalue = high if options.nomaxvalue or options.maxvalue is None else options.maxvalue
+    start = options.start
+    if start is None:
+        start = minvalue if increment > 0 else maxvalue
+    return dict(
+        start=start,
+        increment=increment,
+        minvalue=None if minvalue == low else minvalue,
+        maxvalue=None if maxvalue == high else maxvalue,
+        cycle=bool(options.cycle),
+        cache=options.cache or 1,
+    )
+
+
+def name_addition(columns: list[str]) -> str:
+    """Column names joined by `_`, cut off once past NAMEDATALEN bytes, as PostgreSQL's
+    ChooseIndexNameAddition builds the middle of `t_a_b_key` / `t_a_fkey`."""
+    buf = b""
+    for col in columns:
+        if buf:
+            buf += b"_"
+        buf += col.encode("utf-8")[:NAMEDATALEN]
+        if len(buf) >= NAMEDATALEN:
+            break
+    return buf.decode("utf-8", "ignore")
+
+
+def make_object_name(name1: str, name2: Optional[str], label: str) -> str:
+    """PostgreSQL's makeObjectName: `name1_name2_label` within 63 bytes, shortening the
+    longer of the two names first, never splitting a character."""
+    b1, b2 = name1.encode("utf-8"), (name2 or "").encode("utf-8")
+    overhead = len(label.encode("utf-8")) + 1 + (1 if name2 is not None else 0)
+    available = NAMEDATALEN - 1 - overhead
+    n1, n2 = len(b1), len(b2)
+    while n1 + n2 > available:
+        if n1 > n2:
+            n1 -= 1
+        else:
+            n2 -= 1
+    parts = [b1[:n1].decode("utf-8", "ignore")]
+    if name2 is not None:
+        parts.append(b2[:n2].decode("utf-8", "ignore"))
+    return "_".join(parts + [label])
+
+
+def choose_name(name1: str, name2: Optional[str], label: str, taken: set[str]) -> str:
+    """PostgreSQL's ChooseConstraintName: on a clash, retry with label1, label2, ..."""
+    candidate, attempt = make_object_name(name1, name2, label), 0
+    while candidate in taken:
+        attempt += 1
+        candidate = make_object_name(name1, name2, f"{label}{attempt}")
+    return candidate

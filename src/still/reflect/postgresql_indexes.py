@@ -1,0 +1,67 @@
+"""Reflection of PostgreSQL indexes: keys and key expressions with their sort order,
+INCLUDE columns, partial predicates, access methods and NULLS NOT DISTINCT, for every
+table in one query. Indexes that back a primary key, unique or exclusion constraint
+belong to that constraint and are left out."""
+
+from __future__ import annotations
+
+from still import snapshot as s
+from still.reflect.postgresql_schemas import WANTED_TABLES_CTE, Scope
+
+INDEXES_SQL = """{wanted}
+SELECT i.indrelid, ic.relname, i.indisunique, i.indnkeyatts,
+       i.indkey::pg_catalog.int2[] AS keys, i.indoption::pg_catalog.int2[] AS options,
+       ARRAY(SELECT CASE WHEN i.indkey[k.n - 1] = 0
+                         THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.n, true) END
+             FROM pg_catalog.generate_series(1, i.indnkeyatts) AS k(n)
+             ORDER BY k.n) AS expressions,
+       pg_catalog.pg_get_expr(i.indpred, i.indrelid, true) AS predicate,
+       am.amname, {nulls_not_distinct} AS nulls_not_distinct
+FROM pg_catalog.pg_index i
+JOIN wanted w ON w.oid = i.indrelid
+JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_catalog.pg_am am ON am.oid = ic.relam
+WHERE NOT EXISTS (
+      SELECT 1 FROM pg_catalog.pg_constraint con
+      WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid
+        AND con.contype IN ('p', 'u', 'x'))
+"""
+
+INDOPTION_DESC = 1
+INDOPTION_NULLS_FIRST = 2
+
+
+def indexes_sql(server_version: tuple) -> str:
+    nnd = "i.indnullsnotdistinct" if server_version >= (15,) else "false"
+    return INDEXES_SQL.format(nulls_not_distinct=nnd, wanted=WANTED_TABLES_CTE)
+
+
+def read_indexes(scope: Scope, names: dict[int, dict[int, str]]) -> dict[int, list[s.Index]]:
+    out: dict[int, list[s.Index]] = {}
+    for (relid, name, unique, n_keys, keys, options, expressions, predicate, method,
+         nulls_nd) in scope.rows(indexes_sql(scope.server_version)):
+        attnames = names.get(relid, {})
+        elements = []
+        for attnum, option, expression in zip(keys[:n_keys], options, expressions):
+            descending = bool(option & INDOPTION_DESC)
+            nulls_first = bool(option & INDOPTION_NULLS_FIRST)
+            # only the non-default null ordering is kept: FIRST is DESC's default
+            nulls = None
+            if nulls_first != descending:
+                nulls = "first" if nulls_first else "last"
+            if attnum:
+                elements.append(s.IndexElement(column=attnames[attnum], descending=descending,
+                                               nulls=nulls))
+            else:
+                elements.append(s.IndexElement(expression=scope.expression(expression),
+                                               descending=descending, nulls=nulls))
+        out.setdefault(relid, []).append(s.Index(
+            name=name,
+            elements=tuple(elements),
+            unique=unique,
+            where=scope.expression(predicate) if predicate is not None else None,
+            include=tuple(attnames[k] for k in keys[n_keys:]),
+            method=None if method == "btree" else method,
+            nulls_not_distinct=nulls_nd,
+        ))
+    return out
