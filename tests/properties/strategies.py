@@ -125,19 +125,24 @@ EDITS = ["add_table", "drop_table", "add_column", "drop_column", "alter_type", "
 @st.composite
 def edited(draw, spec: list[TableSpec]):
     """A copy of `spec` with one to four random edits that keep it valid."""
+    # Names that existed in A are never reused for a new table or column: a migration
+    # does not reorder columns, so "drop x, add x again" would be a reorder, not a change.
+    original = {t.name: {c.name for c in t.columns} for t in spec}
     spec = copy.deepcopy(spec)
     for _ in range(draw(st.integers(1, 4))):
         edit = draw(st.sampled_from(EDITS))
         if edit == "add_table" or not spec:
-            name = f"t{max([int(t.name[1:]) for t in spec] + [-1]) + 1}"
+            name = f"t{max([int(n[1:]) for n in original] + [int(t.name[1:]) for t in spec] + [-1]) + 1}"
             spec.append(draw(tables(name, [t.name for t in spec])))
             continue
         t = draw(st.sampled_from(spec))
         if edit == "drop_table":
             if not any(target == t.name for other in spec for _, target in other.fks if other is not t):
                 spec.remove(t)
-        elif edit == "add_column" and len(t.columns) < len(NAMES):
-            t.columns.append(draw(columns({c.name for c in t.columns})))
+        elif edit == "add_column":
+            taken = {c.name for c in t.columns} | original.get(t.name, set())
+            if len(taken) < len(NAMES):
+                t.columns.append(draw(columns(taken)))
         elif edit == "drop_column" and len(t.columns) > 1:
             col = draw(st.sampled_from(t.columns))
             if not _used(t, col.name):

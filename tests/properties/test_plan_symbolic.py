@@ -16,6 +16,6 @@ def test_plan_applies_and_reverses(dialect, pair):
     a = declare(build(pair[0]), dialect)
     b = declare(build(pair[1]), dialect)
     plan = diff(a, b)
-    assert_same_snapshot(plan.apply(a), b)
-    assert_same_snapshot(plan.reverse().apply(b), a)
+    assert_same_snapshot(plan.apply(a), b, column_order=False)
+    assert_same_snapshot(plan.reverse().apply(b), a, column_order=False)
     assert diff(b, b).empty
