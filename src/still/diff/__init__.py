@@ -26,9 +26,11 @@ def diff(current: s.Snapshot, target: s.Snapshot, renames: Optional[Renames] = N
 
     empty = s.Schema(name="")
     created, dropped = [], []
-    for name in sorted(target.schemas.keys() - current.schemas.keys()):
+    # the default schema always exists, whether or not a snapshot lists it
+    defaults = {current.default_schema, target.default_schema}
+    for name in sorted(target.schemas.keys() - current.schemas.keys() - defaults):
         changes.append((Phase.CREATE_SCHEMA, CreateSchema(schema_name=name)))
-    for name in sorted(current.schemas.keys() - target.schemas.keys()):
+    for name in sorted(current.schemas.keys() - target.schemas.keys() - defaults):
         changes.append((Phase.DROP_SCHEMA, DropSchema(schema_name=name)))
         findings.append(Finding.of(Code.DROP_SCHEMA, f"schema {name} is dropped with everything in it", name))
     for name in sorted(current.schemas.keys() | target.schemas.keys()):

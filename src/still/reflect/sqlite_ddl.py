@@ -1,0 +1,389 @@
+"""Reading what SQLite's pragmas do not report out of the stored `CREATE TABLE` and
+`CREATE INDEX` text: constraint names, CHECK expressions, DEFERRABLE, COLLATE, generated
+column expressions, index key expressions and partial-index predicates.
+
+SQLite keeps the statement text exactly as it was sent, and it only keeps text it
+accepted, so a small tolerant parser is enough: a tokenizer that knows SQLite's quoting
+(`"x"`, `` `x` ``, `[x]`, `'str'`) and comments, a splitter on top-level commas, and
+readers for column definitions and table constraints. Unknown words are stepped over
+rather than refused: reflection must never fail on a statement SQLite itself accepted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+_TOKEN = re.compile(r"""
+    (?P<blob>[xX]'[0-9a-fA-F]*')
+  | (?P<word>[^\W\d][\w$]*)
+  | (?P<ws>(?:\s+|--[^\n]*|/\*.*?(?:\*/|\Z))+)
+  | (?P<str>'(?:[^']|'')*')
+  | (?P<qid>"(?:[^"]|"")*"|`(?:[^`]|``)*`|\[[^\]]*\])
+  | (?P<num>0[xX][0-9a-fA-F]+|(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)
+  | (?P<op>\|\||->>|->|<<|>>|<=|>=|==|!=|<>|.)
+""", re.X | re.S)
+
+
+class Token:
+    __slots__ = ("kind", "text", "space_before", "upper")
+
+    def __init__(self, kind: str, text: str, space_before: bool):
+        self.kind = kind  # str qid blob num word op
+        self.text = text
+        self.space_before = space_before
+        self.upper = text.upper() if kind == "word" else ""  # keywords are words
+
+    @property
+    def name(self) -> str:
+        """The identifier this token spells, quotes removed."""
+        if self.kind == "qid":
+            inner = self.text[1:-1]
+            return inner if self.text[0] == "[" else inner.replace(self.text[0] * 2, self.text[0])
+        if self.kind == "str":
+            return self.text[1:-1].replace("''", "'")
+        return self.text
+
+
+def tokenize(sql: str) -> list[Token]:
+    tokens: list[Token] = []
+    space = False
+    for m in _TOKEN.finditer(sql):
+        kind = m.lastgroup
+        if kind == "ws":
+            space = True
+            continue
+        tokens.append(Token(kind, m.group(), space))
+        space = False
+    return tokens
+
+
+def expression_text(tokens: list[Token]) -> str:
+    """Tokens back to SQL text, identifiers re-quoted the standard way ("x") so that
+    `sqlexpr.normalize` reads `[x]` and `` `x` `` as the same name."""
+    out = []
+    for i, tok in enumerate(tokens):
+        if i and tok.space_before:
+            out.append(" ")
+        if tok.kind == "qid" and tok.text[0] != '"':
+            out.append('"' + tok.name.replace('"', '""') + '"')
+        else:
+            out.append(tok.text)
+    return "".join(out)
+
+
+def bare_name(tokens: list[Token]) -> Optional[str]:
+    """The column name when an index key or expression is just a name, as `(x)` too."""
+    while len(tokens) > 2 and tokens[0].text == "(" and _closing(tokens, 0) == len(tokens) - 1:
+        tokens = tokens[1:-1]
+    if len(tokens) == 1 and tokens[0].kind in ("word", "qid"):
+        return tokens[0].name
+    return None
+
+
+_END = Token("op", "", False)  # what reading past the end gives: matches nothing
+
+
+class _Cursor:
+    def __init__(self, tokens: list[Token]):
+        self.tokens = tokens
+        self.pos = 0
+
+    def done(self) -> bool:
+        return self.pos >= len(self.tokens)
+
+    def peek(self, ahead: int = 0) -> Optional[Token]:
+        i = self.pos + ahead
+        return self.tokens[i] if i < len(self.tokens) else None
+
+    def word(self, ahead: int = 0) -> str:
+        tok = self.peek(ahead)
+        return tok.upper if tok is not None else ""
+
+    def take(self) -> Token:
+        if self.done():
+            return _END
+        tok = self.tokens[self.pos]
+        self.pos += 1
+        return tok
+
+    def skip(self, *words: str) -> bool:
+        if self.word() in words:
+            self.pos += 1
+            return True
+        return False
+
+    def group(self) -> list[Token]:
+        """The tokens inside the parenthesised group that starts here (consumed)."""
+        if self.done() or self.peek().text != "(":
+            return []
+        end = _closing(self.tokens, self.pos)
+        inner = self.tokens[self.pos + 1:end]
+        self.pos = end + 1
+        return inner
+
+
+def _closing(tokens: list[Token], start: int) -> int:
+    depth = 0
+    for i in range(start, len(tokens)):
+        text = tokens[i].text if tokens[i].kind == "op" else ""
+        if text == "(":
+            depth += 1
+        elif text == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+    return len(tokens)
+
+
+def split_top_level(tokens: list[Token]) -> list[list[Token]]:
+    """Comma-separated items of a list, commas inside parentheses left alone."""
+    items: list[list[Token]] = [[]]
+    depth = 0
+    for tok in tokens:
+        if tok.kind == "op":
+            if tok.text == "(":
+                depth += 1
+            elif tok.text == ")":
+                depth -= 1
+            elif tok.text == "," and depth == 0:
+                items.append([])
+                continue
+        items[-1].append(tok)
+    return [item for item in items if item]
+
+
+# -- what the text says ---------------------------------------------------------------
+@dataclass
+class ForeignKeyText:
+    name: Optional[str]
+    columns: tuple[str, ...]
+    table: str
+    referred_columns: tuple[str, ...]
+    deferrable: bool = False
+    initially: Optional[str] = None
+
+
+@dataclass
+class ColumnText:
+    name: str
+    collation: Optional[str] = None
+    generated: Optional[str] = None  # the expression text
+    stored: bool = False
+    primary_key_desc: bool = False
+
+
+@dataclass
+class TableText:
+    columns: dict[str, ColumnText] = field(default_factory=dict)  # by lower-cased name
+    primary_key_name: Optional[str] = None
+    uniques: list[tuple[Optional[str], tuple[str, ...]]] = field(default_factory=list)
+    checks: list[tuple[Optional[str], str]] = field(default_factory=list)
+    foreign_keys: list[ForeignKeyText] = field(default_factory=list)
+    without_rowid: bool = False
+
+
+@dataclass
+class IndexText:
+    keys: list[list[Token]] = field(default_factory=list)  # ASC/DESC removed
+    where: Optional[str] = None
+
+
+_COLUMN_CONSTRAINT = {"CONSTRAINT", "PRIMARY", "NOT", "NULL", "UNIQUE", "CHECK", "DEFAULT",
+                      "COLLATE", "REFERENCES", "GENERATED", "AS"}
+_TABLE_CONSTRAINT = {"CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"}
+
+
+# Only what can start a quoted span, a comment or a nesting level; all else is opaque.
+_STRUCTURE = re.compile(r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|`(?:[^`]|``)*`|\[[^\]]*\]"""
+                        r"|--[^\n]*|/\*.*?(?:\*/|\Z)|[(),]", re.S)
+# A column definition without any of these words holds nothing the pragmas do not say
+_WORTH_READING = re.compile(r"\b(?:CONSTRAINT|PRIMARY|UNIQUE|CHECK|FOREIGN|COLLATE|REFERENCES"
+                            r"|GENERATED|AS)\b", re.I)
+
+
+def _body_items(sql: str) -> tuple[int, list[str], int]:
+    """(start, the top-level comma-separated items of the first parenthesised list, end)
+    found on the structural characters only, so long definitions are not tokenized."""
+    depth, start, items, item_start = 0, -1, [], 0
+    for m in _STRUCTURE.finditer(sql):
+        ch = m.group()
+        if ch == "(":
+            depth += 1
+            if depth == 1 and start < 0:
+                start = item_start = m.end()
+        elif ch == ")":
+            depth -= 1
+            if depth == 0 and start >= 0:
+                items.append(sql[item_start:m.start()])
+                return start, items, m.end()
+        elif ch == "," and depth == 1:
+            items.append(sql[item_start:m.start()])
+            item_start = m.end()
+    return start, items, len(sql)
+
+
+def parse_create_table(sql: Optional[str]) -> TableText:
+    out = TableText()
+    sql = sql or ""
+    start, items, end = _body_items(sql)
+    if start < 0 or any(t.upper == "AS" for t in tokenize(sql[:start - 1])):
+        return out  # CREATE TABLE ... AS SELECT: columns only, nothing else to read
+    for item in items:
+        if not _WORTH_READING.search(item):
+            continue
+        tokens = tokenize(item)
+        if not tokens:
+            continue
+        if tokens[0].upper in _TABLE_CONSTRAINT:
+            _table_constraints(_Cursor(tokens), out)
+        else:
+            col = _column(_Cursor(tokens), out)
+            out.columns[col.name.lower()] = col
+    options = [t.upper for t in tokenize(sql[end:])]
+    out.without_rowid = any(options[i:i + 2] == ["WITHOUT", "ROWID"] for i in range(len(options)))
+    return out
+
+
+def _column(cur: _Cursor, table: TableText) -> ColumnText:
+    col = ColumnText(name=cur.take().name)
+    while not cur.done() and cur.word() not in _COLUMN_CONSTRAINT:  # the type name
+        if cur.peek().text == "(":
+            cur.group()
+        else:
+            cur.take()
+    name = None
+    while not cur.done():
+        if cur.skip("CONSTRAINT"):
+            name = cur.take().name or None
+            continue
+        if cur.skip("PRIMARY"):
+            cur.skip("KEY")
+            col.primary_key_desc = cur.word() == "DESC"
+            cur.skip("ASC", "DESC")
+            _conflict(cur)
+            cur.skip("AUTOINCREMENT")
+            table.primary_key_name = name
+        elif cur.skip("NOT"):
+            cur.skip("NULL")
+            _conflict(cur)
+        elif cur.skip("NULL"):
+            _conflict(cur)
+        elif cur.skip("UNIQUE"):
+            _conflict(cur)
+            table.uniques.append((name, (col.name,)))
+        elif cur.skip("CHECK"):
+            table.checks.append((name, expression_text(cur.group())))
+        elif cur.skip("DEFAULT"):
+            _default_value(cur)
+        elif cur.skip("COLLATE"):
+            col.collation = cur.take().name or None
+        elif cur.skip("REFERENCES"):
+            table.foreign_keys.append(_references(cur, name, (col.name,)))
+        elif cur.word() in ("GENERATED", "AS"):
+            cur.skip("GENERATED")
+            cur.skip("ALWAYS")
+            cur.skip("AS")
+            col.generated = expression_text(cur.group())
+            col.stored = cur.word() == "STORED"
+            cur.skip("STORED", "VIRTUAL")
+        else:
+            cur.take()  # not a constraint we know: step over it
+            continue
+        name = None
+    return col
+
+
+def _table_constraints(cur: _Cursor, table: TableText) -> None:
+    # SQLite accepts table constraints without commas between them, so read a sequence.
+    name = None
+    while not cur.done():
+        if cur.skip("CONSTRAINT"):
+            name = cur.take().name or None
+            continue
+        if cur.skip("PRIMARY"):
+            cur.skip("KEY")
+            cur.group()
+            _conflict(cur)
+            table.primary_key_name = name
+        elif cur.skip("UNIQUE"):
+            table.uniques.append((name, _key_columns(cur.group())))
+            _conflict(cur)
+        elif cur.skip("CHECK"):
+            table.checks.append((name, expression_text(cur.group())))
+        elif cur.skip("FOREIGN"):
+            cur.skip("KEY")
+            columns = _key_columns(cur.group())
+            if cur.skip("REFERENCES"):
+                table.foreign_keys.append(_references(cur, name, columns))
+        else:
+            cur.take()
+            continue
+        name = None
+
+
+def _key_columns(tokens: list[Token]) -> tuple[str, ...]:
+    return tuple(item[0].name for item in split_top_level(tokens))
+
+
+def _conflict(cur: _Cursor) -> None:
+    if cur.word() == "ON" and cur.word(1) == "CONFLICT":
+        cur.pos += 3
+
+
+def _default_value(cur: _Cursor) -> None:
+    if cur.done():
+        return
+    if cur.peek().text == "(":
+        cur.group()
+        return
+    if cur.peek().text in ("-", "+"):
+        cur.take()
+    if not cur.done():
+        cur.take()
+
+
+def _references(cur: _Cursor, name: Optional[str], columns: tuple[str, ...]) -> ForeignKeyText:
+    fk = ForeignKeyText(name=name, columns=columns, table=cur.take().name,
+                        referred_columns=())
+    if not cur.done() and cur.peek().text == "(":
+        fk.referred_columns = _key_columns(cur.group())
+    while not cur.done():
+        if cur.word() == "ON" and cur.word(1) in ("DELETE", "UPDATE"):
+            cur.pos += 2
+            if cur.skip("SET", "NO"):  # SET NULL, SET DEFAULT, NO ACTION
+                cur.take()
+            else:
+                cur.take()  # CASCADE, RESTRICT
+        elif cur.skip("MATCH"):
+            cur.take()
+        elif cur.word() == "NOT" and cur.word(1) == "DEFERRABLE":
+            cur.pos += 2
+            fk.deferrable = False
+        elif cur.skip("DEFERRABLE"):
+            fk.deferrable = True
+        elif cur.skip("INITIALLY"):
+            fk.initially = cur.take().upper or None
+        else:
+            break
+    return fk
+
+
+def parse_create_index(sql: Optional[str]) -> IndexText:
+    out = IndexText()
+    tokens = tokenize(sql or "")
+    on = next((i for i, t in enumerate(tokens) if t.upper == "ON"), None)
+    if on is None:
+        return out
+    cur = _Cursor(tokens)
+    cur.pos = on + 1
+    while not cur.done() and cur.peek().text != "(":
+        cur.take()  # the table name
+    for item in split_top_level(cur.group()):
+        if len(item) > 1 and item[-1].upper in ("ASC", "DESC"):
+            item = item[:-1]
+        out.keys.append(item)
+    if cur.skip("WHERE"):
+        out.where = expression_text(cur.tokens[cur.pos:])
+    return out
