@@ -222,7 +222,8 @@ def test_same_table_names_in_two_schemas_and_foreign_keys_across_them(pg_url):
         moved = reflect(conn)
         path = conn.exec_driver_sql("SHOW search_path").scalar()
     engine.dispose()
-    assert set(only_beta.schemas) == {"beta"}
+    assert set(only_beta.schemas) == {"beta", "public"}  # the default schema is always listed
+    assert only_beta.schemas["public"].tables == {}
     assert only_beta.table("items", "beta") == beta
     assert moved == snap
     assert path == "shared, alpha"

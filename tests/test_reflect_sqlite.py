@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+
 from fixtures.models.generated import wide_metadata
 from still import snapshot as s
 from still.declare import declare
@@ -311,9 +312,10 @@ def test_only_main_user_tables(sqlite_url, tmp_path):
 
 
 def test_empty_database_and_other_schemas(sqlite_url):
-    assert reflect_sql(sqlite_url).schemas == {}
+    empty = {"main": s.Schema(name="main")}  # the default schema is always listed
+    assert reflect_sql(sqlite_url).schemas == empty
     snap, _ = reflect_url(sqlite_url, sql=["CREATE TABLE t (id INTEGER)"], schemas=["other"])
-    assert snap.schemas == {}
+    assert snap.schemas == empty
 
 
 # -- the parser on its own -------------------------------------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 Name = str
 
@@ -169,6 +169,15 @@ class Snapshot(_Frozen):
     @classmethod
     def _sorted_keys(cls, v: dict) -> dict:
         return {k: v[k] for k in sorted(v)}
+
+    @model_validator(mode="after")
+    def _default_schema_listed(self):
+        # The default schema always exists, so every snapshot lists it, empty or not; other
+        # schemas appear when they hold something.
+        if self.default_schema not in self.schemas:
+            schemas = {**self.schemas, self.default_schema: Schema(name=self.default_schema)}
+            object.__setattr__(self, "schemas", self._sorted_keys(schemas))
+        return self
 
     def to_json(self, indent: Optional[int] = 2) -> str:
         return json.dumps(self.model_dump(mode="json"), indent=indent, sort_keys=False)

@@ -134,8 +134,9 @@ SCENARIOS = {
 
 def _keyed(pk: str):
     md = sa.MetaData()
-    sa.Table("k", md, sa.Column("a", sa.Integer, nullable=False, autoincrement=False),
-             sa.Column("b", sa.Integer, nullable=False, autoincrement=False), sa.PrimaryKeyConstraint(pk))
+    # BIGINT: on SQLite an INTEGER primary key would be the rowid alias, another change
+    sa.Table("k", md, sa.Column("a", sa.BigInteger, nullable=False, autoincrement=False),
+             sa.Column("b", sa.BigInteger, nullable=False, autoincrement=False), sa.PrimaryKeyConstraint(pk))
     return md
 
 

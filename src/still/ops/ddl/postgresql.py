@@ -13,7 +13,7 @@ from still.ops.ddl.sa_build import build_column, build_constraint, build_index, 
 SERIAL = {"integer": "SERIAL", "bigint": "BIGSERIAL", "smallint": "SMALLSERIAL"}
 # types that convert among themselves with a direct cast; anything else goes through text
 _FAMILIES = [
-    {"smallint", "integer", "bigint", "numeric", "real", "double precision", "boolean"},
+    {"smallint", "integer", "bigint", "numeric", "real", "double precision"},
     {"text", "character varying", "character", "bpchar"},
     {"date", "timestamp without time zone", "timestamp with time zone"},
 ]
