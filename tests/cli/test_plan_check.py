@@ -1,0 +1,107 @@
+"""`still plan` and `still check` as a user runs them: subprocesses on real databases."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import sqlalchemy as sa
+
+from tests.helpers import create_all, fixture_module
+
+ROOT = Path(__file__).resolve().parents[2]
+PLAN_SCHEMA = json.loads((ROOT / "schemas" / "plan.schema.json").read_text())
+APP = "fixtures.models.app:metadata"
+
+
+def still(*args, cwd=ROOT):
+    env = {k: v for k, v in os.environ.items() if k not in ("STILL_DATABASE_URL", "STILL_CONFIG")}
+    return subprocess.run([sys.executable, "-m", "still", *args], capture_output=True, text=True,
+                          cwd=cwd, env=env, timeout=120)
+
+
+def execute(url, *statements):
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        for sql in statements:
+            conn.exec_driver_sql(sql)
+    engine.dispose()
+
+
+def test_check_exit_codes(db_url):
+    create_all(db_url, fixture_module("app").metadata)
+    clean = still("check", "--url", db_url, "--metadata", APP)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert "No changes" in clean.stdout
+
+    execute(db_url, "DROP INDEX ix_invoices_unpaid", "ALTER TABLE audit_log ADD COLUMN extra INTEGER")
+    drift = still("check", "--url", db_url, "--metadata", APP)
+    assert drift.returncode == 1, drift.stdout + drift.stderr
+    assert "ix_invoices_unpaid" in drift.stdout and "extra" in drift.stdout
+
+    broken = still("check", "--url", db_url + "_nope" if "postgresql" in db_url else "sqlite:///nope/x.db",
+                   "--metadata", APP)
+    assert broken.returncode == 2 and broken.stderr.startswith("error: ")
+
+
+def test_plan_json_validates_and_is_read_only(db_url):
+    create_all(db_url, fixture_module("app").metadata)
+    execute(db_url, "DROP INDEX ix_invoices_unpaid")
+    result = still("plan", "--url", db_url, "--metadata", APP, "--format", "json", "--sql")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    jsonschema.validate(report, PLAN_SCHEMA)
+    assert report["drift"] is True
+    assert [op["op"] for op in report["operations"]] == ["create_index"]
+    assert any("ix_invoices_unpaid" in sql for sql in report["statements"])
+    # plan changed nothing: the same drift is still there
+    again = still("check", "--url", db_url, "--metadata", APP, "--format", "json")
+    assert again.returncode == 1
+    jsonschema.validate(json.loads(again.stdout), PLAN_SCHEMA)
+
+
+def test_check_github_annotations_and_fail_on(sqlite_url):
+    create_all(sqlite_url, fixture_module("app").metadata)
+    execute(sqlite_url, "DROP TABLE audit_log")
+    result = still("check", "--url", sqlite_url, "--metadata", APP, "--format", "github")
+    assert result.returncode == 1
+    lines = result.stdout.strip().splitlines()
+    assert lines[0].startswith("::error title=still drift (table main.audit_log)::+ table")
+    # the models have comments SQLite cannot store: reported as notices, never silently dropped
+    assert any(line.startswith("::notice title=unverifiable::") for line in lines)
+
+
+def test_findings_alone_do_not_fail_without_fail_on(sqlite_url):
+    create_all(sqlite_url, fixture_module("app").metadata)
+    result = still("check", "--url", sqlite_url, "--metadata", APP, "--fail-on", "warning")
+    assert result.returncode == 0, result.stdout  # only info findings (unverifiable comments)
+
+
+def test_config_file_and_named_section(tmp_path, sqlite_url):
+    create_all(sqlite_url, fixture_module("app").metadata)
+    (tmp_path / "still.toml").write_text(
+        f'metadata = "{APP}"\nexclude_tables = ["audit_*"]\n'
+        f'[databases.main]\nurl = "${{APP_DB}}"\n')
+    env = {**os.environ, "APP_DB": sqlite_url, "PYTHONPATH": str(ROOT)}
+    run = lambda *a: subprocess.run([sys.executable, "-m", "still", *a], capture_output=True, text=True,
+                                    cwd=tmp_path, env=env, timeout=120)
+    execute(sqlite_url, "DROP TABLE audit_log")
+    result = run("-n", "main", "check")
+    assert result.returncode == 0, result.stdout + result.stderr  # audit_log is excluded
+    assert "skipped-by-filter" in result.stdout
+    unset = subprocess.run([sys.executable, "-m", "still", "-n", "main", "check"], capture_output=True,
+                           text=True, cwd=tmp_path, env={k: v for k, v in env.items() if k != "APP_DB"})
+    assert unset.returncode == 2 and "APP_DB" in unset.stderr and len(unset.stderr.strip().splitlines()) == 1
+
+
+def test_rename_option_turns_drop_add_into_rename(sqlite_url):
+    create_all(sqlite_url, fixture_module("app").metadata)
+    execute(sqlite_url, "ALTER TABLE orgs RENAME COLUMN name TO title")
+    guess = still("plan", "--url", sqlite_url, "--metadata", APP, "--format", "json")
+    codes = {f["code"] for f in json.loads(guess.stdout)["findings"]}
+    assert "possible-column-rename" in codes
+    declared = still("plan", "--url", sqlite_url, "--metadata", APP, "--format", "json", "--rename", "orgs.title=name")
+    ops = [op["op"] for op in json.loads(declared.stdout)["operations"]]
+    assert ops == ["rename_column"]
