@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-
 from fixtures.models.generated import wide_metadata
 from still import snapshot as s
 from still.declare import declare

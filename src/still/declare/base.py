@@ -40,7 +40,10 @@ class DeclareRules:
         return self.ddl.get_column_default_string(column)
 
     def name_of(self, item) -> Optional[str]:
-        """The name a constraint or index gets at DDL time (naming conventions applied)."""
+        """The name a constraint or index gets at DDL time (naming conventions applied);
+        None when it is unnamed and no convention names it (`implicit_name` decides)."""
+        if item.name is None:
+            return None
         return self.preparer.format_constraint(item, _alembic_quote=False)
 
     def creates(self, constraint) -> bool:

@@ -154,8 +154,6 @@ class Rules(DeclareRules):
         return name
 
     def _own_name(self, item) -> Optional[str]:
-        if item.name is None:  # unnamed and no naming convention: implicit_name decides
-            return None
         return super().name_of(item)
 
     def table_constraints(self, table: sa.Table) -> list:

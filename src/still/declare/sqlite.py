@@ -68,11 +68,6 @@ class Rules(DeclareRules):
         return expression(text)
 
     # -- constraints --------------------------------------------------------------------
-    def name_of(self, item) -> Optional[str]:
-        if item.name is None:
-            return None
-        return super().name_of(item)
-
     def table_constraints(self, table: sa.Table) -> list:
         # CHECKs given on a column are written inline with it; SQLite keeps them all
         inline = [c for col in table.columns for c in col.constraints]
