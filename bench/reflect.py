@@ -5,6 +5,7 @@
 For each dialect it builds the schema once (SQLite: a file; PostgreSQL: a throwaway server
 from the installed binaries, or STILL_BENCH_POSTGRES_URL), then times, best of R runs:
   still reflect                  the whole schema -> Snapshot
+  still plan                     reflect + declare the models + diff (what `still plan` does)
   sqlalchemy MetaData.reflect    what Alembic's autogenerate reflects through
   alembic compare_metadata       Alembic's autogenerate comparison (reflection + compare)
 and prints the catalog queries each one issued.
@@ -50,6 +51,16 @@ def best_of(repeat, engine, fn):
     return min(times), queries
 
 
+def still_plan(metadata):
+    def run(conn):
+        from still.compare import compare
+
+        plan = compare(conn, metadata).plan
+        assert plan.empty, [op.op for op in plan.operations][:5]
+
+    return run
+
+
 def alembic_compare(metadata):
     def run(conn):
         from alembic.autogenerate import compare_metadata
@@ -66,6 +77,7 @@ def bench_dialect(label, url, metadata, repeat):
         metadata.create_all(conn)
     rows = [
         ("still reflect", best_of(repeat, engine, lambda c: reflect(c))),
+        ("still plan (reflect+declare+diff)", best_of(repeat, engine, still_plan(metadata))),
         ("sqlalchemy MetaData.reflect", best_of(repeat, engine, lambda c: sa.MetaData().reflect(c))),
     ]
     try:
@@ -75,9 +87,11 @@ def bench_dialect(label, url, metadata, repeat):
     engine.dispose()
     base = rows[0][1][0]
     print(f"\n{label}: {len(metadata.tables)} tables")
-    print(f"  {'':30} {'seconds':>9} {'queries':>8} {'vs still':>9}")
+    print(f"  {'':34} {'seconds':>9} {'queries':>8} {'vs still reflect':>17}")
     for name, (secs, queries) in rows:
-        print(f"  {name:30} {secs:9.3f} {queries:8d} {secs / base:8.1f}x")
+        print(f"  {name:34} {secs:9.3f} {queries:8d} {secs / base:16.1f}x")
+    plan, alembic = rows[1][1][0], rows[-1][1][0]
+    print(f"  alembic compare_metadata / still plan: {alembic / plan:.1f}x")
 
 
 def main():

@@ -100,7 +100,9 @@ class Index(_Frozen):
 
 
 def _by_name(items):
-    return tuple(sorted(items, key=lambda c: (c.name is None, c.name or "", _sort_key(c))))
+    # named items sort by name; unnamed ones (SQLite) by their content, so order is stable
+    return tuple(sorted(items, key=lambda c: (c.name is None, c.name or "",
+                                              _sort_key(c) if c.name is None else "")))
 
 
 def _sort_key(item) -> str:

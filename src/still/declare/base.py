@@ -15,6 +15,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.schema import MetaData
 
 from still import snapshot as s
+from still.sqlexpr import identifiers
 
 
 class DeclareRules:
@@ -230,7 +231,8 @@ def declare_table(rules: DeclareRules, table: sa.Table) -> s.Table:
     for cons in rules.table_constraints(table):
         if isinstance(cons, sa.CheckConstraint) and rules.creates(cons):
             text = rules.expression(rules.sql(cons.sqltext))
-            referenced = [c.name for c in table.columns if _mentions(text, c.name)]
+            mentioned = identifiers(text)
+            referenced = [c.name for c in table.columns if c.name in mentioned]
             checks.append(s.CheckConstraint(
                 name=named(cons, "check", referenced, text), expression=text))
     for cons in rules.table_constraints(table):
@@ -271,12 +273,6 @@ def declare_table(rules: DeclareRules, table: sa.Table) -> s.Table:
         indexes=tuple(indexes),
         comment=rules.comment(table.comment),
     )
-
-
-def _mentions(expression: str, column: str) -> bool:
-    from still.sqlexpr import identifiers
-
-    return column in identifiers(expression)
 
 
 def declare_with(rules: DeclareRules, metadata: MetaData,
