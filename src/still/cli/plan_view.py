@@ -91,14 +91,14 @@ def _group(op) -> str:
 def print_plan(plan: Plan, console: Console, statements: list[str] | None = None) -> None:
     if plan.empty:
         console.print("[green]No changes: the database matches the models.[/]")
-    current = None
+    groups: dict[str, list] = {}  # by table, in order of first appearance; plan order inside
     for op in plan.operations:
-        group = _group(op)
-        if group != current:
-            console.print(f"\n[bold]{escape(group)}[/]")
-            current = group
-        sign, text = describe(op)
-        console.print(f"  [{SIGN_STYLE[sign]}]{sign} {escape(text)}[/]")
+        groups.setdefault(_group(op), []).append(op)
+    for group, group_ops in groups.items():
+        console.print(f"\n[bold]{escape(group)}[/]")
+        for op in group_ops:
+            sign, text = describe(op)
+            console.print(f"  [{SIGN_STYLE[sign]}]{sign} {escape(text)}[/]")
     if plan.findings:
         console.print("\n[bold]Findings[/]")
         for f in plan.findings:
@@ -106,7 +106,7 @@ def print_plan(plan: Plan, console: Console, statements: list[str] | None = None
     if statements:
         console.print("\n[bold]SQL[/]")
         for sql in statements:
-            console.print(escape(sql.strip() + ";"), highlight=False)
+            console.print(escape(sql.strip() + ";"), highlight=False, soft_wrap=True)
     if not plan.empty:
         counts = {s: sum(1 for op in plan.operations if describe(op)[0] == s) for s in "+~-"}
         console.print(f"\n{len(plan.operations)} operations: {counts['+']} to add, {counts['~']} to change, "

@@ -1,0 +1,181 @@
+"""Read a revision file's header without importing it.
+
+The header is the module docstring (message, create date) and four module-level
+assignments: `revision`, `down_revision`, `branch_labels`, `depends_on`. Only literals
+are allowed there (a string, None, or a tuple/list of strings), so `ast` can read them
+and the graph can be built without running any user code.
+
+Speed: most of a revision file is its `upgrade()`/`downgrade()` bodies, which the header
+never needs, so only the text before the first top-level `def` is parsed. If that prefix
+does not parse or lacks `revision`, the whole file is parsed, so the result is the same
+as parsing everything.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from still.errors import StillError
+
+HEADER_NAMES = ("revision", "down_revision", "branch_labels", "depends_on")
+
+_FIRST_DEF = re.compile(r"^(?:async[ \t]+)?def[ \t]", re.MULTILINE)
+_CREATE_DATE = re.compile(r"^[ \t]*Create Date:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One revision file, as its header describes it."""
+
+    revision: str
+    down_revisions: tuple[str, ...]
+    branch_labels: tuple[str, ...]
+    depends_on: tuple[str, ...]
+    message: str
+    path: Path
+    create_date: str | None = None
+
+    @property
+    def is_merge(self) -> bool:
+        return len(self.down_revisions) > 1
+
+    @property
+    def is_base(self) -> bool:
+        return not self.down_revisions
+
+    @property
+    def parents(self) -> tuple[str, ...]:
+        """Everything that must be applied before this revision: down revisions, then dependencies."""
+        return self.down_revisions + tuple(d for d in self.depends_on if d not in self.down_revisions)
+
+
+_FIRST_DEF_BYTES = re.compile(rb"^(?:async[ \t]+)?def[ \t]", re.MULTILINE)
+_CHUNK = 8192
+
+
+def read_header(path: Path | str) -> Revision:
+    """The `Revision` a file declares; a `StillError` naming the file if it is not a valid one."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as file:
+            data = file.read(_CHUNK)
+            match = _FIRST_DEF_BYTES.search(data)
+            if match is None and len(data) == _CHUNK:
+                data += file.read()
+                match = _FIRST_DEF_BYTES.search(data)
+            if match is not None and match.start() > 0:
+                module = _parse_prefix(data[: match.start()].decode("utf-8-sig"), path)
+                if module is not None:
+                    return _revision_from_module(module, path)
+            if len(data) >= _CHUNK:
+                data += file.read()
+        text = data.decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as err:
+        raise StillError(f"cannot read revision file {path}: {err}") from None
+    return _revision_from_module(_parse_whole(text, path), path)
+
+
+def parse_header(text: str, path: Path) -> Revision:
+    """Like `read_header`, for text already in memory."""
+    match = _FIRST_DEF.search(text)
+    if match is not None and match.start() > 0:
+        module = _parse_prefix(text[: match.start()], path)
+        if module is not None:
+            return _revision_from_module(module, path)
+    return _revision_from_module(_parse_whole(text, path), path)
+
+
+def _parse_prefix(text: str, path: Path) -> ast.Module | None:
+    """The module up to its first top-level `def`, if that parses and sets `revision`."""
+    try:
+        module = ast.parse(text, filename=str(path))
+    except SyntaxError:
+        return None  # e.g. a `def` inside a docstring: parse the whole file instead
+    for node in module.body:
+        if "revision" in _targets(node):
+            return module
+    return None
+
+
+def _parse_whole(text: str, path: Path) -> ast.Module:
+    try:
+        return ast.parse(text, filename=str(path))
+    except SyntaxError as err:
+        raise StillError(f"{path}:{err.lineno}: syntax error in revision file: {err.msg}") from None
+
+
+def _targets(node: ast.stmt) -> list[str]:
+    if isinstance(node, ast.Assign):
+        return [t.id for t in node.targets if isinstance(t, ast.Name)]
+    if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+        return [node.target.id]
+    return []
+
+
+def _revision_from_module(module: ast.Module, path: Path) -> Revision:
+    values: dict[str, tuple[str, ...] | str | None] = {}
+    lines: dict[str, int] = {}
+    for node in module.body:
+        if not isinstance(node, (ast.Assign, ast.AnnAssign)):
+            continue
+        for name in _targets(node):
+            if name in HEADER_NAMES:
+                values[name] = _literal(node.value, name, path)
+                lines[name] = node.lineno
+    if "revision" not in values:
+        raise StillError(f"{path}: not a revision file: no module-level 'revision = \"...\"'")
+    revision = values["revision"]
+    if not isinstance(revision, str) or not revision.strip():
+        raise StillError(f"{path}:{lines['revision']}: 'revision' must be a non-empty string")
+    docstring = _docstring(module)
+    message = docstring.lstrip().split("\n", 1)[0].strip()
+    date = _CREATE_DATE.search(docstring)
+    return Revision(
+        revision=revision,
+        down_revisions=_as_tuple(values.get("down_revision")),
+        branch_labels=_as_tuple(values.get("branch_labels")),
+        depends_on=_as_tuple(values.get("depends_on")),
+        message=message,
+        path=path,
+        create_date=(date.group(1) or None) if date else None,
+    )
+
+
+def _docstring(module: ast.Module) -> str:
+    if module.body:
+        first = module.body[0]
+        if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) \
+                and isinstance(first.value.value, str):
+            return first.value.value
+    return ""
+
+
+def _literal(node: ast.expr | None, name: str, path: Path) -> tuple[str, ...] | str | None:
+    if isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, str)):
+        return node.value
+    if isinstance(node, (ast.Tuple, ast.List)) and name != "revision":
+        items = []
+        for item in node.elts:
+            if not (isinstance(item, ast.Constant) and isinstance(item.value, str)):
+                break
+            items.append(item.value)
+        else:
+            return tuple(items)
+    line = getattr(node, "lineno", None)
+    where = f"{path}:{line}" if line else str(path)
+    allowed = "a string literal" if name == "revision" else "None, a string or a tuple of strings"
+    raise StillError(f"{where}: '{name}' must be {allowed} (revision headers are read without running the file)")
+
+
+def _as_tuple(value: tuple[str, ...] | str | None) -> tuple[str, ...]:
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    seen: dict[str, None] = {}
+    for item in value:
+        seen.setdefault(item, None)
+    return tuple(seen)

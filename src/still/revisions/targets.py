@@ -1,0 +1,161 @@
+"""Target resolution: the strings users type (`head`, `ae1+2`, `feature@-1`, ...) -> revision ids.
+
+A target resolves to a tuple of revision ids; `()` is base. Accepted forms:
+`base`, `head`, `heads`, a full id, a unique prefix of one, a branch label (its head),
+`+N` / `-N` (relative to `current`), `<rev>+N` / `<rev>-N`, and `<branch>@head`,
+`<branch>@+N`, `<branch>@-N` (where `<branch>` is a label or a revision, meaning the
+revisions that descend from it by history).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from still.errors import StillError
+
+if TYPE_CHECKING:
+    from still.revisions.graph import RevisionGraph
+
+_RELATIVE = re.compile(r"^([+-])(\d+)$")
+_ANCHORED_RELATIVE = re.compile(r"^(.+?)([+-])(\d+)$")
+
+
+def resolve(graph: RevisionGraph, target: str, current: tuple[str, ...] = ()) -> tuple[str, ...]:
+    target = target.strip()
+    if not target:
+        raise StillError("empty revision target: name a revision, 'head', 'heads' or 'base'")
+    if target == "base":
+        return ()
+    if target == "heads":
+        return graph.heads
+    if target == "head":
+        return (single_head(graph),)
+    match = _RELATIVE.match(target)
+    if match:
+        return _relative_to_current(graph, target, current, None)
+    if target in graph.revisions:
+        return (target,)
+    if target in graph.branch_labels:
+        return (_branch_head(graph, target, _branch_universe(graph, target)[0]),)
+    if "@" in target:
+        return _branch_target(graph, target, current)
+    match = _ANCHORED_RELATIVE.match(target)
+    if match and _known(graph, match.group(1)):
+        anchor = _single(graph, match.group(1))
+        return _walk(graph, target, (anchor,), match.group(2), int(match.group(3)), None)
+    return (_by_prefix(graph, target),)
+
+
+def single_head(graph: RevisionGraph) -> str:
+    heads = graph.heads
+    if not heads:
+        raise StillError("there are no revisions yet: create one with 'still revision'")
+    if len(heads) > 1:
+        raise StillError(f"multiple heads ({', '.join(heads)}): name one, use 'heads', "
+                         f"or merge them with 'still merge'")
+    return heads[0]
+
+
+def _known(graph: RevisionGraph, text: str) -> bool:
+    if text in ("head",) or text in graph.revisions or text in graph.branch_labels:
+        return True
+    return any(r.startswith(text) for r in graph.revisions)
+
+
+def _single(graph: RevisionGraph, text: str) -> str:
+    """One revision from an id, a prefix, a label (its head) or `head`."""
+    if text == "head":
+        return single_head(graph)
+    if text in graph.revisions:
+        return text
+    if text in graph.branch_labels:
+        return _branch_head(graph, text, _branch_universe(graph, text)[0])
+    return _by_prefix(graph, text)
+
+
+def _by_prefix(graph: RevisionGraph, prefix: str) -> str:
+    matches = sorted(r for r in graph.revisions if r.startswith(prefix))
+    if not matches:
+        raise StillError(f"unknown revision '{prefix}'")
+    if len(matches) > 1:
+        shown = ", ".join(matches[:8]) + (", ..." if len(matches) > 8 else "")
+        raise StillError(f"ambiguous revision prefix '{prefix}': matches {shown}; type more characters")
+    return matches[0]
+
+
+def _branch_universe(graph: RevisionGraph, anchor: str) -> tuple[set[str], set[str]]:
+    """(members, universe): the revisions on the branch, and those plus everything before it."""
+    if anchor in graph.branch_labels:
+        members = graph.branch_members(anchor)
+        root = graph.branch_labels[anchor]
+    else:
+        root = _single(graph, anchor)
+        members = {root}
+        stack = [root]
+        while stack:
+            for child in graph._children[stack.pop()]:
+                if child not in members:
+                    members.add(child)
+                    stack.append(child)
+    return members, members | graph.ancestors([root])
+
+
+def _branch_head(graph: RevisionGraph, name: str, members: set[str]) -> str:
+    heads = [h for h in graph.heads if h in members]
+    if len(heads) > 1:
+        raise StillError(f"branch '{name}' has multiple heads ({', '.join(heads)}): name one "
+                         f"or merge them with 'still merge'")
+    return heads[0]
+
+
+def _branch_target(graph: RevisionGraph, target: str, current: tuple[str, ...]) -> tuple[str, ...]:
+    anchor, _, where = target.rpartition("@")
+    if not anchor or not _known(graph, anchor):
+        raise StillError(f"unknown revision '{target}'")
+    members, universe = _branch_universe(graph, anchor)
+    if where == "head":
+        return (_branch_head(graph, anchor, members),)
+    match = _RELATIVE.match(where)
+    if not match:
+        raise StillError(f"unknown revision '{target}': after '@' use 'head', '+N' or '-N'")
+    return _relative_to_current(graph, target, current, universe)
+
+
+def _relative_to_current(graph: RevisionGraph, target: str, current: tuple[str, ...],
+                         universe: set[str] | None) -> tuple[str, ...]:
+    relative = target.rpartition("@")[2]
+    sign, count = relative[0], int(relative[1:])
+    applied = graph.applied(current)
+    if universe is not None:
+        applied &= universe
+    position = graph.version_rows(applied)
+    if len(position) > 1:
+        raise StillError(f"'{target}' is ambiguous: the database has several heads ({', '.join(position)}); "
+                         f"use <branch>@{sign}{count} or name a revision")
+    return _walk(graph, target, position, sign, count, universe)
+
+
+def _walk(graph: RevisionGraph, target: str, start: tuple[str, ...], sign: str, count: int,
+          universe: set[str] | None) -> tuple[str, ...]:
+    if sign == "+":
+        position = start[0] if start else None
+        for _ in range(count):
+            if position is None:
+                options = [b for b in graph.bases if universe is None or b in universe]
+            else:
+                options = [c for c in graph._children[position] if universe is None or c in universe]
+            if not options:
+                at = f"the head '{position}'" if position else "an empty history"
+                raise StillError(f"relative revision '{target}' goes past {at}")
+            if len(options) > 1:
+                raise StillError(f"relative revision '{target}' is ambiguous: the history branches "
+                                 f"into {', '.join(options)}; name one")
+            position = options[0]
+        return (position,) if position is not None else ()
+    positions = set(start)
+    for _ in range(count):
+        if not positions:
+            raise StillError(f"relative revision '{target}' goes past base")
+        positions = {down for p in positions for down in graph.revisions[p].down_revisions}
+    return tuple(sorted(positions))
