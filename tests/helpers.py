@@ -71,3 +71,22 @@ def create_all(url: str, metadata: sa.MetaData) -> None:
                 conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
         metadata.create_all(conn)
     engine.dispose()
+
+
+def assert_plan_round_trip(engine, plan, a, b) -> None:
+    """Execute `plan` on a database at `a`: it must reflect to `b`, with nothing left to do;
+    then the reversed plan must bring it back to `a`."""
+    from still.diff import diff
+    from still.ops.ddl import execute_plan
+    from still.reflect import reflect
+
+    with engine.begin() as conn:
+        execute_plan(plan, a, conn)
+    with engine.connect() as conn:
+        reached = reflect(conn)
+    assert_same_snapshot(reached, b, column_order=False)
+    assert diff(reached, b).empty
+    with engine.begin() as conn:
+        execute_plan(plan.reverse(), b, conn)
+    with engine.connect() as conn:
+        assert_same_snapshot(reflect(conn), a, column_order=False)

@@ -8,7 +8,6 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql as pg
 
-from fixtures.models.generated import wide_metadata
 from still.declare import declare
 from still.reflect import reflect
 from tests.helpers import assert_same_snapshot
@@ -37,45 +36,6 @@ def roundtrip(url: str, metadata: sa.MetaData, schemas=()):
     assert_same_snapshot(reflected, declared)
     assert reflected == declared
     return reflected
-
-
-# -- a fixed number of catalog queries -----------------------------------------------------
-def count_reflection_statements(url: str, n_tables: int) -> int:
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    with engine.begin() as conn:
-        wide_metadata(n_tables).create_all(conn)
-    statements = []
-    with engine.connect() as conn:
-        conn.exec_driver_sql("SELECT 1")  # let the dialect finish its first-connect queries
-        sa.event.listen(conn, "before_cursor_execute",
-                        lambda *args, **kw: statements.append(args[2]))
-        snapshot = reflect(conn)
-    engine.dispose()
-    assert len(snapshot.schemas["public"].tables) == n_tables
-    table = snapshot.table("t0001")
-    assert table.primary_key and table.foreign_keys and table.unique_constraints
-    assert table.check_constraints and len(table.indexes) == 2
-    return len(statements)
-
-
-def test_query_count_does_not_grow_with_the_number_of_tables(pg_admin_engine, request):
-    small = count_reflection_statements(request.getfixturevalue("pg_url"), 10)
-    large = count_reflection_statements(_second_database(pg_admin_engine, request), 300)
-    assert small == large
-    assert small <= 8
-
-
-def _second_database(pg_admin_engine, request) -> str:
-    name = f"still_test_wide_{id(request)}"
-    with pg_admin_engine.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE template0')
-
-    def drop():
-        with pg_admin_engine.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    request.addfinalizer(drop)
-    return pg_admin_engine.url.set(database=name).render_as_string(hide_password=False)
 
 
 # -- names -----------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from fixtures.models.generated import wide_metadata
 from still import snapshot as s
 from still.declare import declare
 from still.reflect import reflect
@@ -38,31 +37,6 @@ def roundtrip(url: str, metadata: sa.MetaData) -> s.Snapshot:
 
 def reflect_sql(url: str, *sql: str) -> s.Snapshot:
     return reflect_url(url, sql=sql)[0]
-
-
-# -- a fixed number of queries -------------------------------------------------------------
-def count_reflection_statements(url: str, n_tables: int) -> int:
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    with engine.begin() as conn:
-        wide_metadata(n_tables).create_all(conn)
-    statements = []
-    sa.event.listen(engine, "before_cursor_execute",
-                    lambda *args, **kw: statements.append(args[2]))
-    with engine.connect() as conn:
-        snapshot = reflect(conn)
-    engine.dispose()
-    assert len(snapshot.schemas["main"].tables) == n_tables
-    table = snapshot.table("t0001")
-    assert table.primary_key and table.foreign_keys and table.unique_constraints
-    assert table.check_constraints and len(table.indexes) == 2
-    return len(statements)
-
-
-def test_statement_count_does_not_grow_with_tables(tmp_path):
-    small = count_reflection_statements(f"sqlite:///{tmp_path / 'small.db'}", 10)
-    large = count_reflection_statements(f"sqlite:///{tmp_path / 'large.db'}", 300)
-    assert small == large
-    assert small <= 4
 
 
 # -- models: reflect == declare ---------------------------------------------------------------

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import jsonschema
-import sqlalchemy as sa
 
 from still.snapshot import Snapshot
 from tests.helpers import create_all, fixture_module

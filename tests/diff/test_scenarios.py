@@ -13,9 +13,8 @@ from still.compare import declared_renames
 from still.db import migration_engine
 from still.declare import declare
 from still.diff import diff
-from still.ops.ddl import execute_plan
 from still.reflect import reflect
-from tests.helpers import assert_same_snapshot, create_all
+from tests.helpers import assert_plan_round_trip, create_all
 
 BOTH = ("sqlite", "postgresql")
 PG = ("postgresql",)
@@ -168,15 +167,7 @@ def test_scenario(name, dialect, db_url):
         plan = diff(a, b, declared_renames(model_b, b.default_schema))
         assert [op.op for op in plan.operations] == expected_ops
         assert sorted(f.code.value for f in plan.findings) == sorted(expected_findings)
-        with engine.begin() as conn:
-            execute_plan(plan, a, conn)
-        with engine.connect() as conn:
-            assert_same_snapshot(reflect(conn), b, column_order=False)
-            assert diff(reflect(conn), b).empty
-        with engine.begin() as conn:
-            execute_plan(plan.reverse(), b, conn)
-        with engine.connect() as conn:
-            assert_same_snapshot(reflect(conn), a, column_order=False)
+        assert_plan_round_trip(engine, plan, a, b)
     finally:
         engine.dispose()
 
