@@ -8,14 +8,19 @@ from still import snapshot as s
 from still.ops.base import OperationBase, edit_schema
 
 
-def _set_enum(snap: s.Snapshot, schema: str, name: str, enum: Optional[s.Enum]) -> s.Snapshot:
+def _set_named(snap: s.Snapshot, schema: str, field: str, name: str, obj) -> s.Snapshot:
+    """Put `obj` under `name` in the schema's `enums` or `sequences` (None removes it)."""
     def change(sch: s.Schema) -> s.Schema:
-        enums = {k: v for k, v in sch.enums.items() if k != name}
-        if enum is not None:
-            enums[name] = enum
-        return sch.model_copy(update={"enums": s.Schema._sorted_keys(enums)})
+        items = {k: v for k, v in getattr(sch, field).items() if k != name}
+        if obj is not None:
+            items[name] = obj
+        return sch.model_copy(update={field: s.Schema._sorted_keys(items)})
 
     return edit_schema(snap, schema, change)
+
+
+def _set_enum(snap: s.Snapshot, schema: str, name: str, enum: Optional[s.Enum]) -> s.Snapshot:
+    return _set_named(snap, schema, "enums", name, enum)
 
 
 class CreateEnum(OperationBase):
@@ -91,13 +96,7 @@ class ReplaceEnum(OperationBase):
 
 
 def _set_sequence(snap: s.Snapshot, schema: str, name: str, seq: Optional[s.Sequence]) -> s.Snapshot:
-    def change(sch: s.Schema) -> s.Schema:
-        seqs = {k: v for k, v in sch.sequences.items() if k != name}
-        if seq is not None:
-            seqs[name] = seq
-        return sch.model_copy(update={"sequences": s.Schema._sorted_keys(seqs)})
-
-    return edit_schema(snap, schema, change)
+    return _set_named(snap, schema, "sequences", name, seq)
 
 
 class CreateSequence(OperationBase):
