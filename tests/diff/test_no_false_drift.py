@@ -48,7 +48,7 @@ def test_postgresql_synonyms_and_default_spellings(pg_url):
 
 SQLITE_DDL = [
     "CREATE TABLE t (id INTEGER NOT NULL, code varchar(10) DEFAULT ('x'), "
-    "seen DATETIME DEFAULT (CURRENT_TIMESTAMP), amount NUMERIC(10,2) DEFAULT 0, qty INTEGER DEFAULT '5', "
+    "seen DATETIME DEFAULT (CURRENT_TIMESTAMP), amount NUMERIC(10,2) DEFAULT 0, qty INT DEFAULT '5', "
     "ok BOOLEAN DEFAULT 1, big BIGINT, body TEXT, PRIMARY KEY (id), "
     "CONSTRAINT ck_qty CHECK ((qty >= 0) AND (qty <= 100)))",
     "CREATE INDEX ix_code ON t (LOWER(code))",

@@ -7,7 +7,7 @@ from typing import Optional
 from still import snapshot as s
 from still.diff.ordering import Phase, order_tables, ordered
 from still.diff.renames import Renames, possible_table_renames, rename_operations
-from still.diff.tables import diff_table
+from still.diff.tables import type_equivalence, diff_table
 from still.diff.types import diff_enums, diff_sequences
 from still.findings import Code, Finding
 from still.ops import CreateSchema, DropSchema
@@ -24,6 +24,7 @@ def diff(current: s.Snapshot, target: s.Snapshot, renames: Optional[Renames] = N
         changes.append((Phase.RENAME, op))
         current = op.apply(current)
 
+    same_type = type_equivalence(target.dialect)
     empty = s.Schema(name="")
     created, dropped = [], []
     # the default schema always exists, whether or not a snapshot lists it
@@ -45,7 +46,7 @@ def diff(current: s.Snapshot, target: s.Snapshot, renames: Optional[Renames] = N
             findings.append(Finding.of(Code.DROP_TABLE, f"table {name}.{table} is dropped with its data",
                                        name, table))
         for table in sorted(have.tables.keys() & want.tables.keys()):
-            diff_table(name, have.tables[table], want.tables[table], changes, findings)
+            diff_table(name, have.tables[table], want.tables[table], changes, findings, same_type)
     changes += order_tables(created, dropped)
     findings += possible_table_renames(dropped, created)
     return Plan(operations=ordered(changes), findings=tuple(findings))

@@ -31,7 +31,20 @@ def _match(kind: str, have, want, signature, schema: str, table: str, changes: l
                                                  constraint=new)))
 
 
-def diff_columns(schema: str, have: s.Table, want: s.Table, changes: list, findings: list):
+def type_equivalence(dialect: str):
+    """The dialect's own notion of synonym types (`equivalent_types` in reflect/<dialect>.py),
+    else plain equality of the canonical spellings."""
+    import importlib
+
+    try:
+        module = importlib.import_module(f"still.reflect.{dialect}")
+    except ModuleNotFoundError:
+        return str.__eq__
+    return getattr(module, "equivalent_types", str.__eq__)
+
+
+def diff_columns(schema: str, have: s.Table, want: s.Table, changes: list, findings: list,
+                 same_type=str.__eq__):
     old_cols = {c.name: c for c in have.columns}
     new_cols = {c.name: c for c in want.columns}
     added = [c for c in want.columns if c.name not in old_cols]
@@ -50,6 +63,8 @@ def diff_columns(schema: str, have: s.Table, want: s.Table, changes: list, findi
     findings += possible_column_renames(schema, want.name, dropped, added)
     for col in want.columns:
         old = old_cols.get(col.name)
+        if old is not None and old.type != col.type and same_type(old.type, col.type):
+            col = col.model_copy(update={"type": old.type})  # a synonym is no change
         if old is None or old == col:
             continue
         op = AlterColumn(schema_name=schema, table_name=want.name, old=old, new=col)
@@ -77,9 +92,10 @@ def _alter_findings(schema: str, table: str, op: AlterColumn) -> list[Finding]:
     return out
 
 
-def diff_table(schema: str, have: s.Table, want: s.Table, changes: list, findings: list):
+def diff_table(schema: str, have: s.Table, want: s.Table, changes: list, findings: list,
+               same_type=str.__eq__):
     name = want.name
-    diff_columns(schema, have, want, changes, findings)
+    diff_columns(schema, have, want, changes, findings, same_type)
     if have.primary_key != want.primary_key:
         if have.primary_key:
             changes.append((Phase.DROP_CONSTRAINT, DropConstraint(

@@ -69,6 +69,16 @@ def canonical_type(text: Optional[str]) -> str:
     return re.sub(r"\s*,\s*", ", ", text)
 
 
+# Spellings SQLite treats as one type. Only exact synonyms: VARCHAR(10) and TEXT share an
+# affinity but are different declarations to the people who wrote them.
+_SYNONYMS = {"INT": "INTEGER", "BOOL": "BOOLEAN", "DOUBLE PRECISION": "DOUBLE"}
+
+
+def equivalent_types(a: str, b: str) -> bool:
+    """Whether two canonical type spellings mean the same type (the diff's hook)."""
+    return _SYNONYMS.get(a, a) == _SYNONYMS.get(b, b)
+
+
 def canonical_collation(name: Optional[str]) -> Optional[str]:
     # SQLite compares collation names without regard to case
     return name.upper() if name else None
