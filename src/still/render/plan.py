@@ -1,0 +1,178 @@
+"""Plan -> the bodies of a revision's upgrade() and downgrade(), a summary and imports."""
+
+from __future__ import annotations
+
+import textwrap
+from collections import Counter
+from dataclasses import dataclass, field
+
+from still.findings import Finding
+from still.plan import Plan
+from still.render.ops import OpRenderer
+from still.render.pyfmt import format_statement
+
+INDENT = 4
+
+
+@dataclass(frozen=True)
+class RenderedRevision:
+    upgrade: str  # function body: 4-space indented lines, no `def`
+    downgrade: str
+    summary: str  # docstring lines: operation counts and every finding
+    imports: list[str] = field(default_factory=list)  # beyond `from still import op` / `import sqlalchemy as sa`
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _label(schema: str, table: str, default_schema: str) -> str:
+    return table if schema == default_schema else f"{schema}.{table}"
+
+
+def _columns_of(op) -> set[str]:
+    kind = op.op
+    if kind in ("add_column", "drop_column"):
+        return {op.column.name}
+    if kind == "alter_column":
+        return {op.old.name, op.new.name}
+    if kind == "rename_column":
+        return {op.old_name, op.new_name}
+    if kind in ("create_table", "drop_table"):
+        return {c.name for c in op.table.columns}
+    return set()
+
+
+def _tables_of(op) -> set[str]:
+    if op.op == "rename_table":
+        return {op.old_name, op.new_name}
+    return {op.target_table} if op.target_table else set()
+
+
+def _enum_of(op) -> str | None:
+    if op.op in ("create_enum", "drop_enum"):
+        return op.enum.name
+    return getattr(op, "enum_name", None)
+
+
+def _matches(finding: Finding, op, column: bool) -> bool:
+    if finding.schema_name is not None and finding.schema_name != op.schema_name:
+        return False
+    if finding.table_name is None:
+        enum = _enum_of(op)
+        if enum is not None:
+            return f"enum {op.schema_name}.{enum} " in finding.message
+        return op.target_table is None
+    if finding.table_name not in _tables_of(op):
+        return False
+    return not column or finding.column_name in _columns_of(op)
+
+
+def place_findings(plan: Plan) -> tuple[list[Finding], dict[int, list[Finding]]]:
+    """Findings with no operation to sit above, and the findings of each operation index:
+    the first operation on the finding's column, else on its table (or schema object)."""
+    top: list[Finding] = []
+    at: dict[int, list[Finding]] = {}
+    for finding in plan.findings:
+        index = None
+        passes = (True, False) if finding.column_name else (False,)
+        for column in passes:
+            index = next((i for i, op in enumerate(plan.operations) if _matches(finding, op, column)), None)
+            if index is not None:
+                break
+        if index is None:
+            top.append(finding)
+        else:
+            at.setdefault(index, []).append(finding)
+    return top, at
+
+
+def destruction(op, default_schema: str) -> str | None:
+    """What an operation loses, for its DESTRUCTIVE comment (None if it loses nothing)."""
+    if not op.destructive:
+        return None
+    kind = op.op
+    if kind == "drop_table":
+        return f"drops table {_label(op.schema_name, op.table.name, default_schema)} and all its rows"
+    if kind == "drop_column":
+        return (f"drops column {_label(op.schema_name, op.table_name, default_schema)}.{op.column.name} "
+                f"and its data")
+    if kind == "drop_schema":
+        return f"drops schema {op.schema_name}"
+    if kind == "drop_enum":
+        return f"drops enum type {_label(op.schema_name, op.enum.name, default_schema)}"
+    if kind == "drop_sequence":
+        return (f"drops sequence {_label(op.schema_name, op.sequence.name, default_schema)} "
+                f"and its current value")
+    if kind == "replace_enum":
+        lost = [v for v in op.old_values if v not in op.new_values]
+        return (f"removes value(s) {', '.join(lost)} from enum "
+                f"{_label(op.schema_name, op.enum_name, default_schema)}; rows holding them fail to convert")
+    return f"{kind} loses data"
+
+
+def _body(plan: Plan, renderer: OpRenderer, with_findings: bool) -> str:
+    default = renderer.default_schema
+    pad = " " * INDENT
+    top, at = place_findings(plan) if with_findings else ([], {})
+    lines: list[str] = [f"{pad}# REVIEW({f.code.value}): {_one_line(f.message)}" for f in top]
+    group: object = object()
+    for i, op in enumerate(plan.operations):
+        key = (op.schema_name, op.target_table) if op.target_table else None
+        if key != group:
+            if lines:
+                lines.append("")
+            if key is not None:
+                lines.append(f"{pad}# table {_label(key[0], key[1], default)}")
+            group = key
+        for finding in at.get(i, []):
+            lines.append(f"{pad}# REVIEW({finding.code.value}): {_one_line(finding.message)}")
+        lost = destruction(op, default)
+        if lost:
+            lines.append(f"{pad}# DESTRUCTIVE: {lost}")
+        for statement in renderer.render(op):
+            lines.append(pad + (statement if statement.startswith("#") else format_statement(statement, INDENT)))
+    if not any(line.strip() and not line.strip().startswith("#") for line in lines):
+        lines.append(f"{pad}pass")
+    return "\n".join(lines)
+
+
+def summary(plan: Plan) -> str:
+    counts = Counter(op.op for op in plan.operations)
+    total = len(plan.operations)
+    head = f"{total} operation{'s' if total != 1 else ''}"
+    if counts:
+        head += ": " + ", ".join(f"{n} {kind}" for kind, n in counts.items())
+    lines = [head]
+    lines += [f"REVIEW({f.code.value}): {_one_line(f.message)}" for f in plan.findings]
+    return "\n".join(lines)
+
+
+def render_plan(plan: Plan, dialect: str) -> RenderedRevision:
+    """The revision text for `plan` on `dialect`: upgrade() runs the plan's operations,
+    downgrade() runs `plan.reverse()`; findings become REVIEW comments above the
+    operation they concern, destructive operations get a DESTRUCTIVE comment."""
+    renderer = OpRenderer(dialect)
+    upgrade = _body(plan, renderer, with_findings=True)
+    downgrade = _body(plan.reverse(), renderer, with_findings=False)
+    return RenderedRevision(upgrade=upgrade, downgrade=downgrade, summary=summary(plan),
+                            imports=sorted(renderer.imports))
+
+
+def function_body(body: str) -> str:
+    """A rendered body as `write_revision(upgrade_body=...)` takes it: the writer indents
+    every line but the first like its placeholder."""
+    return textwrap.dedent(body)
+
+
+def with_imports(module_text: str, imports: list[str]) -> str:
+    """`module_text` with `imports` added after its `import sqlalchemy as sa` line (or
+    after its first import when it has none)."""
+    if not imports:
+        return module_text
+    lines = module_text.split("\n")
+    anchor = next((i for i, line in enumerate(lines) if line.strip() == "import sqlalchemy as sa"), None)
+    if anchor is None:
+        anchor = next(i for i, line in enumerate(lines) if line.startswith(("import ", "from ")))
+    missing = [imp for imp in imports if imp not in lines]
+    return "\n".join(lines[:anchor + 1] + missing + lines[anchor + 1:])

@@ -1,0 +1,98 @@
+"""Python source for rendered revisions: string literals and statement layout.
+
+The renderer writes each statement flat; `format_statement` then lays it out the way
+`ruff format` (Black's style) would, so a generated file is stable under the formatter:
+a call that fits stays on one line; otherwise its arguments go on one indented line if
+they fit there, else one per line with a trailing comma, each laid out the same way.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+LINE_LENGTH = 88
+
+
+def py_str(value: str) -> str:
+    """A string literal as ruff writes it: double quotes unless that needs more escapes."""
+    quote = "'" if value.count('"') > value.count("'") else '"'
+    out = []
+    for ch in value:
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch == quote:
+            out.append("\\" + ch)
+        elif ch.isprintable():
+            out.append(ch)
+        else:
+            out.append(repr(ch)[1:-1])
+    return quote + "".join(out) + quote
+
+
+def py_value(value) -> str:
+    """A literal for a str, bool, None, int or a list/tuple of them."""
+    if isinstance(value, str):
+        return py_str(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(py_value(v) for v in value) + "]"
+    return repr(value)
+
+
+@dataclass
+class _Atom:
+    text: str
+
+    def flat(self) -> str:
+        return self.text
+
+
+@dataclass
+class _Group:
+    """A call `head(...)` or a list `[...]`: something ruff may split inside its brackets."""
+
+    head: str  # "op.create_table(" or "["
+    close: str
+    items: list  # of (prefix, node): prefix is "" or "name="
+
+    def flat(self) -> str:
+        return self.head + ", ".join(p + n.flat() for p, n in self.items) + self.close
+
+
+_Node = _Atom | _Group
+
+
+def _node(expr: ast.expr) -> _Node:
+    if isinstance(expr, ast.Call) and not any(isinstance(a, ast.Starred) for a in expr.args):
+        items = [("", _node(a)) for a in expr.args]
+        items += [(f"{k.arg}=" if k.arg else "**", _node(k.value)) for k in expr.keywords]
+        return _Group(ast.unparse(expr.func) + "(", ")", items)
+    if isinstance(expr, ast.List):
+        return _Group("[", "]", [("", _node(e)) for e in expr.elts])
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+        return _Atom(py_str(expr.value))
+    return _Atom(ast.unparse(expr))
+
+
+def _lay_out(node: _Node, indent: int, column: int, trail: int) -> str:
+    """`node` starting at `column` on a line indented by `indent`, followed by `trail`
+    more characters on its last line."""
+    flat = node.flat()
+    if isinstance(node, _Atom) or not node.items or column + len(flat) + trail <= LINE_LENGTH:
+        return flat
+    inner = indent + 4
+    pad = " " * inner
+    body = ", ".join(p + n.flat() for p, n in node.items)
+    if inner + len(body) <= LINE_LENGTH:
+        return f"{node.head}\n{pad}{body}\n{' ' * indent}{node.close}"
+    lines = [
+        pad + p + _lay_out(n, inner, inner + len(p), 1) + ","
+        for p, n in node.items
+    ]
+    return node.head + "\n" + "\n".join(lines) + "\n" + " " * indent + node.close
+
+
+def format_statement(code: str, indent: int = 4) -> str:
+    """One flat expression statement laid out at `indent` (the first line unindented)."""
+    tree = ast.parse(code, mode="eval")
+    return _lay_out(_node(tree.body), indent, indent, 0)
