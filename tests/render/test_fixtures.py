@@ -16,12 +16,7 @@ from tests.render.helpers import (
     snapshots,
 )
 
-# still.ops.ddl.sa_build.build_column passes autoincrement=False with an Identity on a
-# primary key column, which SQLAlchemy rejects: not a rendering problem
-_IDENTITY_PK = pytest.mark.xfail(reason="sa_build.build_column: Identity primary key with autoincrement=False",
-                                 raises=sa.exc.ArgumentError, strict=False)
-CASES = [pytest.param(name, d, marks=_IDENTITY_PK) if name == "postgres" else (name, d)
-         for name in ("app", "types", "postgres", "generated") for d in fixture_module(name).DIALECTS]
+CASES = [(name, d) for name in ("app", "types", "postgres", "generated") for d in fixture_module(name).DIALECTS]
 
 
 @pytest.mark.parametrize(("name", "dialect"), CASES)

@@ -36,7 +36,8 @@ def build_column(col: s.Column, primary_key: bool = False) -> sa.Column:
         col.name, SnapshotType(col.type), *args,
         nullable=col.nullable,
         primary_key=primary_key,
-        autoincrement=col.autoincrement if primary_key else False,
+        # SERIAL is spelled by the PostgreSQL DDL itself; SQLAlchemy refuses False next to Identity
+        autoincrement="auto" if col.identity else (col.autoincrement if primary_key else False),
         server_default=sa.text(col.default) if col.default is not None else None,
         comment=col.comment,
     )
