@@ -12,7 +12,7 @@ from still.compare import declared_renames
 from still.declare import declare, dialect_named
 from still.diff import diff
 from still.plan import Plan
-from still.render import function_body, render_plan, with_imports
+from still.render import function_body, render_plan
 from still.revisions.writer import write_revision
 from still.runtime.executor import OfflineExecutor, active
 from still.snapshot import Snapshot
@@ -39,24 +39,15 @@ def revision_text(plan: Plan, dialect: str, directory: Path) -> str:
     directory.mkdir(exist_ok=True)
     path = write_revision(directory, "render test", rev_id="abc123",
                           upgrade_body=function_body(rendered.upgrade),
-                          downgrade_body=function_body(rendered.downgrade))
-    text = with_imports(path.read_text(), rendered.imports)
+                          downgrade_body=function_body(rendered.downgrade), imports=rendered.imports)
+    text = path.read_text()
     path.unlink()
     return text
 
 
-def template_fixed(text: str) -> str:
-    """The writer's DEFAULT_TEMPLATE itself is not ruff-clean (a trailing space after
-    `Revises:` for a first revision, no blank line after the docstring); that is the
-    writer's business, so those two template spots are normalised here and everything
-    rendered is checked as is."""
-    text = text.replace("Revises: \n", "Revises:\n")
-    return text.replace('"""\nfrom still import op', '"""\n\nfrom still import op', 1)
-
-
 def ruff_diff(text: str, directory: Path) -> str:
     path = directory / "rendered_revision.py"
-    path.write_text(template_fixed(text))
+    path.write_text(text)
     done = subprocess.run([str(RUFF), "format", "--isolated", "--diff", str(path)],
                           capture_output=True, text=True, check=False)
     return done.stdout + (done.stderr if done.returncode else "")

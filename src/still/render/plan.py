@@ -164,15 +164,3 @@ def function_body(body: str) -> str:
     every line but the first like its placeholder."""
     return textwrap.dedent(body)
 
-
-def with_imports(module_text: str, imports: list[str]) -> str:
-    """`module_text` with `imports` added after its `import sqlalchemy as sa` line (or
-    after its first import when it has none)."""
-    if not imports:
-        return module_text
-    lines = module_text.split("\n")
-    anchor = next((i for i, line in enumerate(lines) if line.strip() == "import sqlalchemy as sa"), None)
-    if anchor is None:
-        anchor = next(i for i, line in enumerate(lines) if line.startswith(("import ", "from ")))
-    missing = [imp for imp in imports if imp not in lines]
-    return "\n".join(lines[:anchor + 1] + missing + lines[anchor + 1:])

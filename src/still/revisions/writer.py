@@ -24,8 +24,9 @@ Revision ID: ${revision}
 Revises: ${revises}
 Create Date: ${create_date}
 """
+
 from still import op
-import sqlalchemy as sa
+import sqlalchemy as sa${imports}
 
 revision = "${revision}"
 down_revision = ${down_revision}
@@ -42,7 +43,7 @@ def downgrade() -> None:
 '''
 
 PLACEHOLDERS = ("message", "create_date", "revision", "revises", "down_revision", "branch_labels",
-                "depends_on", "upgrade", "downgrade")
+                "depends_on", "upgrade", "downgrade", "imports")
 _PLACEHOLDER = re.compile(r"\$\{(" + "|".join(PLACEHOLDERS) + r")\}")
 _ILLEGAL_ID = re.compile(r"[\s@+\-:,'\"\\]")
 _SLUG_MAX = 40
@@ -94,8 +95,10 @@ def render_template(template: str, values: dict[str, str]) -> str:
 def write_revision(directory: Path | str, message: str, head: tuple[str, ...] = (),
                    rev_id: str | None = None, branch_labels: tuple[str, ...] | list[str] = (),
                    depends_on: tuple[str, ...] | list[str] = (), template: Path | str | None = None,
-                   upgrade_body: str = "pass", downgrade_body: str = "pass") -> Path:
-    """Create `<id>_<slug>.py` in `directory` and return its path."""
+                   upgrade_body: str = "pass", downgrade_body: str = "pass",
+                   imports: tuple[str, ...] | list[str] = ()) -> Path:
+    """Create `<id>_<slug>.py` in `directory` and return its path; `imports` are extra import
+    lines placed after `import sqlalchemy as sa`."""
     directory = Path(directory)
     if not directory.is_dir():
         raise StillError(f"revision directory {directory} does not exist: run 'still init' or check "
@@ -125,7 +128,8 @@ def write_revision(directory: Path | str, message: str, head: tuple[str, ...] = 
         "message": _docstring_text(message),
         "create_date": _dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S"),
         "revision": rev_id,
-        "revises": ", ".join(head),
+        "revises": ", ".join(head) or "(base)",
+        "imports": "".join(f"\n{line}" for line in imports),
         "down_revision": python_literal(head),
         "branch_labels": python_literal(branch_labels),
         "depends_on": python_literal(depends_on),
