@@ -25,8 +25,12 @@ def _module(dialect_name: str):
 
 
 def plan_statements(plan: Plan, before: Snapshot, dialect) -> Iterator[tuple[object, list[str]]]:
-    """(operation, its statements) in plan order; `before` advances as operations apply."""
+    """(operation, its statements) in plan order; `before` advances as operations apply.
+    A dialect may batch adjacent operations (its own `plan_statements`)."""
     module = _module(dialect.name)
+    if hasattr(module, "plan_statements"):
+        yield from module.plan_statements(plan.operations, before, dialect)
+        return
     snap = before
     for op in plan.operations:
         yield op, module.statements(op, snap, dialect)

@@ -54,21 +54,55 @@ class _Writer:
 
 
 def statements(op, before: s.Snapshot, dialect) -> list[str]:
-    w = _Writer(dialect, before)
+    direct = _direct(op, before, dialect)
+    if direct is not None:
+        return direct
+    # everything else: rebuild the table from its snapshot before and after the operation
+    table = op.target_table
+    return _Writer(dialect, before).rebuild(before.table(table, op.schema_name),
+                                            op.apply(before).table(table, op.schema_name))
+
+
+def plan_statements(operations, before: s.Snapshot, dialect):
+    """(operation, statements) like `statements`, except that adjacent operations that each
+    need a rebuild of the same table share one rebuild (given with the first of them)."""
+    snap = before
+    batch: list = []  # adjacent operations rebuilding one table, and the table before them
+    start = None
+
+    def flush():
+        if batch:
+            first = batch[0]
+            new = snap.table(first.target_table, first.schema_name)
+            yield first, _Writer(dialect, before).rebuild(start, new)
+            for later in batch[1:]:
+                yield later, []
+            batch.clear()
+
+    for op in operations:
+        direct = _direct(op, snap, dialect)
+        same_table = batch and (op.schema_name, op.target_table) == (batch[0].schema_name, batch[0].target_table)
+        if direct is None and same_table:
+            batch.append(op)
+        else:
+            yield from flush()
+            if direct is None:
+                start = snap.table(op.target_table, op.schema_name)
+                batch.append(op)
+            else:
+                yield op, direct
+        snap = op.apply(snap)
+    yield from flush()
+
+
+def _direct(op, before: s.Snapshot, dialect):
+    """The statements for `op` when SQLite's ALTER TABLE can do it; None when it takes a rebuild."""
     kind = type(op)
     if kind in _UNSUPPORTED:
         raise StillError(f"SQLite has no {op.op.replace('_', ' ').replace('create ', '').replace('drop ', '')}s: "
                          f"cannot run {op.op}")
     direct = _DIRECT.get(kind)
-    if direct is not None:
-        result = direct(w, op)
-        if result is not None:
-            return result
-    # everything else: rebuild the table from its snapshot before and after the operation
-    table = op.target_table
-    old = before.table(table, op.schema_name)
-    new = op.apply(before).table(table, op.schema_name)
-    return w.rebuild(old, new)
+    return direct(_Writer(dialect, before), op) if direct is not None else None
 
 
 def _add_column(w: _Writer, op: ops.AddColumn):
