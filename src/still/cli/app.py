@@ -31,9 +31,11 @@ def _root(
     url: UrlOpt = None,
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                  help="Print the version and exit."),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="Print nothing but errors."),
 ) -> None:
     """Declarative state-diff schema migrations for SQLAlchemy. Add --debug for tracebacks."""
     remember(ctx, config, name, x, url)
+    ctx.obj["quiet"] = quiet
 
 
 from still.cli import plan as _plan  # noqa: E402  (each module registers its commands)
@@ -41,3 +43,6 @@ from still.cli import snapshot as _snapshot  # noqa: E402
 
 _snapshot.register(app)
 _plan.register(app)
+from still.cli import migrate as _migrate  # noqa: E402
+
+_migrate.register(app)

@@ -1,0 +1,460 @@
+"""The migration commands: init, revision, upgrade, downgrade, current, history, heads,
+branches, show, stamp, merge.
+
+`heads`, `history`, `branches` and `show` read only file headers: they import neither
+revision modules nor SQLAlchemy, so they stay fast on thousands of revisions.
+"""
+
+from __future__ import annotations
+
+import enum
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from typing_extensions import Annotated
+
+from still.cli.common import ConfigOpt, NameOpt, UrlOpt, XOpt, settings
+
+QuietOpt = Annotated[bool, typer.Option("-q", "--quiet", help="Print nothing but errors.")]
+SqlOpt = Annotated[bool, typer.Option("--sql", help="Write the SQL script instead of running it (no connection).")]
+TagOpt = Annotated[Optional[str], typer.Option("--tag", help="An arbitrary tag, available to env.py hooks.")]
+VerboseOpt = Annotated[bool, typer.Option("-v", "--verbose", help="Show every detail of each revision.")]
+
+
+class Transaction(str, enum.Enum):
+    per_revision = "per-revision"
+    all = "all"
+
+
+TransactionOpt = Annotated[Transaction, typer.Option(
+    "--transaction", help="per-revision: each revision and its version row commit together; all: one transaction.")]
+
+
+# Commands that only read revision files must work where the database URL's ${VAR} is
+# unset (a developer writing a revision); an overriding URL keeps the file's from being read.
+_NO_DATABASE = "sqlite://"
+
+
+def _cfg(ctx, config=None, name=None, x=None, url=None, needs_url: bool = True):
+    if not needs_url and not url and not (ctx.find_root().obj or {}).get("url"):
+        url = _NO_DATABASE
+    return settings(ctx, config, name, x, url)
+
+
+def _quiet(ctx, quiet: bool) -> bool:
+    root = ctx.find_root().obj or {}
+    return quiet or bool(root.get("quiet"))
+
+
+def _graph(cfg):
+    from still.revisions import RevisionGraph
+
+    return RevisionGraph.load([Path(cfg.script_path()) / "versions"])
+
+
+# -- progress -------------------------------------------------------------------------------
+
+def _describe(step) -> str:
+    rev = step.revision
+    parents = ", ".join(rev.down_revisions) or "<base>"
+    arrow = f"{parents} -> {rev.revision}" if step.direction == "up" else f"{rev.revision} -> {parents}"
+    verb = "upgrade" if step.direction == "up" else "downgrade"
+    return f"Running {verb} {arrow}" + (f", {rev.message}" if rev.message else "")
+
+
+def _progress(quiet: bool):
+    from still.runtime.migrate import Progress
+
+    if quiet:
+        return Progress()
+    if sys.stderr.isatty():
+        return _RichProgress().progress()
+    return Progress(step=lambda step: print(_describe(step), file=sys.stderr, flush=True))
+
+
+class _RichProgress:
+    def progress(self):
+        from still.runtime.migrate import Progress
+
+        return Progress(start=self.start, step=self.step, done=self.done)
+
+    def start(self, total: int) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                            TimeElapsedColumn(), console=Console(stderr=True), transient=False)
+        self.task = self.bar.add_task("migrating", total=total)
+        self.started = False
+        self.bar.start()
+
+    def step(self, step) -> None:
+        if self.started:
+            self.bar.advance(self.task)
+        self.started = True
+        self.bar.update(self.task, description=_describe(step)[:60])
+
+    def done(self) -> None:
+        if getattr(self, "bar", None) is not None:
+            if self.started:
+                self.bar.advance(self.task)
+            self.bar.stop()
+
+
+def _run(ctx, cfg, quiet: bool, tag: Optional[str] = None):
+    from still.runtime.migrate import Run
+
+    return Run(cfg, progress=_progress(quiet), tag=tag)
+
+
+# -- init / revision / merge ------------------------------------------------------------------
+
+ENV_PY = '''"""Hooks still calls for the migrations in this directory. Every hook is optional:
+delete one to get still's default behaviour."""
+
+
+def connect(url, x_args):
+    """The Engine (or Connection) migrations run on. `x_args` holds the -x key=value
+    options. The default is still's own engine, which makes DDL transactional on SQLite."""
+    from still.db import migration_engine
+
+    return migration_engine(url)
+
+
+def target_metadata():
+    """The MetaData that 'still generate' compares the database with; None uses the
+    'metadata' setting of the configuration."""
+    return None
+
+
+def include_object(obj):
+    """Return False to leave a table, column, index or constraint out of comparisons."""
+    return True
+'''
+
+
+def init(ctx: typer.Context, directory: Annotated[Path, typer.Argument(help="Where the migrations live.")],
+         quiet: QuietOpt = False) -> None:
+    """Create a migration environment: DIR/versions, DIR/env.py, DIR/script.py.tmpl and the config."""
+    from still.errors import StillError
+    from still.revisions import DEFAULT_TEMPLATE
+
+    cwd = Path.cwd()
+    target = directory if directory.is_absolute() else cwd / directory
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise StillError(f"{directory} already exists and is not empty: choose another directory")
+    pyproject, still_toml = cwd / "pyproject.toml", cwd / "still.toml"
+    if still_toml.exists():
+        raise StillError(f"{still_toml.name} already exists: this project already has a still environment")
+    location = directory.as_posix()
+    settings_text = f'script_location = "{location}"\nurl = "${{DATABASE_URL}}"\n'
+    if pyproject.exists():
+        import tomllib
+
+        text = pyproject.read_text(encoding="utf-8")
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as err:
+            raise StillError(f"pyproject.toml: invalid TOML: {err}") from None
+        if "still" in data.get("tool", {}):
+            raise StillError("pyproject.toml already has a [tool.still] table: this project already has "
+                             "a still environment")
+    (target / "versions").mkdir(parents=True, exist_ok=True)
+    (target / "env.py").write_text(ENV_PY, encoding="utf-8")
+    (target / "script.py.tmpl").write_text(DEFAULT_TEMPLATE, encoding="utf-8")
+    if pyproject.exists():
+        separator = "" if text.endswith("\n") or not text else "\n"
+        pyproject.write_text(text + separator + "\n[tool.still]\n" + settings_text, encoding="utf-8")
+        written = "pyproject.toml [tool.still]"
+    else:
+        still_toml.write_text(settings_text, encoding="utf-8")
+        written = "still.toml"
+    if not _quiet(ctx, quiet):
+        typer.echo(f"created {location}/versions, {location}/env.py, {location}/script.py.tmpl and {written}")
+        typer.echo("next: set DATABASE_URL, then 'still revision -m \"first\"'")
+
+
+def _template(cfg) -> Optional[Path]:
+    path = Path(cfg.script_path()) / "script.py.tmpl"
+    return path if path.is_file() else None
+
+
+def revision(
+    ctx: typer.Context,
+    message: Annotated[str, typer.Option("-m", "--message", help="What the revision does.")] = "",
+    head: Annotated[str, typer.Option("--head", help="The revision to build on (default: head; 'base' starts a new root).")] = "head",
+    splice: Annotated[bool, typer.Option("--splice", help="Allow --head to name a revision that is not a head (starts a branch).")] = False,
+    branch_label: Annotated[Optional[list[str]], typer.Option("--branch-label", help="A branch label for the new revision.")] = None,
+    depends_on: Annotated[Optional[list[str]], typer.Option("--depends-on", help="A revision this one depends on (repeatable).")] = None,
+    rev_id: Annotated[Optional[str], typer.Option("--rev-id", help="Use this id instead of a generated one.")] = None,
+    version_path: Annotated[Optional[Path], typer.Option("--version-path", help="Directory to write the file into.")] = None,
+    autogenerate: Annotated[bool, typer.Option("--autogenerate", help="Not available: see 'still generate'.")] = False,
+    quiet: QuietOpt = False,
+    config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None,
+) -> None:
+    """Create an empty revision file."""
+    from still.errors import StillError
+    from still.revisions import write_revision
+
+    if autogenerate:
+        raise StillError("--autogenerate comes with 'still generate', which is not built yet")
+    cfg = _cfg(ctx, config, name, x, url, needs_url=False)
+    graph = _graph(cfg)
+    if head == "base":
+        parents: tuple[str, ...] = ()
+    elif head == "head" and not graph.revisions:
+        parents = ()
+    else:
+        parents = graph.resolve(head)
+        for parent in parents:
+            if parent not in graph.heads and not splice:
+                raise StillError(f"revision {parent} is not a head: pass --splice to start a branch from it")
+    deps = tuple(graph.resolve(d)[0] if graph.resolve(d) else d for d in (depends_on or []))
+    directory = version_path or Path(cfg.script_path()) / "versions"
+    path = write_revision(directory, message, head=parents, rev_id=rev_id, branch_labels=tuple(branch_label or ()),
+                          depends_on=deps, template=_template(cfg))
+    if not _quiet(ctx, quiet):
+        typer.echo(f"created {path}")
+
+
+def merge(
+    ctx: typer.Context,
+    revisions: Annotated[list[str], typer.Argument(help="Revisions to merge (e.g. 'heads').")],
+    message: Annotated[str, typer.Option("-m", "--message", help="What the merge is for.")] = "",
+    branch_label: Annotated[Optional[list[str]], typer.Option("--branch-label", help="A branch label for the merge.")] = None,
+    rev_id: Annotated[Optional[str], typer.Option("--rev-id", help="Use this id instead of a generated one.")] = None,
+    quiet: QuietOpt = False,
+    config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None,
+) -> None:
+    """Create a revision that joins several heads into one."""
+    from still.errors import StillError
+    from still.revisions import write_revision
+
+    cfg = _cfg(ctx, config, name, x, url, needs_url=False)
+    graph = _graph(cfg)
+    parents: list[str] = []
+    for target in revisions:
+        for rev in graph.resolve(target):
+            if rev not in parents:
+                parents.append(rev)
+    if len(parents) < 2:
+        raise StillError(f"merge needs at least two revisions; {' '.join(revisions)} names "
+                         f"{len(parents)}")
+    path = write_revision(Path(cfg.script_path()) / "versions", message, head=tuple(parents), rev_id=rev_id,
+                          branch_labels=tuple(branch_label or ()), template=_template(cfg))
+    if not _quiet(ctx, quiet):
+        typer.echo(f"created {path}")
+
+
+# -- running ------------------------------------------------------------------------------------
+
+def upgrade(
+    ctx: typer.Context,
+    revision: Annotated[str, typer.Argument(help="Target: head, heads, an id, +N, branch@head; START:END with --sql.")],
+    sql: SqlOpt = False, tag: TagOpt = None,
+    transaction: TransactionOpt = Transaction.per_revision,
+    quiet: QuietOpt = False,
+    config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None,
+) -> None:
+    """Run revisions up to REVISION."""
+    cfg = _cfg(ctx, config, name, x, url)
+    run = _run(ctx, cfg, _quiet(ctx, quiet), tag)
+    count = run.upgrade(revision, sql=sql, transaction=transaction.value)
+    if not sql and not _quiet(ctx, quiet) and count == 0:
+        print("already up to date", file=sys.stderr)
+
+
+def downgrade(
+    ctx: typer.Context,
+    revision: Annotated[str, typer.Argument(help="Target: -1, base, an id, branch@-1; START:END with --sql.")],
+    sql: SqlOpt = False, tag: TagOpt = None,
+    transaction: TransactionOpt = Transaction.per_revision,
+    quiet: QuietOpt = False,
+    config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None,
+) -> None:
+    """Revert revisions down to REVISION."""
+    cfg = _cfg(ctx, config, name, x, url)
+    run = _run(ctx, cfg, _quiet(ctx, quiet), tag)
+    count = run.downgrade(revision, sql=sql, transaction=transaction.value)
+    if not sql and not _quiet(ctx, quiet) and count == 0:
+        print("nothing to downgrade", file=sys.stderr)
+
+
+def stamp(
+    ctx: typer.Context,
+    revisions: Annotated[list[str], typer.Argument(help="The revision(s) to mark the database as being at.")],
+    sql: SqlOpt = False, purge: Annotated[bool, typer.Option("--purge", help="Clear the version table first.")] = False,
+    quiet: QuietOpt = False,
+    config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None,
+) -> None:
+    """Set the version table without running any revision."""
+    cfg = _cfg(ctx, config, name, x, url)
+    run = _run(ctx, cfg, _quiet(ctx, quiet))
+    delete, insert = run.stamp(revisions, sql=sql, purge=purge)
+    if not sql and not _quiet(ctx, quiet):
+        print(f"stamped: {', '.join(insert) or '(nothing added)'}"
+              + (f"; removed {', '.join(delete)}" if delete else ""), file=sys.stderr)
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+def _annotations(graph, rev_id: str) -> str:
+    rev = graph.revisions[rev_id]
+    out = ""
+    labels = rev.branch_labels
+    if labels:
+        out += f" ({', '.join(labels)})"
+    if rev_id in graph.heads:
+        out += " (head)"
+    if rev.is_merge:
+        out += " (mergepoint)"
+    if len(graph.children(rev_id)) > 1:
+        out += " (branchpoint)"
+    return out
+
+
+def _line(graph, rev, current: tuple[str, ...] = ()) -> str:
+    down = rev.down_revisions
+    left = "<base>" if not down else down[0] if len(down) == 1 else "(" + ", ".join(down) + ")"
+    mark = " (current)" if rev.revision in current else ""
+    return f"{left} -> {rev.revision}{_annotations(graph, rev.revision)}{mark}, {rev.message}"
+
+
+def _verbose(graph, rev, current: tuple[str, ...] = ()) -> str:
+    lines = [f"Rev: {rev.revision}{_annotations(graph, rev.revision)}"
+             + (" (current)" if rev.revision in current else "")]
+    lines.append(f"Parent: {', '.join(rev.down_revisions) or '<base>'}")
+    if rev.depends_on:
+        lines.append(f"Also depends on: {', '.join(rev.depends_on)}")
+    children = graph.children(rev.revision)
+    if len(children) > 1:
+        lines.append(f"Branches into: {', '.join(children)}")
+    if rev.branch_labels:
+        lines.append(f"Branch names: {', '.join(rev.branch_labels)}")
+    lines.append(f"Path: {rev.path}")
+    if rev.create_date:
+        lines.append(f"Create Date: {rev.create_date}")
+    lines.append("")
+    lines.append(f"    {rev.message}")
+    return "\n".join(lines) + "\n"
+
+
+def heads(ctx: typer.Context, verbose: VerboseOpt = False,
+          config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None) -> None:
+    """Show the heads (revisions nothing revises yet)."""
+    graph = _graph(_cfg(ctx, config, name, x, url, needs_url=False))
+    out = []
+    for rev_id in graph.heads:
+        rev = graph.revisions[rev_id]
+        out.append(_verbose(graph, rev) if verbose else f"{rev_id}{_annotations(graph, rev_id)}")
+    if out:
+        sys.stdout.write("\n".join(out) + "\n")
+
+
+def branches(ctx: typer.Context, verbose: VerboseOpt = False,
+             config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None) -> None:
+    """Show the branch points (revisions revised by more than one)."""
+    graph = _graph(_cfg(ctx, config, name, x, url, needs_url=False))
+    out = []
+    for rev_id in graph.topological():
+        children = graph.children(rev_id)
+        if len(children) < 2:
+            continue
+        rev = graph.revisions[rev_id]
+        out.append(_verbose(graph, rev) if verbose else f"{rev_id}{_annotations(graph, rev_id)}, {rev.message}")
+        for child in children:
+            out.append(f"  -> {child}{_annotations(graph, child)}, {graph.revisions[child].message}")
+    if out:
+        sys.stdout.write("\n".join(out) + "\n")
+
+
+def history(
+    ctx: typer.Context,
+    rev_range: Annotated[Optional[str], typer.Option("-r", "--rev-range", help="START:END (either may be left out).")] = None,
+    verbose: VerboseOpt = False,
+    indicate_current: Annotated[bool, typer.Option("-i", "--indicate-current", help="Mark the database's current revisions.")] = False,
+    config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None,
+) -> None:
+    """List revisions, newest first."""
+    from still.errors import StillError
+
+    cfg = _cfg(ctx, config, name, x, url, needs_url=indicate_current or "current" in (rev_range or ""))
+    graph = _graph(cfg)
+    start = end = None
+    current: tuple[str, ...] = ()
+    if indicate_current:
+        from still.runtime.migrate import Run
+
+        current = Run(cfg).current()
+    if rev_range:
+        if ":" not in rev_range:
+            raise StillError(f"-r {rev_range!r}: expected START:END, e.g. base:head or abc:")
+        start, _, end = rev_range.partition(":")
+        start = _current_alias(start, current, cfg) or None
+        end = _current_alias(end, current, cfg) or None
+    revs = graph.history(start, end)
+    out = [(_verbose(graph, r, current) if verbose else _line(graph, r, current)) for r in revs]
+    if out:
+        sys.stdout.write("\n".join(out) + "\n")
+
+
+def _current_alias(text: str, current: tuple[str, ...], cfg) -> str:
+    if text != "current":
+        return text
+    if not current:
+        from still.runtime.migrate import Run
+
+        current = Run(cfg).current()
+    from still.errors import StillError
+
+    if len(current) > 1:
+        raise StillError("'current' is several revisions here; name one")
+    return current[0] if current else "base"
+
+
+def show(ctx: typer.Context, revision: Annotated[str, typer.Argument(help="A revision (id, prefix, head, label).")],
+         config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None) -> None:
+    """Show one revision in full."""
+    graph = _graph(_cfg(ctx, config, name, x, url, needs_url=False))
+    ids = graph.resolve(revision)
+    for rev_id in ids:
+        sys.stdout.write(_verbose(graph, graph.revisions[rev_id]))
+    if not ids:
+        sys.stdout.write("<base>\n")
+
+
+def current(ctx: typer.Context, verbose: VerboseOpt = False,
+            check_heads: Annotated[bool, typer.Option("--check-heads", help="Exit 1 unless the database is at every head.")] = False,
+            config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None) -> None:
+    """Show the revision(s) the database is at."""
+    from still.runtime.migrate import Run
+
+    cfg = _cfg(ctx, config, name, x, url)
+    run = Run(cfg)
+    graph = run.graph
+    rows = run.current()
+    out = []
+    for rev_id in rows:
+        if rev_id not in graph.revisions:
+            out.append(f"{rev_id} (unknown revision: no file defines it)")
+        elif verbose:
+            out.append(_verbose(graph, graph.revisions[rev_id]))
+        else:
+            out.append(f"{rev_id}{_annotations(graph, rev_id)}")
+    if out:
+        sys.stdout.write("\n".join(out) + "\n")
+    if check_heads and not graph.is_up_to_date(rows):
+        print(f"not at head: database at {', '.join(rows) or '<base>'}, heads are {', '.join(graph.heads)}",
+              file=sys.stderr)
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    # targets such as -1 must not be taken for options
+    targets = {"context_settings": {"ignore_unknown_options": True}}
+    for command in (init, revision, current, history, heads, branches, merge):
+        app.command(command.__name__)(command)
+    for command in (upgrade, downgrade, show, stamp):
+        app.command(command.__name__, **targets)(command)

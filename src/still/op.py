@@ -1,0 +1,389 @@
+"""The operations revision files call: `from still import op`.
+
+Signatures follow Alembic's `op` so existing revision bodies run unchanged. Each call
+builds a typed, reversible `still.ops` operation (using the current snapshot for what
+it replaces or drops) and hands it to the executor of the running migration, which
+runs it on the database or writes it to the offline script.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any, Optional, Sequence, Union
+
+import sqlalchemy as sa
+
+from still import ops
+from still import snapshot as s
+from still.errors import StillError
+from still.runtime import build
+from still.runtime.executor import current
+
+_CONSTRAINT_TYPES = {"foreignkey": "foreign_key", "foreign": "foreign_key", "fk": "foreign_key",
+                     "unique": "unique", "check": "check", "primary": "primary_key",
+                     "primary_key": "primary_key", "primarykey": "primary_key"}
+
+
+def _ex():
+    return current()
+
+
+# -- tables ------------------------------------------------------------------------------
+
+def create_table(table_name: str, *columns_and_constraints, schema: Optional[str] = None, **kw) -> sa.Table:
+    ex = _ex()
+    metadata = sa.MetaData()
+    table = sa.Table(table_name, metadata, *columns_and_constraints,
+                     schema=build.sa_schema(ex, schema), **kw)
+    declared = build.declared(ex, table)
+    schema_name = ex.schema(schema)
+    _create_missing_enums(ex, metadata, schema_name)
+    ex.run(ops.CreateTable(schema_name=schema_name, table=declared))
+    return table
+
+
+def _create_missing_enums(ex, metadata: sa.MetaData, schema_name: str) -> None:
+    # a native Enum column brings its type along, as create_table does in SQLAlchemy
+    for enum_schema, enums in ex.rules.enums(metadata, None).items():
+        present = ex.snapshot.schemas.get(enum_schema)
+        for name, enum in enums.items():
+            if present is None or name not in present.enums:
+                ex.run(ops.CreateEnum(schema_name=enum_schema, enum=enum))
+
+
+def drop_table(table_name: str, schema: Optional[str] = None, **kw) -> None:
+    ex = _ex()
+    table = build.table_of(ex, table_name, schema)
+    ex.run(ops.DropTable(schema_name=ex.schema(schema), table=table))
+
+
+def rename_table(old_table_name: str, new_table_name: str, schema: Optional[str] = None) -> None:
+    ex = _ex()
+    build.table_of(ex, old_table_name, schema)
+    ex.run(ops.RenameTable(schema_name=ex.schema(schema), old_name=old_table_name, new_name=new_table_name))
+
+
+def create_table_comment(table_name: str, comment: Optional[str], existing_comment: Optional[str] = None,
+                         schema: Optional[str] = None) -> None:
+    ex = _ex()
+    table = build.table_of(ex, table_name, schema)
+    ex.run(ops.SetTableComment(schema_name=ex.schema(schema), table_name=table_name,
+                               old_comment=table.comment, new_comment=ex.rules.comment(comment)))
+
+
+def drop_table_comment(table_name: str, existing_comment: Optional[str] = None,
+                       schema: Optional[str] = None) -> None:
+    create_table_comment(table_name, None, existing_comment, schema)
+
+
+# -- columns -----------------------------------------------------------------------------
+
+def add_column(table_name: str, column: sa.Column, schema: Optional[str] = None, **kw) -> None:
+    ex = _ex()
+    build.table_of(ex, table_name, schema)
+    new, decl = build.declared_column(ex, table_name, column, schema)
+    schema_name = ex.schema(schema)
+    _create_missing_enums(ex, column.table.metadata, schema_name)
+    ex.run(ops.AddColumn(schema_name=schema_name, table_name=table_name, column=new))
+    # constraints and indexes the Column carries (ForeignKey, unique=True, index=True)
+    for fk in decl.foreign_keys:
+        ex.run(ops.AddConstraint(schema_name=schema_name, table_name=table_name, kind="foreign_key", constraint=fk))
+    for uq in decl.unique_constraints:
+        ex.run(ops.AddConstraint(schema_name=schema_name, table_name=table_name, kind="unique", constraint=uq))
+    for ck in decl.check_constraints:
+        ex.run(ops.AddConstraint(schema_name=schema_name, table_name=table_name, kind="check", constraint=ck))
+    for ix in decl.indexes:
+        ex.run(ops.CreateIndex(schema_name=schema_name, table_name=table_name, index=ix))
+
+
+def drop_column(table_name: str, column_name: str, schema: Optional[str] = None, **kw) -> None:
+    ex = _ex()
+    schema_name = ex.schema(schema)
+    table = build.table_of(ex, table_name, schema)
+    column = build.column_of(table, column_name)
+    # what depends on the column goes first, as the database itself would drop it
+    for ix in table.indexes:
+        if any(e.column == column_name for e in ix.elements) or column_name in ix.include:
+            ex.run(ops.DropIndex(schema_name=schema_name, table_name=table_name, index=ix))
+    for kind, group in (("unique", table.unique_constraints), ("foreign_key", table.foreign_keys)):
+        for cons in group:
+            if column_name in cons.columns:
+                ex.run(ops.DropConstraint(schema_name=schema_name, table_name=table_name, kind=kind,
+                                          constraint=cons))
+    ex.run(ops.DropColumn(schema_name=schema_name, table_name=table_name, column=column))
+
+
+def alter_column(table_name: str, column_name: str, nullable: Optional[bool] = None,
+                 comment: Union[str, None, bool] = False, server_default: Any = False,
+                 new_column_name: Optional[str] = None, type_: Any = None,
+                 existing_type: Any = None, existing_server_default: Any = False,
+                 existing_nullable: Optional[bool] = None, existing_comment: Optional[str] = None,
+                 schema: Optional[str] = None, **kw) -> None:
+    ex = _ex()
+    schema_name = ex.schema(schema)
+    table = build.table_of(ex, table_name, schema)
+    old = build.column_of(table, column_name)
+    changes: dict[str, Any] = {}
+    if nullable is not None:
+        changes["nullable"] = bool(nullable)
+    if type_ is not None or server_default is not False:
+        from still.ops.ddl.sa_build import SnapshotType
+
+        # a string default is a literal, as in SQLAlchemy; sa.text() is SQL
+        default = None if server_default in (False, None) else server_default
+        probe = sa.Column(column_name, type_ if type_ is not None else SnapshotType(old.type),
+                          server_default=default)
+        declared, _ = build.declared_column(ex, table_name, probe, schema)
+        if type_ is not None:
+            changes["type"] = declared.type
+            if ex.dialect.name == "postgresql":
+                _create_missing_enums(ex, probe.table.metadata, schema_name)
+        if server_default is not False:
+            changes["default"] = declared.default if server_default is not None else None
+    if comment is not False:
+        changes["comment"] = ex.rules.comment(comment)
+    new = old.model_copy(update=changes)
+    if new != old:
+        ex.run(ops.AlterColumn(schema_name=schema_name, table_name=table_name, old=old, new=new))
+    if new_column_name and new_column_name != column_name:
+        ex.run(ops.RenameColumn(schema_name=schema_name, table_name=table_name, old_name=column_name,
+                                new_name=new_column_name))
+
+
+# -- indexes -----------------------------------------------------------------------------
+
+def create_index(index_name: Optional[str], table_name: str, columns: Sequence[Union[str, Any]],
+                 schema: Optional[str] = None, unique: bool = False, **kw) -> None:
+    ex = _ex()
+    build.table_of(ex, table_name, schema)
+    table = build.scratch_table(ex, table_name, schema)
+    keys = []
+    for col in columns:
+        if isinstance(col, str):
+            keys.append(table.c[col] if col in table.c else sa.text(col))
+        else:
+            keys.append(col)
+    kw = {k: v for k, v in kw.items() if k not in ("if_not_exists", "postgresql_concurrently")}
+    sa.Index(index_name, *keys, unique=unique, _table=table, **kw)
+    declared = build.declared(ex, table)
+    index = next(ix for ix in declared.indexes if ix.name == index_name)
+    ex.run(ops.CreateIndex(schema_name=ex.schema(schema), table_name=table_name, index=index))
+
+
+def drop_index(index_name: str, table_name: Optional[str] = None, schema: Optional[str] = None, **kw) -> None:
+    ex = _ex()
+    schema_name = ex.schema(schema)
+    tables = ([build.table_of(ex, table_name, schema)] if table_name
+              else list(ex.snapshot.schemas.get(schema_name, s.Schema(name=schema_name)).tables.values()))
+    for table in tables:
+        for ix in table.indexes:
+            if ix.name == index_name:
+                ex.run(ops.DropIndex(schema_name=schema_name, table_name=table.name, index=ix))
+                return
+    raise StillError(f"index {index_name!r} does not exist" + (f" on table {table_name!r}" if table_name else ""))
+
+
+# -- constraints -------------------------------------------------------------------------
+
+def _add(ex, table_name: str, schema: Optional[str], kind: str, constraint, pick) -> None:
+    build.table_of(ex, table_name, schema)
+    table = build.scratch_table(ex, table_name, schema)
+    table.append_constraint(constraint)
+    declared = build.declared(ex, table)
+    ex.run(ops.AddConstraint(schema_name=ex.schema(schema), table_name=table_name, kind=kind,
+                             constraint=pick(declared)))
+
+
+def _named(name):
+    return lambda group: next(c for c in group if c.name == name) if name else group[-1]
+
+
+def create_primary_key(constraint_name: Optional[str], table_name: str, columns: Sequence[str],
+                       schema: Optional[str] = None) -> None:
+    ex = _ex()
+    _add(ex, table_name, schema, "primary_key", sa.PrimaryKeyConstraint(*columns, name=constraint_name),
+         lambda t: t.primary_key)
+
+
+def create_unique_constraint(constraint_name: Optional[str], table_name: str, columns: Sequence[str],
+                             schema: Optional[str] = None, **kw) -> None:
+    ex = _ex()
+    cols = list(columns)
+    _add(ex, table_name, schema, "unique", sa.UniqueConstraint(*cols, name=constraint_name, **kw),
+         lambda t: next(u for u in t.unique_constraints if list(u.columns) == cols
+                        and (constraint_name is None or u.name == constraint_name)))
+
+
+def create_check_constraint(constraint_name: Optional[str], table_name: str, condition,
+                            schema: Optional[str] = None, **kw) -> None:
+    ex = _ex()
+    if isinstance(condition, str):
+        condition = sa.text(condition)
+    _add(ex, table_name, schema, "check", sa.CheckConstraint(condition, name=constraint_name),
+         lambda t: _named(constraint_name)(t.check_constraints))
+
+
+def create_foreign_key(constraint_name: Optional[str], source_table: str, referent_table: str,
+                       local_cols: Sequence[str], remote_cols: Sequence[str], onupdate: Optional[str] = None,
+                       ondelete: Optional[str] = None, deferrable: Optional[bool] = None,
+                       initially: Optional[str] = None, match: Optional[str] = None,
+                       source_schema: Optional[str] = None, referent_schema: Optional[str] = None,
+                       **kw) -> None:
+    ex = _ex()
+    ref_schema = build.sa_schema(ex, referent_schema)
+    prefix = f"{ref_schema}." if ref_schema else ""
+    constraint = sa.ForeignKeyConstraint(list(local_cols), [f"{prefix}{referent_table}.{c}" for c in remote_cols],
+                                         name=constraint_name, onupdate=onupdate, ondelete=ondelete,
+                                         deferrable=deferrable, initially=initially, match=match)
+    cols = tuple(local_cols)
+    _add(ex, source_table, source_schema, "foreign_key", constraint,
+         lambda t: next(fk for fk in t.foreign_keys if fk.columns == cols
+                        and (constraint_name is None or fk.name == constraint_name)))
+
+
+def drop_constraint(constraint_name: str, table_name: str, type_: Optional[str] = None,
+                    schema: Optional[str] = None, **kw) -> None:
+    ex = _ex()
+    table = build.table_of(ex, table_name, schema)
+    wanted = _CONSTRAINT_TYPES.get(type_.lower()) if type_ else None
+    if type_ and wanted is None:
+        raise StillError(f"drop_constraint type_ {type_!r}: expected foreignkey, unique, check or primary")
+    candidates = [("primary_key", table.primary_key)] if table.primary_key else []
+    candidates += [("foreign_key", c) for c in table.foreign_keys]
+    candidates += [("unique", c) for c in table.unique_constraints]
+    candidates += [("check", c) for c in table.check_constraints]
+    for kind, cons in candidates:
+        if cons.name == constraint_name and (wanted is None or wanted == kind):
+            ex.run(ops.DropConstraint(schema_name=ex.schema(schema), table_name=table_name, kind=kind,
+                                      constraint=cons))
+            return
+    raise StillError(f"constraint {constraint_name!r} does not exist on table {table_name!r}")
+
+
+# -- enums and sequences (PostgreSQL) -----------------------------------------------------
+
+def create_enum(name: str, values: Sequence[str], schema: Optional[str] = None) -> None:
+    ex = _ex()
+    ex.run(ops.CreateEnum(schema_name=ex.schema(schema), enum=s.Enum(name=name, values=tuple(values))))
+
+
+def _enum(ex, name: str, schema: Optional[str]) -> s.Enum:
+    enum = ex.snapshot.schemas.get(ex.schema(schema), s.Schema(name="")).enums.get(name)
+    if enum is None:
+        raise StillError(f"enum type {name!r} does not exist")
+    return enum
+
+
+def drop_enum(name: str, schema: Optional[str] = None) -> None:
+    ex = _ex()
+    ex.run(ops.DropEnum(schema_name=ex.schema(schema), enum=_enum(ex, name, schema)))
+
+
+def add_enum_value(name: str, value: str, before: Optional[str] = None, schema: Optional[str] = None) -> None:
+    ex = _ex()
+    enum = _enum(ex, name, schema)
+    ex.run(ops.AddEnumValue(schema_name=ex.schema(schema), enum_name=name, value=value, before=before,
+                            old_values=enum.values))
+
+
+def create_sequence(name: str, start: int = 1, increment: int = 1, schema: Optional[str] = None, **kw) -> None:
+    ex = _ex()
+    ex.run(ops.CreateSequence(schema_name=ex.schema(schema),
+                              sequence=s.Sequence(name=name, start=start, increment=increment, **kw)))
+
+
+def drop_sequence(name: str, schema: Optional[str] = None) -> None:
+    ex = _ex()
+    seq = ex.snapshot.schemas.get(ex.schema(schema), s.Schema(name="")).sequences.get(name)
+    if seq is None:
+        raise StillError(f"sequence {name!r} does not exist")
+    ex.run(ops.DropSequence(schema_name=ex.schema(schema), sequence=seq))
+
+
+# -- data and escape hatches -------------------------------------------------------------
+
+def execute(sqltext, execution_options: Optional[dict] = None) -> None:
+    _ex().execute(sqltext, execution_options)
+
+
+def bulk_insert(table, rows: Sequence[dict], multiinsert: bool = True) -> None:
+    _ex().bulk_insert(table, rows, multiinsert)
+
+
+def get_bind():
+    return _ex().connection()
+
+
+def is_offline_mode() -> bool:
+    return _ex().offline
+
+
+def get_tag_argument() -> Optional[str]:
+    """The value of --tag given to upgrade/downgrade, or None."""
+    return _ex().tag
+
+
+def get_x_argument(as_dictionary: bool = False):
+    """The -x key=value options: a dict with as_dictionary=True, else 'key=value' strings."""
+    x = _ex().x
+    return dict(x) if as_dictionary else [f"{k}={v}" for k, v in x.items()]
+
+
+def autocommit_block():
+    """Commit, run the block outside a transaction (CREATE INDEX CONCURRENTLY, ...), begin again."""
+    return _ex().autocommit_block()
+
+
+# -- batch -------------------------------------------------------------------------------
+
+class BatchOperations:
+    """`op.batch_alter_table(t)` hands this out: the column and constraint operations bound
+    to one table. Every change runs at once; on SQLite each already rebuilds the table
+    when ALTER cannot do it."""
+
+    def __init__(self, table_name: str, schema: Optional[str]):
+        self.table_name = table_name
+        self.schema = schema
+
+    def add_column(self, column: sa.Column, **kw) -> None:
+        add_column(self.table_name, column, schema=self.schema)
+
+    def drop_column(self, column_name: str, **kw) -> None:
+        drop_column(self.table_name, column_name, schema=self.schema)
+
+    def alter_column(self, column_name: str, **kw) -> None:
+        alter_column(self.table_name, column_name, schema=self.schema, **kw)
+
+    def create_index(self, index_name: str, columns, **kw) -> None:
+        create_index(index_name, self.table_name, columns, schema=self.schema, **kw)
+
+    def drop_index(self, index_name: str, **kw) -> None:
+        drop_index(index_name, self.table_name, schema=self.schema)
+
+    def create_unique_constraint(self, constraint_name, columns, **kw) -> None:
+        create_unique_constraint(constraint_name, self.table_name, columns, schema=self.schema, **kw)
+
+    def create_check_constraint(self, constraint_name, condition, **kw) -> None:
+        create_check_constraint(constraint_name, self.table_name, condition, schema=self.schema)
+
+    def create_primary_key(self, constraint_name, columns) -> None:
+        create_primary_key(constraint_name, self.table_name, columns, schema=self.schema)
+
+    def create_foreign_key(self, constraint_name, referent_table, local_cols, remote_cols, **kw) -> None:
+        create_foreign_key(constraint_name, self.table_name, referent_table, local_cols, remote_cols,
+                           source_schema=self.schema, **kw)
+
+    def drop_constraint(self, constraint_name: str, type_: Optional[str] = None) -> None:
+        drop_constraint(constraint_name, self.table_name, type_=type_, schema=self.schema)
+
+    def create_table_comment(self, comment, existing_comment=None) -> None:
+        create_table_comment(self.table_name, comment, schema=self.schema)
+
+    def drop_table_comment(self, existing_comment=None) -> None:
+        drop_table_comment(self.table_name, schema=self.schema)
+
+
+@contextlib.contextmanager
+def batch_alter_table(table_name: str, schema: Optional[str] = None, **kw):
+    _ex()
+    yield BatchOperations(table_name, schema)

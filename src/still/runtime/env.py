@@ -1,0 +1,55 @@
+"""The optional `env.py` in the script location: hooks a project may define.
+
+- `connect(url, x_args)` -> an Engine (or Connection) to run migrations on, instead of
+  still's own (`still.db.migration_engine(url)`);
+- `target_metadata()` -> the MetaData `still generate` compares against;
+- `include_object(obj)` -> False to leave an object out of comparisons.
+
+Every hook is optional; a missing env.py means all defaults.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from still.errors import StillError
+
+
+@dataclass(frozen=True)
+class Hooks:
+    connect: Optional[Callable[..., Any]] = None
+    target_metadata: Optional[Callable[[], Any]] = None
+    include_object: Optional[Callable[[Any], bool]] = None
+
+
+def load_env(script_path: Path) -> Hooks:
+    path = Path(script_path) / "env.py"
+    if not path.is_file():
+        return Hooks()
+    module = import_file(path, "still_env")
+    return Hooks(**{name: getattr(module, name, None) for name in ("connect", "target_metadata", "include_object")})
+
+
+def import_file(path: Path, module_name: str):
+    """Import a Python file by path, turning any failure into a one-line StillError."""
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        raise StillError(f"cannot import {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    try:
+        spec.loader.exec_module(module)
+    except SyntaxError as err:
+        sys.modules.pop(module_name, None)
+        raise StillError(f"{path}:{err.lineno}: syntax error: {err.msg}") from err
+    except StillError:
+        sys.modules.pop(module_name, None)
+        raise
+    except Exception as err:
+        sys.modules.pop(module_name, None)
+        raise StillError(f"cannot import {path}: {type(err).__name__}: {err}") from err
+    return module

@@ -1,0 +1,230 @@
+"""The executor behind `still.op`: it keeps the current Snapshot, turns each operation
+into the dialect's statements against that snapshot, and runs them on a connection
+(online) or writes them to a stream (offline), then advances the snapshot.
+
+Online the snapshot is reflected once at the start of a run; offline it starts empty (or
+is replayed from the revisions below the start) and advances through the operations, so
+operations that need an old definition or a SQLite table rebuild work in both modes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+from contextvars import ContextVar
+from typing import Callable, Iterator, Optional, TextIO
+
+from still import snapshot as s
+from still.errors import StillError
+
+_current: ContextVar[Optional["Executor"]] = ContextVar("still_executor", default=None)
+
+
+def current() -> "Executor":
+    executor = _current.get()
+    if executor is None:
+        raise StillError("still.op can only be used inside a revision's upgrade() or downgrade() "
+                         "while still runs it (still upgrade / downgrade)")
+    return executor
+
+
+@contextlib.contextmanager
+def active(executor: "Executor") -> Iterator["Executor"]:
+    token = _current.set(executor)
+    try:
+        yield executor
+    finally:
+        _current.reset(token)
+
+
+def _first_line(text: str) -> str:
+    lines = text.strip().splitlines()
+    return lines[0] if lines else ""
+
+
+class Executor:
+    """Shared by both modes; subclasses say where statements go."""
+
+    offline = False
+
+    def __init__(self, dialect, snapshot: s.Snapshot):
+        from still.declare import rules_for
+
+        self.dialect = dialect
+        self.snapshot = snapshot
+        self.rules = rules_for(dialect)
+        self.tag: Optional[str] = None  # --tag, for revisions that want it
+        self.x: dict[str, str] = {}  # -x key=value
+        self._ddl = importlib.import_module(f"still.ops.ddl.{dialect.name}")
+
+    @property
+    def default_schema(self) -> str:
+        return self.snapshot.default_schema
+
+    def schema(self, name: Optional[str]) -> str:
+        return name or self.default_schema
+
+    def run(self, operation) -> None:
+        for sql in self._ddl.statements(operation, self.snapshot, self.dialect):
+            self.emit(sql, operation.op)
+        self.snapshot = operation.apply(self.snapshot)
+
+    def emit(self, sql: str, what: str = "execute") -> None:
+        raise NotImplementedError
+
+    def execute(self, statement, execution_options=None) -> None:
+        raise NotImplementedError
+
+    def bulk_insert(self, table, rows: list[dict], multiinsert: bool = True) -> None:
+        raise NotImplementedError
+
+    def connection(self):
+        raise StillError("op.get_bind() has no connection in offline (--sql) mode")
+
+    @contextlib.contextmanager
+    def autocommit_block(self):
+        raise NotImplementedError
+        yield
+
+
+class OnlineExecutor(Executor):
+    def __init__(self, conn, snapshot: s.Snapshot, reflect_again: Callable[[], s.Snapshot]):
+        self._stale = False
+        super().__init__(conn.dialect, snapshot)
+        self.conn = conn
+        self._reflect = reflect_again
+        self._autocommit = False
+
+    @property
+    def snapshot(self) -> s.Snapshot:
+        # raw DDL through op.execute() changes the schema behind the snapshot's back:
+        # reflect again before the next operation looks at it
+        if self._stale:
+            self._snapshot = self._reflect()
+            self._stale = False
+        return self._snapshot
+
+    @snapshot.setter
+    def snapshot(self, value: s.Snapshot) -> None:
+        self._snapshot = value
+
+    def fresh(self) -> s.Snapshot:
+        return self.snapshot
+
+    def emit(self, sql: str, what: str = "execute") -> None:
+        from sqlalchemy import exc
+
+        try:
+            self.conn.exec_driver_sql(sql)
+        except exc.DBAPIError as err:
+            reason = _first_line(str(err.orig)) if err.orig else _first_line(str(err))
+            raise StillError(f"{what} failed: {reason} (statement: {_first_line(sql)})") from err
+        self._after_statement()
+
+    def _after_statement(self) -> None:
+        if self._autocommit:
+            self.conn.commit()
+
+    def execute(self, statement, execution_options=None) -> None:
+        import sqlalchemy as sa
+        from sqlalchemy import exc
+
+        if isinstance(statement, str):
+            if statement.lstrip().split(None, 1)[:1] and statement.lstrip().split(None, 1)[0].upper() in (
+                    "CREATE", "ALTER", "DROP", "COMMENT"):
+                self._stale = True
+            statement = sa.text(statement)
+        else:
+            self._stale = True  # a construct may be DDL; reflect before the next operation
+        try:
+            self.conn.execute(statement, execution_options=execution_options or {})
+        except exc.DBAPIError as err:
+            reason = _first_line(str(err.orig)) if err.orig else _first_line(str(err))
+            raise StillError(f"execute failed: {reason} (statement: {_first_line(str(statement))})") from err
+        self._after_statement()
+
+    def bulk_insert(self, table, rows, multiinsert: bool = True) -> None:
+        from sqlalchemy import exc
+
+        if not rows:
+            return
+        try:
+            self.conn.execute(table.insert(), list(rows))
+        except exc.DBAPIError as err:
+            reason = _first_line(str(err.orig)) if err.orig else _first_line(str(err))
+            raise StillError(f"bulk_insert into {table.name} failed: {reason}") from err
+        self._after_statement()
+
+    def connection(self):
+        return self.conn
+
+    @contextlib.contextmanager
+    def autocommit_block(self):
+        self.conn.commit()
+        if self.dialect.name == "postgresql":
+            level = self.conn.get_isolation_level()
+            self.conn.execution_options(isolation_level="AUTOCOMMIT")
+            try:
+                yield
+            finally:
+                self.conn.commit()  # ends the logical transaction autocommit mode opened
+                self.conn.execution_options(isolation_level=level)
+        else:
+            # still's SQLite connections manage transactions themselves: commit after
+            # every statement instead of switching the driver's mode
+            self._autocommit = True
+            try:
+                yield
+            finally:
+                self._autocommit = False
+                self.conn.commit()
+
+
+class OfflineExecutor(Executor):
+    """Writes statements, each ended by `;`, to `out`; `out=None` only advances the
+    snapshot (replaying revisions below the start of an offline range)."""
+
+    offline = True
+
+    def __init__(self, dialect, snapshot: s.Snapshot, out: Optional[TextIO]):
+        super().__init__(dialect, snapshot)
+        self.out = out
+
+    def write(self, sql: str) -> None:
+        if self.out is not None:
+            self.out.write(sql.strip().rstrip(";") + ";\n\n")
+
+    def emit(self, sql: str, what: str = "execute") -> None:
+        self.write(sql)
+
+    def literal_sql(self, statement) -> str:
+        if isinstance(statement, str):
+            return statement
+        return str(statement.compile(dialect=self.dialect, compile_kwargs={"literal_binds": True}))
+
+    def execute(self, statement, execution_options=None) -> None:
+        self.write(self.literal_sql(statement))
+
+    def bulk_insert(self, table, rows, multiinsert: bool = True) -> None:
+        import sqlalchemy as sa
+        from sqlalchemy.types import NullType
+
+        def literal(key, value):
+            if isinstance(value, sa.sql.ClauseElement):
+                return value
+            column = table.c.get(key) if hasattr(table, "c") else None
+            typed = column is not None and not isinstance(column.type, NullType)
+            # an untyped sa.column() takes the type of the Python value, so it can be inlined
+            return sa.literal(value, type_=column.type) if typed else sa.literal(value)
+
+        for row in rows:
+            values = {key: literal(key, value) for key, value in row.items()}
+            self.write(self.literal_sql(table.insert().values(values)))
+
+    @contextlib.contextmanager
+    def autocommit_block(self):
+        if self.out is not None:
+            self.out.write("COMMIT;\n\n")
+        yield
+        if self.out is not None:
+            self.out.write("BEGIN;\n\n")

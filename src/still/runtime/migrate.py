@@ -1,0 +1,293 @@
+"""upgrade, downgrade and stamp: steps from the revision graph, run online in
+transactions or written out as an offline SQL script.
+
+Online, each revision runs with its version-table change in one transaction (or the
+whole run in one with `transaction="all"`); a failure rolls that transaction back, so the
+schema and the version table stay as they were, and the error names the revision and
+the statement. Offline, nothing is connected: the dialect comes from the URL's scheme
+and the script brackets each revision in BEGIN/COMMIT.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional, TextIO
+
+from still.errors import StillError
+from still.runtime.version_table import VersionTable
+
+TRANSACTIONS = ("per-revision", "all")
+
+
+@dataclass
+class Progress:
+    """What a run reports; the CLI passes one that draws a bar or prints lines."""
+
+    start: Callable[[int], None] = lambda total: None
+    step: Callable[[object], None] = lambda step: None
+    done: Callable[[], None] = lambda: None
+
+
+@dataclass
+class Run:
+    """Everything one command needs: config, graph, hooks, version table."""
+
+    cfg: object
+    progress: Progress = field(default_factory=Progress)
+    tag: Optional[str] = None
+
+    def __post_init__(self):
+        from still.revisions import RevisionGraph
+
+        self.script_path = Path(self.cfg.script_path())
+        self.graph = RevisionGraph.load([self.script_path / "versions"])
+        self.version_table = VersionTable(self.cfg.version_table, self.cfg.version_table_schema)
+        base = str(self.cfg.base_dir)
+        if base not in sys.path:  # revision files may import the project's modules
+            sys.path.insert(0, base)
+
+    # -- connections ---------------------------------------------------------------
+    def url(self) -> str:
+        if not self.cfg.url:
+            where = f" in {self.cfg.source}" if self.cfg.source else ""
+            raise StillError(f"no database URL configured{where}: set 'url' or pass --url")
+        return self.cfg.url
+
+    def engine(self, must_exist: bool = False):
+        from still.runtime.env import load_env
+
+        hooks = load_env(self.script_path)
+        if hooks.connect is not None:
+            made = hooks.connect(self.url(), dict(self.cfg.x))
+            if made is not None:
+                return made
+        if must_exist:
+            from still.db import open_engine
+
+            return open_engine(self.url())
+        from still.db import migration_engine
+
+        return migration_engine(self.url())
+
+    def offline_dialect(self):
+        from sqlalchemy.engine import make_url
+
+        url = self.url()
+        try:
+            return make_url(url).get_dialect()()
+        except Exception as err:
+            raise StillError(f"cannot tell the dialect from the database URL: {err}") from None
+
+    # -- reading ---------------------------------------------------------------------
+    def current(self) -> tuple[str, ...]:
+        from still.db import connect
+
+        engine = self.engine(must_exist=True)
+        with _connection(engine, connect) as conn:
+            heads = self.version_table.heads(conn)
+        return heads
+
+    # -- running ---------------------------------------------------------------------
+    def upgrade(self, target: str, sql: bool = False, transaction: str = "per-revision",
+                out: Optional[TextIO] = None) -> int:
+        if sql:
+            start, end = _range(target, "base")
+            current = () if start == "base" else self.graph.resolve(start)
+            return self._offline(lambda: self.graph.upgrade_steps(current, end), current,
+                                 out or sys.stdout, transaction, start == "base")
+        return self._online(lambda heads: self.graph.upgrade_steps(heads, target), transaction)
+
+    def downgrade(self, target: str, sql: bool = False, transaction: str = "per-revision",
+                  out: Optional[TextIO] = None) -> int:
+        if sql:
+            if ":" not in target:
+                raise StillError("downgrade --sql needs a range START:END (e.g. head:base): "
+                                 "offline, still cannot read where the database is")
+            start, end = _range(target, None)
+            current = self.graph.resolve(start)
+            return self._offline(lambda: self.graph.downgrade_steps(current, end), current,
+                                 out or sys.stdout, transaction, False)
+        return self._online(lambda heads: self.graph.downgrade_steps(heads, target), transaction)
+
+    def stamp(self, targets: list[str], sql: bool = False, purge: bool = False,
+              out: Optional[TextIO] = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        if sql:
+            out = out or sys.stdout
+            dialect = self.offline_dialect()
+            delete, insert = self.graph.stamp_change((), targets, purge=False)
+            out.write("BEGIN;\n\n" + self.version_table.create_sql(dialect) + ";\n\n")
+            for stmt in self.version_table.change_sql(dialect, delete, insert):
+                out.write(stmt + ";\n\n")
+            out.write("COMMIT;\n\n")
+            return delete, insert
+        from still.db import connect
+
+        engine = self.engine()
+        with _connection(engine, connect) as conn:
+            current = self.version_table.heads(conn)
+            delete, insert = self.graph.stamp_change(current, targets, purge=purge)
+            try:
+                self.version_table.ensure(conn)
+                self.version_table.apply(conn, tuple(delete), tuple(insert))
+                conn.commit()
+            except Exception:
+                conn.rollback()
+                raise
+        return delete, insert
+
+    def _online(self, plan_steps, transaction: str) -> int:
+        from still.db import connect
+        from still.reflect import reflect
+        from still.runtime.executor import OnlineExecutor
+
+        _check_transaction(transaction)
+        engine = self.engine()
+        with _connection(engine, connect) as conn:
+            steps = plan_steps(self.version_table.heads(conn))
+            conn.commit()
+            if not steps:
+                return 0
+            executor = OnlineExecutor(conn, reflect(conn), lambda: reflect(conn))
+            conn.commit()
+            after = getattr(executor._ddl, "after_plan", None)
+            self.progress.start(len(steps))
+            try:
+                for number, step in enumerate(steps):
+                    self.progress.step(step)
+                    try:
+                        if number == 0:
+                            self.version_table.ensure(conn)
+                        self._run_step(step, executor)
+                        self.version_table.apply(conn, tuple(step.delete), tuple(step.insert))
+                        if after is not None and (transaction == "per-revision" or number == len(steps) - 1):
+                            after(conn)
+                        if transaction == "per-revision":
+                            conn.commit()
+                    except BaseException as err:
+                        conn.rollback()
+                        raise _failed(step, err, transaction) from err
+                if transaction == "all":
+                    conn.commit()
+            finally:
+                self.progress.done()
+            return len(steps)
+
+    def _offline(self, plan_steps, current, out: TextIO, transaction: str, from_base: bool) -> int:
+        from still import snapshot as s
+        from still.declare import rules_for
+        from still.runtime.executor import OfflineExecutor
+
+        _check_transaction(transaction)
+        dialect = self.offline_dialect()
+        empty = s.Snapshot(dialect=dialect.name, default_schema=rules_for(dialect).default_schema)
+        # the schema at the start of the range: replay the revisions below it, writing nothing
+        replay = OfflineExecutor(dialect, empty, None)
+        heads: set[str] = set()
+        for head in current:
+            for step in self.graph.upgrade_steps(tuple(sorted(heads)), head):
+                try:
+                    self._run_step(step, replay)
+                except BaseException as err:
+                    raise _failed(step, err, None) from err
+                heads = (heads - set(step.delete)) | set(step.insert)
+        executor = OfflineExecutor(dialect, replay.snapshot, out)
+        steps = plan_steps()
+        self.progress.start(len(steps))
+        per_revision = transaction == "per-revision"
+        if not per_revision and steps:
+            out.write("BEGIN;\n\n")
+        for number, step in enumerate(steps):
+            self.progress.step(step)
+            if per_revision:
+                out.write("BEGIN;\n\n")
+            if number == 0 and from_base:
+                executor.write(self.version_table.create_sql(dialect))
+            rev = step.revision
+            arrow = f"{', '.join(rev.down_revisions) or '<base>'} -> {rev.revision}" if step.direction == "up" \
+                else f"{rev.revision} -> {', '.join(rev.down_revisions) or '<base>'}"
+            out.write(f"-- Running {'upgrade' if step.direction == 'up' else 'downgrade'} {arrow}"
+                      f"{', ' + _one_line(rev.message) if rev.message else ''}\n\n")
+            try:
+                self._run_step(step, executor)
+            except BaseException as err:
+                raise _failed(step, err, None) from err
+            for stmt in self.version_table.change_sql(dialect, tuple(step.delete), tuple(step.insert)):
+                executor.write(stmt)
+            if per_revision:
+                out.write("COMMIT;\n\n")
+        if not per_revision and steps:
+            out.write("COMMIT;\n\n")
+        self.progress.done()
+        return len(steps)
+
+    def _run_step(self, step, executor) -> None:
+        from still.runtime.env import import_file
+        from still.runtime.executor import active
+
+        rev = step.revision
+        module = import_file(Path(rev.path), f"still_revision_{rev.revision}")
+        name = "upgrade" if step.direction == "up" else "downgrade"
+        fn = getattr(module, name, None)
+        if not callable(fn):
+            raise StillError(f"revision {rev.revision} ({rev.path}) has no {name}() function")
+        executor.tag, executor.x = self.tag, dict(self.cfg.x)
+        with active(executor):
+            fn()
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _range(target: str, default_start):
+    if ":" not in target:
+        return default_start, target
+    start, _, end = target.partition(":")
+    if not start or not end:
+        raise StillError(f"malformed range {target!r}: expected START:END, e.g. base:head")
+    return start, end
+
+
+def _check_transaction(transaction: str) -> None:
+    if transaction not in TRANSACTIONS:
+        raise StillError(f"--transaction must be one of {', '.join(TRANSACTIONS)}, not {transaction!r}")
+
+
+def _failed(step, err: BaseException, transaction: Optional[str]) -> BaseException:
+    if isinstance(err, KeyboardInterrupt):
+        return err
+    rev = step.revision
+    what = f"{'upgrade' if step.direction == 'up' else 'downgrade'} of revision {rev.revision}"
+    if rev.message:
+        what += f" ({_one_line(rev.message)})"
+    detail = str(err) if isinstance(err, StillError) else f"{type(err).__name__}: {err}"
+    detail = detail.strip().splitlines()[0] if detail.strip() else type(err).__name__
+    if transaction == "all":
+        tail = "; rolled back: nothing was changed"
+    elif transaction == "per-revision":
+        tail = "; rolled back: schema and version table are as they were before this revision"
+    else:
+        tail = ""
+    return StillError(f"{what} failed: {detail}{tail}")
+
+
+class _connection:
+    """`with _connection(engine_or_connection, connect)`: a Connection, closed after
+    (a Connection handed over by an env.py hook is left open)."""
+
+    def __init__(self, target, connect):
+        self.target = target
+        self.connect = connect
+        self.owned = hasattr(target, "connect") and not hasattr(target, "exec_driver_sql")
+
+    def __enter__(self):
+        self.conn = self.connect(self.target) if self.owned else self.target
+        return self.conn
+
+    def __exit__(self, *exc):
+        if self.owned:
+            self.conn.close()
+            self.target.dispose()
+        return False

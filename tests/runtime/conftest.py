@@ -1,0 +1,17 @@
+import itertools
+import os
+
+import pytest
+
+_counter = itertools.count()
+
+
+@pytest.fixture
+def pg_url_2(pg_admin_engine):
+    """A second fresh PostgreSQL database, for comparing two ways of reaching a state."""
+    name = f"still_test2_{os.getpid()}_{next(_counter)}"
+    with pg_admin_engine.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE template0')
+    yield pg_admin_engine.url.set(database=name).render_as_string(hide_password=False)
+    with pg_admin_engine.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -1,0 +1,64 @@
+"""A revision that fails part-way leaves schema and version table as they were."""
+
+from __future__ import annotations
+
+from tests.helpers import assert_same_snapshot
+from tests.runtime.project import Project, reflect_url
+
+FIRST = """
+    op.create_table("keep", sa.Column("id", sa.Integer, primary_key=True), sa.Column("v", sa.Integer))
+"""
+# statement 1 and 2 succeed (a table, a column), statement 3 fails (no such table)
+BROKEN = """
+    op.create_table("doomed", sa.Column("id", sa.Integer, primary_key=True))
+    op.add_column("keep", sa.Column("w", sa.Integer))
+    op.execute("INSERT INTO no_such_table VALUES (1)")
+"""
+
+
+def test_failing_revision_rolls_back(tmp_path, db_url):
+    project = Project(tmp_path / "p", db_url).init()
+    project.revision("r1", "first", FIRST, 'op.drop_table("keep")')
+    project.ok("upgrade", "head")
+    before, rows_before = reflect_url(db_url)
+    project.revision("r2", "broken one", BROKEN, "pass")
+    result = project.run("upgrade", "head")
+    assert result.returncode == 2
+    error = result.stderr.strip().splitlines()[-1]
+    assert error.startswith("error: upgrade of revision r2 (broken one) failed:"), error
+    assert "no_such_table" in error and "rolled back" in error
+    after, rows_after = reflect_url(db_url)
+    assert rows_after == rows_before == ("r1",)
+    assert_same_snapshot(after, before)
+
+
+def test_failure_in_transaction_all_keeps_earlier_revisions_out(tmp_path, db_url):
+    project = Project(tmp_path / "p", db_url).init()
+    project.revision("r1", "first", FIRST, 'op.drop_table("keep")')
+    project.revision("r2", "broken one", BROKEN, "pass")
+    before, _ = reflect_url(db_url)
+    result = project.run("upgrade", "head", "--transaction", "all")
+    assert result.returncode == 2 and "revision r2" in result.stderr and "nothing was changed" in result.stderr
+    after, rows = reflect_url(db_url)
+    assert rows == ()
+    assert_same_snapshot(after, before)
+
+
+def test_python_error_in_revision_names_it(tmp_path, sqlite_url):
+    project = Project(tmp_path / "p", sqlite_url).init()
+    project.revision("r1", "typo", 'op.create_table("t", sa.Column("id", sa.Integer, primary_key=True))\nundefined_name()')
+    result = project.run("upgrade", "head")
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and lines[-1].startswith("error: upgrade of revision r1 (typo) failed: NameError")
+    assert "Traceback" not in result.stderr
+    assert reflect_url(sqlite_url)[1] == ()
+
+
+def test_failing_ddl_statement_is_named(tmp_path, db_url):
+    project = Project(tmp_path / "p", db_url).init()
+    project.revision("r1", "first", FIRST, 'op.drop_table("keep")')
+    project.revision("r2", "dup", 'op.execute("CREATE TABLE keep (id INTEGER)")')
+    result = project.run("upgrade", "head")
+    assert result.returncode == 2
+    assert "revision r2 (dup)" in result.stderr and "CREATE TABLE keep (id INTEGER)" in result.stderr
+    assert reflect_url(db_url)[1] == ("r1",)

@@ -1,0 +1,137 @@
+"""The `op` API on real databases: after any sequence of operations, the executor's
+snapshot (advanced by `apply`) equals what the database reflects to."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from still import op
+from still.db import migration_engine
+from still.errors import StillError
+from still.reflect import reflect
+from still.runtime.executor import OnlineExecutor, active
+from tests.helpers import assert_same_snapshot
+
+
+def run_ops(url, fn):
+    engine = migration_engine(url)
+    with engine.connect() as conn:
+        executor = OnlineExecutor(conn, reflect(conn), lambda: reflect(conn))
+        conn.commit()
+        with active(executor):
+            fn()
+        conn.commit()
+        executor.fresh()
+        reflected = reflect(conn)
+        conn.commit()
+    engine.dispose()
+    assert_same_snapshot(reflected, executor.snapshot, column_order=False)
+    return reflected
+
+
+def test_tables_columns_constraints(db_url):
+    def body():
+        op.create_table("users", sa.Column("id", sa.Integer, primary_key=True),
+                        sa.Column("name", sa.String(40), nullable=False, unique=True),
+                        sa.Column("score", sa.Integer, server_default="0"))
+        op.create_table("posts", sa.Column("id", sa.Integer, primary_key=True),
+                        sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE")),
+                        sa.Column("slug", sa.String(20), index=True))
+        op.add_column("posts", sa.Column("editor_id", sa.Integer, sa.ForeignKey("users.id", name="fk_editor")))
+        op.alter_column("users", "score", server_default=sa.text("1"), nullable=False,
+                        existing_type=sa.Integer)
+        op.alter_column("users", "name", new_column_name="login")
+        op.create_check_constraint("ck_score", "users", "score >= 0")
+        op.create_index("ix_users_lower", "users", [sa.text("lower(login)")])
+        op.create_unique_constraint("uq_posts_slug", "posts", ["slug"])
+        op.drop_constraint("uq_posts_slug", "posts", type_="unique")
+        op.rename_table("posts", "articles")
+        op.drop_column("articles", "editor_id")  # drops its foreign key first
+        with op.batch_alter_table("articles") as batch:
+            batch.add_column(sa.Column("body", sa.Text))
+            batch.alter_column("body", nullable=False, server_default="")
+            batch.create_index("ix_articles_body", ["body"])
+        op.bulk_insert(sa.table("users", sa.column("id"), sa.column("login"), sa.column("score")),
+                       [{"id": 1, "login": "ann", "score": 3}])
+        op.execute("UPDATE users SET score = 5 WHERE id = 1")
+        assert op.get_bind().exec_driver_sql("SELECT score FROM users").scalar() == 5
+
+    snap = run_ops(db_url, body)
+    users = snap.table("users")
+    assert [c.name for c in users.columns] == ["id", "login", "score"]
+    assert [ck.name for ck in users.check_constraints] == ["ck_score"]
+    articles = snap.table("articles")
+    assert [fk.referred_table for fk in articles.foreign_keys] == ["users"]
+    assert {ix.name for ix in articles.indexes} >= {"ix_articles_body"}
+
+
+def test_drop_everything_back(db_url):
+    def create():
+        op.create_table("a", sa.Column("id", sa.Integer, primary_key=True), sa.Column("x", sa.Integer))
+        op.create_index("ix_a_x", "a", ["x"])
+        op.create_table("b", sa.Column("id", sa.Integer, primary_key=True), sa.Column("a_id", sa.Integer))
+        op.create_foreign_key("fk_b_a", "b", "a", ["a_id"], ["id"])
+
+    def drop():
+        op.drop_constraint("fk_b_a", "b", type_="foreignkey")
+        op.drop_index("ix_a_x", "a")
+        op.drop_table("b")
+        op.drop_table("a")
+
+    run_ops(db_url, create)
+    snap = run_ops(db_url, drop)
+    assert snap.schemas[snap.default_schema].tables == {}
+
+
+def test_ddl_through_execute_is_seen_by_later_ops(db_url):
+    def body():
+        op.execute("CREATE TABLE raw (id INTEGER PRIMARY KEY, v INTEGER)")
+        op.add_column("raw", sa.Column("w", sa.Integer))
+        op.drop_column("raw", "v")
+
+    snap = run_ops(db_url, body)
+    assert [c.name for c in snap.table("raw").columns] == ["id", "w"]
+
+
+def test_errors_name_what_is_missing(sqlite_url):
+    with pytest.raises(StillError, match="column 'nope' does not exist"):
+        run_ops(sqlite_url, lambda: (op.create_table("t", sa.Column("id", sa.Integer, primary_key=True)),
+                                     op.drop_column("t", "nope")))
+    with pytest.raises(StillError, match="only be used inside a revision"):
+        op.drop_table("t")
+
+
+def test_postgresql_types_comments_and_autocommit(pg_url):
+    def body():
+        op.create_table("tickets", sa.Column("id", sa.Integer, primary_key=True),
+                        sa.Column("state", sa.Enum("open", "closed", name="ticket_state")),
+                        comment="work items")
+        op.add_enum_value("ticket_state", "waiting", before="closed")
+        op.create_enum("mood", ["good", "bad"])
+        op.drop_enum("mood")
+        op.create_sequence("invoice_no", start=100, increment=5)
+        op.create_table_comment("tickets", "things to do", existing_comment="work items")
+        op.alter_column("tickets", "state", comment="where it is")
+        with op.autocommit_block():
+            op.execute("CREATE INDEX CONCURRENTLY ix_tickets_state ON tickets (state)")
+        op.create_primary_key  # exists
+        op.drop_index("ix_tickets_state")
+
+    snap = run_ops(pg_url, body)
+    public = snap.schemas["public"]
+    assert public.enums["ticket_state"].values == ("open", "waiting", "closed")
+    assert "mood" not in public.enums
+    assert public.sequences["invoice_no"].start == 100
+    assert public.tables["tickets"].comment == "things to do"
+
+    run_ops(pg_url, lambda: (op.drop_sequence("invoice_no"), op.drop_table_comment("tickets")))
+
+
+def test_primary_key_on_a_table_without_one(db_url):
+    def body():
+        op.create_table("kv", sa.Column("k", sa.String(10), nullable=False), sa.Column("v", sa.Text))
+        op.create_primary_key("pk_kv", "kv", ["k"])
+
+    snap = run_ops(db_url, body)
+    assert snap.table("kv").primary_key.columns == ("k",)
