@@ -286,6 +286,26 @@ def add_enum_value(name: str, value: str, before: Optional[str] = None, schema: 
                             old_values=enum.values))
 
 
+def replace_enum(name: str, old_values: Sequence[str], new_values: Sequence[str],
+                 schema: Optional[str] = None) -> None:
+    """Recreate an enum type with other values (removed or reordered ones); the columns
+    using it are converted through text."""
+    ex = _ex()
+    current = _enum(ex, name, schema).values
+    if tuple(old_values) != current:
+        raise StillError(f"enum type {name!r} has values {', '.join(current)}, not {', '.join(old_values)}")
+    ex.run(ops.ReplaceEnum(schema_name=ex.schema(schema), enum_name=name, old_values=tuple(old_values),
+                           new_values=tuple(new_values)))
+
+
+def create_schema(name: str) -> None:
+    _ex().run(ops.CreateSchema(schema_name=name))
+
+
+def drop_schema(name: str) -> None:
+    _ex().run(ops.DropSchema(schema_name=name))
+
+
 def create_sequence(name: str, start: int = 1, increment: int = 1, schema: Optional[str] = None, **kw) -> None:
     ex = _ex()
     ex.run(ops.CreateSequence(schema_name=ex.schema(schema),

@@ -119,10 +119,10 @@ class OpRenderer:
         return getattr(self, f"_{op.op}")(op)
 
     def _create_schema(self, op) -> list[str]:
-        return [self._call("op.execute", self._call("sa.schema.CreateSchema", py_str(op.schema_name)))]
+        return [self._call("op.create_schema", py_str(op.schema_name))]
 
     def _drop_schema(self, op) -> list[str]:
-        return [self._call("op.execute", self._call("sa.schema.DropSchema", py_str(op.schema_name)))]
+        return [self._call("op.drop_schema", py_str(op.schema_name))]
 
     def _create_table(self, op) -> list[str]:
         t = op.table
