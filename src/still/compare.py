@@ -76,12 +76,25 @@ def filtered(snap: s.Snapshot, keep, side: str, findings: dict) -> s.Snapshot:
 def compare(connection, metadata, schemas: Optional[list[str]] = None,
             excludes: Callable[[str, Optional[str]], bool] = lambda table, schema: False,
             version_table: str = "still_version", renames: Iterable[str] = ()) -> Comparison:
-    """`excludes(table, schema)` says which tables the filters skip (Config.excludes)."""
-    from still.declare import declare, rules_for
+    """The live database against the models. `excludes(table, schema)` says which tables
+    the filters skip (Config.excludes)."""
     from still.reflect import reflect
 
-    current = reflect(connection, schemas)
-    target = declare(metadata, connection.dialect, schemas)
+    return compare_snapshot(reflect(connection, schemas), connection.dialect, metadata, schemas,
+                            excludes, version_table, renames)
+
+
+def compare_snapshot(current: s.Snapshot, dialect, metadata, schemas: Optional[list[str]] = None,
+                     excludes: Callable[[str, Optional[str]], bool] = lambda table, schema: False,
+                     version_table: str = "still_version", renames: Iterable[str] = (),
+                     findings: Iterable[Finding] = ()) -> Comparison:
+    """A snapshot (reflected, or replayed from the revision files) against the models."""
+    from still.declare import declare, rules_for
+
+    target = declare(metadata, dialect, schemas)
+    if schemas is not None:
+        current = current.model_copy(update={"schemas": {k: v for k, v in current.schemas.items()
+                                                         if k in schemas or k == current.default_schema}})
 
     def keep(schema: str, table: str) -> bool:
         return table != version_table and not excludes(table, schema)
@@ -94,6 +107,7 @@ def compare(connection, metadata, schemas: Optional[list[str]] = None,
                     parse_renames(renames, target.default_schema))
     plan = diff(current, target, wanted)
     notes = [Finding.of(Code.UNVERIFIABLE, message, schema, table, column)
-             for schema, table, column, message in rules_for(connection.dialect).unrepresented(metadata)]
-    plan = plan.model_copy(update={"findings": plan.findings + tuple(notes) + tuple(skipped.values())})
+             for schema, table, column, message in rules_for(dialect).unrepresented(metadata)]
+    plan = plan.model_copy(update={"findings": plan.findings + tuple(findings) + tuple(notes)
+                                   + tuple(skipped.values())})
     return Comparison(current=current, target=target, plan=plan)

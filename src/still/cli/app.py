@@ -43,6 +43,8 @@ from still.cli import snapshot as _snapshot  # noqa: E402
 
 _snapshot.register(app)
 _plan.register(app)
+from still.cli import generate as _generate  # noqa: E402
 from still.cli import migrate as _migrate  # noqa: E402
 
 _migrate.register(app)
+_generate.register(app)

@@ -190,7 +190,7 @@ def revision(
     depends_on: Annotated[Optional[list[str]], typer.Option("--depends-on", help="A revision this one depends on (repeatable).")] = None,
     rev_id: Annotated[Optional[str], typer.Option("--rev-id", help="Use this id instead of a generated one.")] = None,
     version_path: Annotated[Optional[Path], typer.Option("--version-path", help="Directory to write the file into.")] = None,
-    autogenerate: Annotated[bool, typer.Option("--autogenerate", help="Not available: see 'still generate'.")] = False,
+    autogenerate: Annotated[bool, typer.Option("--autogenerate", help="Compare the models and write the changes (same as 'still generate').")] = False,
     quiet: QuietOpt = False,
     config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None,
 ) -> None:
@@ -198,8 +198,11 @@ def revision(
     from still.errors import StillError
     from still.revisions import write_revision
 
-    if autogenerate:
-        raise StillError("--autogenerate comes with 'still generate', which is not built yet")
+    if autogenerate:  # Alembic's spelling of `still generate`
+        from still.cli.generate import generate
+
+        return generate(ctx, message=message, against=None, empty=False, rename=None, rev_id=rev_id,
+                        url=url, metadata=None, config=config, name=name, x=x)
     cfg = _cfg(ctx, config, name, x, url, needs_url=False)
     graph = _graph(cfg)
     if head == "base":

@@ -22,6 +22,11 @@ class CheckFormat(str, enum.Enum):
     github = "github"
 
 
+class CheckAgainst(str, enum.Enum):
+    db = "db"
+    history = "history"
+
+
 class FailOn(str, enum.Enum):
     warning = "warning"
     danger = "danger"
@@ -87,6 +92,9 @@ def check(
     fmt: Annotated[CheckFormat, typer.Option("--format", help="text, json or github")] = CheckFormat.text,
     fail_on: Annotated[Optional[FailOn], typer.Option(
         "--fail-on", help="Also fail on findings of this severity or worse.")] = None,
+    against: Annotated[CheckAgainst, typer.Option(
+        "--against", help="db (the live database) or history (the revision files replayed; no database).")]
+        = CheckAgainst.db,
     url: UrlOpt = None, metadata: MetadataOpt = None, config: ConfigOpt = None, name: NameOpt = None,
     x: XOpt = None,
 ) -> None:
@@ -94,7 +102,17 @@ def check(
     from still.cli.plan_view import fails, github_annotations, print_plan
 
     cfg = settings(ctx, config, name, x, url, metadata)
-    result, dialect = _compare(cfg, [])
+    if against is CheckAgainst.history:
+        from still.cli.generate import Against, current_state
+        from still.metadata import load_metadata
+        from still.runtime.migrate import Run
+
+        run = Run(cfg)
+        result, _ = current_state(cfg, run, Against.history,
+                                  load_metadata(require(cfg, "metadata", "--metadata")), [])
+        dialect = run.offline_dialect()
+    else:
+        result, dialect = _compare(cfg, [])
     failing = fails(result.plan, fail_on.value if fail_on else None)
     if fmt is CheckFormat.json:
         typer.echo(_report(cfg, result, dialect, []).model_dump_json(indent=2))

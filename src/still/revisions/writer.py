@@ -78,6 +78,10 @@ def _docstring_text(message: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
+def _docstring_line(line: str) -> str:
+    return line.rstrip().replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+
+
 def render_template(template: str, values: dict[str, str]) -> str:
     def substitute(match: re.Match) -> str:
         value = values[match.group(1)]
@@ -96,9 +100,10 @@ def write_revision(directory: Path | str, message: str, head: tuple[str, ...] = 
                    rev_id: str | None = None, branch_labels: tuple[str, ...] | list[str] = (),
                    depends_on: tuple[str, ...] | list[str] = (), template: Path | str | None = None,
                    upgrade_body: str = "pass", downgrade_body: str = "pass",
-                   imports: tuple[str, ...] | list[str] = ()) -> Path:
+                   imports: tuple[str, ...] | list[str] = (), summary: str = "") -> Path:
     """Create `<id>_<slug>.py` in `directory` and return its path; `imports` are extra import
-    lines placed after `import sqlalchemy as sa`."""
+    lines placed after `import sqlalchemy as sa`; `summary` goes into the docstring under the
+    message (generate puts the operation counts and every REVIEW finding there)."""
     directory = Path(directory)
     if not directory.is_dir():
         raise StillError(f"revision directory {directory} does not exist: run 'still init' or check "
@@ -125,7 +130,8 @@ def write_revision(directory: Path | str, message: str, head: tuple[str, ...] = 
     else:
         text = DEFAULT_TEMPLATE
     values = {
-        "message": _docstring_text(message),
+        "message": _docstring_text(message) + "".join(
+            f"\n{_docstring_line(line)}" for line in ([""] + summary.strip().splitlines() if summary.strip() else [])),
         "create_date": _dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S"),
         "revision": rev_id,
         "revises": ", ".join(head) or "(base)",

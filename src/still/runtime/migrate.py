@@ -159,7 +159,7 @@ class Run:
                     try:
                         if number == 0:
                             self.version_table.ensure(conn)
-                        self._run_step(step, executor)
+                        self.run_step(step, executor)
                         self.version_table.apply(conn, tuple(step.delete), tuple(step.insert))
                         if after is not None and (transaction == "per-revision" or number == len(steps) - 1):
                             after(conn)
@@ -188,7 +188,7 @@ class Run:
         for head in current:
             for step in self.graph.upgrade_steps(tuple(sorted(heads)), head):
                 try:
-                    self._run_step(step, replay)
+                    self.run_step(step, replay)
                 except BaseException as err:
                     raise _failed(step, err, None) from err
                 heads = (heads - set(step.delete)) | set(step.insert)
@@ -210,7 +210,7 @@ class Run:
             out.write(f"-- Running {'upgrade' if step.direction == 'up' else 'downgrade'} {arrow}"
                       f"{', ' + _one_line(rev.message) if rev.message else ''}\n\n")
             try:
-                self._run_step(step, executor)
+                self.run_step(step, executor)
             except BaseException as err:
                 raise _failed(step, err, None) from err
             for stmt in self.version_table.change_sql(dialect, tuple(step.delete), tuple(step.insert)):
@@ -222,7 +222,7 @@ class Run:
         self.progress.done()
         return len(steps)
 
-    def _run_step(self, step, executor) -> None:
+    def run_step(self, step, executor) -> None:
         from still.runtime.env import import_file
         from still.runtime.executor import active
 

@@ -1,0 +1,127 @@
+"""`still generate`: write the difference between the models and the current state as a
+reviewable revision file. The state is the live database (`--against db`, which must be
+at head) or the revision files replayed without a database (`--against history`)."""
+
+from __future__ import annotations
+
+import enum
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from typing_extensions import Annotated
+
+from still.cli.common import ConfigOpt, MetadataOpt, NameOpt, UrlOpt, XOpt, require, settings
+
+
+class Against(str, enum.Enum):
+    db = "db"
+    history = "history"
+
+
+RenameOpt = Annotated[Optional[list[str]], typer.Option(
+    "--rename", help="Declare a rename: OLD=NEW for a table, TABLE.OLD=NEW for a column (repeatable).")]
+
+
+def current_state(cfg, run, against: Against, metadata, renames):
+    """The Comparison of the models with the chosen state, and the heads it stands on."""
+    from still.compare import compare, compare_snapshot
+    from still.errors import StillError
+
+    options = dict(schemas=cfg.schemas, excludes=cfg.excludes, version_table=cfg.version_table,
+                   renames=renames or [])
+    if against is Against.history:
+        from still.runtime.replay import replay
+
+        dialect = run.offline_dialect()
+        snap, findings, heads = replay(run, dialect)
+        return compare_snapshot(snap, dialect, metadata, findings=findings, **options), heads
+    from still.db import connect
+
+    engine = run.engine(must_exist=True)
+    with connect(engine) as conn:
+        current = run.version_table.heads(conn)
+        if not run.graph.is_up_to_date(current):
+            missing = sorted(run.graph.ancestors(run.graph.heads) | set(run.graph.heads)
+                             - run.graph.applied(current))
+            raise StillError(f"the database is not at head (missing {', '.join(missing[:5])}"
+                             f"{'...' if len(missing) > 5 else ''}): run 'still upgrade head' first, "
+                             f"or compare with --against history")
+        result = compare(conn, metadata, **options)
+        conn.rollback()
+    engine.dispose()
+    return result, tuple(run.graph.heads)
+
+
+def _ask_renames(result, renames: list[str]) -> list[str]:
+    """On a terminal, ask about each possible rename; elsewhere keep drop + add."""
+    if not sys.stdin.isatty():
+        return renames
+    asked = []
+    for finding in result.plan.findings:
+        suggestion = finding.message.rpartition("--rename ")[2] if "--rename " in finding.message else None
+        if suggestion and finding.code.value.startswith("possible-") and \
+                typer.confirm(f"{finding.message.split(';')[0]}. Is it a rename ({suggestion})?", default=False):
+            asked.append(suggestion)
+    return renames + asked
+
+
+def generate(
+    ctx: typer.Context,
+    message: Annotated[str, typer.Option("-m", "--message", help="What the revision does.")] = "",
+    against: Annotated[Optional[Against], typer.Option(
+        "--against", help="db (the live database, at head) or history (replay the revision files; "
+                          "no database). Default: db when a URL is configured.")] = None,
+    empty: Annotated[bool, typer.Option("--empty", help="Write a revision even when nothing changed.")] = False,
+    rename: RenameOpt = None,
+    rev_id: Annotated[Optional[str], typer.Option("--rev-id", help="Use this id instead of a generated one.")] = None,
+    url: UrlOpt = None, metadata: MetadataOpt = None, config: ConfigOpt = None, name: NameOpt = None,
+    x: XOpt = None,
+) -> None:
+    """Write a revision file with the changes from the current state to the models."""
+    from still.metadata import load_metadata
+    from still.render import function_body, render_plan
+    from still.revisions import write_revision
+    from still.runtime.migrate import Run
+
+    cfg = settings(ctx, config, name, x, url, metadata)
+    if against is None:
+        against = Against.db if cfg.url else Against.history
+    if not cfg.url:
+        from still.errors import StillError
+
+        raise StillError("no database URL configured: generate needs one for the dialect, even "
+                         "with --against history (set 'url' or pass --url)")
+    models = load_metadata(require(cfg, "metadata", "--metadata"))
+    run = Run(cfg)
+    result, heads = current_state(cfg, run, against, models, rename)
+    renames = _ask_renames(result, list(rename or []))
+    if renames != list(rename or []):
+        result, heads = current_state(cfg, run, against, models, renames)
+    plan = result.plan
+    if plan.empty and not empty:
+        typer.echo("No changes: the models match the "
+                   + ("database" if against is Against.db else "revision history") + "; nothing written.")
+        return
+    if len(heads) > 1:
+        from still.errors import StillError
+
+        raise StillError(f"multiple heads ({', '.join(heads)}): merge them first with 'still merge heads'")
+    rendered = render_plan(plan, run.offline_dialect().name)
+    template = Path(cfg.script_path()) / "script.py.tmpl"
+    path = write_revision(Path(cfg.script_path()) / "versions", message, head=heads, rev_id=rev_id,
+                          template=template if template.is_file() else None,
+                          upgrade_body=function_body(rendered.upgrade),
+                          downgrade_body=function_body(rendered.downgrade), imports=rendered.imports,
+                          summary=rendered.summary)
+    typer.echo(f"created {path}")
+    from rich.console import Console
+
+    from still.cli.plan_view import print_plan
+
+    print_plan(plan, Console())
+
+
+def register(app: typer.Typer) -> None:
+    app.command("generate")(generate)

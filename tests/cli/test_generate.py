@@ -1,0 +1,131 @@
+"""`still generate` end to end, as a user runs it, on SQLite and PostgreSQL: the round trip
+through revision files, the state from history without a database, and offline SQL."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from still.declare import declare
+from still.reflect import reflect
+from tests.helpers import assert_same_snapshot
+
+ROOT = Path(__file__).resolve().parents[2]
+
+MODELS_V1 = '''
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+sa.Table("orgs", metadata, sa.Column("id", sa.Integer, primary_key=True),
+         sa.Column("name", sa.String(80), nullable=False))
+sa.Table("users", metadata, sa.Column("id", sa.Integer, primary_key=True),
+         sa.Column("org_id", sa.Integer, sa.ForeignKey("orgs.id", name="fk_users_org"), nullable=False),
+         sa.Column("email", sa.String(120), nullable=False),
+         sa.Column("nickname", sa.String(40)),
+         sa.Index("ix_users_email", "email", unique=True))
+'''
+
+# v2: a column added with a default, one dropped (a REVIEW finding), a check and an index added
+MODELS_V2 = MODELS_V1.replace(
+    '''         sa.Column("nickname", sa.String(40)),''',
+    '''         sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+         sa.CheckConstraint("length(email) > 3", name="ck_users_email"),''').replace(
+    '''sa.Column("name", sa.String(80), nullable=False))''',
+    '''sa.Column("name", sa.String(80), nullable=False), sa.Index("ix_orgs_name", "name"))''')
+
+
+def project(tmp_path, db_url):
+    (tmp_path / "models.py").write_text(MODELS_V1)
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("STILL_")},
+           "DATABASE_URL": db_url, "PYTHONPATH": str(ROOT)}
+
+    def still(*args, ok=(0,)):
+        result = subprocess.run([sys.executable, "-m", "still", *args], capture_output=True, text=True,
+                                cwd=tmp_path, env=env, timeout=180)
+        assert result.returncode in ok, (args, result.stdout, result.stderr)
+        return result
+
+    still("init", "migrations")
+    with open(tmp_path / "still.toml", "a") as f:
+        f.write('metadata = "models:metadata"\n')
+    return still
+
+
+def snapshot_of(db_url):
+    engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        snap = reflect(conn)
+    engine.dispose()
+    return snap
+
+
+def models(text):
+    namespace: dict = {}
+    exec(text, namespace)  # noqa: S102 - the test's own model module
+    return namespace["metadata"]
+
+
+def test_generate_upgrade_check_downgrade(tmp_path, db_url, dialect):
+    still = project(tmp_path, db_url)
+    first = still("generate", "-m", "initial")
+    assert "created" in first.stdout
+    still("upgrade", "head")
+    still("check")
+    assert "nothing written" in still("generate", "-m", "noop").stdout
+    v1 = snapshot_of(db_url)
+
+    (tmp_path / "models.py").write_text(MODELS_V2)
+    assert still("check", ok=(1,)).returncode == 1
+    assert still("check", "--against", "history", ok=(1,)).returncode == 1
+    second = still("generate", "-m", "users v2")
+    path = Path(second.stdout.split("created ")[1].split()[0])
+    text = (tmp_path / path).read_text() if not path.is_absolute() else path.read_text()
+    compile(text, str(path), "exec")
+    assert "# REVIEW(drop-column): column users.nickname is dropped" in text
+    assert "REVIEW(drop-column)" in text.split('"""')[1]  # summarised in the docstring
+    still("upgrade", "head")
+    still("check")
+    still("check", "--against", "history")
+    reached = snapshot_of(db_url)
+    default = reached.schemas[reached.default_schema]
+    tables = {name: t for name, t in default.tables.items() if name != "still_version"}
+    reached = reached.model_copy(update={"schemas": {
+        reached.default_schema: default.model_copy(update={"tables": tables})}})
+    assert_same_snapshot(reached, declare(models(MODELS_V2), sa.create_engine(db_url).dialect),
+                         column_order=False)
+
+    still("downgrade", "-1")
+    assert_same_snapshot(snapshot_of(db_url), v1, column_order=False)
+
+
+def test_against_history_needs_no_database(tmp_path, sqlite_url):
+    still = project(tmp_path, "sqlite:///" + str(tmp_path / "never-created.db"))
+    still("generate", "-m", "initial", "--against", "history")
+    still("check", "--against", "history")
+    (tmp_path / "models.py").write_text(MODELS_V2)
+    assert still("check", "--against", "history", ok=(1,)).returncode == 1
+    still("generate", "-m", "v2", "--against", "history")
+    still("check", "--against", "history")
+    assert not (tmp_path / "never-created.db").exists()
+    # the generated files run unchanged on the offline path
+    script = still("upgrade", "base:head", "--sql").stdout
+    assert "CREATE TABLE orgs" in script and "still_version" in script
+
+
+def test_generate_refuses_a_database_behind_head(tmp_path, sqlite_url):
+    still = project(tmp_path, sqlite_url)
+    still("generate", "-m", "initial", "--against", "history")
+    refused = still("generate", "-m", "more", ok=(2,))
+    assert refused.stderr.startswith("error: the database is not at head")
+
+
+def test_raw_sql_in_history_is_a_finding(tmp_path, sqlite_url):
+    still = project(tmp_path, sqlite_url)
+    still("revision", "-m", "raw")
+    rev = next((tmp_path / "migrations" / "versions").glob("*.py"))
+    rev.write_text(rev.read_text().replace(
+        "def upgrade() -> None:\n    pass", 'def upgrade() -> None:\n    op.execute("CREATE TABLE side (id INTEGER)")'))
+    result = still("check", "--against", "history", "--format", "json", ok=(1,))
+    assert "cannot be replayed" in result.stdout
