@@ -15,7 +15,8 @@ class SnapshotFormat(str, enum.Enum):
 
 
 def snapshot(
-    url: Optional[str] = typer.Option(None, "--url", help="Database URL (default: $STILL_DATABASE_URL)."),
+    ctx: typer.Context,
+    url: Optional[str] = typer.Option(None, "--url", help="Database URL (default: the config's url, $STILL_DATABASE_URL)."),
     metadata: Optional[str] = typer.Option(
         None, "--metadata", help="Describe models instead of a database: 'package.module:attribute'."),
     dialect: str = typer.Option("sqlite", "--dialect", help="Dialect the models are declared for (with --metadata)."),
@@ -24,6 +25,7 @@ def snapshot(
     out: Optional[Path] = typer.Option(None, "--out", help="Write the JSON snapshot to this file."),
 ) -> None:
     """Reflect a live database (or declare models) into a snapshot and print it."""
+    from still.cli.common import settings
     from still.db import connect, open_engine, resolve_url
 
     if metadata:
@@ -34,7 +36,7 @@ def snapshot(
     else:
         from still.reflect import reflect
 
-        engine = open_engine(resolve_url(url))
+        engine = open_engine(resolve_url(settings(ctx, url=url).url))
         with connect(engine) as conn:
             snap = reflect(conn, schema)
         engine.dispose()
