@@ -90,3 +90,18 @@ def assert_plan_round_trip(engine, plan, a, b) -> None:
         execute_plan(plan.reverse(), b, conn)
     with engine.connect() as conn:
         assert_same_snapshot(reflect(conn), a, column_order=False)
+
+
+def reset_database(url: str) -> None:
+    """Empty a test database again (hypothesis reuses one per test function)."""
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+            conn.exec_driver_sql("CREATE SCHEMA public")
+        else:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            for (name,) in conn.exec_driver_sql(
+                    "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'").fetchall():
+                conn.exec_driver_sql(f'DROP TABLE "{name}"')
+    engine.dispose()

@@ -10,31 +10,17 @@ from still.db import migration_engine
 from still.declare import declare
 from still.diff import diff
 from still.reflect import reflect
-from tests.helpers import assert_plan_round_trip, create_all
+from tests.helpers import assert_plan_round_trip, create_all, reset_database
 from tests.properties.strategies import build, schema_pairs
 
 EXAMPLES = int(os.environ.get("STILL_PROPERTY_EXAMPLES", "100"))
-
-
-def _reset(url: str) -> None:
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.exec_driver_sql("DROP SCHEMA public CASCADE")
-            conn.exec_driver_sql("CREATE SCHEMA public")
-        else:
-            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            for (name,) in conn.exec_driver_sql(
-                    "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'").fetchall():
-                conn.exec_driver_sql(f'DROP TABLE "{name}"')
-    engine.dispose()
 
 
 @settings(max_examples=EXAMPLES, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(pair=schema_pairs())
 def test_execute_plan_converges_and_reverses(db_url, dialect, pair):
-    _reset(db_url)
+    reset_database(db_url)
     model_a, model_b = build(pair[0]), build(pair[1])
     create_all(db_url, model_a)
     engine = migration_engine(db_url)
