@@ -22,6 +22,8 @@ test: install
 
 bench: install
 	$(BIN)/python bench/reflect.py
+	$(BIN)/python bench/revisions.py
+	$(BIN)/python bench/migrate.py
 
 schemas: install
 	$(BIN)/python -m still.schemas schemas

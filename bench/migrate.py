@@ -1,7 +1,8 @@
-"""Migration runtime speed: `heads`, `current` and `history` as whole processes on 1,000
-revisions, and `upgrade head` of 1,000 small revisions on SQLite.
+"""Migration runtime speed, side by side with Alembic on the same history: `heads`,
+`current` and `history` as whole processes on 1,000 revisions, and `upgrade head` of 1,000
+small revisions on SQLite (online and as an offline --sql script).
 
-    .venv/bin/python bench/migrate.py [--revisions 1000]
+    .venv/bin/python bench/migrate.py [--revisions 1000] [--no-alembic]
 """
 
 from __future__ import annotations
@@ -40,7 +41,30 @@ def downgrade() -> None:
 '''
 
 
-def make_project(path: Path, count: int) -> None:
+ALEMBIC_ENV = '''from alembic import context
+from sqlalchemy import create_engine
+
+config = context.config
+if context.is_offline_mode():
+    context.configure(url=config.get_main_option("sqlalchemy.url"), literal_binds=True)
+    with context.begin_transaction():
+        context.run_migrations()
+else:
+    with create_engine(config.get_main_option("sqlalchemy.url")).connect() as connection:
+        context.configure(connection=connection, transaction_per_migration=True)
+        with context.begin_transaction():
+            context.run_migrations()
+'''
+
+
+def make_alembic_project(path: Path, count: int, url: str) -> None:
+    """The same history as an Alembic environment (revision files differ only in `op`'s import)."""
+    make_project(path, count, op_module="alembic")
+    (path / "migrations" / "env.py").write_text(ALEMBIC_ENV)
+    (path / "alembic.ini").write_text(f"[alembic]\nscript_location = migrations\nsqlalchemy.url = {url}\n")
+
+
+def make_project(path: Path, count: int, op_module: str = "still") -> None:
     versions = path / "migrations" / "versions"
     versions.mkdir(parents=True)
     (path / "still.toml").write_text('script_location = "migrations"\nurl = "${DATABASE_URL}"\n')
@@ -57,19 +81,19 @@ def make_project(path: Path, count: int) -> None:
             back = f'op.drop_column("{table}", "c{n}")'
         (versions / f"{rev}_step.py").write_text(REVISION.format(
             n=n, rev=rev, down=down or "", down_literal=f'"{down}"' if down else "None",
-            upgrade=up, downgrade=back))
+            upgrade=up, downgrade=back).replace("from still import op", f"from {op_module} import op"))
         down = rev
 
 
-def timed(args: list[str], cwd: Path, env: dict, repeat: int = 3) -> float:
+def timed(args: list[str], cwd: Path, env: dict, repeat: int = 3, tool: str = "still") -> float:
     best = float("inf")
     for _ in range(repeat):
         start = time.perf_counter()
-        result = subprocess.run([sys.executable, "-m", "still", *args], cwd=cwd, env=env,
+        result = subprocess.run([sys.executable, "-m", tool, *args], cwd=cwd, env=env,
                                 capture_output=True, text=True)
         elapsed = time.perf_counter() - start
         if result.returncode != 0:
-            raise SystemExit(f"still {' '.join(args)} failed: {result.stderr.strip()}")
+            raise SystemExit(f"{tool} {' '.join(args)} failed: {result.stderr.strip()[-500:]}")
         best = min(best, elapsed)
     return best
 
@@ -77,24 +101,35 @@ def timed(args: list[str], cwd: Path, env: dict, repeat: int = 3) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--revisions", type=int, default=1000)
+    parser.add_argument("--no-alembic", action="store_true")
     args = parser.parse_args()
+    n = args.revisions
+    rows = [("--help", ["--help"], ["--help"], 3), ("heads", ["heads"], ["heads"], 3),
+            ("history", ["history"], ["history"], 3),
+            (f"upgrade head ({n} revisions, SQLite)", ["-q", "upgrade", "head"], ["-q", "upgrade", "head"], 1),
+            ("current", ["current"], ["current"], 3),
+            (f"upgrade base:head --sql ({n} revisions)", ["upgrade", "base:head", "--sql", "-q"],
+             ["upgrade", "base:head", "--sql"], 1)]
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp)
-        make_project(path, args.revisions)
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{path / 'bench.db'}",
+        still_dir, alembic_dir = Path(tmp) / "still", Path(tmp) / "alembic"
+        make_project(still_dir, n)
+        env = {**os.environ, "DATABASE_URL": f"sqlite:///{still_dir / 'bench.db'}",
                "PYTHONPATH": str(ROOT / "src")}
         env.pop("STILL_DATABASE_URL", None)
-        figures = {
-            "still --help": timed(["--help"], path, env),
-            "heads": timed(["heads"], path, env),
-            "history": timed(["history"], path, env),
-        }
-        figures[f"upgrade head ({args.revisions} revisions, SQLite)"] = timed(["-q", "upgrade", "head"], path, env, 1)
-        figures["current"] = timed(["current"], path, env)
-        figures[f"upgrade base:head --sql ({args.revisions} revisions)"] = timed(["upgrade", "base:head", "--sql", "-q"], path, env, 1)
-        print(f"{args.revisions} revisions, best of 3 whole-process runs (upgrade: one run)")
-        for name, seconds in figures.items():
-            print(f"  {name:<45} {seconds:8.3f} s")
+        use_alembic = not args.no_alembic
+        if use_alembic:
+            try:
+                import alembic  # noqa: F401
+            except ImportError:
+                use_alembic = False
+        if use_alembic:
+            make_alembic_project(alembic_dir, n, f"sqlite:///{alembic_dir / 'bench.db'}")
+        print(f"{n} revisions; whole processes, best of 3 (upgrade: one run)")
+        print(f"  {'':45} {'still':>8} {'alembic':>8} {'alembic/still':>14}")
+        for name, still_args, alembic_args, repeat in rows:
+            ours = timed(still_args, still_dir, env, repeat)
+            theirs = timed(alembic_args, alembic_dir, env, repeat, "alembic") if use_alembic else float("nan")
+            print(f"  {name:<45} {ours:7.3f}s {theirs:7.3f}s {theirs / ours:13.1f}x")
 
 
 if __name__ == "__main__":
