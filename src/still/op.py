@@ -118,7 +118,11 @@ def alter_column(table_name: str, column_name: str, nullable: Optional[bool] = N
                  new_column_name: Optional[str] = None, type_: Any = None,
                  existing_type: Any = None, existing_server_default: Any = False,
                  existing_nullable: Optional[bool] = None, existing_comment: Optional[str] = None,
-                 schema: Optional[str] = None, **kw) -> None:
+                 schema: Optional[str] = None, autoincrement: Optional[bool] = None, **kw) -> None:
+    """Alembic's alter_column. As there, `server_default=sa.Identity(...)` or `sa.Computed(...)`
+    makes the column an identity or generated column, and `server_default=None` with
+    `existing_server_default=sa.Identity(...)`/`sa.Computed(...)` turns that off;
+    `autoincrement=True/False` adds or removes a SERIAL-style sequence default."""
     ex = _ex()
     schema_name = ex.schema(schema)
     table = build.table_of(ex, table_name, schema)
@@ -126,6 +130,20 @@ def alter_column(table_name: str, column_name: str, nullable: Optional[bool] = N
     changes: dict[str, Any] = {}
     if nullable is not None:
         changes["nullable"] = bool(nullable)
+    if autoincrement is not None:
+        changes["autoincrement"] = bool(autoincrement)
+    generated = (sa.Identity, sa.Computed)
+    if isinstance(server_default, generated):
+        from still.ops.ddl.sa_build import SnapshotType
+
+        probe = sa.Column(column_name, type_ if type_ is not None else SnapshotType(old.type), server_default)
+        declared, _ = build.declared_column(ex, table_name, probe, schema)
+        field = "identity" if isinstance(server_default, sa.Identity) else "computed"
+        changes[field] = getattr(declared, field)
+        server_default = False
+    elif server_default is None and isinstance(existing_server_default, generated):
+        changes["identity" if isinstance(existing_server_default, sa.Identity) else "computed"] = None
+        server_default = False
     if type_ is not None or server_default is not False:
         from still.ops.ddl.sa_build import SnapshotType
 

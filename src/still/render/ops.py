@@ -10,7 +10,6 @@ _CONSTRAINT_TYPE = {"primary_key": "primary", "foreign_key": "foreignkey", "uniq
                     "check": "check"}
 
 
-UNSAID = ("autoincrement", "identity", "computed")
 
 
 class OpRenderer:
@@ -37,17 +36,21 @@ class OpRenderer:
             expr = expr[:-1] + (", " if not expr.endswith("(") else "") + f"collation={py_str(col.collation)})"
         return expr
 
+    def identity(self, i: s.Identity) -> str:
+        ident = {"always": i.always or None, "start": i.start, "increment": i.increment,
+                 "minvalue": i.minvalue, "maxvalue": i.maxvalue, "cycle": i.cycle or None,
+                 "cache": i.cache if i.cache != 1 else None}
+        return self._call("sa.Identity", **{k: py_value(v) for k, v in ident.items() if v is not None})
+
+    def computed(self, c: s.Computed) -> str:
+        return self._call("sa.Computed", py_str(c.expression), persisted=py_value(c.persisted))
+
     def column(self, col: s.Column, sole_key: bool = False) -> str:
         args = [py_str(col.name), self.type_(col)]
         if col.identity:
-            i = col.identity
-            ident = {"always": i.always or None, "start": i.start, "increment": i.increment,
-                     "minvalue": i.minvalue, "maxvalue": i.maxvalue, "cycle": i.cycle or None,
-                     "cache": i.cache if i.cache != 1 else None}
-            args.append(self._call("sa.Identity", **{k: py_value(v) for k, v in ident.items() if v is not None}))
+            args.append(self.identity(col.identity))
         if col.computed:
-            args.append(self._call("sa.Computed", py_str(col.computed.expression),
-                                   persisted=py_value(col.computed.persisted)))
+            args.append(self.computed(col.computed))
         kw = {"nullable": py_value(col.nullable)}
         # a single integer primary key autoincrements unless told not to (SERIAL on PostgreSQL);
         # SQLite decides the rowid alias from the table's shape alone
@@ -165,22 +168,25 @@ class OpRenderer:
             kw["type_"] = self.type_(new)
         if "default" in changed:
             kw["server_default"] = self._call("sa.text", py_str(new.default)) if new.default is not None else "None"
+        # as in Alembic, an identity or a generation expression is given as the server default
+        for field, render in (("identity", self.identity), ("computed", self.computed)):
+            if field in changed:
+                kw["server_default"] = render(getattr(new, field)) if getattr(new, field) else "None"
+                if getattr(old, field):
+                    kw["existing_server_default"] = render(getattr(old, field))
+        if "autoincrement" in changed:
+            kw["autoincrement"] = py_value(new.autoincrement)
         if "comment" in changed:
             kw["comment"] = py_value(new.comment)
         kw["existing_type"] = self.type_(old)
         if "nullable" not in changed:
             kw["existing_nullable"] = py_value(old.nullable)
-        if "default" not in changed and old.default is not None:
+        if "default" not in changed and old.default is not None and "existing_server_default" not in kw:
             kw["existing_server_default"] = self._call("sa.text", py_str(old.default))
         if "comment" not in changed and old.comment is not None:
             kw["existing_comment"] = py_str(old.comment)
         kw["schema"] = self._schema(op.schema_name)
         out = [self._call("op.alter_column", py_str(op.table_name), py_str(old.name), **kw)]
-        # op.alter_column (like Alembic's) has no arguments for these: say so, never drop them silently
-        unsaid = [f for f in changed if f in UNSAID]
-        if unsaid:
-            out.insert(0, f"# TODO(still): op.alter_column cannot change {', '.join(unsaid)} of "
-                          f"{op.table_name}.{old.name}; write that part by hand (op.execute)")
         return out
 
     def _rename_column(self, op) -> list[str]:
