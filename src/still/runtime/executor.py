@@ -9,6 +9,7 @@ operations that need an old definition or a SQLite table rebuild work in both mo
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import importlib
 from contextvars import ContextVar
@@ -42,7 +43,7 @@ def _first_line(text: str) -> str:
     return lines[0] if lines else ""
 
 
-class Executor:
+class Executor(abc.ABC):
     """Shared by both modes; subclasses say where statements go."""
 
     offline = False
@@ -69,22 +70,24 @@ class Executor:
             self.emit(sql, operation.op)
         self.snapshot = operation.apply(self.snapshot)
 
+    @abc.abstractmethod
     def emit(self, sql: str, what: str = "execute") -> None:
-        raise NotImplementedError
+        """Run or write a statement (subclasses)."""
 
+    @abc.abstractmethod
     def execute(self, statement, execution_options=None) -> None:
-        raise NotImplementedError
+        """Run or write a statement (subclasses)."""
 
+    @abc.abstractmethod
     def bulk_insert(self, table, rows: list[dict], multiinsert: bool = True) -> None:
-        raise NotImplementedError
+        """Insert rows (subclasses)."""
 
     def connection(self):
         raise StillError("op.get_bind() has no connection in offline (--sql) mode")
 
-    @contextlib.contextmanager
+    @abc.abstractmethod
     def autocommit_block(self):
-        raise NotImplementedError
-        yield
+        """A context manager: leave the transaction, run in autocommit, begin again."""
 
 
 class OnlineExecutor(Executor):
