@@ -262,20 +262,32 @@ def create_foreign_key(constraint_name: Optional[str], source_table: str, refere
 def drop_constraint(constraint_name: str, table_name: str, type_: Optional[str] = None,
                     schema: Optional[str] = None, **kw) -> None:
     ex = _ex()
-    table = build.table_of(ex, table_name, schema)
+    kind, cons = _find_constraint(build.table_of(ex, table_name, schema), constraint_name, table_name, type_)
+    ex.run(ops.DropConstraint(schema_name=ex.schema(schema), table_name=table_name, kind=kind, constraint=cons))
+
+
+def _find_constraint(table: s.Table, constraint_name, table_name: str, type_: Optional[str]):
+    """(kind, constraint) named `constraint_name` on `table` (of kind `type_` when given)."""
     wanted = _CONSTRAINT_TYPES.get(type_.lower()) if type_ else None
     if type_ and wanted is None:
-        raise StillError(f"drop_constraint type_ {type_!r}: expected foreignkey, unique, check or primary")
+        raise StillError(f"constraint type_ {type_!r}: expected foreignkey, unique, check or primary")
     candidates = [("primary_key", table.primary_key)] if table.primary_key else []
     candidates += [("foreign_key", c) for c in table.foreign_keys]
     candidates += [("unique", c) for c in table.unique_constraints]
     candidates += [("check", c) for c in table.check_constraints]
     for kind, cons in candidates:
         if cons.name == constraint_name and (wanted is None or wanted == kind):
-            ex.run(ops.DropConstraint(schema_name=ex.schema(schema), table_name=table_name, kind=kind,
-                                      constraint=cons))
-            return
+            return kind, cons
     raise StillError(f"constraint {constraint_name!r} does not exist on table {table_name!r}")
+
+
+def rename_constraint(constraint_name: str, table_name: str, new_name: str, type_: Optional[str] = None,
+                      schema: Optional[str] = None) -> None:
+    """Give a constraint another name (not in Alembic: there it takes op.execute)."""
+    ex = _ex()
+    kind, _ = _find_constraint(build.table_of(ex, table_name, schema), constraint_name, table_name, type_)
+    ex.run(ops.RenameConstraint(schema_name=ex.schema(schema), table_name=table_name, kind=kind,
+                                old_name=constraint_name, new_name=new_name))
 
 
 # -- enums and sequences (PostgreSQL) -----------------------------------------------------

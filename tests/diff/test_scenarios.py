@@ -112,6 +112,11 @@ SCENARIOS = {
                               lambda: users(sa.Column("x", sa.Integer), sa.PrimaryKeyConstraint("id", name="pk_u"),
                                             name="people", info={"still": {"renamed_from": "users"}}),
                               ["rename_table"], [], BOTH),
+    # PostgreSQL keeps the names it gave the old table's constraints: renamed, not rebuilt
+    "rename_table_implicit_names": (
+        lambda: two(extra_b=[sa.UniqueConstraint("email"), sa.ForeignKeyConstraint(["org_id"], ["orgs.id"])]),
+        lambda: _renamed_users(), ["rename_table", "rename_constraint", "rename_constraint",
+                                   "rename_constraint"], [], PG),
     "rename_table_guess": (lambda: users(sa.Column("x", sa.Integer)), lambda: users(sa.Column("x", sa.Integer), name="people"),
                            ["create_table", "drop_table"], ["drop-table", "possible-table-rename"], BOTH),
     "rename_column_declared": (lambda: users(sa.Column("x", sa.Integer)),
@@ -129,6 +134,15 @@ SCENARIOS = {
     "create_sequence": (lambda: users(), lambda: users(metadata=_seq_md()), ["create_sequence"], [], PG),
     "create_schema": (lambda: users(), lambda: users(metadata=_schema_md()), ["create_schema", "create_table"], [], PG),
 }
+
+
+def _renamed_users():
+    md = sa.MetaData()
+    sa.Table("orgs", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("code", sa.String(10)))
+    sa.Table("people", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("org_id", sa.Integer),
+             sa.Column("email", sa.String(50)), sa.UniqueConstraint("email"),
+             sa.ForeignKeyConstraint(["org_id"], ["orgs.id"]), info={"still": {"renamed_from": "users"}})
+    return md
 
 
 def _keyed(pk: str):

@@ -3,7 +3,6 @@ reflects to B; executing the reversed plan brings it back to A."""
 
 import os
 
-import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 
 from still.db import migration_engine

@@ -8,7 +8,7 @@ from still.diff.renames import possible_column_renames
 from still.diff.typechanges import classify
 from still.findings import Code, Finding
 from still.ops import (AddColumn, AddConstraint, AlterColumn, CreateIndex, DropColumn, DropConstraint,
-                       DropIndex, SetTableComment)
+                       DropIndex, RenameConstraint, SetTableComment)
 
 
 def _fk_signature(fk: s.ForeignKey):
@@ -21,8 +21,11 @@ def _match(kind: str, have, want, signature, schema: str, table: str, changes: l
     pending = list(want)
     for old in have:
         twin = next((new for new in pending if signature(new) == signature(old)), None)
-        if twin is not None and (twin.name == old.name or twin.name is None or old.name is None):
+        if twin is not None:
             pending.remove(twin)
+            if twin.name != old.name and twin.name is not None and old.name is not None:
+                changes.append((Phase.RENAME, RenameConstraint(schema_name=schema, table_name=table, kind=kind,
+                                                               old_name=old.name, new_name=twin.name)))
             continue
         changes.append((drop_phase, DropConstraint(schema_name=schema, table_name=table, kind=kind,
                                                    constraint=old)))
@@ -96,7 +99,12 @@ def diff_table(schema: str, have: s.Table, want: s.Table, changes: list, finding
                same_type=str.__eq__):
     name = want.name
     diff_columns(schema, have, want, changes, findings, same_type)
-    if have.primary_key != want.primary_key:
+    old_pk, new_pk = have.primary_key, want.primary_key
+    if old_pk and new_pk and old_pk.columns == new_pk.columns and old_pk.name and new_pk.name \
+            and old_pk.name != new_pk.name:
+        changes.append((Phase.RENAME, RenameConstraint(schema_name=schema, table_name=name, kind="primary_key",
+                                                       old_name=old_pk.name, new_name=new_pk.name)))
+    elif old_pk != new_pk:
         if have.primary_key:
             changes.append((Phase.DROP_CONSTRAINT, DropConstraint(
                 schema_name=schema, table_name=name, kind="primary_key", constraint=have.primary_key)))

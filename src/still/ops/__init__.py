@@ -12,7 +12,7 @@ from pydantic import Field, TypeAdapter
 
 from still.ops.base import OperationBase
 from still.ops.columns import AddColumn, AlterColumn, DropColumn, RenameColumn
-from still.ops.constraints import AddConstraint, DropConstraint
+from still.ops.constraints import AddConstraint, DropConstraint, RenameConstraint
 from still.ops.indexes import CreateIndex, DropIndex
 from still.ops.schemas import CreateSchema, DropSchema
 from still.ops.tables import CreateTable, DropTable, RenameTable, SetTableComment
@@ -23,7 +23,7 @@ Operation = Annotated[
     Union[
         CreateSchema, DropSchema, CreateTable, DropTable, RenameTable, SetTableComment,
         AddColumn, DropColumn, AlterColumn, RenameColumn, CreateIndex, DropIndex,
-        AddConstraint, DropConstraint, CreateEnum, DropEnum, AddEnumValue, ReplaceEnum,
+        AddConstraint, DropConstraint, RenameConstraint, CreateEnum, DropEnum, AddEnumValue, ReplaceEnum,
         CreateSequence, DropSequence,
     ],
     Field(discriminator="op"),
@@ -35,6 +35,6 @@ __all__ = [
     "Operation", "OperationBase", "operation_adapter",
     "CreateSchema", "DropSchema", "CreateTable", "DropTable", "RenameTable", "SetTableComment",
     "AddColumn", "DropColumn", "AlterColumn", "RenameColumn", "CreateIndex", "DropIndex",
-    "AddConstraint", "DropConstraint", "CreateEnum", "DropEnum", "AddEnumValue", "ReplaceEnum",
+    "AddConstraint", "DropConstraint", "RenameConstraint", "CreateEnum", "DropEnum", "AddEnumValue", "ReplaceEnum",
     "CreateSequence", "DropSequence",
 ]

@@ -73,3 +73,28 @@ class DropConstraint(_ConstraintOp):
             return replace(t, **{field: tuple(kept)})
 
         return edit_table(snap, self.schema_name, self.table_name, drop)
+
+
+class RenameConstraint(OperationBase):
+    """A constraint keeps its definition under a new name — what PostgreSQL leaves behind
+    when a table is renamed (`users_pkey` on table `people`)."""
+
+    op: Literal["rename_constraint"] = "rename_constraint"
+    table_name: str
+    kind: ConstraintKind
+    old_name: str
+    new_name: str
+
+    def reverse(self) -> "RenameConstraint":
+        return RenameConstraint(schema_name=self.schema_name, table_name=self.table_name, kind=self.kind,
+                                old_name=self.new_name, new_name=self.old_name)
+
+    def apply(self, snap: s.Snapshot) -> s.Snapshot:
+        def rename(t: s.Table) -> s.Table:
+            if self.kind == "primary_key":
+                return replace(t, primary_key=t.primary_key.model_copy(update={"name": self.new_name}))
+            field = _FIELD[self.kind]
+            return replace(t, **{field: tuple(c.model_copy(update={"name": self.new_name})
+                                              if c.name == self.old_name else c for c in getattr(t, field))})
+
+        return edit_table(snap, self.schema_name, self.table_name, rename)

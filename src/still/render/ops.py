@@ -216,6 +216,10 @@ class OpRenderer:
                            **self._fk_options(c), source_schema=schema,
                            referent_schema=self._schema(c.referred_schema))]
 
+    def _rename_constraint(self, op) -> list[str]:
+        return [self._call("op.rename_constraint", py_str(op.old_name), py_str(op.table_name), py_str(op.new_name),
+                           type_=py_str(_CONSTRAINT_TYPE[op.kind]), schema=self._schema(op.schema_name))]
+
     def _drop_constraint(self, op) -> list[str]:
         return [self._call("op.drop_constraint", py_value(op.constraint.name), py_str(op.table_name),
                            type_=py_str(_CONSTRAINT_TYPE[op.kind]), schema=self._schema(op.schema_name))]

@@ -221,6 +221,8 @@ _HANDLERS = {
     ops.DropIndex: lambda w, op: [f"DROP INDEX {w.name(op.schema_name, op.index.name)}"],
     ops.AddConstraint: _add_constraint,
     ops.DropConstraint: _drop_constraint,
+    ops.RenameConstraint: lambda w, op: [f"ALTER TABLE {w.name(op.schema_name, op.table_name)} RENAME CONSTRAINT "
+                                         f"{w.q.quote(op.old_name)} TO {w.q.quote(op.new_name)}"],
     ops.CreateEnum: lambda w, op: [f"CREATE TYPE {w.name(op.schema_name, op.enum.name)} AS ENUM "
                                    f"({', '.join(w.literal(v) for v in op.enum.values)})"],
     ops.DropEnum: lambda w, op: [f"DROP TYPE {w.name(op.schema_name, op.enum.name)}"],
