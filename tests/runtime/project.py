@@ -35,6 +35,13 @@ class Project:
         assert result.returncode == 0, (args, result.returncode, result.stdout, result.stderr)
         return result.stdout
 
+    def fail(self, *args: str) -> str:
+        """The one-line error of a command that must exit 2."""
+        result = self.run(*args)
+        assert result.returncode == 2 and result.stderr.startswith("error: "), \
+            (args, result.returncode, result.stdout, result.stderr)
+        return result.stderr
+
     def init(self) -> "Project":
         self.ok("init", "migrations")
         return self

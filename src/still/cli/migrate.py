@@ -116,11 +116,11 @@ delete one to get still's default behaviour."""
 
 
 def connect(url, x_args):
-    """The Engine (or Connection) migrations run on. `x_args` holds the -x key=value
-    options. The default is still's own engine, which makes DDL transactional on SQLite."""
-    from still.db import migration_engine
-
-    return migration_engine(url)
+    """The Engine (or Connection) migrations run on; `x_args` holds the -x key=value
+    options. Returning None uses still's own engine, which makes DDL transactional on
+    SQLite and lets 'still current' read the version table without SQLAlchemy. To use
+    your own, return e.g. sqlalchemy.create_engine(url, connect_args={...})."""
+    return None
 
 
 def target_metadata():

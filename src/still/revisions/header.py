@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from still.errors import StillError
+from still.revisions.quick_header import quick_values
 
 HEADER_NAMES = ("revision", "down_revision", "branch_labels", "depends_on")
 
@@ -67,7 +68,11 @@ def read_header(path: Path | str) -> Revision:
                 data += file.read()
                 match = _FIRST_DEF_BYTES.search(data)
             if match is not None and match.start() > 0:
-                module = _parse_prefix(data[: match.start()].decode("utf-8-sig"), path)
+                prefix = data[: match.start()].decode("utf-8-sig")
+                quick = quick_header(prefix, path)
+                if quick is not None:
+                    return quick
+                module = _parse_prefix(prefix, path)
                 if module is not None:
                     return _revision_from_module(module, path)
             if len(data) >= _CHUNK:
@@ -82,10 +87,27 @@ def parse_header(text: str, path: Path) -> Revision:
     """Like `read_header`, for text already in memory."""
     match = _FIRST_DEF.search(text)
     if match is not None and match.start() > 0:
+        quick = quick_header(text[: match.start()], path)
+        if quick is not None:
+            return quick
         module = _parse_prefix(text[: match.start()], path)
         if module is not None:
             return _revision_from_module(module, path)
     return _revision_from_module(_parse_whole(text, path), path)
+
+
+def quick_header(text: str, path: Path) -> Revision | None:
+    """The header of the text before the first `def`, read without `ast` when that text
+    is in the plain shape every generated file has; None when it is not (then `ast`
+    decides, so both routes always agree)."""
+    found = quick_values(text)
+    if found is None:
+        return None
+    values, docstring = found
+    revision = values.get("revision")
+    if not isinstance(revision, str) or not revision.strip():
+        return None  # missing or invalid: let the ast route say what is wrong, and where
+    return _revision(values, docstring, path)
 
 
 def _parse_prefix(text: str, path: Path) -> ast.Module | None:
@@ -130,11 +152,14 @@ def _revision_from_module(module: ast.Module, path: Path) -> Revision:
     revision = values["revision"]
     if not isinstance(revision, str) or not revision.strip():
         raise StillError(f"{path}:{lines['revision']}: 'revision' must be a non-empty string")
-    docstring = _docstring(module)
+    return _revision(values, _docstring(module), path)
+
+
+def _revision(values: dict, docstring: str, path: Path) -> Revision:
     message = docstring.lstrip().split("\n", 1)[0].strip()
     date = _CREATE_DATE.search(docstring)
     return Revision(
-        revision=revision,
+        revision=values["revision"],
         down_revisions=_as_tuple(values.get("down_revision")),
         branch_labels=_as_tuple(values.get("branch_labels")),
         depends_on=_as_tuple(values.get("depends_on")),

@@ -55,14 +55,10 @@ class Run:
             raise StillError(f"no database URL configured{where}: set 'url' or pass --url")
         return self.cfg.url
 
-    def engine(self, must_exist: bool = False):
-        from still.runtime.env import load_env
-
-        hooks = load_env(self.script_path)
-        if hooks.connect is not None:
-            made = hooks.connect(self.url(), dict(self.cfg.x))
-            if made is not None:
-                return made
+    def engine(self, must_exist: bool = False, hooked=None):
+        made = self.hooked_engine() if hooked is None else hooked
+        if made is not None:
+            return made
         if must_exist:
             from still.db import open_engine
 
@@ -70,6 +66,16 @@ class Run:
         from still.db import migration_engine
 
         return migration_engine(self.url())
+
+    def hooked_engine(self):
+        """What env.py's `connect(url, x_args)` hook returns; None without one (or when it
+        returns None): still's own engine is used."""
+        from still.runtime.env import load_env
+
+        hooks = load_env(self.script_path)
+        if hooks.connect is None:
+            return None
+        return hooks.connect(self.url(), dict(self.cfg.x))
 
     def offline_dialect(self):
         from sqlalchemy.engine import make_url
@@ -84,7 +90,15 @@ class Run:
     def current(self) -> tuple[str, ...]:
         from still.db import connect
 
-        engine = self.engine(must_exist=True)
+        hooked = self.hooked_engine()
+        if hooked is None:
+            from still.runtime.version_read import read_heads
+
+            # without a hook the driver alone reads the table: no SQLAlchemy import
+            heads = read_heads(self.url(), self.version_table.name, self.version_table.schema)
+            if heads is not None:
+                return heads
+        engine = self.engine(must_exist=True, hooked=hooked)
         with _connection(engine, connect) as conn:
             heads = self.version_table.heads(conn)
         return heads
