@@ -36,11 +36,12 @@ class Project:
         return result.stdout
 
     def fail(self, *args: str) -> str:
-        """The one-line error of a command that must exit 2."""
+        """The one-line error (after any progress lines) of a command that must exit 2."""
         result = self.run(*args)
-        assert result.returncode == 2 and result.stderr.startswith("error: "), \
+        last = (result.stderr.strip().splitlines() or [""])[-1]
+        assert result.returncode == 2 and last.startswith("error: ") and "Traceback" not in result.stderr, \
             (args, result.returncode, result.stdout, result.stderr)
-        return result.stderr
+        return last
 
     def init(self) -> "Project":
         self.ok("init", "migrations")

@@ -56,6 +56,9 @@ class Executor(abc.ABC):
         self.rules = rules_for(dialect)
         self.tag: Optional[str] = None  # --tag, for revisions that want it
         self.x: dict[str, str] = {}  # -x key=value
+        # set when something ran that can leave rows violating unenforced foreign keys
+        # (a SQLite rebuild or dropped table, raw SQL, inserted rows); see after_plan
+        self.may_orphan = False
         self._ddl = importlib.import_module(f"still.ops.ddl.{dialect.name}")
 
     @property
@@ -66,9 +69,13 @@ class Executor(abc.ABC):
         return name or self.default_schema
 
     def run(self, operation) -> None:
-        for sql in self._ddl.statements(operation, self.snapshot, self.dialect):
+        statements = self._ddl.statements(operation, self.snapshot, self.dialect)
+        for sql in statements:
             self.emit(sql, operation.op)
         self.snapshot = operation.apply(self.snapshot)
+        if not self.may_orphan:
+            check = getattr(self._ddl, "may_orphan", None)
+            self.may_orphan = check is not None and check(operation, statements)
 
     @abc.abstractmethod
     def emit(self, sql: str, what: str = "execute") -> None:
@@ -139,6 +146,7 @@ class OnlineExecutor(Executor):
             statement = sa.text(statement)
         else:
             self._stale = True  # a construct may be DDL; reflect before the next operation
+        self.may_orphan = True
         try:
             self.conn.execute(statement, execution_options=execution_options or {})
         except exc.DBAPIError as err:
@@ -151,6 +159,7 @@ class OnlineExecutor(Executor):
 
         if not rows:
             return
+        self.may_orphan = True
         try:
             self.conn.execute(table.insert(), list(rows))
         except exc.DBAPIError as err:
@@ -159,6 +168,7 @@ class OnlineExecutor(Executor):
         self._after_statement()
 
     def connection(self):
+        self.may_orphan = True  # whatever runs on it directly is not seen here
         return self.conn
 
     @contextlib.contextmanager

@@ -44,6 +44,7 @@ class Run:
         self.script_path = Path(self.cfg.script_path())
         self.graph = RevisionGraph.load([self.script_path / "versions"])
         self.version_table = VersionTable(self.cfg.version_table, self.cfg.version_table_schema)
+        self._modules: dict = {}  # revision id -> its imported file, for this run
         base = str(self.cfg.base_dir)
         if base not in sys.path:  # revision files may import the project's modules
             sys.path.insert(0, base)
@@ -163,6 +164,7 @@ class Run:
             conn.commit()
             if not steps:
                 return 0
+            self.load_steps(steps)
             executor = OnlineExecutor(conn, reflect(conn), lambda: reflect(conn))
             conn.commit()
             after = getattr(executor._ddl, "after_plan", None)
@@ -175,8 +177,10 @@ class Run:
                             self.version_table.ensure(conn)
                         self.run_step(step, executor)
                         self.version_table.apply(conn, tuple(step.delete), tuple(step.insert))
-                        if after is not None and (transaction == "per-revision" or number == len(steps) - 1):
+                        last = transaction == "per-revision" or number == len(steps) - 1
+                        if after is not None and last and executor.may_orphan:
                             after(conn)
+                            executor.may_orphan = False
                         if transaction == "per-revision":
                             conn.commit()
                     except BaseException as err:
@@ -208,6 +212,7 @@ class Run:
                 heads = (heads - set(step.delete)) | set(step.insert)
         executor = OfflineExecutor(dialect, replay.snapshot, out)
         steps = plan_steps()
+        self.load_steps(steps)
         self.progress.start(len(steps))
         per_revision = transaction == "per-revision"
         if not per_revision and steps:
@@ -236,12 +241,29 @@ class Run:
         self.progress.done()
         return len(steps)
 
-    def run_step(self, step, executor) -> None:
+    def load_steps(self, steps) -> None:
+        """Import the revision files of `steps` before anything runs: a file that does not
+        compile or import fails the command while the database is still untouched, and the
+        run itself is not interrupted by compiling."""
+        for step in steps:
+            try:
+                self._module(step.revision)
+            except BaseException as err:
+                raise _failed(step, err, None) from err
+
+    def _module(self, rev):
         from still.runtime.env import import_file
+
+        module = self._modules.get(rev.revision)
+        if module is None:
+            module = self._modules[rev.revision] = import_file(Path(rev.path), f"still_revision_{rev.revision}")
+        return module
+
+    def run_step(self, step, executor) -> None:
         from still.runtime.executor import active
 
         rev = step.revision
-        module = import_file(Path(rev.path), f"still_revision_{rev.revision}")
+        module = self._module(rev)
         name = "upgrade" if step.direction == "up" else "downgrade"
         fn = getattr(module, name, None)
         if not callable(fn):
