@@ -62,3 +62,22 @@ def test_failing_ddl_statement_is_named(tmp_path, db_url):
     assert result.returncode == 2
     assert "revision r2 (dup)" in result.stderr and "CREATE TABLE keep (id INTEGER)" in result.stderr
     assert reflect_url(db_url)[1] == ("r1",)
+
+
+def test_a_revision_that_does_not_compile_stops_the_run_before_anything_changes(tmp_path, db_url):
+    """Every revision file of the run is imported first, so a broken third file means the
+    first two are not applied either (one line, exit 2, the file named)."""
+    project = Project(tmp_path / "p", db_url).init()
+    project.revision("r1", "first", FIRST, 'op.drop_table("keep")')
+    project.revision("r2", "second", 'op.add_column("keep", sa.Column("w", sa.Integer))')
+    broken = project.revision("r3", "broken", "pass")
+    broken.write_text(broken.read_text().replace("def upgrade() -> None:", "def upgrade() -> None\n"))
+    before, _ = reflect_url(db_url)
+    result = project.run("upgrade", "head")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    error = result.stderr.strip().splitlines()[-1]
+    assert error.startswith("error: upgrade of revision r3 (broken) failed:") and "syntax error" in error, error
+    assert str(broken.name) in error
+    after, rows = reflect_url(db_url)
+    assert rows == ()
+    assert_same_snapshot(after, before)
