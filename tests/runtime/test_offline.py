@@ -94,3 +94,22 @@ def test_offline_autocommit_block_and_stamp(tmp_path):
     assert "COMMIT;\n\nCREATE INDEX CONCURRENTLY ix_users_email ON users (email);\n\nBEGIN;" in script
     stamp = project.ok("stamp", "head", "--sql")
     assert "INSERT INTO still_version (version_num) VALUES ('d4');" in stamp
+
+
+def test_stamp_sql_from_a_revision(tmp_path, sqlite_url):
+    """`stamp --sql START:END` moves the row from START (the table already exists); run
+    against a database at START, the script leaves it at END."""
+    import sqlite3
+
+    project = history_project(tmp_path / "p", sqlite_url)
+    project.ok("upgrade", "b2")
+    script = project.ok("stamp", "b2:c3", "--sql")
+    assert "CREATE TABLE" not in script
+    assert "UPDATE still_version SET version_num='c3' WHERE still_version.version_num = 'b2';" in script
+    db = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
+    db.executescript(script)
+    db.close()
+    assert project.ok("current").split()[0] == "c3"
+    from_base = project.ok("stamp", "c3", "--sql")
+    assert "CREATE TABLE still_version" in from_base and "VALUES ('c3')" in from_base
+    assert "START:END" in project.fail("stamp", "a1:b2", "c3", "--sql")

@@ -131,8 +131,12 @@ class Run:
         if sql:
             out = out or sys.stdout
             dialect = self.offline_dialect()
-            delete, insert = self.graph.stamp_change((), targets, purge=False)
-            out.write("BEGIN;\n\n" + self.version_table.create_sql(dialect) + ";\n\n")
+            start, targets = _stamp_range(targets)
+            current = () if start == "base" else self.graph.resolve(start)
+            delete, insert = self.graph.stamp_change(current, targets, purge=False)
+            out.write("BEGIN;\n\n")
+            if start == "base":  # from base the table does not exist yet
+                out.write(self.version_table.create_sql(dialect) + ";\n\n")
             for stmt in self.version_table.change_sql(dialect, delete, insert):
                 out.write(stmt + ";\n\n")
             out.write("COMMIT;\n\n")
@@ -284,6 +288,18 @@ def _range(target: str, default_start):
     if not start or not end:
         raise StillError(f"malformed range {target!r}: expected START:END, e.g. base:head")
     return start, end
+
+
+def _stamp_range(targets: list[str]) -> tuple[str, list[str]]:
+    """Offline, still cannot read where the database is: `stamp --sql START:END` says it
+    (START defaults to base, whose script also creates the version table)."""
+    ranged = [t for t in targets if ":" in t]
+    if not ranged:
+        return "base", targets
+    if len(targets) > 1:
+        raise StillError("stamp --sql takes one START:END range, or revisions to stamp from base")
+    start, end = _range(ranged[0], "base")
+    return start, [end]
 
 
 def _check_transaction(transaction: str) -> None:
