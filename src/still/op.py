@@ -181,11 +181,24 @@ def create_index(index_name: Optional[str], table_name: str, columns: Sequence[U
             keys.append(table.c[col] if col in table.c else sa.text(col))
         else:
             keys.append(col)
-    kw = {k: v for k, v in kw.items() if k not in ("if_not_exists", "postgresql_concurrently")}
+    concurrently = _concurrently(ex, kw.pop("postgresql_concurrently", False), "CREATE INDEX")
+    kw = {k: v for k, v in kw.items() if k != "if_not_exists"}
     sa.Index(index_name, *keys, unique=unique, _table=table, **kw)
     declared = build.declared(ex, table)
     index = next(ix for ix in declared.indexes if ix.name == index_name)
-    ex.run(ops.CreateIndex(schema_name=ex.schema(schema), table_name=table_name, index=index))
+    ex.run(ops.CreateIndex(schema_name=ex.schema(schema), table_name=table_name, index=index,
+                           concurrently=concurrently))
+
+
+def _concurrently(ex, asked, statement: str) -> bool:
+    """postgresql_concurrently=True, as Alembic takes it: only PostgreSQL has it, and only
+    outside a transaction, so the call must sit in `with op.autocommit_block():`."""
+    if not asked or ex.dialect.name != "postgresql":
+        return False
+    if not ex.in_autocommit:
+        raise StillError(f"{statement} CONCURRENTLY cannot run inside a transaction: put the call in "
+                         "'with op.autocommit_block():'")
+    return True
 
 
 def drop_index(index_name: str, table_name: Optional[str] = None, schema: Optional[str] = None, **kw) -> None:
@@ -193,10 +206,12 @@ def drop_index(index_name: str, table_name: Optional[str] = None, schema: Option
     schema_name = ex.schema(schema)
     tables = ([build.table_of(ex, table_name, schema)] if table_name
               else list(ex.snapshot.schemas.get(schema_name, s.Schema(name=schema_name)).tables.values()))
+    concurrently = _concurrently(ex, kw.pop("postgresql_concurrently", False), "DROP INDEX")
     for table in tables:
         for ix in table.indexes:
             if ix.name == index_name:
-                ex.run(ops.DropIndex(schema_name=schema_name, table_name=table.name, index=ix))
+                ex.run(ops.DropIndex(schema_name=schema_name, table_name=table.name, index=ix,
+                                     concurrently=concurrently))
                 return
     raise StillError(f"index {index_name!r} does not exist" + (f" on table {table_name!r}" if table_name else ""))
 
@@ -408,7 +423,7 @@ class BatchOperations:
         create_index(index_name, self.table_name, columns, schema=self.schema, **kw)
 
     def drop_index(self, index_name: str, **kw) -> None:
-        drop_index(index_name, self.table_name, schema=self.schema)
+        drop_index(index_name, self.table_name, schema=self.schema, **kw)
 
     def create_unique_constraint(self, constraint_name, columns, **kw) -> None:
         create_unique_constraint(constraint_name, self.table_name, columns, schema=self.schema, **kw)

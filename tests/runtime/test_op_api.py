@@ -135,3 +135,52 @@ def test_primary_key_on_a_table_without_one(db_url):
 
     snap = run_ops(db_url, body)
     assert snap.table("kv").primary_key.columns == ("k",)
+
+
+def test_postgresql_concurrently_runs_outside_the_transaction(db_url, dialect):
+    """`postgresql_concurrently=True` as Alembic takes it: CREATE/DROP INDEX CONCURRENTLY on
+    PostgreSQL (which refuses it inside a transaction, so its success proves the block ran
+    outside one), ignored on SQLite."""
+    seen: list[str] = []
+
+    def body():
+        op.create_table("t", sa.Column("id", sa.Integer, primary_key=True), sa.Column("a", sa.Integer))
+        with op.autocommit_block():
+            op.create_index("ix_t_a", "t", ["a"], unique=True, postgresql_concurrently=True)
+        seen.append("created")
+        with op.autocommit_block():
+            op.drop_index("ix_t_a", "t", postgresql_concurrently=True)
+        with op.autocommit_block():
+            op.create_index("ix_t_a2", "t", ["a"], postgresql_concurrently=True)
+
+    reflected = run_ops(db_url, body)
+    table = reflected.schemas[reflected.default_schema].tables["t"]
+    assert seen == ["created"] and [ix.name for ix in table.indexes] == ["ix_t_a2"]
+
+
+def test_concurrently_inside_a_transaction_is_refused_before_it_runs(pg_url):
+    def body():
+        op.create_table("t", sa.Column("id", sa.Integer, primary_key=True))
+        op.create_index("ix_t_id", "t", ["id"], postgresql_concurrently=True)
+
+    with pytest.raises(StillError, match=r"CREATE INDEX CONCURRENTLY cannot run inside a transaction: .*"
+                                         r"op.autocommit_block\(\)"):
+        run_ops(pg_url, body)
+
+
+def test_concurrently_offline(tmp_path):
+    from sqlalchemy.dialects import postgresql
+
+    from still import snapshot as s
+    from still.runtime.executor import OfflineExecutor
+
+    out = __import__("io").StringIO()
+    ex = OfflineExecutor(postgresql.dialect(), s.Snapshot(dialect="postgresql", default_schema="public"), out)
+    with active(ex):
+        op.create_table("t", sa.Column("id", sa.Integer, primary_key=True))
+        with op.autocommit_block():
+            op.create_index("ix_t_id", "t", ["id"], postgresql_concurrently=True)
+            op.drop_index("ix_t_id", "t", postgresql_concurrently=True)
+    script = out.getvalue()
+    assert "COMMIT;\n\nCREATE INDEX CONCURRENTLY ix_t_id ON t (id);\n\nDROP INDEX CONCURRENTLY ix_t_id;\n\nBEGIN;" \
+        in script

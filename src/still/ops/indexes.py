@@ -12,9 +12,12 @@ class CreateIndex(OperationBase):
     op: Literal["create_index"] = "create_index"
     table_name: str
     index: s.Index
+    # PostgreSQL builds the index without locking out writes (outside any transaction)
+    concurrently: bool = False
 
     def reverse(self) -> "DropIndex":
-        return DropIndex(schema_name=self.schema_name, table_name=self.table_name, index=self.index)
+        return DropIndex(schema_name=self.schema_name, table_name=self.table_name, index=self.index,
+                         concurrently=self.concurrently)
 
     def apply(self, snap: s.Snapshot) -> s.Snapshot:
         return edit_table(snap, self.schema_name, self.table_name,
@@ -25,9 +28,11 @@ class DropIndex(OperationBase):
     op: Literal["drop_index"] = "drop_index"
     table_name: str
     index: s.Index  # the whole old definition
+    concurrently: bool = False
 
     def reverse(self) -> CreateIndex:
-        return CreateIndex(schema_name=self.schema_name, table_name=self.table_name, index=self.index)
+        return CreateIndex(schema_name=self.schema_name, table_name=self.table_name, index=self.index,
+                           concurrently=self.concurrently)
 
     def apply(self, snap: s.Snapshot) -> s.Snapshot:
         return edit_table(snap, self.schema_name, self.table_name, lambda t: replace(

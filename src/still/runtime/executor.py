@@ -59,6 +59,7 @@ class Executor(abc.ABC):
         # set when something ran that can leave rows violating unenforced foreign keys
         # (a SQLite rebuild or dropped table, raw SQL, inserted rows); see after_plan
         self.may_orphan = False
+        self.in_autocommit = False  # inside op.autocommit_block()
         self._ddl = importlib.import_module(f"still.ops.ddl.{dialect.name}")
 
     @property
@@ -173,6 +174,15 @@ class OnlineExecutor(Executor):
 
     @contextlib.contextmanager
     def autocommit_block(self):
+        self.in_autocommit = True
+        try:
+            with self._autocommit_block():
+                yield
+        finally:
+            self.in_autocommit = False
+
+    @contextlib.contextmanager
+    def _autocommit_block(self):
         self.conn.commit()
         if self.dialect.name == "postgresql":
             level = self.conn.get_isolation_level()
@@ -238,6 +248,10 @@ class OfflineExecutor(Executor):
     def autocommit_block(self):
         if self.out is not None:
             self.out.write("COMMIT;\n\n")
-        yield
+        self.in_autocommit = True
+        try:
+            yield
+        finally:
+            self.in_autocommit = False
         if self.out is not None:
             self.out.write("BEGIN;\n\n")

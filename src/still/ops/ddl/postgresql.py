@@ -176,7 +176,15 @@ def _create_index(w: _Writer, op: ops.CreateIndex) -> list[str]:
                      else op.schema_name)
     for name in {e.column for e in op.index.elements if e.column} | set(op.index.include):
         table.append_column(sa.Column(name, sa.Integer))
-    return [w.compile(CreateIndex(build_index(table, op.index)))]
+    index = build_index(table, op.index)
+    if op.concurrently:
+        index.dialect_options["postgresql"]["concurrently"] = True
+    return [w.compile(CreateIndex(index))]
+
+
+def _drop_index(w: _Writer, op: ops.DropIndex) -> list[str]:
+    concurrently = "CONCURRENTLY " if op.concurrently else ""
+    return [f"DROP INDEX {concurrently}{w.name(op.schema_name, op.index.name)}"]
 
 
 def _replace_enum(w: _Writer, op: ops.ReplaceEnum) -> list[str]:
@@ -218,7 +226,7 @@ _HANDLERS = {
     ops.RenameColumn: lambda w, op: [f"ALTER TABLE {w.name(op.schema_name, op.table_name)} RENAME COLUMN "
                                      f"{w.q.quote(op.old_name)} TO {w.q.quote(op.new_name)}"],
     ops.CreateIndex: _create_index,
-    ops.DropIndex: lambda w, op: [f"DROP INDEX {w.name(op.schema_name, op.index.name)}"],
+    ops.DropIndex: _drop_index,
     ops.AddConstraint: _add_constraint,
     ops.DropConstraint: _drop_constraint,
     ops.RenameConstraint: lambda w, op: [f"ALTER TABLE {w.name(op.schema_name, op.table_name)} RENAME CONSTRAINT "
