@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Optional
@@ -68,6 +69,22 @@ def connect(engine):
         if password:
             reason = reason.replace(str(password), "***")
         raise StillError(f"cannot connect to {mask(engine.url)}: {reason}") from None
+
+
+@contextlib.contextmanager
+def connected(target):
+    """`with connected(engine_or_connection) as conn`: a Connection from an Engine, closed
+    and the Engine disposed afterwards; a Connection (from an env.py hook) is used as it is
+    and left open for its owner."""
+    if hasattr(target, "exec_driver_sql"):
+        yield target
+        return
+    conn = connect(target)
+    try:
+        yield conn
+    finally:
+        conn.close()
+        target.dispose()
 
 
 def migration_engine(url: str):

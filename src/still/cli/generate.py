@@ -12,7 +12,7 @@ from typing import Optional
 import typer
 from typing_extensions import Annotated
 
-from still.cli.common import ConfigOpt, MetadataOpt, NameOpt, UrlOpt, XOpt, require, settings
+from still.cli.common import ConfigOpt, MetadataOpt, NameOpt, UrlOpt, XOpt, settings
 
 
 class Against(str, enum.Enum):
@@ -37,10 +37,10 @@ def current_state(cfg, run, against: Against, metadata, renames):
         dialect = run.offline_dialect()
         snap, findings, heads = replay(run, dialect)
         return compare_snapshot(snap, dialect, metadata, findings=findings, **options), heads
-    from still.db import connect
+    from still.db import connected
 
-    engine = run.engine(must_exist=True)
-    with connect(engine) as conn:
+    # a SQLite file that does not exist yet is an empty database: the first revision is for it
+    with connected(run.engine()) as conn:
         current = run.version_table.heads(conn)
         if not run.graph.is_up_to_date(current):
             missing = sorted(run.graph.ancestors(run.graph.heads) | set(run.graph.heads)
@@ -50,7 +50,6 @@ def current_state(cfg, run, against: Against, metadata, renames):
                              f"or compare with --against history")
         result = compare(conn, metadata, **options)
         conn.rollback()
-    engine.dispose()
     return result, tuple(run.graph.heads)
 
 
@@ -80,7 +79,6 @@ def generate(
     x: XOpt = None,
 ) -> None:
     """Write a revision file with the changes from the current state to the models."""
-    from still.metadata import load_metadata
     from still.render import function_body, render_plan
     from still.revisions import write_revision
     from still.runtime.migrate import Run
@@ -93,7 +91,9 @@ def generate(
 
         raise StillError("no database URL configured: generate needs one for the dialect, even "
                          "with --against history (set 'url' or pass --url)")
-    models = load_metadata(require(cfg, "metadata", "--metadata"))
+    from still.cli.plan import models as target_models
+
+    models = target_models(cfg, metadata)
     run = Run(cfg)
     result, heads = current_state(cfg, run, against, models, rename)
     renames = _ask_renames(result, list(rename or []))

@@ -36,17 +36,29 @@ RenameOpt = Annotated[Optional[list[str]], typer.Option(
     "--rename", help="Declare a rename: OLD=NEW for a table, TABLE.OLD=NEW for a column (repeatable).")]
 
 
-def _compare(cfg, renames):
-    from still.compare import compare
-    from still.db import connect, open_engine
+def models(cfg, explicit: Optional[str], hooks=None):
+    """The MetaData to compare with: --metadata, else env.py's target_metadata(), else the
+    `metadata` setting."""
     from still.metadata import load_metadata
+    from still.runtime.env import hooked_metadata, project_hooks
 
-    metadata = load_metadata(require(cfg, "metadata", "--metadata"))
-    engine = open_engine(require(cfg, "url", "--url"))
-    with connect(engine) as conn:
+    hooked = hooked_metadata(hooks or project_hooks(cfg), explicit)
+    return hooked if hooked is not None else load_metadata(require(cfg, "metadata", "--metadata"))
+
+
+def _compare(cfg, renames, explicit_metadata: Optional[str] = None):
+    from still.compare import compare
+    from still.db import connected, open_engine
+    from still.runtime.env import project_hooks
+
+    hooks = project_hooks(cfg)
+    metadata = models(cfg, explicit_metadata, hooks)
+    url = require(cfg, "url", "--url")
+    target = hooks.connect(url, dict(cfg.x)) if hooks.connect is not None else None
+    with connected(target if target is not None else open_engine(url)) as conn:
         result = compare(conn, metadata, cfg.schemas, cfg.excludes, cfg.version_table, renames or [])
         dialect = conn.dialect
-    engine.dispose()
+        conn.rollback()
     return result, dialect
 
 
@@ -75,7 +87,7 @@ def plan(
 ) -> None:
     """Show what it takes to bring the database to the models. Changes nothing."""
     cfg = settings(ctx, config, name, x, url, metadata)
-    result, dialect = _compare(cfg, rename)
+    result, dialect = _compare(cfg, rename, metadata)
     statements = _statements(result, dialect) if sql else []
     if fmt is PlanFormat.json:
         typer.echo(_report(cfg, result, dialect, statements).model_dump_json(indent=2))
@@ -104,15 +116,13 @@ def check(
     cfg = settings(ctx, config, name, x, url, metadata)
     if against is CheckAgainst.history:
         from still.cli.generate import Against, current_state
-        from still.metadata import load_metadata
         from still.runtime.migrate import Run
 
         run = Run(cfg)
-        result, _ = current_state(cfg, run, Against.history,
-                                  load_metadata(require(cfg, "metadata", "--metadata")), [])
+        result, _ = current_state(cfg, run, Against.history, models(cfg, metadata), [])
         dialect = run.offline_dialect()
     else:
-        result, dialect = _compare(cfg, [])
+        result, dialect = _compare(cfg, [], metadata)
     failing = fails(result.plan, fail_on.value if fail_on else None)
     if fmt is CheckFormat.json:
         typer.echo(_report(cfg, result, dialect, []).model_dump_json(indent=2))

@@ -58,3 +58,24 @@ def import_file(path: Path, module_name: str):
         sys.modules.pop(module_name, None)
         raise StillError(f"cannot import {path}: {type(err).__name__}: {err}") from err
     return module
+
+
+def project_hooks(cfg) -> Hooks:
+    """The hooks of the env.py in the configured script location (defaults without one)."""
+    return load_env(Path(cfg.script_path()))
+
+
+def hooked_metadata(hooks: Hooks, explicit: Optional[str]):
+    """The MetaData env.py's `target_metadata()` gives, unless --metadata was passed or the
+    hook is missing or returns None (then the `metadata` setting applies)."""
+    if explicit or hooks.target_metadata is None:
+        return None
+    made = hooks.target_metadata()
+    if made is None:
+        return None
+    import sqlalchemy as sa
+
+    if not isinstance(made, sa.MetaData):
+        raise StillError(f"env.py: target_metadata() must return a sqlalchemy MetaData (or None), "
+                         f"not {type(made).__name__}")
+    return made
