@@ -372,11 +372,39 @@ def test_command_line_only_keys_are_unknown_in_a_file(tmp_path, key):
         ('metadata = "app.models"', "'metadata'", "package.module:attribute"),
         ('version_table = ""', "'version_table'", "must not be empty"),
         ("schemas = []", "'schemas'", "at least one schema"),
+        ('version_locations = "migrations/versions"', "'version_locations'",
+         "must be a list of strings (directories), not a string ('migrations/versions')"),
+        ('version_locations = ["a", 2]', "'version_locations'", "but item 1 is an integer (2)"),
+        ("version_locations = []", "'version_locations'", "must name at least one directory"),
+        ('version_locations = ["a", " "]', "'version_locations'", "must not contain an empty path (item 1)"),
     ],
 )
 def test_wrong_type(tmp_path, line, key, expected):
     write(tmp_path / "still.toml", line + "\n")
     error(tmp_path, "still.toml", key, expected)
+
+
+def test_version_locations_default_to_script_location_versions(tmp_path):
+    write(tmp_path / "conf" / "still.toml", 'script_location = "db"\n')
+    cfg = load(tmp_path, path="conf/still.toml")
+    assert cfg.version_locations is None
+    assert cfg.version_dirs() == [tmp_path / "conf" / "db" / "versions"]
+    assert Config().version_dirs() == [Path.cwd() / "migrations" / "versions"]
+
+
+def test_version_locations_are_relative_to_the_config_file(tmp_path):
+    write(tmp_path / "conf" / "still.toml",
+          'version_locations = ["db/versions", "${LIBS}/audit", "/abs/elsewhere"]\n')
+    cfg = load(tmp_path, path="conf/still.toml", environ={"LIBS": "libs"})
+    assert cfg.version_locations == ["db/versions", "libs/audit", "/abs/elsewhere"]
+    assert cfg.version_dirs() == [tmp_path / "conf" / "db" / "versions", tmp_path / "conf" / "libs" / "audit",
+                                  Path("/abs/elsewhere")]
+
+
+def test_version_locations_in_a_section_of_pyproject(tmp_path):
+    write(tmp_path / "pyproject.toml", '[tool.still.databases.a]\nversion_locations = "v"\n')
+    error(tmp_path, "pyproject.toml", "'tool.still.databases.a.version_locations'", "must be a list of strings",
+          name="a")
 
 
 def test_wrong_type_in_a_section_names_the_section_key(tmp_path):

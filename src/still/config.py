@@ -51,6 +51,7 @@ class Config(BaseModel):
     url: Optional[str] = None
     metadata: Optional[str] = None
     script_location: str = "migrations"
+    version_locations: Optional[list[str]] = None
     version_table: str = "still_version"
     version_table_schema: Optional[str] = None
     schemas: Optional[list[str]] = None
@@ -72,6 +73,18 @@ class Config(BaseModel):
         if value is not None and not _METADATA_RE.match(value.strip()):
             raise ValueError(f"must look like 'package.module:attribute', not {value!r}")
         return value.strip() if value is not None else None
+
+    @field_validator("version_locations")
+    @classmethod
+    def _some_locations(cls, value: Optional[list[str]]) -> Optional[list[str]]:
+        if value is None:
+            return value
+        if not value:
+            raise ValueError("must name at least one directory (leave it out to use <script_location>/versions)")
+        for index, item in enumerate(value):
+            if not item.strip():
+                raise ValueError(f"must not contain an empty path (item {index})")
+        return value
 
     @field_validator("schemas")
     @classmethod
@@ -101,14 +114,24 @@ class Config(BaseModel):
         """`script_location` as a path, relative to the config file's directory."""
         return self.base_dir / self.script_location
 
+    def version_dirs(self) -> list[Path]:
+        """The directories revision files are read from, relative to the config file's
+        directory: `version_locations`, else `<script_location>/versions`. New revisions
+        go into the first one unless `--version-path` names another."""
+        if self.version_locations is None:
+            return [self.script_path() / "versions"]
+        return [self.base_dir / Path(location).expanduser() for location in self.version_locations]
+
 
 # The keys a file may set; `x`, `source` and `name` come from the command line.
-FILE_KEYS = ("url", "metadata", "script_location", "version_table", "version_table_schema", "schemas", "exclude_tables")
+FILE_KEYS = ("url", "metadata", "script_location", "version_locations", "version_table", "version_table_schema",
+             "schemas", "exclude_tables")
 
 _EXPECTED = {
     "url": "a string",
     "metadata": "a string 'package.module:attribute'",
     "script_location": "a string",
+    "version_locations": "a list of strings (directories)",
     "version_table": "a string",
     "version_table_schema": "a string",
     "schemas": "a list of strings",

@@ -200,5 +200,106 @@ def test_reading_commands_verbose_and_depends_on(tmp_path):
     assert project.ok("branches") == ""
     other = project.path / "elsewhere"
     other.mkdir()
+    (project.path / "still.toml").write_text((project.path / "still.toml").read_text()
+                                             + 'version_locations = ["migrations/versions", "elsewhere"]\n')
     out = project.ok("revision", "-m", "side", "--rev-id", "s1", "--version-path", str(other), "--head", "b2")
     assert str(other) in out and (other / "s1_side.py").exists()
+
+
+def _tables(url: str) -> dict[str, list[str]]:
+    snap, _ = reflect_url(url)
+    return {name: [c.name for c in table.columns] for name, table in snap.schemas[snap.default_schema].tables.items()
+            if name != "still_version"}
+
+
+def _create(table: str) -> tuple[str, str]:
+    return (f'op.create_table("{table}", sa.Column("id", sa.Integer, primary_key=True))',
+            f'op.drop_table("{table}")')
+
+
+def _add_note(table: str) -> tuple[str, str]:
+    return f'op.add_column("{table}", sa.Column("note", sa.Text))', f'op.drop_column("{table}", "note")'
+
+
+def test_version_locations(tmp_path, db_url):
+    project = Project(tmp_path / "p", db_url).init()
+    toml = project.path / "still.toml"
+    toml.write_text(toml.read_text() + 'version_locations = ["migrations/versions", "libs/audit"]\n')
+    audit = project.path / "libs" / "audit"
+    audit.mkdir(parents=True)
+    app = project.revision("app1", "app", *_create("app_t"))
+    assert app.parent == project.versions  # the first location by default
+    lib = project.revision("lib1", "audit root", *_create("audit_t"), "--head", "base", "--branch-label", "audit",
+                           "--version-path", "libs/audit")
+    assert lib.parent.resolve() == audit.resolve()
+    project.revision("lib2", "audit note", *_add_note("audit_t"), "--head", "audit@head",
+                     "--version-path", str(audit))
+    assert sorted(p.name for p in audit.iterdir() if p.suffix == ".py") == ["lib1_audit_root.py", "lib2_audit_note.py"]
+
+    assert project.ok("heads").splitlines() == ["app1 (head)", "lib2 (head)"]
+    history = project.ok("history").splitlines()
+    assert sorted(history) == ["<base> -> app1 (head), app", "<base> -> lib1 (audit), audit root",
+                               "lib1 -> lib2 (head), audit note"]
+    assert "libs/audit/lib2_audit_note.py" in project.ok("show", "lib2")
+
+    outside = project.path / "elsewhere"
+    outside.mkdir()
+    result = project.run("revision", "-m", "lost", "--rev-id", "x9", "--version-path", "elsewhere")
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith("error: --version-path elsewhere is not one of the version locations (")
+    assert "migrations/versions" in result.stderr and "libs/audit" in result.stderr
+    assert not list(outside.iterdir())
+
+    project.ok("upgrade", "heads")
+    assert reflect_url(db_url)[1] == ("app1", "lib2")
+    assert _tables(db_url) == {"app_t": ["id"], "audit_t": ["id", "note"]}
+    # a branch that starts at base goes down to base alone
+    project.ok("downgrade", "audit@base")
+    assert reflect_url(db_url)[1] == ("app1",)
+    assert _tables(db_url) == {"app_t": ["id"]}
+
+    merged = project.ok("merge", "heads", "-m", "join", "--rev-id", "m1")
+    assert str(project.versions / "m1_join.py") in merged
+
+
+def _two_branches(tmp_path, db_url) -> Project:
+    # root -+- left1 (left) - left2
+    #       +- right1 (right) - right2
+    project = Project(tmp_path / "p", db_url).init()
+    project.revision("root", "root", *_create("base_t"))
+    project.revision("left1", "left", *_create("left_t"), "--branch-label", "left")
+    project.revision("left2", "left note", *_add_note("left_t"))
+    project.revision("right1", "right", *_create("right_t"), "--head", "root", "--splice", "--branch-label", "right")
+    project.revision("right2", "right note", *_add_note("right_t"), "--head", "right@head")
+    project.ok("upgrade", "heads")
+    assert reflect_url(db_url)[1] == ("left2", "right2")
+    return project
+
+
+def test_downgrade_branch_relative_leaves_the_other_branch(tmp_path, db_url):
+    project = _two_branches(tmp_path, db_url)
+    project.ok("downgrade", "left@-1")
+    assert reflect_url(db_url)[1] == ("left1", "right2")
+    assert _tables(db_url) == {"base_t": ["id"], "left_t": ["id"], "right_t": ["id", "note"]}
+    # -1 again reaches the shared root: the right branch's row stays (and implies root)
+    project.ok("downgrade", "left@-1")
+    assert reflect_url(db_url)[1] == ("right2",)
+    assert _tables(db_url) == {"base_t": ["id"], "right_t": ["id", "note"]}
+    assert project.ok("current").strip() == "right2 (head)"
+    # further down would undo root, which the right branch needs
+    message = project.fail("downgrade", "left@-1")
+    assert message == ("error: cannot downgrade to 'left@-1': root is also needed by right2 on another branch; "
+                       "downgrade that branch too, or use 'left@base' to stop where the branch starts")
+    assert reflect_url(db_url)[1] == ("right2",)
+
+
+def test_downgrade_branch_to_base_removes_that_branch_only(tmp_path, db_url):
+    project = _two_branches(tmp_path, db_url)
+    project.ok("downgrade", "right@base")
+    assert reflect_url(db_url)[1] == ("left2",)
+    assert _tables(db_url) == {"base_t": ["id"], "left_t": ["id", "note"]}
+    project.ok("downgrade", "left@base")  # the shared root is not the branch's: it stays
+    assert reflect_url(db_url)[1] == ("root",)
+    assert _tables(db_url) == {"base_t": ["id"]}
+    project.ok("upgrade", "heads")
+    assert _tables(db_url) == {"base_t": ["id"], "left_t": ["id", "note"], "right_t": ["id", "note"]}

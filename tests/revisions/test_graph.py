@@ -37,6 +37,21 @@ def test_several_directories(tmp_path):
     assert RevisionGraph.load([tmp_path / "a", tmp_path / "b"]).heads == ("r2",)
 
 
+def test_several_directories_listed_twice_or_clashing(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    write(tmp_path / "a", "r1", None)
+    # the same directory by two spellings is read once
+    g = RevisionGraph.load([tmp_path / "a", tmp_path / "b" / ".." / "a"])
+    assert list(g.revisions) == ["r1"]
+    write(tmp_path / "b", "r1", None, message="again")
+    with pytest.raises(StillError) as err:
+        RevisionGraph.load([tmp_path / "a", tmp_path / "b"])
+    message = str(err.value)
+    assert message.startswith("duplicate revision id 'r1' in ") and "\n" not in message
+    assert str(tmp_path / "a") in message and str(tmp_path / "b") in message
+
+
 def test_missing_directory(tmp_path):
     with pytest.raises(StillError, match="does not exist"):
         RevisionGraph.load([tmp_path / "nope"])

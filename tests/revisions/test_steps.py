@@ -134,3 +134,96 @@ def test_downgrade_takes_dependents_of_later_revisions(tmp_path):
         ("y2", "down", ("y2",), ("x2", "y1")),
         ("x2", "down", ("x2",), ("x1",)),
     ]
+
+
+@pytest.fixture
+def two_branches(tmp_path):
+    # r1 -+- a1 (a) - a2
+    #     +- b1 (b) - b2
+    return build(tmp_path, [("r1", None), ("a1", "r1", {"labels": "a"}), ("a2", "a1"),
+                            ("b1", "r1", {"labels": "b"}), ("b2", "b1")])
+
+
+def test_branch_relative_downgrade_moves_only_that_branch(two_branches):
+    g = two_branches
+    # from the branch's first revision, -1 is the shared root: b's row must stay
+    assert rows(g.downgrade_steps(("a1", "b2"), "a@-1")) == [("a1", "down", ("a1",), ())]
+    assert rows(g.downgrade_steps(("a2", "b2"), "a@-2")) == [
+        ("a2", "down", ("a2",), ("a1",)),
+        ("a1", "down", ("a1",), ()),
+    ]
+    assert rows(g.downgrade_steps(("a2", "b1"), "b@-1")) == [("b1", "down", ("b1",), ())]
+    # the other branch not applied: the root becomes the row
+    assert rows(g.downgrade_steps(("a1",), "a@-1")) == [("a1", "down", ("a1",), ("r1",))]
+    assert rows(g.downgrade_steps(("a2", "b2"), "a@head")) == []
+    # a revision as the branch: the revisions after it by history
+    assert rows(g.downgrade_steps(("a2", "b2"), "a1@-1")) == [("a2", "down", ("a2",), ("a1",))]
+
+
+def test_branch_downgrade_past_shared_history_is_an_error(two_branches):
+    with pytest.raises(StillError) as err:
+        two_branches.downgrade_steps(("a1", "b2"), "a@-2")
+    message = str(err.value)
+    assert "\n" not in message
+    assert message == ("cannot downgrade to 'a@-2': r1 is also needed by b2 on another branch; "
+                       "downgrade that branch too, or use 'a@base' to stop where the branch starts")
+    # nothing else applied: going down to base is fine
+    assert [s.revision.revision for s in two_branches.downgrade_steps(("a1",), "a@-2")] == ["a1", "r1"]
+
+
+def test_branch_at_base_removes_that_branch_only(two_branches):
+    g = two_branches
+    assert rows(g.downgrade_steps(("a2", "b2"), "a@base")) == [
+        ("a2", "down", ("a2",), ("a1",)),
+        ("a1", "down", ("a1",), ()),
+    ]
+    # shared history stays even when nothing else is applied: it is not the branch's
+    assert rows(g.downgrade_steps(("a2",), "a@base")) == [
+        ("a2", "down", ("a2",), ("a1",)),
+        ("a1", "down", ("a1",), ("r1",)),
+    ]
+    assert g.downgrade_steps(("b2",), "a@base") == []
+    assert rows(g.downgrade_steps(("a2", "b2"), "b1@base")) == [
+        ("b2", "down", ("b2",), ("b1",)),
+        ("b1", "down", ("b1",), ()),
+    ]
+
+
+def test_branch_at_base_with_separate_roots(tmp_path):
+    # the usual layout for independent branches: each starts from base
+    g = build(tmp_path, [("x1", None), ("x2", "x1", {"labels": "x"}), ("x3", "x2"),
+                         ("y1", None, {"labels": "y"}), ("y2", "y1")])
+    assert [s.revision.revision for s in g.downgrade_steps(("x3", "y2"), "x@base")] == ["x3", "x2", "x1"]
+    assert rows(g.downgrade_steps(("x3", "y2"), "y@-1")) == [("y2", "down", ("y2",), ("y1",))]
+    assert rows(g.downgrade_steps(("x3", "y1"), "y@-1")) == [("y1", "down", ("y1",), ())]
+    assert rows(g.downgrade_steps(("x1", "y2"), "x@-1")) == [("x1", "down", ("x1",), ())]
+
+
+def test_branch_downgrade_takes_what_depends_on_it(tmp_path):
+    g = build(tmp_path, [("a1", None, {"labels": "a"}), ("a2", "a1"),
+                         ("y1", None, {"labels": "y"}), ("y2", "y1", {"depends": "a2"}),
+                         ("z1", None, {"labels": "z", "depends": "a1"})])
+    down = rows(g.downgrade_steps(("y2", "z1"), "a@-1"))
+    # y2 needs a2, so it goes first; a1 keeps no row of its own: z1 implies it
+    assert down == [("y2", "down", ("y2",), ("a2", "y1")), ("a2", "down", ("a2",), ())]
+    assert [s.revision.revision for s in g.downgrade_steps(("y2", "z1"), "a@base")] == ["z1", "y2", "a2", "a1"]
+    # a dependency that is not the branch's own stays for what needs it
+    assert rows(g.downgrade_steps(("y2", "z1"), "z@base")) == [("z1", "down", ("z1",), ())]
+
+
+def test_branch_downgrade_from_a_merge(tmp_path):
+    g = build(tmp_path, [("r1", None), ("a1", "r1", {"labels": "a"}), ("b1", "r1", {"labels": "b"}),
+                         ("m1", ("a1", "b1"))])
+    assert rows(g.downgrade_steps(("m1",), "a@-1")) == [("m1", "down", ("m1",), ("a1", "b1"))]
+    assert rows(g.downgrade_steps(("m1",), "b@base")) == [
+        ("m1", "down", ("m1",), ("a1", "b1")),
+        ("b1", "down", ("b1",), ()),
+    ]
+
+
+def test_stamp_a_branch(two_branches):
+    g = two_branches
+    assert g.stamp_change(("a1", "b2"), ["a@-1"]) == (("a1",), ())
+    assert g.stamp_change(("a2", "b2"), ["a@base"]) == (("a2",), ())
+    assert g.stamp_change(("a2",), ["a@base"]) == (("a2",), ("r1",))
+    assert g.stamp_change(("a1", "b1"), ["b@+1"]) == (("b1",), ("b2",))

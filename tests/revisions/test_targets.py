@@ -106,3 +106,31 @@ def test_downward_relative_from_a_merge(tmp_path):
 
 def test_unknown_current_row(linear):
     assert "which no revision file defines" in error(linear, "+1", ("gone",))
+
+
+def test_branch_at_base(branched):
+    assert branched.resolve("feat@base") == ()
+    assert branched.resolve("a2@base") == ()
+    assert branched.history("feat@base") == branched.history()
+    assert "after '@' use 'head', 'base'" in error(branched, "feat@bottom")
+
+
+def test_branch_anchor(branched):
+    from still.revisions.targets import branch_anchor
+
+    assert branch_anchor(branched, "feat@-1") == "feat"
+    assert branch_anchor(branched, "a2@base") == "a2"
+    assert branch_anchor(branched, "feat") is None
+    assert branch_anchor(branched, "-1") is None
+    assert branch_anchor(branched, "nolabel@base") is None
+
+
+def test_branch_extent_stops_at_shared_history(tmp_path):
+    from still.revisions.targets import branch_extent
+
+    g = build(tmp_path, [("r1", None), ("a1", "r1", {"labels": "a"}), ("a2", "a1"), ("b1", "r1"),
+                         ("x1", None), ("x2", "x1"), ("x3", "x2", {"labels": "x"}), ("x4", "x3")])
+    assert branch_extent(g, "a") == {"a1", "a2"}  # r1 is shared with b1
+    assert branch_extent(g, "x") == {"x1", "x2", "x3", "x4"}  # nothing else grows from x1, x2
+    assert branch_extent(g, "a2") == {"a1", "a2"}
+    assert branch_extent(g, "b1") == {"b1"}

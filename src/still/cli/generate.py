@@ -110,7 +110,7 @@ def generate(
         raise StillError(f"multiple heads ({', '.join(heads)}): merge them first with 'still merge heads'")
     rendered = render_plan(plan, run.offline_dialect().name)
     template = Path(cfg.script_path()) / "script.py.tmpl"
-    path = write_revision(Path(cfg.script_path()) / "versions", message, head=heads, rev_id=rev_id,
+    path = write_revision(cfg.version_dirs()[0], message, head=heads, rev_id=rev_id,
                           template=template if template.is_file() else None,
                           upgrade_body=function_body(rendered.upgrade),
                           downgrade_body=function_body(rendered.downgrade), imports=rendered.imports,

@@ -51,7 +51,23 @@ def _quiet(ctx, quiet: bool) -> bool:
 def _graph(cfg):
     from still.revisions import RevisionGraph
 
-    return RevisionGraph.load([Path(cfg.script_path()) / "versions"])
+    return RevisionGraph.load(cfg.version_dirs())
+
+
+def _version_path(cfg, given: Optional[Path]) -> Path:
+    """Where a new revision goes: `--version-path` (one of the version directories, as in
+    Alembic, so the graph will read it back), else the first version directory."""
+    dirs = cfg.version_dirs()
+    if given is None:
+        return dirs[0]
+    from still.errors import StillError
+
+    for directory in dirs:
+        if directory.resolve() == given.expanduser().resolve():
+            return directory
+    where = f" in {cfg.source}" if cfg.source else ""
+    raise StillError(f"--version-path {given} is not one of the version locations "
+                     f"({', '.join(str(d) for d in dirs)}): add it to 'version_locations'{where}")
 
 
 # -- progress -------------------------------------------------------------------------------
@@ -189,7 +205,7 @@ def revision(
     branch_label: Annotated[Optional[list[str]], typer.Option("--branch-label", help="A branch label for the new revision.")] = None,
     depends_on: Annotated[Optional[list[str]], typer.Option("--depends-on", help="A revision this one depends on (repeatable).")] = None,
     rev_id: Annotated[Optional[str], typer.Option("--rev-id", help="Use this id instead of a generated one.")] = None,
-    version_path: Annotated[Optional[Path], typer.Option("--version-path", help="Directory to write the file into.")] = None,
+    version_path: Annotated[Optional[Path], typer.Option("--version-path", help="Directory to write the file into (one of 'version_locations').")] = None,
     autogenerate: Annotated[bool, typer.Option("--autogenerate", help="Compare the models and write the changes (same as 'still generate').")] = False,
     quiet: QuietOpt = False,
     config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None,
@@ -204,6 +220,7 @@ def revision(
         return generate(ctx, message=message, against=None, empty=False, rename=None, rev_id=rev_id,
                         url=url, metadata=None, config=config, name=name, x=x)
     cfg = _cfg(ctx, config, name, x, url, needs_url=False)
+    directory = _version_path(cfg, version_path)
     graph = _graph(cfg)
     if head == "base":
         parents: tuple[str, ...] = ()
@@ -215,7 +232,6 @@ def revision(
             if parent not in graph.heads and not splice:
                 raise StillError(f"revision {parent} is not a head: pass --splice to start a branch from it")
     deps = tuple(graph.resolve(d)[0] if graph.resolve(d) else d for d in (depends_on or []))
-    directory = version_path or Path(cfg.script_path()) / "versions"
     path = write_revision(directory, message, head=parents, rev_id=rev_id, branch_labels=tuple(branch_label or ()),
                           depends_on=deps, template=_template(cfg))
     if not _quiet(ctx, quiet):
@@ -245,7 +261,7 @@ def merge(
     if len(parents) < 2:
         raise StillError(f"merge needs at least two revisions; {' '.join(revisions)} names "
                          f"{len(parents)}")
-    path = write_revision(Path(cfg.script_path()) / "versions", message, head=tuple(parents), rev_id=rev_id,
+    path = write_revision(_version_path(cfg, None), message, head=tuple(parents), rev_id=rev_id,
                           branch_labels=tuple(branch_label or ()), template=_template(cfg))
     if not _quiet(ctx, quiet):
         typer.echo(f"created {path}")

@@ -65,13 +65,20 @@ class RevisionGraph:
 
     @classmethod
     def load(cls, directories: Iterable[Path | str]) -> RevisionGraph:
-        """Every `*.py` file not starting with `_` in the version directories (not recursive)."""
+        """Every `*.py` file not starting with `_` in the version directories (not recursive).
+
+        A directory listed twice (by any spelling) is read once; the same id in two
+        directories is an error."""
         revisions = []
+        seen: set[Path] = set()
         for directory in directories:
             directory = Path(directory)
             if not directory.is_dir():
                 raise StillError(f"revision directory {directory} does not exist: run 'still init' "
-                                 f"or check 'script_location'")
+                                 f"or check 'script_location' and 'version_locations'")
+            if directory.resolve() in seen:
+                continue
+            seen.add(directory.resolve())
             names = sorted(e.name for e in os.scandir(directory)
                            if e.name.endswith(".py") and not e.name.startswith("_") and e.is_file())
             revisions.extend(read_header(directory / name) for name in names)
@@ -230,7 +237,8 @@ class RevisionGraph:
             upper = set(tops) | self.ancestors(tops)
         if start is not None and start != "base":
             bottoms = self.resolve(start)
-            upper &= set(bottoms) | self.descendants(bottoms)
+            if bottoms:  # `<branch>@base` resolves to base as well
+                upper &= set(bottoms) | self.descendants(bottoms)
         return [self.revisions[r] for r in reversed(self._topological) if r in upper]
 
     def upgrade_steps(self, current: Iterable[str], target: str):

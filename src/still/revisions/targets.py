@@ -3,8 +3,12 @@
 A target resolves to a tuple of revision ids; `()` is base. Accepted forms:
 `base`, `head`, `heads`, a full id, a unique prefix of one, a branch label (its head),
 `+N` / `-N` (relative to `current`), `<rev>+N` / `<rev>-N`, and `<branch>@head`,
-`<branch>@+N`, `<branch>@-N` (where `<branch>` is a label or a revision, meaning the
-revisions that descend from it by history).
+`<branch>@+N`, `<branch>@-N`, `<branch>@base` (where `<branch>` is a label or a revision,
+meaning the revisions that descend from it by history).
+
+`<branch>@base` resolves to `()` like `base`; what sets it apart is downgrading (see
+`branch_anchor` and `branch_extent`, used by `steps`): a target that names a branch moves
+only that branch.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ def resolve(graph: RevisionGraph, target: str, current: tuple[str, ...] = ()) ->
     if target in graph.revisions:
         return (target,)
     if target in graph.branch_labels:
-        return (_branch_head(graph, target, _branch_universe(graph, target)[0]),)
+        return (_branch_head(graph, target, branch_universe(graph, target)[0]),)
     if "@" in target:
         return _branch_target(graph, target, current)
     match = _ANCHORED_RELATIVE.match(target)
@@ -70,7 +74,7 @@ def _single(graph: RevisionGraph, text: str) -> str:
     if text in graph.revisions:
         return text
     if text in graph.branch_labels:
-        return _branch_head(graph, text, _branch_universe(graph, text)[0])
+        return _branch_head(graph, text, branch_universe(graph, text)[0])
     return _by_prefix(graph, text)
 
 
@@ -84,21 +88,49 @@ def _by_prefix(graph: RevisionGraph, prefix: str) -> str:
     return matches[0]
 
 
-def _branch_universe(graph: RevisionGraph, anchor: str) -> tuple[set[str], set[str]]:
+def branch_anchor(graph: RevisionGraph, target: str) -> str | None:
+    """The `<branch>` of a `<branch>@...` target (a label or a revision), else None."""
+    target = target.strip()
+    if "@" not in target or target in graph.revisions or target in graph.branch_labels:
+        return None
+    anchor = target.rpartition("@")[0]
+    return anchor if anchor and _known(graph, anchor) else None
+
+
+def branch_universe(graph: RevisionGraph, anchor: str) -> tuple[set[str], set[str]]:
     """(members, universe): the revisions on the branch, and those plus everything before it."""
-    if anchor in graph.branch_labels:
-        members = graph.branch_members(anchor)
-        root = graph.branch_labels[anchor]
-    else:
-        root = _single(graph, anchor)
-        members = {root}
-        stack = [root]
-        while stack:
-            for child in graph._children[stack.pop()]:
-                if child not in members:
-                    members.add(child)
-                    stack.append(child)
+    members, root = _branch_members(graph, anchor)
     return members, members | graph.ancestors([root])
+
+
+def branch_extent(graph: RevisionGraph, anchor: str) -> set[str]:
+    """What `<branch>@base` takes away: the branch's members and, below its first revision,
+    the run of revisions that lead only to it (each has the next as its one child by
+    history). It stops at a branch point, a merge or a base: shared history stays."""
+    members, node = _branch_members(graph, anchor)
+    extent = set(members)
+    while len(graph.revisions[node].down_revisions) == 1:
+        parent = graph.revisions[node].down_revisions[0]
+        if graph._children[parent] != [node]:
+            break
+        extent.add(parent)
+        node = parent
+    return extent
+
+
+def _branch_members(graph: RevisionGraph, anchor: str) -> tuple[set[str], str]:
+    """(members, root): the revision a label or anchor names and all after it by history."""
+    if anchor in graph.branch_labels:
+        return graph.branch_members(anchor), graph.branch_labels[anchor]
+    root = _single(graph, anchor)
+    members = {root}
+    stack = [root]
+    while stack:
+        for child in graph._children[stack.pop()]:
+            if child not in members:
+                members.add(child)
+                stack.append(child)
+    return members, root
 
 
 def _branch_head(graph: RevisionGraph, name: str, members: set[str]) -> str:
@@ -113,12 +145,14 @@ def _branch_target(graph: RevisionGraph, target: str, current: tuple[str, ...]) 
     anchor, _, where = target.rpartition("@")
     if not anchor or not _known(graph, anchor):
         raise StillError(f"unknown revision '{target}'")
-    members, universe = _branch_universe(graph, anchor)
+    members, universe = branch_universe(graph, anchor)
     if where == "head":
         return (_branch_head(graph, anchor, members),)
+    if where == "base":
+        return ()
     match = _RELATIVE.match(where)
     if not match:
-        raise StillError(f"unknown revision '{target}': after '@' use 'head', '+N' or '-N'")
+        raise StillError(f"unknown revision '{target}': after '@' use 'head', 'base', '+N' or '-N'")
     return _relative_to_current(graph, target, current, universe)
 
 

@@ -42,7 +42,7 @@ class Run:
         from still.revisions import RevisionGraph
 
         self.script_path = Path(self.cfg.script_path())
-        self.graph = RevisionGraph.load([self.script_path / "versions"])
+        self.graph = RevisionGraph.load(self.cfg.version_dirs())
         self.version_table = VersionTable(self.cfg.version_table, self.cfg.version_table_schema)
         self._modules: dict = {}  # revision id -> its imported file, for this run
         base = str(self.cfg.base_dir)
