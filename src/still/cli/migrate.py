@@ -146,7 +146,9 @@ def target_metadata():
 
 
 def include_object(obj):
-    """Return False to leave a table, column, index or constraint out of comparisons."""
+    """Return False to leave a table, column, index or constraint out of comparisons
+    (plan, check, generate). `obj` has kind ("table", "column", "index", ...), name, table,
+    schema, reflected (True: the database's side) and definition."""
     return True
 '''
 
