@@ -60,3 +60,39 @@ def test_json_is_deterministic_whatever_the_input_order(table_list, rnd):
     assert first.to_json() == second.to_json()
     assert Snapshot.from_json(first.to_json()) == first
     json.loads(first.to_json())
+
+
+def _pydantic_eq(a, b) -> bool:
+    from pydantic import BaseModel
+
+    answer = BaseModel.__eq__(a, b)
+    return False if answer is NotImplemented else answer  # as `==` then concludes
+
+
+@given(tables(), tables(), st.randoms())
+def test_equality_is_pydantics_equality(a, b, rnd):
+    """Snapshot models compare their fields directly (faster than pydantic's generic
+    comparison, which a diff runs tens of thousands of times); the answer is the same."""
+    twin = Table.model_validate(a.model_dump())
+    other_order = a.model_copy(update={"check_constraints": tuple(
+        rnd.sample(a.check_constraints, len(a.check_constraints)))})
+    for left, right in [(a, b), (a, twin), (a, a), (a, other_order), (a.columns[0], b.columns[0]),
+                        (a.columns[0], a), (a, None), (a, "text")]:
+        expected = _pydantic_eq(left, right)
+        assert (left == right) is expected
+        assert (left != right) is (not expected)
+        if expected:
+            assert hash(left) == hash(right)
+
+
+@given(st.lists(st.builds(CheckConstraint, name=st.none() | names, expression=names), max_size=6,
+                unique_by=lambda c: c.name or object()),  # names are unique in a table
+       st.randoms())
+def test_constraints_sort_by_name_then_content_whatever_the_order(checks, rnd):
+    first = Table(name="t", columns=(Column(name="a", type="TEXT"),), check_constraints=tuple(checks))
+    again = Table(name="t", columns=(Column(name="a", type="TEXT"),),
+                  check_constraints=tuple(rnd.sample(checks, len(checks))))
+    assert first.check_constraints == again.check_constraints
+    named = [c for c in first.check_constraints if c.name is not None]
+    assert [c.name for c in named] == sorted(c.name for c in named)
+    assert first.check_constraints[:len(named)] == tuple(named)  # the unnamed come last

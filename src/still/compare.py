@@ -28,14 +28,21 @@ def declared_renames(metadata, default_schema: str) -> Renames:
     tables, columns = [], []
     for table in metadata.tables.values():
         schema = table.schema or default_schema
-        old = table.info.get("still", {}).get("renamed_from")
+        old = _info(table).get("still", {}).get("renamed_from")
         if old:
             tables.append((schema, old, table.name))
         for col in table.columns:
-            old_col = col.info.get("still", {}).get("renamed_from")
+            info = col.__dict__.get("info")  # see _info
+            old_col = info and info.get("still", {}).get("renamed_from")
             if old_col:
                 columns.append((schema, table.name, old_col, col.name))
     return Renames(tables=tuple(tables), columns=tuple(columns))
+
+
+def _info(item) -> dict:
+    # `.info` is made (an empty dict, kept) on first read; an item given none has none
+    # in its __dict__, and reading it so leaves thousands of columns alone
+    return item.__dict__.get("info") or {}
 
 
 def parse_renames(items: Iterable[str], default_schema: str) -> Renames:
@@ -75,21 +82,33 @@ def filtered(snap: s.Snapshot, keep, side: str, findings: dict) -> s.Snapshot:
 
 def compare(connection, metadata, schemas: Optional[list[str]] = None,
             excludes: Callable[[str, Optional[str]], bool] = lambda table, schema: False,
-            version_table: str = "still_version", renames: Iterable[str] = ()) -> Comparison:
+            version_table: str = "still_version", renames: Iterable[str] = (),
+            include: Optional[Callable] = None) -> Comparison:
     """The live database against the models. `excludes(table, schema)` says which tables
-    the filters skip (Config.excludes)."""
-    from still.reflect import reflect
+    the filters skip (Config.excludes); `include` is env.py's include_object hook."""
+    from still.reflect import paused_gc, reflect
 
-    return compare_snapshot(reflect(connection, schemas), connection.dialect, metadata, schemas,
-                            excludes, version_table, renames)
+    with paused_gc():
+        return compare_snapshot(reflect(connection, schemas), connection.dialect, metadata,
+                                schemas, excludes, version_table, renames, include=include)
 
 
 def compare_snapshot(current: s.Snapshot, dialect, metadata, schemas: Optional[list[str]] = None,
                      excludes: Callable[[str, Optional[str]], bool] = lambda table, schema: False,
                      version_table: str = "still_version", renames: Iterable[str] = (),
-                     findings: Iterable[Finding] = ()) -> Comparison:
+                     findings: Iterable[Finding] = (), include: Optional[Callable] = None) -> Comparison:
     """A snapshot (reflected, or replayed from the revision files) against the models."""
+    from still.reflect import paused_gc
+
+    with paused_gc():
+        return _compare_snapshot(current, dialect, metadata, schemas, excludes, version_table,
+                                 renames, findings, include)
+
+
+def _compare_snapshot(current, dialect, metadata, schemas, excludes, version_table, renames,
+                      findings, include) -> Comparison:
     from still.declare import declare, rules_for
+    from still.include import filter_snapshot, include_filter
 
     target = declare(metadata, dialect, schemas)
     if schemas is not None:
@@ -102,6 +121,9 @@ def compare_snapshot(current: s.Snapshot, dialect, metadata, schemas: Optional[l
     skipped: dict = {}
     current = filtered(current, keep, "in the database", skipped)
     target = filtered(target, keep, "in the models", skipped)
+    predicate = include_filter(include)
+    current = filter_snapshot(current, predicate, reflected=True)
+    target = filter_snapshot(target, predicate, reflected=False)
     skipped = {k: v for k, v in skipped.items() if k[1] != version_table}
     wanted = _merge(declared_renames(metadata, target.default_schema),
                     parse_renames(renames, target.default_schema))

@@ -20,6 +20,16 @@ Name = str
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    def __eq__(self, other) -> bool:
+        # What pydantic's comparison comes down to for these models (no private
+        # attributes, no extras, nothing in __dict__ but the fields), without its generic
+        # checks: a diff compares tens of thousands of them.
+        if self is other:
+            return True
+        if type(other) is not type(self):
+            return super().__eq__(other)
+        return self.__dict__ == other.__dict__
+
 
 class Identity(_Frozen):
     """A SQL-standard identity column (PostgreSQL `GENERATED ... AS IDENTITY`)."""
@@ -101,8 +111,17 @@ class Index(_Frozen):
 
 def _by_name(items):
     # named items sort by name; unnamed ones (SQLite) by their content, so order is stable
+    items = tuple(items)
+    if len(items) < 2:
+        return items
+    if all(c.name is not None for c in items):
+        return tuple(sorted(items, key=_name))
     return tuple(sorted(items, key=lambda c: (c.name is None, c.name or "",
                                               _sort_key(c) if c.name is None else "")))
+
+
+def _name(item) -> str:
+    return item.name
 
 
 def _sort_key(item) -> str:

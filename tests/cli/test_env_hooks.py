@@ -106,3 +106,29 @@ def test_target_metadata_of_the_wrong_kind_is_one_line(tmp_path, sqlite_url):
     proj = project(tmp_path, sqlite_url, "def target_metadata():\n    return 'models:metadata'\n")
     error = proj.fail("plan")
     assert "target_metadata() must return a sqlalchemy MetaData" in error and "str" in error
+
+
+def test_include_object_leaves_objects_out_of_plan_check_and_generate(tmp_path, sqlite_url):
+    """A table and a column the hook rejects are neither drift in the database nor written
+    by generate (Alembic's five-argument signature)."""
+    proj = project(tmp_path, sqlite_url, """
+        def target_metadata():
+            import models
+            return models.metadata
+
+        def include_object(obj, name, type_, reflected, compare_to):
+            if type_ == "table" and name.startswith("legacy_"):
+                return False
+            return not (type_ == "column" and name == "email")
+    """)
+    engine = sa.create_engine(sqlite_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE legacy_orders (id INTEGER PRIMARY KEY)")
+        conn.exec_driver_sql("CREATE TABLE users (id INTEGER NOT NULL, PRIMARY KEY (id))")
+    engine.dispose()
+    # the models' users has email; the database's has not; legacy_orders is not modelled
+    assert proj.run("check").returncode == 0
+    proj.path.joinpath("migrations", "env.py").write_text(
+        "def target_metadata():\n    import models\n    return models.metadata\n")
+    drift = proj.run("check")
+    assert drift.returncode == 1 and "legacy_orders" in drift.stdout and "email" in drift.stdout

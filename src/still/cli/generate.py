@@ -29,8 +29,10 @@ def current_state(cfg, run, against: Against, metadata, renames):
     from still.compare import compare, compare_snapshot
     from still.errors import StillError
 
+    from still.runtime.env import project_hooks
+
     options = dict(schemas=cfg.schemas, excludes=cfg.excludes, version_table=cfg.version_table,
-                   renames=renames or [])
+                   renames=renames or [], include=project_hooks(cfg).include_object)
     if against is Against.history:
         from still.runtime.replay import replay
 

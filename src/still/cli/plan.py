@@ -56,7 +56,8 @@ def _compare(cfg, renames, explicit_metadata: Optional[str] = None):
     url = require(cfg, "url", "--url")
     target = hooks.connect(url, dict(cfg.x)) if hooks.connect is not None else None
     with connected(target if target is not None else open_engine(url)) as conn:
-        result = compare(conn, metadata, cfg.schemas, cfg.excludes, cfg.version_table, renames or [])
+        result = compare(conn, metadata, cfg.schemas, cfg.excludes, cfg.version_table, renames or [],
+                         include=hooks.include_object)
         dialect = conn.dialect
         conn.rollback()
     return result, dialect

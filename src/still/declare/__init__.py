@@ -38,7 +38,9 @@ def rules_for(dialect: Dialect):
 def declare(metadata: MetaData, dialect: Union[str, Dialect],
             schemas: Optional[Iterable[str]] = None) -> Snapshot:
     from still.declare.base import declare_with
+    from still.reflect import paused_gc
 
     if isinstance(dialect, str):
         dialect = dialect_named(dialect)
-    return declare_with(rules_for(dialect), metadata, schemas)
+    with paused_gc():
+        return declare_with(rules_for(dialect), metadata, schemas)

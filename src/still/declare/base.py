@@ -8,14 +8,103 @@ type spelling, default text, names it invents for unnamed constraints, and so on
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import Iterable, Optional
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
+from sqlalchemy.sql.compiler import DDLCompiler
 from sqlalchemy.sql.schema import MetaData
 
 from still import snapshot as s
 from still.sqlexpr import identifiers
+
+
+# Attributes SQLAlchemy memoises on a type instance, or keeps for DDL events: none of them
+# changes how the type compiles.
+_TYPE_MEMOS = frozenset({"_static_cache_key", "_type_affinity", "dispatch", "_create_events"})
+_PLAIN = frozenset({str, int, float, bool, type(None)})  # exact classes, no subclasses
+
+
+def type_key(type_, memo: _Memo) -> Optional[tuple]:
+    """What decides how a SQLAlchemy type compiles, as a hashable key; None when that is
+    not certain, and the type is then compiled every time.
+
+    A model repeats a handful of types over thousands of columns (`String(32)` is a new
+    instance each time), so the declare rules compile each distinct one once. Only
+    SQLAlchemy's own types without a `@compiles` hook qualify, and only when every
+    attribute is a plain value: a variant (`with_variant`), an Enum's labels, an ARRAY's
+    item type or a TypeDecorator's impl make the type uncached rather than risk a wrong key.
+    Attribute order is not normalised: equal types set up in another order only miss.
+    """
+    cls = type(type_)
+    own = memo.own_compilation.get(cls)
+    if not (own or (own is None and _own_compilation(cls, memo))):
+        return None
+    attrs = type_.__dict__
+    if not attrs:  # Integer(), Text(), ...
+        return (cls,)
+    if not _TYPE_MEMOS.isdisjoint(attrs):
+        attrs = {k: v for k, v in attrs.items() if k not in _TYPE_MEMOS}
+    values = tuple(attrs.values())
+    if not _PLAIN.issuperset(map(type, values)):
+        return None
+    return (cls, tuple(attrs), values)
+
+
+class _Memo:
+    """What DeclareRules.memoised remembers for one declare."""
+
+    def __init__(self):
+        self.own_compilation: dict[type, bool] = {}
+        self.compiled: dict[tuple, str] = {}
+        self.by_type: dict[tuple, object] = {}
+        self.last_type: tuple = (None, None)  # (type, its type_key), for the next hook
+        self.columns: dict[tuple, s.Column] = {}
+        self.index_elements: dict[tuple, s.IndexElement] = {}
+
+
+def _own_compilation(cls, memo: _Memo) -> bool:
+    """Whether SQLAlchemy's own compiler decides how instances of `cls` compile: a class
+    of SQLAlchemy's, with no `@compiles` hook on it or a base."""
+    found = memo.own_compilation.get(cls)
+    if found is None:
+        found = memo.own_compilation[cls] = cls.__module__.startswith("sqlalchemy.") \
+            and getattr(cls, "_compiler_dispatcher", None) is None
+    return found
+
+
+def clause_key(clause, memo: _Memo) -> Optional[tuple]:
+    """What decides the compiled text of the commonest clauses in models, as a hashable
+    key: plain text (`text("qty >= 0")`, a CHECK given as a string), a name given as a
+    string (`desc("created_at")`), true/false/null, a function called without arguments
+    (`func.now()`). None for anything else, which is then compiled every time (a generic
+    key, SQLAlchemy's cache key, costs as much as compiling)."""
+    cls = type(clause)
+    if not _own_compilation(cls, memo):
+        return None
+    if cls is _TextClause:
+        return None if clause._bindparams else (cls, clause.text)
+    if cls is _LabelReference:
+        return (cls, clause.element) if type(clause.element) is str else None
+    if cls in _CONSTANTS:
+        return (cls,)
+    if cls in _PLAIN_FUNCTIONS and not clause.clauses.clauses:
+        # visit_function renders the class's own spelling or the (maybe quoted) name
+        name = clause.name
+        return (cls, name, type(name), getattr(name, "quote", None), tuple(clause.packagenames),
+                bool(getattr(clause, "_with_ordinality", False)))
+    return None
+
+
+_TextClause = sa.sql.elements.TextClause
+_LabelReference = sa.sql.elements._textual_label_reference
+_CONSTANTS = (sa.sql.elements.True_, sa.sql.elements.False_, sa.sql.elements.Null)
+# `func.anything()` and the SQL-standard functions without arguments; not next_value()
+# and the like, which render something besides their name
+_PLAIN_FUNCTIONS = frozenset(getattr(sa.sql.functions, name) for name in (
+    "Function", "now", "current_timestamp", "current_date", "current_time", "localtime",
+    "localtimestamp", "current_user", "session_user", "user"))
 
 
 class DeclareRules:
@@ -28,17 +117,105 @@ class DeclareRules:
         self.dialect = dialect
         self.ddl = dialect.ddl_compiler(dialect, None)
         self.preparer = dialect.identifier_preparer
+        ddl_class = type(self.ddl)
+        self._plain_defaults = (
+            ddl_class.get_column_default_string is DDLCompiler.get_column_default_string
+            and ddl_class.render_default_string is DDLCompiler.render_default_string)
+        self._identifiers: dict[str, frozenset[str]] = {}  # a pure function of the text
+        self._memo: Optional[_Memo] = None  # while `memoised`
+
+    @contextmanager
+    def memoised(self):
+        """Within the block, compile each distinct type, default and plain clause once and
+        build each distinct Column and IndexElement once (declare_with runs in one: a
+        model repeats a handful of them over thousands of tables). Outside it, as for the
+        single tables the `op` API declares, everything is worked out each time."""
+        outer = self._memo
+        if outer is None:
+            self._memo = _Memo()
+        try:
+            yield
+        finally:
+            self._memo = outer
 
     # -- compiling pieces exactly as CREATE TABLE would ---------------------------------
     def sql(self, clause) -> str:
         """Compile an expression as DDL does: no table prefixes, literals inlined."""
-        return self.ddl.sql_compiler.process(clause, include_table=False, literal_binds=True)
+        memo = self._memo
+        key = None if memo is None else clause_key(clause, memo)
+        if key is None:
+            return self.ddl.sql_compiler.process(clause, include_table=False, literal_binds=True)
+        key = ("sql", key)
+        found = memo.compiled.get(key)
+        if found is None:
+            found = memo.compiled[key] = self.ddl.sql_compiler.process(
+                clause, include_table=False, literal_binds=True)
+        return found
 
     def compiled_type(self, column: sa.Column) -> str:
         return self.dialect.type_compiler_instance.process(column.type, type_expression=column)
 
+    def per_type(self, what: str, column: sa.Column, compute):
+        """`compute(column)`, remembered per `type_key` of the column's type while
+        memoised: for rules that depend on the column's type alone."""
+        memo = self._memo
+        if memo is None:
+            return compute(column)
+        type_ = column.type
+        last, key = memo.last_type
+        if last is not type_:  # the hooks of one column ask one after the other
+            key = type_key(type_, memo)
+            memo.last_type = (type_, key)
+        if key is None:
+            return compute(column)
+        key = (what, key)
+        try:
+            return memo.by_type[key]
+        except KeyError:
+            value = memo.by_type[key] = compute(column)
+            return value
+
+    def identifiers(self, text: str) -> frozenset[str]:
+        """sqlexpr.identifiers, once per distinct text."""
+        found = self._identifiers.get(text)
+        if found is None:
+            found = self._identifiers[text] = frozenset(identifiers(text))
+        return found
+
+    def declare_column(self, col: sa.Column) -> s.Column:
+        values = (col.name, self.column_type(col), self.nullable(col), self.server_default(col),
+                  self.autoincrement(col), self.identity(col), self.computed(col),
+                  self.comment(col.comment), self.collation(col))
+        memo = self._memo
+        # models repeat whole columns (`id`, `created_at`); a snapshot is immutable, so
+        # equal columns can be one object, validated once
+        found = None if memo is None else memo.columns.get(values)
+        if found is None:
+            name, type_, nullable, default, autoincrement, identity, computed, comment, \
+                collation = values
+            found = s.Column(
+                name=name, type=type_, nullable=nullable, default=default,
+                autoincrement=autoincrement, identity=identity, computed=computed,
+                comment=comment, collation=collation)
+            if memo is not None:
+                memo.columns[values] = found
+        return found
+
     def compiled_default(self, column: sa.Column) -> Optional[str]:
-        return self.ddl.get_column_default_string(column)
+        memo = self._memo
+        default = column.server_default
+        if memo is None or not self._plain_defaults or not isinstance(default, sa.DefaultClause):
+            return self.ddl.get_column_default_string(column)
+        # SQLAlchemy's own rendering depends on the default's argument alone
+        arg = default.arg
+        key = ("str", arg) if isinstance(arg, str) else clause_key(arg, memo)
+        if key is None:
+            return self.ddl.get_column_default_string(column)
+        key = ("default", key)
+        found = memo.compiled.get(key)
+        if found is None:
+            found = memo.compiled[key] = self.ddl.get_column_default_string(column)
+        return found
 
     def name_of(self, item) -> Optional[str]:
         """The name a constraint or index gets at DDL time (naming conventions applied);
@@ -160,6 +337,22 @@ class DeclareRules:
         return table_schemas if wanted is None else wanted
 
 
+def index_element(rules: DeclareRules, column: Optional[str] = None,
+                  expression: Optional[str] = None, descending: bool = False,
+                  nulls: Optional[str] = None) -> s.IndexElement:
+    """The IndexElement with these values; equal ones are one object while memoised."""
+    memo = rules._memo
+    if memo is None:
+        return s.IndexElement(column=column, expression=expression, descending=descending,
+                              nulls=nulls)
+    key = (column, expression, descending, nulls)
+    found = memo.index_elements.get(key)
+    if found is None:
+        found = memo.index_elements[key] = s.IndexElement(
+            column=column, expression=expression, descending=descending, nulls=nulls)
+    return found
+
+
 def default_index_element(rules: DeclareRules, expr) -> s.IndexElement:
     """Split `desc(col)` / `col.asc().nulls_last()` / an expression into an IndexElement."""
     descending = False
@@ -180,9 +373,9 @@ def default_index_element(rules: DeclareRules, expr) -> s.IndexElement:
     if (nulls == "last" and not descending) or (nulls == "first" and descending):
         nulls = None
     if isinstance(inner, sa.Column):
-        return s.IndexElement(column=inner.name, descending=descending, nulls=nulls)
-    return s.IndexElement(expression=rules.expression(rules.sql(inner)), descending=descending,
-                          nulls=nulls)
+        return index_element(rules, column=inner.name, descending=descending, nulls=nulls)
+    return index_element(rules, expression=rules.expression(rules.sql(inner)),
+                         descending=descending, nulls=nulls)
 
 
 def _column_names(cols: Iterable) -> list[str]:
@@ -200,20 +393,8 @@ def declare_table(rules: DeclareRules, table: sa.Table) -> s.Table:
             taken.add(name)
         return name
 
-    columns = tuple(
-        s.Column(
-            name=col.name,
-            type=rules.column_type(col),
-            nullable=rules.nullable(col),
-            default=rules.server_default(col),
-            autoincrement=rules.autoincrement(col),
-            identity=rules.identity(col),
-            computed=rules.computed(col),
-            comment=rules.comment(col.comment),
-            collation=rules.collation(col),
-        )
-        for col in table.columns
-    )
+    constraints = rules.table_constraints(table)
+    columns = tuple(rules.declare_column(col) for col in table.columns)
     pk = None
     if table.primary_key.columns:
         pk_cols = _column_names(table.primary_key.columns)
@@ -222,20 +403,20 @@ def declare_table(rules: DeclareRules, table: sa.Table) -> s.Table:
     # Constraints and indexes are named in the order PostgreSQL creates them, so that the
     # numbered names it invents on a clash (`t_check1`) come out the same.
     uniques, checks, fks = [], [], []
-    for cons in rules.table_constraints(table):
+    for cons in constraints:
         if isinstance(cons, sa.UniqueConstraint) and rules.creates(cons):
             cols = _column_names(cons.columns)
             uniques.append(s.UniqueConstraint(
                 name=named(cons, "key", cols), columns=tuple(cols),
                 nulls_not_distinct=rules.unique_nulls_not_distinct(cons)))
-    for cons in rules.table_constraints(table):
+    for cons in constraints:
         if isinstance(cons, sa.CheckConstraint) and rules.creates(cons):
             text = rules.expression(rules.sql(cons.sqltext))
-            mentioned = identifiers(text)
+            mentioned = rules.identifiers(text)
             referenced = [c.name for c in table.columns if c.name in mentioned]
             checks.append(s.CheckConstraint(
                 name=named(cons, "check", referenced, text), expression=text))
-    for cons in rules.table_constraints(table):
+    for cons in constraints:
         if not isinstance(cons, sa.ForeignKeyConstraint) or not rules.creates(cons):
             continue
         cols = [fk.parent.name for fk in cons.elements]
@@ -279,11 +460,12 @@ def declare_with(rules: DeclareRules, metadata: MetaData,
                  schemas: Optional[Iterable[str]] = None) -> s.Snapshot:
     wanted = set(schemas) if schemas is not None else None
     tables: dict[str, dict[str, s.Table]] = {}
-    for table in metadata.tables.values():
-        schema = rules.schema_of(table)
-        if wanted is not None and schema not in wanted:
-            continue
-        tables.setdefault(schema, {})[table.name] = declare_table(rules, table)
+    with rules.memoised():
+        for table in metadata.tables.values():
+            schema = rules.schema_of(table)
+            if wanted is not None and schema not in wanted:
+                continue
+            tables.setdefault(schema, {})[table.name] = declare_table(rules, table)
     present = rules.object_schemas(set(tables), wanted)
     enums = rules.enums(metadata, present)
     sequences = rules.sequences(metadata, present)

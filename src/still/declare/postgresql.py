@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql.named_types import NamedType
 from sqlalchemy.sql.schema import MetaData
 
 from still import snapshot as s
-from still.declare.base import DeclareRules, default_index_element
+from still.declare.base import DeclareRules, default_index_element, index_element
 from still.reflect.postgresql_sequences import default_bounds
 
 NAMEDATALEN = 64  # PostgreSQL identifiers hold NAMEDATALEN - 1 bytes
@@ -50,6 +50,9 @@ class Rules(DeclareRules):
         # models repeat their defaults and expressions; normalise each text once
         self._defaults: dict[str, Optional[str]] = {}
         self._expressions: dict[str, str] = {}
+        # (table, its UNIQUEs as created, the primary key's name): table_constraints
+        # works it out at the start of each declare_table, name_of(pk) reuses it
+        self._created: Optional[tuple] = None
 
     # -- compiling ----------------------------------------------------------------------
     def sql(self, clause) -> str:
@@ -69,6 +72,9 @@ class Rules(DeclareRules):
         serial = self._serial(column)
         if serial:
             return SERIAL_TYPES[serial]
+        return self.per_type("type", column, self._column_type)
+
+    def _column_type(self, column: sa.Column) -> str:
         compiled = _COLLATE.sub("", self.compiled_type(column))
         base, dims = _ARRAY.match(compiled).groups()
         element = _impl(column.type, self.dialect)
@@ -107,6 +113,8 @@ class Rules(DeclareRules):
         return self._serial(column) is not None
 
     def server_default(self, column: sa.Column) -> Optional[str]:
+        if column.server_default is None:
+            return None
         if self._serial(column):
             return None  # the DDL compiler drops it; nextval(owned sequence) is hidden
         text = self.compiled_default(column)
@@ -139,6 +147,9 @@ class Rules(DeclareRules):
         return text or None  # COMMENT ... IS '' removes the comment
 
     def collation(self, column: sa.Column) -> Optional[str]:
+        return self.per_type("collation", column, self._collation)
+
+    def _collation(self, column: sa.Column) -> Optional[str]:
         return getattr(_impl(column.type, self.dialect), "collation", None)
 
     def expression(self, text: str) -> str:
@@ -153,44 +164,61 @@ class Rules(DeclareRules):
             name = self._uniques_as_created(item.table)[1]
         return name
 
+    def _uniques_as_created(self, table: sa.Table) -> tuple[list, Optional[str]]:
+        created = self._created
+        if created is not None and created[0] is table:
+            return created[1], created[2]
+        return self._work_out_uniques(table)
+
     def _own_name(self, item) -> Optional[str]:
         return super().name_of(item)
 
     def table_constraints(self, table: sa.Table) -> list:
         # CREATE TABLE lists column-level CHECKs inline with their columns, then the table
         # constraints in creation order; PostgreSQL names them in that order.
-        inline = [c for col in table.columns for c in
-                  sorted(col.constraints, key=lambda c: c._creation_order)]
-        others = [c for c in sorted(table.constraints, key=lambda c: c._creation_order)
-                  if not isinstance(c, sa.UniqueConstraint)]
-        return inline + others + self._uniques_as_created(table)[0]
+        inline = [c for col in table.columns if col.constraints for c in
+                  sorted(col.constraints, key=_creation_order)]
+        ordered = sorted(table.constraints, key=_creation_order)
+        others = [c for c in ordered if not isinstance(c, sa.UniqueConstraint)]
+        kept, pk_name = self._work_out_uniques(table, ordered)
+        self._created = (table, kept, pk_name)
+        return inline + others + kept
 
-    def _uniques_as_created(self, table: sa.Table) -> tuple[list, Optional[str]]:
+    def _work_out_uniques(self, table: sa.Table,
+                          ordered: Optional[list] = None) -> tuple[list, Optional[str]]:
         """The UNIQUE constraints PostgreSQL keeps, and the name the primary key takes.
 
         CREATE TABLE drops a UNIQUE that repeats the primary key or an earlier UNIQUE (same
         columns and options); when the one kept has no name of its own, it takes the name
         of the one dropped (`id PRIMARY KEY, CONSTRAINT u UNIQUE (id)` is a key named u).
         """
+        if ordered is None:
+            ordered = sorted(table.constraints, key=_creation_order)
         pk = table.primary_key
-        pk_key = _index_key(pk, False) if pk.columns else None
+        pk_columns = tuple(c.name for c in pk.columns) if pk.columns else None
+        pk_key = None  # worked out only for a UNIQUE on the primary key's columns
         pk_name = None
         kept: list = []
-        for cons in sorted(table.constraints, key=lambda c: c._creation_order):
+        kept_keys: list = []
+        for cons in ordered:
             if not isinstance(cons, sa.UniqueConstraint) or not self.creates(cons):
                 continue
             key = _index_key(cons, self.unique_nulls_not_distinct(cons))
-            if key == pk_key:
-                if pk_name is None and self._own_name(pk) is None:
-                    pk_name = self._own_name(cons)
-                continue
-            for i, prior in enumerate(kept):
-                if _index_key(prior, self.unique_nulls_not_distinct(prior)) == key:
-                    if self._own_name(prior) is None and self._own_name(cons) is not None:
+            if key[0] == pk_columns:
+                if pk_key is None:
+                    pk_key = _index_key(pk, False)
+                if key == pk_key:
+                    if pk_name is None and self._own_name(pk) is None:
+                        pk_name = self._own_name(cons)
+                    continue
+            for i, prior_key in enumerate(kept_keys):
+                if prior_key == key:
+                    if self._own_name(kept[i]) is None and self._own_name(cons) is not None:
                         kept[i] = cons
                     break
             else:
                 kept.append(cons)
+                kept_keys.append(key)
         return kept, pk_name
 
     def implicit_name(self, kind: str, table: sa.Table, columns: list[str],
@@ -235,7 +263,8 @@ class Rules(DeclareRules):
         # PostgreSQL store a plain column key
         column = _bare_column(element.expression)
         if column is not None:
-            element = element.model_copy(update={"column": column, "expression": None})
+            element = index_element(self, column=column, descending=element.descending,
+                                    nulls=element.nulls)
         return element
 
     def index_nulls_not_distinct(self, index: sa.Index) -> bool:
@@ -277,6 +306,10 @@ class Rules(DeclareRules):
 
 
 # -- helpers -----------------------------------------------------------------------------
+def _creation_order(item) -> int:
+    return item._creation_order
+
+
 def _sqlexpr():
     from still import sqlexpr
 

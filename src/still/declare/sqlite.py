@@ -15,7 +15,7 @@ from typing import Optional
 import sqlalchemy as sa
 
 from still import snapshot as s
-from still.declare.base import DeclareRules, default_index_element
+from still.declare.base import DeclareRules, default_index_element, index_element
 from still.reflect import sqlite_ddl as ddl
 from still.reflect.sqlite import (SCHEMA, canonical_collation, canonical_type, expression,
                                  normalized_default)
@@ -29,6 +29,9 @@ class Rules(DeclareRules):
 
     # -- columns ------------------------------------------------------------------------
     def column_type(self, column: sa.Column) -> str:
+        return self.per_type("type", column, self._column_type)
+
+    def _column_type(self, column: sa.Column) -> str:
         return canonical_type(_COLLATE.sub("", self.compiled_type(column)))
 
     def _rowid_alias(self, column: sa.Column) -> bool:
@@ -49,6 +52,8 @@ class Rules(DeclareRules):
         return bool(column.nullable) and not self._rowid_alias(column)
 
     def server_default(self, column: sa.Column) -> Optional[str]:
+        if column.server_default is None:
+            return None
         return normalized_default(self.compiled_default(column))
 
     def computed(self, column: sa.Column) -> Optional[s.Computed]:
@@ -59,6 +64,9 @@ class Rules(DeclareRules):
                           persisted=column.computed.persisted is True)
 
     def collation(self, column: sa.Column) -> Optional[str]:
+        return self.per_type("collation", column, self._collation)
+
+    def _collation(self, column: sa.Column) -> Optional[str]:
         impl = column.type.dialect_impl(self.dialect)
         while isinstance(impl, sa.TypeDecorator):
             impl = impl.impl.dialect_impl(self.dialect)
@@ -90,7 +98,8 @@ class Rules(DeclareRules):
         # as that column, under the column's own spelling
         name = ddl.bare_name(ddl.tokenize(element.expression))
         if name is not None and name.lower() in real:
-            return element.model_copy(update={"column": real[name.lower()], "expression": None})
+            return index_element(self, column=real[name.lower()], descending=element.descending,
+                                 nulls=element.nulls)
         return element
 
 

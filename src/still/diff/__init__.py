@@ -46,7 +46,10 @@ def diff(current: s.Snapshot, target: s.Snapshot, renames: Optional[Renames] = N
             findings.append(Finding.of(Code.DROP_TABLE, f"table {name}.{table} is dropped with its data",
                                        name, table))
         for table in sorted(have.tables.keys() & want.tables.keys()):
-            diff_table(name, have.tables[table], want.tables[table], changes, findings, same_type)
+            old, new = have.tables[table], want.tables[table]
+            if old == new:  # most tables, most of the time; equal tables have no changes
+                continue
+            diff_table(name, old, new, changes, findings, same_type)
     changes += order_tables(created, dropped)
     findings += possible_table_renames(dropped, created)
     return Plan(operations=ordered(changes), findings=tuple(findings))

@@ -35,8 +35,9 @@ def reflect(connection: Connection, schemas: Optional[Iterable[str]] = None) -> 
         sequences = sequences_.read_sequences(scope, exclude=cols.owned_sequences)
 
     by_schema: dict[str, dict[str, s.Table]] = {}
+    nothing = constraints_.TableConstraints()
     for table in tables:
-        found = cons.get(table.oid, constraints_.TableConstraints())
+        found = cons.get(table.oid, nothing)
         by_schema.setdefault(table.schema, {})[table.name] = s.Table(
             name=table.name,
             columns=tuple(cols.columns.get(table.oid, ())),

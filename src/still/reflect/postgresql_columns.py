@@ -9,21 +9,41 @@ from still import snapshot as s
 from still.reflect.postgresql_schemas import WANTED_TABLES_CTE, Scope
 from still.reflect.postgresql_sequences import sequence_options
 
-# The sequence a column owns: `i` for an identity column, `a` for SERIAL (`OWNED BY`).
-# `is_default` says whether the column's default is exactly `nextval()` of it, which is
-# what makes an owned sequence a SERIAL rather than a sequence that merely belongs to it.
-COLUMNS_SQL = f"""{WANTED_TABLES_CTE}
+# The sequences a column owns: `i` for an identity column, `a` for SERIAL (`OWNED BY`).
+# They are read once for all tables and joined to the columns (a per-column subquery runs
+# once per column with a default); a column owning several comes once per sequence,
+# identity first, then oldest first, and `read_columns` keeps one (see `_owner`).
+#
+# A default is deparsed without its table (relid 0): a DEFAULT can name no column, and
+# deparsing against the table would open it, which on a new connection costs more than
+# all the rest of this query. A generated column's expression does name columns.
+COLUMNS_SQL = f"""{WANTED_TABLES_CTE},
+owned AS (
+    SELECT dep.refobjid, dep.refobjsubid, sc.oid, dep.deptype,
+           sc.oid::pg_catalog.regclass::pg_catalog.text AS seq_name,
+           pg_catalog.format_type(sq.seqtypid, NULL) AS seqtype, sq.seqstart,
+           sq.seqincrement, sq.seqmin, sq.seqmax, sq.seqcache, sq.seqcycle
+    FROM pg_catalog.pg_depend dep
+    JOIN wanted w ON w.oid = dep.refobjid
+    JOIN pg_catalog.pg_class sc ON sc.oid = dep.objid AND sc.relkind = 'S'
+    JOIN pg_catalog.pg_sequence sq ON sq.seqrelid = sc.oid
+    WHERE dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+      AND dep.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+      AND dep.refobjsubid > 0
+      AND dep.deptype IN ('a', 'i')
+)
 SELECT a.attrelid, a.attnum, a.attname,
        pg_catalog.format_type(a.atttypid, a.atttypmod) AS type,
        bn.nspname AS type_schema, pg_catalog.quote_ident(bn.nspname) AS type_schema_quoted,
        a.attnotnull,
-       pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS default_sql,
+       CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(ad.adbin, 0)
+            ELSE pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END AS default_sql,
        a.attidentity, a.attgenerated,
        CASE WHEN a.attcollation <> t.typcollation THEN co.collname END AS collation,
        d.description,
-       os.oid AS seq_oid, os.deptype AS seq_deptype, os.is_default AS seq_is_default,
+       os.deptype AS seq_deptype,
        os.seqtype, os.seqstart, os.seqincrement, os.seqmin, os.seqmax, os.seqcache,
-       os.seqcycle
+       os.seqcycle, os.oid AS seq_oid, os.seq_name
 FROM wanted w
 JOIN pg_catalog.pg_attribute a ON a.attrelid = w.oid AND a.attnum > 0 AND NOT a.attisdropped
 JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
@@ -35,26 +55,13 @@ LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation
 LEFT JOIN pg_catalog.pg_description d
   ON d.objoid = a.attrelid AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
  AND d.objsubid = a.attnum
-LEFT JOIN LATERAL (
-    SELECT sc.oid, dep.deptype,
-           COALESCE(pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) = 'nextval('
-                    || pg_catalog.quote_literal(sc.oid::pg_catalog.regclass::pg_catalog.text)
-                    || '::regclass)', false) AS is_default,
-           pg_catalog.format_type(sq.seqtypid, NULL) AS seqtype, sq.seqstart,
-           sq.seqincrement, sq.seqmin, sq.seqmax, sq.seqcache, sq.seqcycle
-    FROM pg_catalog.pg_depend dep
-    JOIN pg_catalog.pg_class sc ON sc.oid = dep.objid AND sc.relkind = 'S'
-    JOIN pg_catalog.pg_sequence sq ON sq.seqrelid = sc.oid
-    WHERE (a.attidentity <> '' OR ad.adbin IS NOT NULL)  -- SERIAL or identity at all
-      AND dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
-      AND dep.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
-      AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum
-      AND dep.deptype IN ('a', 'i')
-    ORDER BY dep.deptype DESC, is_default DESC, sc.oid
-    LIMIT 1
-) os ON true
-ORDER BY a.attrelid, a.attnum
+LEFT JOIN owned os ON os.refobjid = a.attrelid AND os.refobjsubid = a.attnum
+ORDER BY a.attrelid, a.attnum, os.deptype DESC, os.oid
 """
+
+# positions in a row
+_DEFAULT, _SEQ_DEPTYPE, _SEQ_OID, _SEQ_NAME = 7, 12, 20, 21
+_SERIAL = object()  # a row's default when it calls its column's owned sequence, for _column
 
 
 @dataclass
@@ -66,37 +73,97 @@ class Columns:
 
 def read_columns(scope: Scope) -> Columns:
     out = Columns()
-    for row in scope.rows(COLUMNS_SQL):
-        (relid, attnum, name, type_, type_schema, type_schema_quoted, notnull, default,
-         identity_kind, generated, collation, comment, seq_oid, seq_deptype, seq_is_default,
-         seqtype, start, increment, minvalue, maxvalue, cache, cycle) = row
-        out.names.setdefault(relid, {})[attnum] = name
-        identity = computed = None
-        autoincrement = False
-        if identity_kind in ("a", "d") and seq_deptype == "i":
-            identity = s.Identity(always=identity_kind == "a", cycle=cycle, **sequence_options(
-                seqtype, start, increment, minvalue, maxvalue, cache))
-            out.owned_sequences.add(seq_oid)
-        elif seq_deptype == "a" and seq_is_default:
-            # SERIAL: the owned sequence and its nextval() are how PostgreSQL spells it
-            autoincrement = True
-            default = None
-            out.owned_sequences.add(seq_oid)
-        if generated:
-            computed = s.Computed(expression=scope.expression(default), persisted=generated == "s")
-            default = None
-        out.columns.setdefault(relid, []).append(s.Column(
-            name=name,
-            type=spelled_type(type_, type_schema, type_schema_quoted),
-            nullable=not notnull,
-            default=scope.default(default),
-            autoincrement=autoincrement,
-            identity=identity,
-            computed=computed,
-            comment=comment,
-            collation=collation,
-        ))
+    names, columns, owned_sequences = out.names, out.columns, out.owned_sequences
+    # Schemas repeat whole columns (`id`, `created_at`, ...): a row that reads like an
+    # earlier one, but for its table, position and owned sequence, makes the same Column
+    # (snapshots are immutable, so one object serves every table).
+    seen: dict[tuple, tuple[s.Column, bool]] = {}
+    rows = scope.rows(COLUMNS_SQL)
+    current = table_names = table_columns = None
+    for i, row in enumerate(rows):
+        relid, attnum = row[0], row[1]
+        if relid != current:
+            current = relid
+            table_names = names.setdefault(relid, {})
+            table_columns = columns.setdefault(relid, [])
+        elif attnum in table_names:
+            continue  # a further sequence of the column before, weighed by _owner
+        table_names[attnum] = row[2]
+        deptype = row[_SEQ_DEPTYPE]
+        if deptype is not None:
+            if i + 1 < len(rows) and rows[i + 1][0] == relid and rows[i + 1][1] == attnum:
+                row = _owner(rows, i)
+                deptype = row[_SEQ_DEPTYPE]
+            if deptype == "a" and _calls_nextval(row[_DEFAULT], row[_SEQ_NAME]):
+                row = row[:_DEFAULT] + (_SERIAL,) + row[_DEFAULT + 1:]
+        key = row[2:_SEQ_OID]  # all but table, position and sequence oid and name
+        found = seen.get(key)
+        if found is None:
+            found = seen[key] = _column(scope, key)
+        column, owns_sequence = found
+        if owns_sequence:
+            owned_sequences.add(row[_SEQ_OID])
+        table_columns.append(column)
     return out
+
+
+def _owner(rows, i: int):
+    """Of the rows of one column (one per sequence it owns, from rows[i] on): the identity
+    sequence's, else that of the sequence its default calls, else the oldest's."""
+    relid, attnum = rows[i][0], rows[i][1]
+    mine = []
+    while i < len(rows) and rows[i][0] == relid and rows[i][1] == attnum:
+        mine.append(rows[i])
+        i += 1
+    if mine[0][_SEQ_DEPTYPE] == "i":
+        return mine[0]
+    return next((row for row in mine if _calls_nextval(row[_DEFAULT], row[_SEQ_NAME])), mine[0])
+
+
+def _calls_nextval(default, sequence: str) -> bool:
+    """Whether a default is exactly `nextval()` of the sequence (by its regclass text), as
+    pg_get_expr prints it: the name quoted as a literal, quotes doubled, and backslashes
+    too where standard_conforming_strings is off."""
+    if default is None or not default.startswith("nextval("):
+        return False
+    literal = sequence.replace("'", "''")
+    if default == f"nextval('{literal}'::regclass)":
+        return True
+    return "\\" in sequence and \
+        default == "nextval('" + literal.replace("\\", "\\\\") + "'::regclass)"
+
+
+def _column(scope: Scope, values: tuple) -> tuple[s.Column, bool]:
+    """The Column a row describes (from its name on), and whether the column owns the
+    row's sequence."""
+    (name, type_, type_schema, type_schema_quoted, notnull, default, identity_kind, generated,
+     collation, comment, seq_deptype, seqtype, start, increment, minvalue, maxvalue, cache,
+     cycle) = values
+    identity = computed = None
+    autoincrement = owns_sequence = False
+    if identity_kind in ("a", "d") and seq_deptype == "i":
+        identity = s.Identity(always=identity_kind == "a", cycle=cycle, **sequence_options(
+            seqtype, start, increment, minvalue, maxvalue, cache))
+        owns_sequence = True
+    elif seq_deptype == "a" and default is _SERIAL:
+        # SERIAL: the owned sequence and its nextval() are how PostgreSQL spells it
+        autoincrement = True
+        default = None
+        owns_sequence = True
+    if generated:
+        computed = s.Computed(expression=scope.expression(default), persisted=generated == "s")
+        default = None
+    return s.Column(
+        name=name,
+        type=spelled_type(type_, type_schema, type_schema_quoted),
+        nullable=not notnull,
+        default=scope.default(default),
+        autoincrement=autoincrement,
+        identity=identity,
+        computed=computed,
+        comment=comment,
+        collation=collation,
+    ), owns_sequence
 
 
 def spelled_type(formatted: str, schema: str, schema_quoted: str) -> str:

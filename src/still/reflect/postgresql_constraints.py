@@ -9,17 +9,21 @@ from typing import Optional
 from still import snapshot as s
 from still.reflect.postgresql_schemas import WANTED_TABLES_CTE, Scope
 
-# Referred column names come from the referred table's own attributes, so a foreign key
-# into a schema outside the reflected ones still names its columns.
+# Referred column names come from the column names read for the reflected tables; a
+# foreign key into a table outside them (another schema) gets them from that table's own
+# attributes here.
 CONSTRAINTS_SQL = """{wanted}
 SELECT con.conrelid, con.conname, con.contype, con.conkey,
        con.confupdtype, con.confdeltype, con.condeferrable, con.condeferred,
        rn.nspname AS referred_schema, rc.relname AS referred_table,
-       ARRAY(SELECT ra.attname::pg_catalog.text
-             FROM pg_catalog.unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord)
-             JOIN pg_catalog.pg_attribute ra
-               ON ra.attrelid = con.confrelid AND ra.attnum = k.attnum
-             ORDER BY k.ord) AS referred_columns,
+       con.confrelid, con.confkey,
+       CASE WHEN con.contype = 'f'
+             AND NOT con.confrelid = ANY (CAST(:tables AS pg_catalog.oid[]))
+            THEN ARRAY(SELECT ra.attname::pg_catalog.text
+                       FROM pg_catalog.unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord)
+                       JOIN pg_catalog.pg_attribute ra
+                         ON ra.attrelid = con.confrelid AND ra.attnum = k.attnum
+                       ORDER BY k.ord) END AS referred_columns,
        CASE WHEN con.contype = 'c'
             THEN pg_catalog.pg_get_expr(con.conbin, con.conrelid) END AS check_sql,
        {nulls_not_distinct} AS nulls_not_distinct
@@ -53,10 +57,16 @@ def read_constraints(scope: Scope,
     out: dict[int, TableConstraints] = {}
     for row in scope.rows(constraints_sql(scope.server_version)):
         (relid, name, kind, keys, on_update, on_delete, deferrable, deferred,
-         referred_schema, referred_table, referred_columns, check_sql, nulls_nd) = row
-        found = out.setdefault(relid, TableConstraints())
-        attnames = names.get(relid, {})
-        columns = tuple(attnames[k] for k in keys or ())
+         referred_schema, referred_table, referred_relid, referred_keys, referred_columns,
+         check_sql, nulls_nd) = row
+        found = out.get(relid)
+        if found is None:
+            found = out[relid] = TableConstraints()
+        if keys:
+            attnames = names[relid]
+            columns = tuple([attnames[k] for k in keys])
+        else:
+            columns = ()
         if kind == "p":
             found.primary_key = s.PrimaryKey(name=name, columns=columns)
         elif kind == "u":
@@ -66,6 +76,9 @@ def read_constraints(scope: Scope,
             found.check_constraints.append(
                 s.CheckConstraint(name=name, expression=scope.expression(check_sql)))
         else:
+            if referred_columns is None:  # a reflected table: its names are known
+                referred = names[referred_relid]
+                referred_columns = [referred[k] for k in referred_keys]
             found.foreign_keys.append(s.ForeignKey(
                 name=name,
                 columns=columns,

@@ -33,10 +33,12 @@ AND NOT EXISTS (
       AND e.objid = c.oid AND e.deptype = 'e')
 """
 
-# Later queries start from this set, computed once per query before any per-column work.
-WANTED_TABLES_CTE = f"""
+# Later queries start from the tables TABLES_SQL found, passed back as an array of oids
+# (`Scope.found_tables`): every query covers the same tables, none works the set out again,
+# and the planner knows how many there are.
+WANTED_TABLES_CTE = """
 WITH wanted AS MATERIALIZED (
-    SELECT c.oid FROM pg_catalog.pg_class c WHERE {TABLES_IN_SCOPE}
+    SELECT w.oid FROM pg_catalog.unnest(CAST(:tables AS pg_catalog.oid[])) AS w(oid)
 )
 """
 
@@ -96,12 +98,30 @@ class Scope:
         self.connection = connection
         self.schemas = schemas
         self.server_version = connection.dialect.server_version_info or (0,)
-        self.params = {"nsp": "{" + ",".join(str(oid) for oid in schemas) + "}"}
+        self.params = {"nsp": "{" + ",".join(str(oid) for oid in schemas) + "}",
+                       "tables": "{}"}
         self._expressions: dict[str, str] = {}
         self._defaults: dict[str, Optional[str]] = {}
+        self._index_elements: dict[tuple, object] = {}
 
-    def rows(self, sql: str):
-        return self.connection.execute(sa.text(sql), self.params).all()
+    def index_element(self, column: Optional[str], expression: Optional[str], descending: bool,
+                      nulls: Optional[str]):
+        """The IndexElement with these values; equal ones are one object (immutable)."""
+        key = (column, expression, descending, nulls)
+        found = self._index_elements.get(key)
+        if found is None:
+            from still.snapshot import IndexElement
+
+            found = self._index_elements[key] = IndexElement(
+                column=column, expression=expression, descending=descending, nulls=nulls)
+        return found
+
+    def found_tables(self, oids: Iterable[int]) -> None:
+        """The tables the queries after TABLES_SQL read (WANTED_TABLES_CTE)."""
+        self.params["tables"] = "{" + ",".join(str(oid) for oid in oids) + "}"
+
+    def rows(self, sql: str, **params):
+        return self.connection.execute(sa.text(sql), {**self.params, **params}).all()
 
     def expression(self, text: str) -> str:
         """sqlexpr.normalize, once per distinct text: schemas repeat their expressions."""
@@ -131,7 +151,9 @@ class TableRow:
 
 
 def read_tables(scope: Scope) -> list[TableRow]:
-    return [TableRow(*row) for row in scope.rows(TABLES_SQL)]
+    tables = [TableRow(*row) for row in scope.rows(TABLES_SQL)]
+    scope.found_tables(table.oid for table in tables)
+    return tables
 
 
 def text_array(values: Iterable[str]) -> str:

@@ -15,6 +15,7 @@ JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_catalog.pg_sequence sq ON sq.seqrelid = c.oid
 WHERE c.relkind = 'S'
   AND c.relnamespace = ANY (CAST(:nsp AS pg_catalog.oid[]))
+  AND NOT c.oid = ANY (CAST(:owned AS pg_catalog.oid[]))
   AND NOT EXISTS (
       SELECT 1 FROM pg_catalog.pg_depend e
       WHERE e.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
@@ -51,9 +52,8 @@ def read_sequences(scope: Scope, exclude: set[int]) -> dict[str, dict[str, s.Seq
     """Sequences that stand alone: not behind an identity column (an internal dependency)
     and not the SERIAL sequence of a column (`exclude`, found while reading columns)."""
     out: dict[str, dict[str, s.Sequence]] = {}
-    for oid, schema, name, type_name, start, inc, low, high, cache, cycle in scope.rows(SEQUENCES_SQL):
-        if oid in exclude:
-            continue
+    rows = scope.rows(SEQUENCES_SQL, owned="{" + ",".join(str(oid) for oid in exclude) + "}")
+    for oid, schema, name, type_name, start, inc, low, high, cache, cycle in rows:
         out.setdefault(schema, {})[name] = s.Sequence(
             name=name, cycle=cycle,
             **sequence_options(type_name, start, inc, low, high, cache))

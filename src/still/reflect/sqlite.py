@@ -128,11 +128,12 @@ def reflect(connection: Connection, schemas: Optional[Iterable[str]] = None) -> 
                     for t, rows in columns.items()}
 
     tables = {}
+    seen_columns: dict[tuple, s.Column] = {}
     for name in columns:
         text = ddl.parse_create_table(table_sql.get(name))
         tables[name] = s.Table(
             name=name,
-            columns=_columns(columns[name], text),
+            columns=_columns(columns[name], text, seen_columns),
             primary_key=_primary_key(primary_keys[name], text),
             foreign_keys=_foreign_keys(fk_rows.get(name, ()), text, real_tables, real_columns,
                                        primary_keys),
@@ -147,7 +148,8 @@ def reflect(connection: Connection, schemas: Optional[Iterable[str]] = None) -> 
                       schemas={SCHEMA: s.Schema(name=SCHEMA, tables=tables)})
 
 
-def _columns(rows: list[tuple], text: ddl.TableText) -> tuple[s.Column, ...]:
+def _columns(rows: list[tuple], text: ddl.TableText,
+             seen: dict[tuple, s.Column]) -> tuple[s.Column, ...]:
     pk_rows = [r for r in rows if r[5]]
     rowid_alias = None
     if len(pk_rows) == 1 and not text.without_rowid:
@@ -160,20 +162,26 @@ def _columns(rows: list[tuple], text: ddl.TableText) -> tuple[s.Column, ...]:
         if hidden == 1:  # a virtual table's hidden column
             continue
         parsed = text.columns.get(name.lower())
-        computed = None
-        if hidden in (2, 3):
-            computed = s.Computed(
-                expression=expression(parsed.generated if parsed and parsed.generated else ""),
-                persisted=hidden == 3)
-        out.append(s.Column(
-            name=name,
-            type=canonical_type(type_),
-            nullable=not notnull and name != rowid_alias,
-            default=normalized_default(default),
-            autoincrement=name == rowid_alias,
-            computed=computed,
-            collation=canonical_collation(parsed.collation if parsed else None),
-        ))
+        generated = parsed.generated if parsed else None
+        collation = parsed.collation if parsed else None
+        # schemas repeat whole columns: equal ones are one (immutable) object
+        key = (name, type_, notnull, default, hidden, name == rowid_alias, generated, collation)
+        column = seen.get(key)
+        if column is None:
+            computed = None
+            if hidden in (2, 3):
+                computed = s.Computed(expression=expression(generated or ""),
+                                      persisted=hidden == 3)
+            column = seen[key] = s.Column(
+                name=name,
+                type=canonical_type(type_),
+                nullable=not notnull and name != rowid_alias,
+                default=normalized_default(default),
+                autoincrement=name == rowid_alias,
+                computed=computed,
+                collation=canonical_collation(collation),
+            )
+        out.append(column)
     return tuple(out)
 
 

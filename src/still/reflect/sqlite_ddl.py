@@ -11,6 +11,7 @@ rather than refused: reflection must never fail on a statement SQLite itself acc
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Optional
@@ -228,7 +229,8 @@ def parse_create_table(sql: Optional[str]) -> TableText:
     out = TableText()
     sql = sql or ""
     start, items, end = _body_items(sql)
-    if start < 0 or any(t.upper == "AS" for t in tokenize(sql[:start - 1])):
+    head = sql[:start - 1]
+    if start < 0 or ("as" in head.lower() and any(t.upper == "AS" for t in tokenize(head))):
         return out  # CREATE TABLE ... AS SELECT: columns only, nothing else to read
     for item in items:
         if not _WORTH_READING.search(item):
@@ -241,8 +243,11 @@ def parse_create_table(sql: Optional[str]) -> TableText:
         else:
             col = _column(_Cursor(tokens), out)
             out.columns[col.name.lower()] = col
-    options = [t.upper for t in tokenize(sql[end:])]
-    out.without_rowid = any(options[i:i + 2] == ["WITHOUT", "ROWID"] for i in range(len(options)))
+    tail = sql[end:]
+    if tail and not tail.isspace():
+        options = [t.upper for t in tokenize(tail)]
+        out.without_rowid = any(options[i:i + 2] == ["WITHOUT", "ROWID"]
+                                for i in range(len(options)))
     return out
 
 
@@ -371,6 +376,24 @@ def _references(cur: _Cursor, name: Optional[str], columns: tuple[str, ...]) -> 
 
 
 def parse_create_index(sql: Optional[str]) -> IndexText:
+    """The keys and predicate of a stored `CREATE INDEX`. What follows the first bracket
+    (keys, WHERE) repeats from table to table, so it is read once per distinct text; the
+    result is shared and must not be changed."""
+    if sql:
+        for m in _STRUCTURE.finditer(sql):
+            if m.group() == "(":
+                return _index_from_keys(sql[m.start():])
+            if m.group() in (")", ","):
+                break
+    return _parse_create_index(sql)
+
+
+@functools.lru_cache(maxsize=1024)
+def _index_from_keys(tail: str) -> IndexText:
+    return _parse_create_index("CREATE INDEX i ON t " + tail)
+
+
+def _parse_create_index(sql: Optional[str]) -> IndexText:
     out = IndexText()
     tokens = tokenize(sql or "")
     on = next((i for i, t in enumerate(tokens) if t.upper == "ON"), None)
