@@ -19,6 +19,7 @@ from still.errors import StillError
 from still.runtime.version_table import VersionTable
 
 TRANSACTIONS = ("per-revision", "all")
+_ASK = object()  # Run.engine: call the env.py hook
 
 
 @dataclass
@@ -56,8 +57,10 @@ class Run:
             raise StillError(f"no database URL configured{where}: set 'url' or pass --url")
         return self.cfg.url
 
-    def engine(self, must_exist: bool = False, hooked=None):
-        made = self.hooked_engine() if hooked is None else hooked
+    def engine(self, must_exist: bool = False, hooked=_ASK):
+        """The hook's Engine or Connection if it gives one, else still's own; `hooked`
+        passes on what hooked_engine() already returned, so the hook runs once."""
+        made = self.hooked_engine() if hooked is _ASK else hooked
         if made is not None:
             return made
         if must_exist:
@@ -89,7 +92,7 @@ class Run:
 
     # -- reading ---------------------------------------------------------------------
     def current(self) -> tuple[str, ...]:
-        from still.db import connect
+        from still.db import connected
 
         hooked = self.hooked_engine()
         if hooked is None:
@@ -100,7 +103,7 @@ class Run:
             if heads is not None:
                 return heads
         engine = self.engine(must_exist=True, hooked=hooked)
-        with _connection(engine, connect) as conn:
+        with connected(engine) as conn:
             heads = self.version_table.heads(conn)
         return heads
 
@@ -141,10 +144,10 @@ class Run:
                 out.write(stmt + ";\n\n")
             out.write("COMMIT;\n\n")
             return delete, insert
-        from still.db import connect
+        from still.db import connected
 
         engine = self.engine()
-        with _connection(engine, connect) as conn:
+        with connected(engine) as conn:
             current = self.version_table.heads(conn)
             delete, insert = self.graph.stamp_change(current, targets, purge=purge)
             try:
@@ -157,13 +160,13 @@ class Run:
         return delete, insert
 
     def _online(self, plan_steps, transaction: str) -> int:
-        from still.db import connect
+        from still.db import connected
         from still.reflect import reflect
         from still.runtime.executor import OnlineExecutor
 
         _check_transaction(transaction)
         engine = self.engine()
-        with _connection(engine, connect) as conn:
+        with connected(engine) as conn:
             steps = plan_steps(self.version_table.heads(conn))
             conn.commit()
             if not steps:
@@ -324,22 +327,3 @@ def _failed(step, err: BaseException, transaction: Optional[str]) -> BaseExcepti
         tail = ""
     return StillError(f"{what} failed: {detail}{tail}")
 
-
-class _connection:
-    """`with _connection(engine_or_connection, connect)`: a Connection, closed after
-    (a Connection handed over by an env.py hook is left open)."""
-
-    def __init__(self, target, connect):
-        self.target = target
-        self.connect = connect
-        self.owned = hasattr(target, "connect") and not hasattr(target, "exec_driver_sql")
-
-    def __enter__(self):
-        self.conn = self.connect(self.target) if self.owned else self.target
-        return self.conn
-
-    def __exit__(self, *exc):
-        if self.owned:
-            self.conn.close()
-            self.target.dispose()
-        return False
