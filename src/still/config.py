@@ -26,7 +26,7 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
@@ -56,6 +56,7 @@ class Config(BaseModel):
     version_table_schema: Optional[str] = None
     schemas: Optional[list[str]] = None
     exclude_tables: list[str] = []
+    sqlite_commit_journal: Literal["wal", "database"] = "wal"
     x: dict[str, str] = {}
     source: Optional[str] = None
     name: Optional[str] = None
@@ -125,7 +126,7 @@ class Config(BaseModel):
 
 # The keys a file may set; `x`, `source` and `name` come from the command line.
 FILE_KEYS = ("url", "metadata", "script_location", "version_locations", "version_table", "version_table_schema",
-             "schemas", "exclude_tables")
+             "schemas", "exclude_tables", "sqlite_commit_journal")
 
 _EXPECTED = {
     "url": "a string",
@@ -136,6 +137,7 @@ _EXPECTED = {
     "version_table_schema": "a string",
     "schemas": "a list of strings",
     "exclude_tables": "a list of strings (glob patterns)",
+    "sqlite_commit_journal": "\"wal\" or \"database\"",
 }
 
 

@@ -163,10 +163,15 @@ class Run:
         from still.db import connected
         from still.reflect import reflect
         from still.runtime.executor import OnlineExecutor
+        from still.runtime.sqlite_journal import wal_commits
 
         _check_transaction(transaction)
-        engine = self.engine()
-        with connected(engine) as conn:
+        hooked = self.hooked_engine()
+        engine = self.engine(hooked=hooked)
+        # commits through a WAL on still's own SQLite connection (see sqlite_journal);
+        # a hooked connection is its owner's to configure
+        wal = hooked is None and transaction == "per-revision" and self.cfg.sqlite_commit_journal == "wal"
+        with connected(engine) as conn, wal_commits(conn, wal):
             steps = plan_steps(self.version_table.heads(conn))
             conn.commit()
             if not steps:
