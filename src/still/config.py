@@ -56,7 +56,7 @@ class Config(BaseModel):
     version_table_schema: Optional[str] = None
     schemas: Optional[list[str]] = None
     exclude_tables: list[str] = []
-    sqlite_commit_journal: Literal["wal", "database"] = "wal"
+    sqlite_commit: Literal["wal", "wal-sync", "file"] = "wal"
     x: dict[str, str] = {}
     source: Optional[str] = None
     name: Optional[str] = None
@@ -126,7 +126,7 @@ class Config(BaseModel):
 
 # The keys a file may set; `x`, `source` and `name` come from the command line.
 FILE_KEYS = ("url", "metadata", "script_location", "version_locations", "version_table", "version_table_schema",
-             "schemas", "exclude_tables", "sqlite_commit_journal")
+             "schemas", "exclude_tables", "sqlite_commit")
 
 _EXPECTED = {
     "url": "a string",
@@ -137,7 +137,7 @@ _EXPECTED = {
     "version_table_schema": "a string",
     "schemas": "a list of strings",
     "exclude_tables": "a list of strings (glob patterns)",
-    "sqlite_commit_journal": "\"wal\" or \"database\"",
+    "sqlite_commit": "one of \"wal\", \"wal-sync\", \"file\"",
 }
 
 

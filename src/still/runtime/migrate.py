@@ -170,7 +170,7 @@ class Run:
         engine = self.engine(hooked=hooked)
         # commits through a WAL on still's own SQLite connection (see sqlite_journal);
         # a hooked connection is its owner's to configure
-        wal = hooked is None and transaction == "per-revision" and self.cfg.sqlite_commit_journal == "wal"
+        wal = self.cfg.sqlite_commit if hooked is None and transaction == "per-revision" else "file"
         with connected(engine) as conn, wal_commits(conn, wal):
             steps = plan_steps(self.version_table.heads(conn))
             conn.commit()

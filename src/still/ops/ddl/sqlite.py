@@ -35,6 +35,11 @@ class _Writer:
         built = build_table(sa.MetaData(), "main", table.model_copy(update={"name": name or table.name}), "main")
         return [self.compile(CreateTable(built))]
 
+    def create_ddl(self, table: s.Table) -> list[str]:
+        """CREATE TABLE and its CREATE INDEX statements, from one built table."""
+        built = build_table(sa.MetaData(), "main", table, "main")
+        return [self.compile(CreateTable(built))] + [self.compile(CreateIndex(ix)) for ix in built.indexes]
+
     def index_ddl(self, table: s.Table) -> list[str]:
         built = build_table(sa.MetaData(), "main", table, "main")
         return [self.compile(CreateIndex(ix)) for ix in built.indexes]
@@ -180,7 +185,7 @@ _UNSUPPORTED = {ops.CreateSchema, ops.DropSchema, ops.CreateEnum, ops.DropEnum, 
                 ops.ReplaceEnum, ops.CreateSequence, ops.DropSequence}
 
 _DIRECT = {
-    ops.CreateTable: lambda w, op: w.table_ddl(op.table) + w.index_ddl(op.table),
+    ops.CreateTable: lambda w, op: w.create_ddl(op.table),
     ops.DropTable: lambda w, op: [f"DROP TABLE {w.q.quote(op.table.name)}"],
     ops.RenameTable: lambda w, op: [f"ALTER TABLE {w.q.quote(op.old_name)} RENAME TO {w.q.quote(op.new_name)}"],
     ops.SetTableComment: lambda w, op: [],
