@@ -274,15 +274,22 @@ def create_foreign_key(constraint_name: Optional[str], source_table: str, refere
                         and (constraint_name is None or fk.name == constraint_name)))
 
 
-def drop_constraint(constraint_name: str, table_name: str, type_: Optional[str] = None,
-                    schema: Optional[str] = None, **kw) -> None:
+def drop_constraint(constraint_name: Optional[str], table_name: str, type_: Optional[str] = None,
+                    schema: Optional[str] = None, columns: Optional[Sequence[str]] = None,
+                    condition: Optional[str] = None, **kw) -> None:
+    """Alembic's drop_constraint. SQLite keeps constraints without names: there
+    `constraint_name=None` drops the only one of `type_`, or the one over `columns`
+    (unique, foreign key) or with the `condition` (check), as `still generate` writes it."""
     ex = _ex()
-    kind, cons = _find_constraint(build.table_of(ex, table_name, schema), constraint_name, table_name, type_)
+    kind, cons = _find_constraint(build.table_of(ex, table_name, schema), constraint_name, table_name, type_,
+                                  columns, condition)
     ex.run(ops.DropConstraint(schema_name=ex.schema(schema), table_name=table_name, kind=kind, constraint=cons))
 
 
-def _find_constraint(table: s.Table, constraint_name, table_name: str, type_: Optional[str]):
-    """(kind, constraint) named `constraint_name` on `table` (of kind `type_` when given)."""
+def _find_constraint(table: s.Table, constraint_name, table_name: str, type_: Optional[str],
+                     columns: Optional[Sequence[str]] = None, condition: Optional[str] = None):
+    """(kind, constraint) named `constraint_name` on `table` (of kind `type_`, over
+    `columns`, with the check `condition`, when given)."""
     wanted = _CONSTRAINT_TYPES.get(type_.lower()) if type_ else None
     if type_ and wanted is None:
         raise StillError(f"constraint type_ {type_!r}: expected foreignkey, unique, check or primary")
@@ -290,10 +297,41 @@ def _find_constraint(table: s.Table, constraint_name, table_name: str, type_: Op
     candidates += [("foreign_key", c) for c in table.foreign_keys]
     candidates += [("unique", c) for c in table.unique_constraints]
     candidates += [("check", c) for c in table.check_constraints]
-    for kind, cons in candidates:
-        if cons.name == constraint_name and (wanted is None or wanted == kind):
-            return kind, cons
-    raise StillError(f"constraint {constraint_name!r} does not exist on table {table_name!r}")
+    found = [(kind, cons) for kind, cons in candidates
+             if cons.name == constraint_name and (wanted is None or wanted == kind)
+             and (columns is None or tuple(getattr(cons, "columns", ())) == tuple(columns))
+             and (condition is None or _same_condition(getattr(cons, "expression", None), condition))]
+    if not found:
+        which = "" if columns is None and condition is None else " with those columns or that condition"
+        raise StillError(f"constraint {constraint_name!r}{which} does not exist on table {table_name!r}")
+    if len(found) > 1:
+        # unnamed constraints (SQLite keeps them so): None names one only when it is alone
+        raise StillError(f"table {table_name!r} has {len(found)} {type_ or ''} constraints named {constraint_name!r}: "
+                         f"{', '.join(_describe(kind, cons) for kind, cons in found)}; say which with "
+                         f"columns=[...] or condition=\"...\"")
+    return found[0]
+
+
+def _same_condition(expression: Optional[str], condition: str) -> bool:
+    from still.sqlexpr import normalize
+
+    return expression is not None and (expression == condition or normalize(expression) == normalize(condition))
+
+
+def _describe(kind: str, cons) -> str:
+    if kind == "check":
+        return f"CHECK ({cons.expression})"
+    if kind == "foreign_key":
+        return f"FOREIGN KEY ({', '.join(cons.columns)}) -> {cons.referred_table}"
+    return f"{kind.upper().replace('_', ' ')} ({', '.join(cons.columns)})"
+
+
+def _describe(kind: str, cons) -> str:
+    if kind == "check":
+        return f"CHECK ({cons.expression})"
+    if kind == "foreign_key":
+        return f"FOREIGN KEY ({', '.join(cons.columns)}) -> {cons.referred_table}"
+    return f"{kind.upper().replace('_', ' ')} ({', '.join(cons.columns)})"
 
 
 def rename_constraint(constraint_name: str, table_name: str, new_name: str, type_: Optional[str] = None,
@@ -438,8 +476,10 @@ class BatchOperations:
         create_foreign_key(constraint_name, self.table_name, referent_table, local_cols, remote_cols,
                            source_schema=self.schema, **kw)
 
-    def drop_constraint(self, constraint_name: str, type_: Optional[str] = None) -> None:
-        drop_constraint(constraint_name, self.table_name, type_=type_, schema=self.schema)
+    def drop_constraint(self, constraint_name: Optional[str], type_: Optional[str] = None,
+                        columns: Optional[Sequence[str]] = None, condition: Optional[str] = None) -> None:
+        drop_constraint(constraint_name, self.table_name, type_=type_, schema=self.schema, columns=columns,
+                        condition=condition)
 
     def create_table_comment(self, comment, existing_comment=None) -> None:
         create_table_comment(self.table_name, comment, schema=self.schema)

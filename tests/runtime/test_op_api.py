@@ -184,3 +184,26 @@ def test_concurrently_offline(tmp_path):
     script = out.getvalue()
     assert "COMMIT;\n\nCREATE INDEX CONCURRENTLY ix_t_id ON t (id);\n\nDROP INDEX CONCURRENTLY ix_t_id;\n\nBEGIN;" \
         in script
+
+
+def test_unnamed_sqlite_constraints_are_told_apart(sqlite_url):
+    """SQLite keeps constraints without names: drop_constraint(None) drops the only one of
+    its type, or the one over `columns` / with the `condition`; when several match it says
+    which there are instead of picking one."""
+    def create():
+        op.create_table("t", sa.Column("id", sa.Integer, primary_key=True), sa.Column("a", sa.Integer),
+                        sa.Column("b", sa.Integer), sa.UniqueConstraint("a"), sa.UniqueConstraint("b"),
+                        sa.CheckConstraint("a > 0"), sa.CheckConstraint("b > 0"))
+
+    run_ops(sqlite_url, create)
+    with pytest.raises(StillError, match=r"2 unique constraints named None: UNIQUE \(a\), UNIQUE \(b\); say which"):
+        run_ops(sqlite_url, lambda: op.drop_constraint(None, "t", type_="unique"))
+    with pytest.raises(StillError, match="with those columns or that condition does not exist"):
+        run_ops(sqlite_url, lambda: op.drop_constraint(None, "t", type_="unique", columns=["id"]))
+    snap = run_ops(sqlite_url, lambda: (op.drop_constraint(None, "t", type_="unique", columns=["b"]),
+                                        op.drop_constraint(None, "t", type_="check", condition="b>0")))
+    table = snap.table("t")
+    assert [u.columns for u in table.unique_constraints] == [("a",)]
+    assert [c.expression for c in table.check_constraints] == ["a > 0"]
+    snap = run_ops(sqlite_url, lambda: op.drop_constraint(None, "t", type_="check"))  # now the only one
+    assert snap.table("t").check_constraints == ()

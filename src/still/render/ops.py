@@ -221,8 +221,14 @@ class OpRenderer:
                            type_=py_str(_CONSTRAINT_TYPE[op.kind]), schema=self._schema(op.schema_name))]
 
     def _drop_constraint(self, op) -> list[str]:
+        # an unnamed constraint (SQLite) is told from its siblings by what it holds
+        which = {}
+        if op.constraint.name is None and op.kind == "check":
+            which["condition"] = py_str(op.constraint.expression)
+        elif op.constraint.name is None and op.kind != "primary_key":
+            which["columns"] = py_value(list(op.constraint.columns))
         return [self._call("op.drop_constraint", py_value(op.constraint.name), py_str(op.table_name),
-                           type_=py_str(_CONSTRAINT_TYPE[op.kind]), schema=self._schema(op.schema_name))]
+                           type_=py_str(_CONSTRAINT_TYPE[op.kind]), **which, schema=self._schema(op.schema_name))]
 
     def _create_enum(self, op) -> list[str]:
         return [self._call("op.create_enum", py_str(op.enum.name), py_value(list(op.enum.values)),
