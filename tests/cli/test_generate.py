@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from still.declare import declare
 from still.reflect import reflect
+from still.revisions.header import read_header
 from tests.helpers import assert_same_snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -129,3 +130,27 @@ def test_raw_sql_in_history_is_a_finding(tmp_path, sqlite_url):
         "def upgrade() -> None:\n    pass", 'def upgrade() -> None:\n    op.execute("CREATE TABLE side (id INTEGER)")'))
     result = still("check", "--against", "history", "--format", "json", ok=(1,))
     assert "cannot be replayed" in result.stdout
+
+
+def test_where_generated_revisions_go(tmp_path, sqlite_url):
+    """The first of several version_locations, or --version-path (one of them); Alembic's
+    `revision --autogenerate` takes --branch-label, --depends-on and --version-path too."""
+    still = project(tmp_path, sqlite_url)
+    with open(tmp_path / "still.toml", "a") as f:
+        f.write('version_locations = ["db/app", "db/extra"]\n')
+    (tmp_path / "db" / "app").mkdir(parents=True)
+    (tmp_path / "db" / "extra").mkdir(parents=True)
+    refused = still("generate", "-m", "lost", "--version-path", "migrations/versions", ok=(2,))
+    assert refused.stderr.startswith("error: --version-path migrations/versions is not one of the version locations")
+    assert list((tmp_path / "migrations" / "versions").iterdir()) == []
+    still("generate", "-m", "initial", "--rev-id", "g1", "--against", "history")
+    assert [p.name for p in (tmp_path / "db" / "app").iterdir()] == ["g1_initial.py"]
+    still("upgrade", "head")
+    (tmp_path / "models.py").write_text(MODELS_V2)
+    still("revision", "--autogenerate", "-m", "v2", "--rev-id", "g2", "--version-path", "db/extra",
+          "--branch-label", "v2line", "--depends-on", "g1")
+    written = read_header(tmp_path / "db" / "extra" / "g2_v2.py")
+    assert (written.down_revisions, written.branch_labels, written.depends_on) == (("g1",), ("v2line",), ("g1",))
+    assert "v2line" in still("heads").stdout
+    refused = still("revision", "--autogenerate", "-m", "x", "--head", "base", ok=(2,))
+    assert "--head and --splice do not go with it" in refused.stderr

@@ -77,6 +77,9 @@ def generate(
     empty: Annotated[bool, typer.Option("--empty", help="Write a revision even when nothing changed.")] = False,
     rename: RenameOpt = None,
     rev_id: Annotated[Optional[str], typer.Option("--rev-id", help="Use this id instead of a generated one.")] = None,
+    version_path: Annotated[Optional[Path], typer.Option("--version-path", help="Directory to write the file into (one of 'version_locations').")] = None,
+    branch_label: Annotated[Optional[list[str]], typer.Option("--branch-label", help="A branch label for the new revision.")] = None,
+    depends_on: Annotated[Optional[list[str]], typer.Option("--depends-on", help="A revision this one depends on (repeatable).")] = None,
     url: UrlOpt = None, metadata: MetadataOpt = None, config: ConfigOpt = None, name: NameOpt = None,
     x: XOpt = None,
 ) -> None:
@@ -95,6 +98,9 @@ def generate(
                          "with --against history (set 'url' or pass --url)")
     from still.cli.plan import models as target_models
 
+    from still.cli.migrate import _version_path
+
+    directory = _version_path(cfg, version_path)  # a wrong --version-path fails before any work
     models = target_models(cfg, metadata)
     run = Run(cfg)
     result, heads = current_state(cfg, run, against, models, rename)
@@ -112,7 +118,9 @@ def generate(
         raise StillError(f"multiple heads ({', '.join(heads)}): merge them first with 'still merge heads'")
     rendered = render_plan(plan, run.offline_dialect().name)
     template = Path(cfg.script_path()) / "script.py.tmpl"
-    path = write_revision(cfg.version_dirs()[0], message, head=heads, rev_id=rev_id,
+    deps = tuple(run.graph.resolve(d)[0] if run.graph.resolve(d) else d for d in (depends_on or []))
+    path = write_revision(directory, message, head=heads, rev_id=rev_id,
+                          branch_labels=tuple(branch_label or ()), depends_on=deps,
                           template=template if template.is_file() else None,
                           upgrade_body=function_body(rendered.upgrade),
                           downgrade_body=function_body(rendered.downgrade), imports=rendered.imports,

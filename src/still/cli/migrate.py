@@ -219,7 +219,11 @@ def revision(
     if autogenerate:  # Alembic's spelling of `still generate`
         from still.cli.generate import generate
 
+        if head != "head" or splice:
+            raise StillError("--autogenerate writes on top of the head the database is at; "
+                             "--head and --splice do not go with it")
         return generate(ctx, message=message, against=None, empty=False, rename=None, rev_id=rev_id,
+                        version_path=version_path, branch_label=branch_label, depends_on=depends_on,
                         url=url, metadata=None, config=config, name=name, x=x)
     cfg = _cfg(ctx, config, name, x, url, needs_url=False)
     directory = _version_path(cfg, version_path)
