@@ -154,3 +154,38 @@ def test_where_generated_revisions_go(tmp_path, sqlite_url):
     assert "v2line" in still("heads").stdout
     refused = still("revision", "--autogenerate", "-m", "x", "--head", "base", ok=(2,))
     assert "--head and --splice do not go with it" in refused.stderr
+
+
+def _generate_on_a_terminal(tmp_path, db_url, answer: bytes) -> subprocess.CompletedProcess:
+    """`still generate` with a pseudo-terminal as its standard input, answering `answer`."""
+    import pty
+
+    master, slave = pty.openpty()
+    try:
+        os.write(master, answer)  # waits in the terminal's line buffer until read
+        env = {**{k: v for k, v in os.environ.items() if not k.startswith("STILL_")},
+               "DATABASE_URL": db_url, "PYTHONPATH": str(ROOT)}
+        return subprocess.run([sys.executable, "-m", "still", "generate", "-m", "renamed", "--rev-id", "r2"],
+                              stdin=slave, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=180)
+    finally:
+        os.close(master)
+        os.close(slave)
+
+
+def test_a_possible_rename_is_asked_on_a_terminal(tmp_path, sqlite_url):
+    """Yes makes it a rename (the data stays); no keeps drop + add with its finding."""
+    still = project(tmp_path, sqlite_url)
+    still("generate", "-m", "initial", "--rev-id", "r1")
+    still("upgrade", "head")
+    (tmp_path / "models.py").write_text(MODELS_V1.replace('sa.Column("nickname"', 'sa.Column("handle"'))
+    result = _generate_on_a_terminal(tmp_path, sqlite_url, b"y\n")
+    assert result.returncode == 0, result.stderr
+    assert "Is it a rename (users.nickname=handle)? [y/N]" in result.stdout
+    text = next((tmp_path / "migrations" / "versions").glob("r2_*.py")).read_text()
+    assert 'new_column_name="handle"' in text and "drop_column" not in text
+    next((tmp_path / "migrations" / "versions").glob("r2_*.py")).unlink()
+
+    result = _generate_on_a_terminal(tmp_path, sqlite_url, b"n\n")
+    assert result.returncode == 0, result.stderr
+    text = next((tmp_path / "migrations" / "versions").glob("r2_*.py")).read_text()
+    assert "REVIEW(possible-column-rename)" in text and 'op.drop_column("users", "nickname")' in text
