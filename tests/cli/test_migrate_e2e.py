@@ -90,12 +90,13 @@ def test_branches_and_merge(tmp_path, db_url):
     assert sorted(project.ok("current").split("\n")[:2]) == ["left1 (left) (head)", "right1 (head)"]
 
     project.ok("merge", "heads", "-m", "join", "--rev-id", "merged")
-    assert project.ok("heads").strip() == "merged (head) (mergepoint)"
+    # the merge descends from left1, so it is on the `left` branch too (left@head is it)
+    assert project.ok("heads").strip() == "merged (left) (head) (mergepoint)"
     project.ok("upgrade", "head")
-    assert project.ok("current").strip() == "merged (head) (mergepoint)"
+    assert project.ok("current").strip() == "merged (left) (head) (mergepoint)"
     _, rows = reflect_url(db_url)
     assert rows == ("merged",)
-    assert project.ok("history").splitlines()[0] == "(left1, right1) -> merged (head) (mergepoint), join"
+    assert project.ok("history").splitlines()[0] == "(left1, right1) -> merged (left) (head) (mergepoint), join"
 
     project.ok("downgrade", "-1")
     _, rows = reflect_url(db_url)
@@ -236,10 +237,10 @@ def test_version_locations(tmp_path, db_url):
                      "--version-path", str(audit))
     assert sorted(p.name for p in audit.iterdir() if p.suffix == ".py") == ["lib1_audit_root.py", "lib2_audit_note.py"]
 
-    assert project.ok("heads").splitlines() == ["app1 (head)", "lib2 (head)"]
+    assert project.ok("heads").splitlines() == ["app1 (head)", "lib2 (audit) (head)"]
     history = project.ok("history").splitlines()
     assert sorted(history) == ["<base> -> app1 (head), app", "<base> -> lib1 (audit), audit root",
-                               "lib1 -> lib2 (head), audit note"]
+                               "lib1 -> lib2 (audit) (head), audit note"]  # the label of its branch
     assert "libs/audit/lib2_audit_note.py" in project.ok("show", "lib2")
 
     outside = project.path / "elsewhere"
@@ -285,7 +286,7 @@ def test_downgrade_branch_relative_leaves_the_other_branch(tmp_path, db_url):
     project.ok("downgrade", "left@-1")
     assert reflect_url(db_url)[1] == ("right2",)
     assert _tables(db_url) == {"base_t": ["id"], "right_t": ["id", "note"]}
-    assert project.ok("current").strip() == "right2 (head)"
+    assert project.ok("current").strip() == "right2 (right) (head)"
     # further down would undo root, which the right branch needs
     message = project.fail("downgrade", "left@-1")
     assert message == ("error: cannot downgrade to 'left@-1': root is also needed by right2 on another branch; "

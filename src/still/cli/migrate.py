@@ -328,7 +328,7 @@ def stamp(
 def _annotations(graph, rev_id: str) -> str:
     rev = graph.revisions[rev_id]
     out = ""
-    labels = rev.branch_labels
+    labels = graph.labels_of(rev_id)
     if labels:
         out += f" ({', '.join(labels)})"
     if rev_id in graph.heads:
@@ -356,8 +356,8 @@ def _verbose(graph, rev, current: tuple[str, ...] = ()) -> str:
     children = graph.children(rev.revision)
     if len(children) > 1:
         lines.append(f"Branches into: {', '.join(children)}")
-    if rev.branch_labels:
-        lines.append(f"Branch names: {', '.join(rev.branch_labels)}")
+    if graph.labels_of(rev.revision):
+        lines.append(f"Branch names: {', '.join(graph.labels_of(rev.revision))}")
     lines.append(f"Path: {rev.path}")
     if rev.create_date:
         lines.append(f"Create Date: {rev.create_date}")

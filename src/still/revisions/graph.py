@@ -16,6 +16,7 @@ import heapq
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Optional
 
 from still.errors import StillError
 from still.revisions.header import Revision, read_header
@@ -60,6 +61,7 @@ class RevisionGraph:
                     raise StillError(f"branch label '{label}' of revision '{rev_id}' is also a revision id")
                 labels[label] = rev_id
         self.branch_labels: dict[str, str] = labels
+        self._labels_by_revision: Optional[dict[str, list[str]]] = None  # labels_of, built on first use
         self._heads = tuple(sorted(r for r, kids in self._children.items() if not kids))
         self._bases = tuple(sorted(r for r, rev in by_id.items() if not rev.down_revisions))
 
@@ -191,8 +193,16 @@ class RevisionGraph:
         return found
 
     def labels_of(self, rev_id: str) -> tuple[str, ...]:
-        """The branch labels a revision belongs to (declared on it or on an ancestor by history)."""
-        return tuple(sorted(label for label in self.branch_labels if rev_id in self.branch_members(label)))
+        """The branch labels a revision belongs to: declared on it or on an ancestor by
+        `down_revision` (the members `label@...` targets move among), as Alembic shows them."""
+        found = self._labels_by_revision
+        if found is None:  # one walk per label, on first use
+            found = {}
+            for label in sorted(self.branch_labels):
+                for member in self.branch_members(label):
+                    found.setdefault(member, []).append(label)
+            self._labels_by_revision = found
+        return tuple(found.get(rev_id, ()))
 
     # -- the applied set and the version table ---------------------------------
 
