@@ -216,6 +216,17 @@ def drop_index(index_name: str, table_name: Optional[str] = None, schema: Option
     raise StillError(f"index {index_name!r} does not exist" + (f" on table {table_name!r}" if table_name else ""))
 
 
+def rename_index(index_name: str, table_name: str, new_index_name: str, schema: Optional[str] = None) -> None:
+    """Give an index another name, keeping its definition (not in Alembic: there it takes
+    op.execute). PostgreSQL renames it in place; SQLite builds it again."""
+    ex = _ex()
+    table = build.table_of(ex, table_name, schema)
+    if not any(ix.name == index_name for ix in table.indexes):
+        raise StillError(f"index {index_name!r} does not exist on table {table_name!r}")
+    ex.run(ops.RenameIndex(schema_name=ex.schema(schema), table_name=table_name, old_name=index_name,
+                           new_name=new_index_name))
+
+
 # -- constraints -------------------------------------------------------------------------
 
 def _add(ex, table_name: str, schema: Optional[str], kind: str, constraint, pick) -> None:
@@ -462,6 +473,9 @@ class BatchOperations:
 
     def drop_index(self, index_name: str, **kw) -> None:
         drop_index(index_name, self.table_name, schema=self.schema, **kw)
+
+    def rename_index(self, index_name: str, new_index_name: str) -> None:
+        rename_index(index_name, self.table_name, new_index_name, schema=self.schema)
 
     def create_unique_constraint(self, constraint_name, columns, **kw) -> None:
         create_unique_constraint(constraint_name, self.table_name, columns, schema=self.schema, **kw)

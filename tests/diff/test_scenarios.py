@@ -77,6 +77,14 @@ SCENARIOS = {
                      lambda: users(sa.Column("x", sa.Integer), sa.Index("ix_x", "x")), ["create_index"], [], BOTH),
     "drop_index": (lambda: users(sa.Column("x", sa.Integer), sa.Index("ix_x", "x")),
                    lambda: users(sa.Column("x", sa.Integer)), ["drop_index"], [], BOTH),
+    # the same definition under a new name: renamed, not built again
+    "rename_index": (lambda: users(sa.Column("x", sa.Integer), sa.Index("ix_x", "x")),
+                     lambda: users(sa.Column("x", sa.Integer), sa.Index("ix_users_x", "x")), ["rename_index"], [], BOTH),
+    # ... unless the new name is still taken by another index: drop both, create
+    "rename_index_onto_a_taken_name": (
+        lambda: users(sa.Column("x", sa.Integer), sa.Column("y", sa.Integer), sa.Index("ix_a", "x"), sa.Index("ix_b", "y")),
+        lambda: users(sa.Column("x", sa.Integer), sa.Column("y", sa.Integer), sa.Index("ix_b", "x")),
+        ["drop_index", "drop_index", "create_index"], [], BOTH),
     "index_becomes_partial_and_desc": (
         lambda: users(sa.Column("x", sa.Integer), sa.Index("ix_x", "x")),
         lambda: users(sa.Column("x", sa.Integer), sa.Index("ix_x", sa.desc("x"), postgresql_where=sa.text("x > 0"),

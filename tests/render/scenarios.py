@@ -114,6 +114,8 @@ SCENARIOS = {
     "drop_foreign_key": ("postgresql", lambda: two_tables(fk=True), two_tables, True),
     "add_unique": ("postgresql", two_tables, lambda: two_tables(unique=True), True),
     "add_check": ("postgresql", two_tables, lambda: two_tables(check=True), True),
+    "rename_index": ("postgresql", lambda: users(sa.Column("x", sa.Integer), sa.Index("ix_x", "x")),
+                     lambda: users(sa.Column("x", sa.Integer), sa.Index("ix_users_x", "x")), True),
     "unnamed_sqlite_constraints": ("sqlite", lambda: users(sa.Column("x", sa.Integer)),
                                    lambda: users(sa.Column("x", sa.Integer), sa.UniqueConstraint("x")), True),
     "create_enum_and_sequence": ("postgresql", lambda: None, lambda: projects(with_seq=True), True),

@@ -207,3 +207,17 @@ def test_unnamed_sqlite_constraints_are_told_apart(sqlite_url):
     assert [c.expression for c in table.check_constraints] == ["a > 0"]
     snap = run_ops(sqlite_url, lambda: op.drop_constraint(None, "t", type_="check"))  # now the only one
     assert snap.table("t").check_constraints == ()
+
+
+def test_rename_index_keeps_the_definition(db_url):
+    def create():
+        op.create_table("t", sa.Column("id", sa.Integer, primary_key=True), sa.Column("a", sa.Integer))
+        op.create_index("ix_t_a", "t", ["a"], unique=True, sqlite_where=sa.text("a > 0"),
+                        postgresql_where=sa.text("a > 0"))
+
+    before = run_ops(db_url, create).table("t").indexes[0]
+    after = run_ops(db_url, lambda: op.rename_index("ix_t_a", "t", "t_a_positive")).table("t").indexes
+    assert [ix.name for ix in after] == ["t_a_positive"]
+    assert after[0].model_copy(update={"name": "ix_t_a"}) == before
+    with pytest.raises(StillError, match="index 'ix_t_a' does not exist on table 't'"):
+        run_ops(db_url, lambda: op.rename_index("ix_t_a", "t", "other"))

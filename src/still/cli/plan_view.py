@@ -68,6 +68,8 @@ def describe(op) -> tuple[str, str]:
             detail += f" → {c.referred_table}({', '.join(c.referred_columns)})"
         label = op.kind.replace("_", " ")
         return ("+" if kind == "add_constraint" else "-"), f"{label} {c.name or '(unnamed)'} ({detail})"
+    if kind == "rename_index":
+        return "~", f"rename index {op.old_name} → {op.new_name}"
     if kind == "rename_constraint":
         return "~", f"rename {op.kind.replace('_', ' ')} {op.old_name} → {op.new_name}"
     if kind == "create_enum":

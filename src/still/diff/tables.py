@@ -8,7 +8,7 @@ from still.diff.renames import possible_column_renames
 from still.diff.typechanges import classify
 from still.findings import Code, Finding
 from still.ops import (AddColumn, AddConstraint, AlterColumn, CreateIndex, DropColumn, DropConstraint,
-                       DropIndex, RenameConstraint, SetTableComment)
+                       DropIndex, RenameConstraint, RenameIndex, SetTableComment)
 
 
 def _fk_signature(fk: s.ForeignKey):
@@ -32,6 +32,30 @@ def _match(kind: str, have, want, signature, schema: str, table: str, changes: l
     for new in pending:
         changes.append((add_phase, AddConstraint(schema_name=schema, table_name=table, kind=kind,
                                                  constraint=new)))
+
+
+def _match_indexes(schema: str, table: str, have, want, changes: list) -> None:
+    """Indexes equal by name are kept; an index whose definition moved to a new name is
+    renamed (nothing is rebuilt), when the new name is free and the old one is not wanted
+    under another definition; everything else is dropped and created."""
+    gone = [ix for ix in have if ix not in want]
+    new = [ix for ix in want if ix not in have]
+    have_names, want_names = {ix.name for ix in have}, {ix.name for ix in want}
+    for old in list(gone):
+        if old.name is None or old.name in want_names:
+            continue
+        definition = old.model_copy(update={"name": None})
+        twin = next((ix for ix in new if ix.name is not None and ix.name not in have_names
+                     and ix.model_copy(update={"name": None}) == definition), None)
+        if twin is not None:
+            gone.remove(old)
+            new.remove(twin)
+            changes.append((Phase.RENAME, RenameIndex(schema_name=schema, table_name=table,
+                                                      old_name=old.name, new_name=twin.name)))
+    for ix in gone:
+        changes.append((Phase.DROP_INDEX, DropIndex(schema_name=schema, table_name=table, index=ix)))
+    for ix in new:
+        changes.append((Phase.CREATE_INDEX, CreateIndex(schema_name=schema, table_name=table, index=ix)))
 
 
 def type_equivalence(dialect: str):
@@ -118,14 +142,7 @@ def diff_table(schema: str, have: s.Table, want: s.Table, changes: list, finding
            Phase.DROP_CONSTRAINT, Phase.ADD_CONSTRAINT)
     _match("check", have.check_constraints, want.check_constraints, lambda c: c.expression,
            schema, name, changes, Phase.DROP_CONSTRAINT, Phase.ADD_CONSTRAINT)
-    old_ix = {ix.name: ix for ix in have.indexes}
-    new_ix = {ix.name: ix for ix in want.indexes}
-    for ix in have.indexes:
-        if new_ix.get(ix.name) != ix:
-            changes.append((Phase.DROP_INDEX, DropIndex(schema_name=schema, table_name=name, index=ix)))
-    for ix in want.indexes:
-        if old_ix.get(ix.name) != ix:
-            changes.append((Phase.CREATE_INDEX, CreateIndex(schema_name=schema, table_name=name, index=ix)))
+    _match_indexes(schema, name, have.indexes, want.indexes, changes)
     if have.comment != want.comment:
         changes.append((Phase.COMMENT, SetTableComment(schema_name=schema, table_name=name,
                                                        old_comment=have.comment, new_comment=want.comment)))

@@ -13,7 +13,7 @@ from pydantic import Field, TypeAdapter
 from still.ops.base import OperationBase
 from still.ops.columns import AddColumn, AlterColumn, DropColumn, RenameColumn
 from still.ops.constraints import AddConstraint, DropConstraint, RenameConstraint
-from still.ops.indexes import CreateIndex, DropIndex
+from still.ops.indexes import CreateIndex, DropIndex, RenameIndex
 from still.ops.schemas import CreateSchema, DropSchema
 from still.ops.tables import CreateTable, DropTable, RenameTable, SetTableComment
 from still.ops.types import (AddEnumValue, CreateEnum, CreateSequence, DropEnum, DropSequence,
@@ -22,7 +22,7 @@ from still.ops.types import (AddEnumValue, CreateEnum, CreateSequence, DropEnum,
 Operation = Annotated[
     Union[
         CreateSchema, DropSchema, CreateTable, DropTable, RenameTable, SetTableComment,
-        AddColumn, DropColumn, AlterColumn, RenameColumn, CreateIndex, DropIndex,
+        AddColumn, DropColumn, AlterColumn, RenameColumn, CreateIndex, DropIndex, RenameIndex,
         AddConstraint, DropConstraint, RenameConstraint, CreateEnum, DropEnum, AddEnumValue, ReplaceEnum,
         CreateSequence, DropSequence,
     ],
@@ -34,7 +34,7 @@ operation_adapter: TypeAdapter = TypeAdapter(Operation)
 __all__ = [
     "Operation", "OperationBase", "operation_adapter",
     "CreateSchema", "DropSchema", "CreateTable", "DropTable", "RenameTable", "SetTableComment",
-    "AddColumn", "DropColumn", "AlterColumn", "RenameColumn", "CreateIndex", "DropIndex",
+    "AddColumn", "DropColumn", "AlterColumn", "RenameColumn", "CreateIndex", "DropIndex", "RenameIndex",
     "AddConstraint", "DropConstraint", "RenameConstraint", "CreateEnum", "DropEnum", "AddEnumValue", "ReplaceEnum",
     "CreateSequence", "DropSequence",
 ]

@@ -1,4 +1,4 @@
-"""Creating and dropping indexes."""
+"""Creating, dropping and renaming indexes."""
 
 from __future__ import annotations
 
@@ -37,3 +37,23 @@ class DropIndex(OperationBase):
     def apply(self, snap: s.Snapshot) -> s.Snapshot:
         return edit_table(snap, self.schema_name, self.table_name, lambda t: replace(
             t, indexes=tuple(ix for ix in t.indexes if ix.name != self.index.name)))
+
+
+class RenameIndex(OperationBase):
+    """An index keeps its definition under a new name (a model renamed it): PostgreSQL
+    renames it in place instead of building it again; SQLite, which cannot rename an
+    index, drops and creates it."""
+
+    op: Literal["rename_index"] = "rename_index"
+    table_name: str
+    old_name: str
+    new_name: str
+
+    def reverse(self) -> "RenameIndex":
+        return RenameIndex(schema_name=self.schema_name, table_name=self.table_name,
+                           old_name=self.new_name, new_name=self.old_name)
+
+    def apply(self, snap: s.Snapshot) -> s.Snapshot:
+        return edit_table(snap, self.schema_name, self.table_name, lambda t: replace(
+            t, indexes=tuple(ix.model_copy(update={"name": self.new_name}) if ix.name == self.old_name else ix
+                             for ix in t.indexes)))

@@ -220,6 +220,10 @@ class OpRenderer:
         return [self._call("op.rename_constraint", py_str(op.old_name), py_str(op.table_name), py_str(op.new_name),
                            type_=py_str(_CONSTRAINT_TYPE[op.kind]), schema=self._schema(op.schema_name))]
 
+    def _rename_index(self, op) -> list[str]:
+        return [self._call("op.rename_index", py_str(op.old_name), py_str(op.table_name), py_str(op.new_name),
+                           schema=self._schema(op.schema_name))]
+
     def _drop_constraint(self, op) -> list[str]:
         # an unnamed constraint (SQLite) is told from its siblings by what it holds
         which = {}

@@ -227,6 +227,8 @@ _HANDLERS = {
                                      f"{w.q.quote(op.old_name)} TO {w.q.quote(op.new_name)}"],
     ops.CreateIndex: _create_index,
     ops.DropIndex: _drop_index,
+    ops.RenameIndex: lambda w, op: [f"ALTER INDEX {w.name(op.schema_name, op.old_name)} RENAME TO "
+                                    f"{w.q.quote(op.new_name)}"],
     ops.AddConstraint: _add_constraint,
     ops.DropConstraint: _drop_constraint,
     ops.RenameConstraint: lambda w, op: [f"ALTER TABLE {w.name(op.schema_name, op.table_name)} RENAME CONSTRAINT "

@@ -163,7 +163,8 @@ def _alter_column(w: _Writer, op: ops.AlterColumn):
 # ALTER TABLE forms that cannot leave a row pointing nowhere (SQLite's own checks refuse
 # ADD COLUMN ... REFERENCES with a non-NULL default, and DROP COLUMN of a referenced column)
 _CANNOT_ORPHAN = frozenset({ops.CreateTable, ops.RenameTable, ops.SetTableComment, ops.AddColumn,
-                            ops.DropColumn, ops.RenameColumn, ops.CreateIndex, ops.DropIndex})
+                            ops.DropColumn, ops.RenameColumn, ops.CreateIndex, ops.DropIndex,
+                            ops.RenameIndex})
 
 
 def may_orphan(op, statements: list[str]) -> bool:
@@ -196,7 +197,17 @@ _DIRECT = {
                                      f"{w.q.quote(op.old_name)} TO {w.q.quote(op.new_name)}"],
     ops.CreateIndex: lambda w, op: _create_index(w, op),
     ops.DropIndex: lambda w, op: [f"DROP INDEX {w.q.quote(op.index.name)}"],
+    ops.RenameIndex: lambda w, op: _rename_index(w, op),
 }
+
+
+def _rename_index(w: _Writer, op: ops.RenameIndex) -> list[str]:
+    # SQLite has no ALTER INDEX: the same definition is built again under the new name
+    table = w.before.table(op.table_name, op.schema_name)
+    index = next(ix for ix in table.indexes if ix.name == op.old_name)
+    renamed = index.model_copy(update={"name": op.new_name})
+    return [f"DROP INDEX {w.q.quote(op.old_name)}"] + _create_index(
+        w, ops.CreateIndex(schema_name=op.schema_name, table_name=op.table_name, index=renamed))
 
 
 def _create_index(w: _Writer, op: ops.CreateIndex) -> list[str]:
