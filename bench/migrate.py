@@ -134,6 +134,12 @@ def main() -> None:
             ours = timed(still_args, still_dir, env, repeat)
             theirs = timed(alembic_args, alembic_dir, env, repeat, "alembic") if use_alembic else float("nan")
             print(f"  {name:<45} {ours:7.3f}s {theirs:7.3f}s {theirs / ours:13.1f}x")
+        for mode in ("wal-sync", "file"):  # the other sqlite_commit settings, each on a new database
+            config = still_dir / f"still-{mode}.toml"
+            config.write_text(f'script_location = "migrations"\nurl = "${{DATABASE_URL}}"\nsqlite_commit = "{mode}"\n')
+            mode_env = {**env, "DATABASE_URL": f"sqlite:///{still_dir / f'bench-{mode}.db'}"}
+            ours = timed(["-c", str(config), "-q", "upgrade", "head"], still_dir, mode_env, 1)
+            print(f"  {f'upgrade head, sqlite_commit={mode}':<45} {ours:7.3f}s")
         print(f"  floor: the same DDL, version updates and {n} commits through sqlite3 alone:")
         for label, wal, sync in (("rollback journal, synchronous=FULL (how Alembic commits)", False, "FULL"),
                                  ("WAL, synchronous=NORMAL (still's default, sqlite_commit=wal)", True, "NORMAL"),
