@@ -37,11 +37,8 @@ def load_env(script_path: Path) -> Hooks:
 def import_file(path: Path, module_name: str):
     """Import a Python file by path, turning any failure into a one-line StillError.
 
-    The file is compiled (or its cached code read, see bytecode.py) and run directly rather
-    than through importlib's machinery, which costs twice as much per file and shows when an
-    upgrade runs a thousand revisions."""
-    from still.runtime.bytecode import compiled
-
+    The file is compiled and run directly rather than through importlib's machinery, which
+    costs twice as much per file and shows when an upgrade runs a thousand revisions."""
     try:
         source = Path(path).read_bytes()
     except OSError as err:
@@ -50,7 +47,7 @@ def import_file(path: Path, module_name: str):
     module.__file__ = str(path)
     sys.modules[module_name] = module
     try:
-        exec(compiled(Path(path), source), module.__dict__)
+        exec(compile(source, str(path), "exec", dont_inherit=True), module.__dict__)
     except SyntaxError as err:
         sys.modules.pop(module_name, None)
         raise StillError(f"{path}:{err.lineno}: syntax error: {err.msg}") from err
