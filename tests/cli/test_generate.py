@@ -144,7 +144,7 @@ def test_where_generated_revisions_go(tmp_path, sqlite_url):
     assert refused.stderr.startswith("error: --version-path migrations/versions is not one of the version locations")
     assert list((tmp_path / "migrations" / "versions").iterdir()) == []
     still("generate", "-m", "initial", "--rev-id", "g1", "--against", "history")
-    assert [p.name for p in (tmp_path / "db" / "app").iterdir()] == ["g1_initial.py"]
+    assert [p.name for p in (tmp_path / "db" / "app").glob("*.py")] == ["g1_initial.py"]
     still("upgrade", "head")
     (tmp_path / "models.py").write_text(MODELS_V2)
     still("revision", "--autogenerate", "-m", "v2", "--rev-id", "g2", "--version-path", "db/extra",
