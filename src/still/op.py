@@ -337,14 +337,6 @@ def _describe(kind: str, cons) -> str:
     return f"{kind.upper().replace('_', ' ')} ({', '.join(cons.columns)})"
 
 
-def _describe(kind: str, cons) -> str:
-    if kind == "check":
-        return f"CHECK ({cons.expression})"
-    if kind == "foreign_key":
-        return f"FOREIGN KEY ({', '.join(cons.columns)}) -> {cons.referred_table}"
-    return f"{kind.upper().replace('_', ' ')} ({', '.join(cons.columns)})"
-
-
 def rename_constraint(constraint_name: str, table_name: str, new_name: str, type_: Optional[str] = None,
                       schema: Optional[str] = None) -> None:
     """Give a constraint another name (not in Alembic: there it takes op.execute)."""
