@@ -96,11 +96,10 @@ def generate(
 
         raise StillError("no database URL configured: generate needs one for the dialect, even "
                          "with --against history (set 'url' or pass --url)")
+    from still.cli.migrate import depends_on_ids, version_path_for
     from still.cli.plan import models as target_models
 
-    from still.cli.migrate import _version_path
-
-    directory = _version_path(cfg, version_path)  # a wrong --version-path fails before any work
+    directory = version_path_for(cfg, version_path)  # a wrong --version-path fails before any work
     models = target_models(cfg, metadata)
     run = Run(cfg)
     result, heads = current_state(cfg, run, against, models, rename)
@@ -118,9 +117,8 @@ def generate(
         raise StillError(f"multiple heads ({', '.join(heads)}): merge them first with 'still merge heads'")
     rendered = render_plan(plan, run.offline_dialect().name)
     template = Path(cfg.script_path()) / "script.py.tmpl"
-    deps = tuple(run.graph.resolve(d)[0] if run.graph.resolve(d) else d for d in (depends_on or []))
     path = write_revision(directory, message, head=heads, rev_id=rev_id,
-                          branch_labels=tuple(branch_label or ()), depends_on=deps,
+                          branch_labels=tuple(branch_label or ()), depends_on=depends_on_ids(run.graph, depends_on),
                           template=template if template.is_file() else None,
                           upgrade_body=function_body(rendered.upgrade),
                           downgrade_body=function_body(rendered.downgrade), imports=rendered.imports,

@@ -54,7 +54,7 @@ def _graph(cfg):
     return RevisionGraph.load(cfg.version_dirs())
 
 
-def _version_path(cfg, given: Optional[Path]) -> Path:
+def version_path_for(cfg, given: Optional[Path]) -> Path:
     """Where a new revision goes: `--version-path` (one of the version directories, as in
     Alembic, so the graph will read it back), else the first version directory."""
     dirs = cfg.version_dirs()
@@ -194,6 +194,11 @@ def init(ctx: typer.Context, directory: Annotated[Path, typer.Argument(help="Whe
         typer.echo("next: set DATABASE_URL, then 'still revision -m \"first\"'")
 
 
+def depends_on_ids(graph, depends_on: Optional[list[str]]) -> tuple[str, ...]:
+    """`--depends-on` targets as revision ids (a target that names nothing is kept as given)."""
+    return tuple(graph.resolve(d)[0] if graph.resolve(d) else d for d in (depends_on or []))
+
+
 def _template(cfg) -> Optional[Path]:
     path = Path(cfg.script_path()) / "script.py.tmpl"
     return path if path.is_file() else None
@@ -226,7 +231,7 @@ def revision(
                         version_path=version_path, branch_label=branch_label, depends_on=depends_on,
                         url=url, metadata=None, config=config, name=name, x=x)
     cfg = _cfg(ctx, config, name, x, url, needs_url=False)
-    directory = _version_path(cfg, version_path)
+    directory = version_path_for(cfg, version_path)
     graph = _graph(cfg)
     if head == "base":
         parents: tuple[str, ...] = ()
@@ -237,9 +242,8 @@ def revision(
         for parent in parents:
             if parent not in graph.heads and not splice:
                 raise StillError(f"revision {parent} is not a head: pass --splice to start a branch from it")
-    deps = tuple(graph.resolve(d)[0] if graph.resolve(d) else d for d in (depends_on or []))
     path = write_revision(directory, message, head=parents, rev_id=rev_id, branch_labels=tuple(branch_label or ()),
-                          depends_on=deps, template=_template(cfg))
+                          depends_on=depends_on_ids(graph, depends_on), template=_template(cfg))
     if not _quiet(ctx, quiet):
         typer.echo(f"created {path}")
 
@@ -267,7 +271,7 @@ def merge(
     if len(parents) < 2:
         raise StillError(f"merge needs at least two revisions; {' '.join(revisions)} names "
                          f"{len(parents)}")
-    path = write_revision(_version_path(cfg, None), message, head=tuple(parents), rev_id=rev_id,
+    path = write_revision(version_path_for(cfg, None), message, head=tuple(parents), rev_id=rev_id,
                           branch_labels=tuple(branch_label or ()), template=_template(cfg))
     if not _quiet(ctx, quiet):
         typer.echo(f"created {path}")
