@@ -64,6 +64,19 @@ def _merge(a: Renames, b: Renames) -> Renames:
     return Renames(tables=a.tables + b.tables, columns=a.columns + b.columns)
 
 
+ALEMBIC_VERSION = "alembic_version"
+
+
+def _alembic_note(snap: s.Snapshot, version_table: str) -> dict:
+    """Alembic's version table is never drift: left out, and said so once."""
+    if version_table == ALEMBIC_VERSION:
+        return {}
+    return {(name, ALEMBIC_VERSION): Finding.of(
+        Code.SKIPPED, f"table {name}.{ALEMBIC_VERSION} is Alembic's version table: left out of the comparison",
+        name, ALEMBIC_VERSION)
+        for name, schema in snap.schemas.items() if ALEMBIC_VERSION in schema.tables}
+
+
 def filtered(snap: s.Snapshot, keep, side: str, findings: dict) -> s.Snapshot:
     """`snap` without the tables `keep(schema, table)` rejects; each one noted once."""
     schemas = {}
@@ -115,16 +128,20 @@ def _compare_snapshot(current, dialect, metadata, schemas, excludes, version_tab
         current = current.model_copy(update={"schemas": {k: v for k, v in current.schemas.items()
                                                          if k in schemas or k == current.default_schema}})
 
+    left_out = {version_table, ALEMBIC_VERSION}
+
     def keep(schema: str, table: str) -> bool:
-        return table != version_table and not excludes(table, schema)
+        return table not in left_out and not excludes(table, schema)
 
     skipped: dict = {}
+    alembic_note = _alembic_note(current, version_table)
     current = filtered(current, keep, "in the database", skipped)
     target = filtered(target, keep, "in the models", skipped)
     predicate = include_filter(include)
     current = filter_snapshot(current, predicate, reflected=True)
     target = filter_snapshot(target, predicate, reflected=False)
-    skipped = {k: v for k, v in skipped.items() if k[1] != version_table}
+    skipped = {k: v for k, v in skipped.items() if k[1] not in left_out}
+    skipped.update(alembic_note)
     wanted = _merge(declared_renames(metadata, target.default_schema),
                     parse_renames(renames, target.default_schema))
     plan = diff(current, target, wanted)

@@ -285,6 +285,23 @@ def create_foreign_key(constraint_name: Optional[str], source_table: str, refere
                         and (constraint_name is None or fk.name == constraint_name)))
 
 
+def create_exclude_constraint(constraint_name: Optional[str], table_name: str, *elements, **kw) -> None:
+    """PostgreSQL's EXCLUDE constraint, as Alembic's op.create_exclude_constraint takes it:
+    `elements` are (column name or expression, operator) pairs; `using=`, `where=`,
+    `deferrable=`, `initially=`, `schema=` as in sqlalchemy's ExcludeConstraint."""
+    from sqlalchemy.dialects.postgresql import ExcludeConstraint
+
+    ex = _ex()
+    if ex.dialect.name != "postgresql":
+        raise StillError(f"EXCLUDE constraints exist on PostgreSQL only, not on {ex.dialect.name}")
+    schema = kw.pop("schema", None)
+    build.table_of(ex, table_name, schema)
+    table = build.scratch_table(ex, table_name, schema)
+    cons = ExcludeConstraint(*elements, name=constraint_name, **kw)
+    table.append_constraint(cons)
+    ex.execute(sa.schema.AddConstraint(cons))
+
+
 def drop_constraint(constraint_name: Optional[str], table_name: str, type_: Optional[str] = None,
                     schema: Optional[str] = None, columns: Optional[Sequence[str]] = None,
                     condition: Optional[str] = None, **kw) -> None:
@@ -304,11 +321,7 @@ def _find_constraint(table: s.Table, constraint_name, table_name: str, type_: Op
     wanted = _CONSTRAINT_TYPES.get(type_.lower()) if type_ else None
     if type_ and wanted is None:
         raise StillError(f"constraint type_ {type_!r}: expected foreignkey, unique, check or primary")
-    candidates = [("primary_key", table.primary_key)] if table.primary_key else []
-    candidates += [("foreign_key", c) for c in table.foreign_keys]
-    candidates += [("unique", c) for c in table.unique_constraints]
-    candidates += [("check", c) for c in table.check_constraints]
-    found = [(kind, cons) for kind, cons in candidates
+    found = [(kind, cons) for kind, cons in _constraints(table)
              if cons.name == constraint_name and (wanted is None or wanted == kind)
              and (columns is None or tuple(getattr(cons, "columns", ())) == tuple(columns))
              and (condition is None or _same_condition(getattr(cons, "expression", None), condition))]
@@ -420,6 +433,27 @@ def get_bind():
     return _ex().connection()
 
 
+def get_context():
+    """The running migration's context (`.dialect`, `.bind`, `.as_sql`, `.opts`,
+    `.autocommit_block()`), as Alembic's op.get_context() gives it."""
+    from still.runtime.context_view import MigrationContext
+
+    return MigrationContext(_ex())
+
+
+def f(name: str):
+    """Mark a name as final: no naming convention is applied to it (Alembic's op.f)."""
+    from sqlalchemy.sql.elements import conv
+
+    return conv(name)
+
+
+def inline_literal(value, type_=None):
+    """A value written into the SQL itself rather than bound, online and offline alike,
+    for data changes that must also appear in --sql output (Alembic's op.inline_literal)."""
+    return sa.literal(value, type_=type_).render_literal_execute()
+
+
 def is_offline_mode() -> bool:
     return _ex().offline
 
@@ -443,24 +477,62 @@ def autocommit_block():
 # -- batch -------------------------------------------------------------------------------
 
 class BatchOperations:
-    """`op.batch_alter_table(t)` hands this out: the column and constraint operations bound
-    to one table. Every change runs at once; on SQLite each already rebuilds the table
-    when ALTER cannot do it."""
+    """`op.batch_alter_table(t)` hands this out: the operations of `op` bound to one table.
+    Every change runs at once; on SQLite each already rebuilds the table when ALTER cannot
+    do it, so Alembic's `recreate=`, `copy_from=`, `table_args`, `reflect_args` and
+    `partial_reordering` change nothing in the result and are accepted as given.
 
-    def __init__(self, table_name: str, schema: Optional[str]):
+    Where Alembic's batch mode recreates the table (on SQLite, or with
+    recreate="always"), creating a constraint under a name the table already has replaces
+    it, as there (and with recreate="always" an index too); `naming_convention=` names the
+    table's unnamed constraints so that `drop_constraint` can find them by those names."""
+
+    def __init__(self, table_name: str, schema: Optional[str], naming_convention: Optional[dict] = None,
+                 recreate: str = "auto"):
         self.table_name = table_name
         self.schema = schema
+        self.naming_convention = naming_convention or {}
+        self.recreate = recreate
 
-    def add_column(self, column: sa.Column, **kw) -> None:
+    def _recreates(self) -> bool:
+        return self.recreate == "always" or (self.recreate == "auto" and _ex().dialect.name == "sqlite")
+
+    def __getattr__(self, name: str):
+        # what is not bound to a table (f, execute, get_bind, get_context, ...) is op's own
+        if name.startswith("_") or name in _TABLE_BOUND:
+            raise AttributeError(name)
+        found = globals().get(name)
+        if not callable(found) or name in ("batch_alter_table", "current"):
+            raise AttributeError(f"batch operations have no {name!r}")
+        return found
+
+    def _table(self) -> s.Table:
+        return build.table_of(_ex(), self.table_name, self.schema)
+
+    def _replace(self, constraint_name) -> None:
+        if constraint_name is None or not self._recreates():
+            return
+        named = [(kind, cons) for kind, cons in _constraints(self._table()) if cons.name == constraint_name]
+        if len(named) == 1:
+            kind, cons = named[0]
+            ex = _ex()
+            ex.run(ops.DropConstraint(schema_name=ex.schema(self.schema), table_name=self.table_name,
+                                      kind=kind, constraint=cons))
+
+    def add_column(self, column: sa.Column, insert_before: Optional[str] = None,
+                   insert_after: Optional[str] = None, **kw) -> None:
         add_column(self.table_name, column, schema=self.schema)
 
     def drop_column(self, column_name: str, **kw) -> None:
         drop_column(self.table_name, column_name, schema=self.schema)
 
-    def alter_column(self, column_name: str, **kw) -> None:
+    def alter_column(self, column_name: str, insert_before: Optional[str] = None,
+                     insert_after: Optional[str] = None, **kw) -> None:
         alter_column(self.table_name, column_name, schema=self.schema, **kw)
 
     def create_index(self, index_name: str, columns, **kw) -> None:
+        if self.recreate == "always" and any(ix.name == index_name for ix in self._table().indexes):
+            drop_index(index_name, self.table_name, schema=self.schema)
         create_index(index_name, self.table_name, columns, schema=self.schema, **kw)
 
     def drop_index(self, index_name: str, **kw) -> None:
@@ -470,20 +542,42 @@ class BatchOperations:
         rename_index(index_name, self.table_name, new_index_name, schema=self.schema)
 
     def create_unique_constraint(self, constraint_name, columns, **kw) -> None:
+        self._replace(constraint_name)
         create_unique_constraint(constraint_name, self.table_name, columns, schema=self.schema, **kw)
 
     def create_check_constraint(self, constraint_name, condition, **kw) -> None:
+        self._replace(constraint_name)
         create_check_constraint(constraint_name, self.table_name, condition, schema=self.schema)
 
     def create_primary_key(self, constraint_name, columns) -> None:
+        table = self._table()
+        if table.primary_key is not None:
+            ex = _ex()
+            ex.run(ops.DropConstraint(schema_name=ex.schema(self.schema), table_name=self.table_name,
+                                      kind="primary_key", constraint=table.primary_key))
         create_primary_key(constraint_name, self.table_name, columns, schema=self.schema)
 
     def create_foreign_key(self, constraint_name, referent_table, local_cols, remote_cols, **kw) -> None:
+        self._replace(constraint_name)
         create_foreign_key(constraint_name, self.table_name, referent_table, local_cols, remote_cols,
                            source_schema=self.schema, **kw)
 
+    def create_exclude_constraint(self, constraint_name, *elements, **kw) -> None:
+        create_exclude_constraint(constraint_name, self.table_name, *elements, schema=self.schema, **kw)
+
     def drop_constraint(self, constraint_name: Optional[str], type_: Optional[str] = None,
                         columns: Optional[Sequence[str]] = None, condition: Optional[str] = None) -> None:
+        table = self._table()
+        if self.naming_convention and constraint_name is not None \
+                and not any(c.name == constraint_name for _, c in _constraints(table)):
+            from still.runtime.conventions import convention_name
+
+            for kind, cons in _constraints(table):
+                if cons.name is None and convention_name(self.naming_convention, kind, table, cons) == constraint_name:
+                    ex = _ex()
+                    ex.run(ops.DropConstraint(schema_name=ex.schema(self.schema), table_name=self.table_name,
+                                              kind=kind, constraint=cons))
+                    return
         drop_constraint(constraint_name, self.table_name, type_=type_, schema=self.schema, columns=columns,
                         condition=condition)
 
@@ -494,7 +588,26 @@ class BatchOperations:
         drop_table_comment(self.table_name, schema=self.schema)
 
 
+_TABLE_BOUND = frozenset(("create_table", "drop_table", "rename_table", "add_column", "drop_column",
+                          "create_index", "drop_index", "create_foreign_key", "drop_constraint"))
+
+
+def _constraints(table: s.Table):
+    found = [("primary_key", table.primary_key)] if table.primary_key else []
+    found += [("foreign_key", c) for c in table.foreign_keys]
+    found += [("unique", c) for c in table.unique_constraints]
+    found += [("check", c) for c in table.check_constraints]
+    return found
+
+
 @contextlib.contextmanager
-def batch_alter_table(table_name: str, schema: Optional[str] = None, **kw):
+def batch_alter_table(table_name: str, schema: Optional[str] = None, recreate: str = "auto",
+                      partial_reordering: Optional[tuple] = None, copy_from: Optional[sa.Table] = None,
+                      table_args: tuple = (), table_kwargs: Optional[dict] = None,
+                      reflect_args: tuple = (), reflect_kwargs: Optional[dict] = None,
+                      naming_convention: Optional[dict] = None):
+    """Alembic's batch_alter_table: see BatchOperations for what each option does here."""
+    if recreate not in ("auto", "always", "never"):
+        raise StillError(f"batch_alter_table recreate={recreate!r}: expected 'auto', 'always' or 'never'")
     _ex()
-    yield BatchOperations(table_name, schema)
+    yield BatchOperations(table_name, schema, naming_convention, recreate)

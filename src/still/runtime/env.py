@@ -5,11 +5,14 @@
 - `target_metadata()` -> the MetaData `still generate` compares against;
 - `include_object(obj)` -> False to leave an object out of comparisons.
 
-Every hook is optional; a missing env.py means all defaults.
+Every hook is optional; a missing env.py means all defaults. An Alembic env.py (one
+that calls `context.run_migrations()`), left in place when a project moves from
+Alembic, is not run: it would configure Alembic, not still.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 import types
 from dataclasses import dataclass
@@ -28,14 +31,28 @@ class Hooks:
 
 def load_env(script_path: Path) -> Hooks:
     path = Path(script_path) / "env.py"
-    if not path.is_file():
+    if not path.is_file() or is_alembic_env(path):
         return Hooks()
     module = import_file(path, "still_env")
     return Hooks(**{name: getattr(module, name, None) for name in ("connect", "target_metadata", "include_object")})
 
 
-def import_file(path: Path, module_name: str):
+def is_alembic_env(path: Path) -> bool:
+    """An env.py written for Alembic: it imports alembic and runs migrations itself."""
+    try:
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return "run_migrations" in text and _ALEMBIC_IMPORT.search(text) is not None
+
+
+_ALEMBIC_IMPORT = re.compile(r"^\s*(from\s+alembic(\.\w+)*\s+import|import\s+alembic)\b", re.M)
+
+
+def import_file(path: Path, module_name: str, revision: bool = False):
     """Import a Python file by path, turning any failure into a one-line StillError.
+    A revision file (`revision=True`) runs with builtins whose `import alembic` gives
+    still's stand-in (see still.alembic_compat.importer).
 
     The file is compiled and run directly rather than through importlib's machinery, which
     costs twice as much per file and shows when an upgrade runs a thousand revisions."""
@@ -45,6 +62,10 @@ def import_file(path: Path, module_name: str):
         raise StillError(f"cannot import {path}: {err.strerror or err}") from None
     module = types.ModuleType(module_name)
     module.__file__ = str(path)
+    if revision:
+        from still.alembic_compat.importer import revision_builtins
+
+        module.__builtins__ = revision_builtins()
     sys.modules[module_name] = module
     try:
         exec(compile(source, str(path), "exec", dont_inherit=True), module.__dict__)

@@ -228,6 +228,13 @@ class OfflineExecutor(Executor):
     def execute(self, statement, execution_options=None) -> None:
         self.write(self.literal_sql(statement))
 
+    def connection(self):
+        """Offline, as in Alembic, a connection that writes what it executes and returns
+        no rows; `.dialect` is the script's."""
+        from sqlalchemy.engine.mock import MockConnection
+
+        return MockConnection(self.dialect, lambda statement, *args, **kw: self.execute(statement))
+
     def bulk_insert(self, table, rows, multiinsert: bool = True) -> None:
         import sqlalchemy as sa
         from sqlalchemy.types import NullType

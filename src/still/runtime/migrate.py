@@ -268,7 +268,8 @@ class Run:
 
         module = self._modules.get(rev.revision)
         if module is None:
-            module = self._modules[rev.revision] = import_file(Path(rev.path), f"still_revision_{rev.revision}")
+            module = self._modules[rev.revision] = import_file(Path(rev.path), f"still_revision_{rev.revision}",
+                                                                   revision=True)
         return module
 
     def run_step(self, step, executor) -> None:
@@ -280,7 +281,7 @@ class Run:
         fn = getattr(module, name, None)
         if not callable(fn):
             raise StillError(f"revision {rev.revision} ({rev.path}) has no {name}() function")
-        executor.tag, executor.x = self.tag, dict(self.cfg.x)
+        executor.tag, executor.x, executor.cfg = self.tag, dict(self.cfg.x), self.cfg
         with active(executor):
             fn()
 

@@ -1,0 +1,47 @@
+"""outside a transaction, EXCLUDE, plain alter/drop with existing_* and type_
+
+Revision ID: d4
+Revises: c3
+Create Date: 2026-01-04 00:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+revision = "d4"
+down_revision = "c3"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    postgres = op.get_context().dialect.name == "postgresql"
+    with op.get_context().autocommit_block():
+        op.create_index("ix_posts_account", "posts", ["account_id"], postgresql_concurrently=postgres)
+    if postgres:
+        op.create_table("bookings", sa.Column("id", sa.Integer, primary_key=True),
+                        sa.Column("room", sa.Integer, nullable=False),
+                        sa.Column("during", postgresql.TSRANGE, nullable=False))
+        op.create_exclude_constraint("no_overlap", "bookings", ("during", "&&"), using="gist")
+        op.alter_column("accounts", "name", existing_type=sa.String(50), type_=sa.String(80),
+                        existing_nullable=False)
+        op.drop_constraint("uq_accounts_name", "accounts", type_="unique")
+        op.create_unique_constraint(op.f("uq_accounts_name_status"), "accounts", ["name", "status"])
+    else:
+        with op.batch_alter_table("accounts") as batch_op:
+            batch_op.alter_column("name", existing_type=sa.String(50), type_=sa.String(80),
+                                  existing_nullable=False)
+            batch_op.drop_constraint("uq_accounts_name", type_="unique")
+            batch_op.create_unique_constraint(batch_op.f("uq_accounts_name_status"), ["name", "status"])
+
+
+def downgrade() -> None:
+    postgres = op.get_context().dialect.name == "postgresql"
+    with op.batch_alter_table("accounts") as batch_op:
+        batch_op.drop_constraint("uq_accounts_name_status", type_="unique")
+        batch_op.create_unique_constraint("uq_accounts_name", ["name"])
+        batch_op.alter_column("name", existing_type=sa.String(80), type_=sa.String(50), existing_nullable=False)
+    if postgres:
+        op.drop_table("bookings")
+    op.drop_index("ix_posts_account", table_name="posts")

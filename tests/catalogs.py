@@ -1,0 +1,81 @@
+"""A database's schema and rows as its own catalogs report them, for comparing two
+databases reached by different tools: PostgreSQL's pg_catalog and information_schema,
+SQLite's PRAGMAs. The version tables are left out (their rows are compared apart)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+VERSION_TABLES = ("alembic_version", "still_version")
+
+
+def catalog(url: str, rows_of: tuple[str, ...] = ()) -> dict:
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            found = _postgresql(conn) if conn.dialect.name == "postgresql" else _sqlite(conn)
+            present = set(sa.inspect(conn).get_table_names())
+            for table in (t for t in rows_of if t in present):
+                found[f"rows {table}"] = sorted(tuple(map(str, r)) for r in
+                                                conn.exec_driver_sql(f'SELECT * FROM "{table}"'))
+            return found
+    finally:
+        engine.dispose()
+
+
+def _postgresql(conn) -> dict:
+    def rows(sql: str) -> list:
+        return sorted(tuple(r) for r in conn.exec_driver_sql(sql))
+
+    skip = ", ".join(f"'{t}'" for t in VERSION_TABLES)
+    return {
+        "columns": rows(f"""SELECT c.relname, a.attname, a.attnum, format_type(a.atttypid, a.atttypmod),
+                                   a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated
+                            FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+                            LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+                            WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'
+                              AND a.attnum > 0 AND NOT a.attisdropped AND c.relname NOT IN ({skip})"""),
+        "constraints": rows(f"""SELECT conrelid::regclass::text, conname, contype, pg_get_constraintdef(oid)
+                                FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+                                  AND conrelid::regclass::text NOT IN ({skip})"""),
+        "indexes": rows(f"""SELECT tablename, indexname, indexdef FROM pg_indexes
+                            WHERE schemaname = 'public' AND tablename NOT IN ({skip})"""),
+        "sequences": rows("SELECT sequencename, data_type::text, increment_by FROM pg_sequences "
+                          "WHERE schemaname = 'public'"),
+        "types": rows("""SELECT t.typname, t.typtype FROM pg_type t
+                         WHERE t.typnamespace = 'public'::regnamespace AND t.typtype IN ('e', 'd')"""),
+    }
+
+
+def _sqlite(conn) -> dict:
+    tables = [r[0] for r in conn.exec_driver_sql(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        if r[0] not in VERSION_TABLES]
+    found: dict = {"tables": tables}
+    for table in tables:
+        q = table.replace('"', '""')
+        found[f"columns {table}"] = [tuple(r) for r in conn.exec_driver_sql(f'PRAGMA table_info("{q}")')]
+        found[f"foreign keys {table}"] = sorted(tuple(r)[2:] for r in
+                                                conn.exec_driver_sql(f'PRAGMA foreign_key_list("{q}")'))
+        indexes = []
+        for ix in conn.exec_driver_sql(f'PRAGMA index_list("{q}")'):
+            name, unique, origin, partial = ix[1], ix[2], ix[3], ix[4]
+            columns = tuple(r[2] for r in conn.exec_driver_sql(f'PRAGMA index_info("{name}")'))
+            # automatic indexes are named by SQLite after their order of creation
+            indexes.append((None if name.startswith("sqlite_autoindex_") else name, unique, origin, partial, columns))
+        found[f"indexes {table}"] = sorted(indexes, key=repr)
+    return found
+
+
+def differences(left: dict, right: dict) -> list[str]:
+    out = []
+    for key in sorted(set(left) | set(right)):
+        a, b = left.get(key), right.get(key)
+        if a != b:
+            if isinstance(a, list) and isinstance(b, list):
+                only_a = [x for x in a if x not in b]
+                only_b = [x for x in b if x not in a]
+                out.append(f"{key}: only left {only_a}; only right {only_b}")
+            else:
+                out.append(f"{key}: {a!r} != {b!r}")
+    return out

@@ -1,0 +1,129 @@
+"""Alembic's own revision files (tests/alembic_corpus), run by Alembic on one database and
+by still on another, give the same database: by the catalogs, by still's reflection, and
+by the rows the revisions wrote. Online and offline (--sql run through psql / sqlite3),
+on SQLite and PostgreSQL, upgrade and downgrade."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from tests.catalogs import catalog, differences
+from tests.helpers import assert_same_snapshot
+from tests.runtime.project import Project
+
+CORPUS = Path(__file__).resolve().parents[1] / "alembic_corpus"
+ROWS = ("accounts", "posts", "notes")
+
+
+@pytest.fixture
+def two_urls(request, dialect, tmp_path):
+    if dialect == "postgresql":
+        return request.getfixturevalue("pg_url"), request.getfixturevalue("pg_url_2")
+    return f"sqlite:///{tmp_path / 'alembic.db'}", f"sqlite:///{tmp_path / 'still.db'}"
+
+
+def alembic_project(path: Path, url: str) -> Path:
+    shutil.copytree(CORPUS, path / "migrations", ignore=shutil.ignore_patterns("__pycache__", "README.md"))
+    (path / "alembic.ini").write_text(f"[alembic]\nscript_location = migrations\nsqlalchemy.url = {url}\n")
+    return path
+
+
+def alembic(path: Path, *args: str) -> str:
+    result = subprocess.run([sys.executable, "-m", "alembic", "-c", "alembic.ini", *args], cwd=path,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, (args, result.stdout, result.stderr)
+    return result.stdout
+
+
+def still_project(path: Path, url: str) -> Project:
+    alembic_project(path, url)
+    project = Project(path, url)
+    (path / "still.toml").write_text('url = "${DATABASE_URL}"\nscript_location = "migrations"\n'
+                                     'version_table = "alembic_version"\n')
+    return project
+
+
+def assert_same_database(left: str, right: str) -> None:
+    assert not differences(catalog(left, ROWS), catalog(right, ROWS)), differences(catalog(left, ROWS),
+                                                                                  catalog(right, ROWS))
+    from tests.runtime.project import reflect_url
+
+    assert_same_snapshot(_without_versions(reflect_url(left)[0]), _without_versions(reflect_url(right)[0]))
+    assert _versions(left) == _versions(right)
+
+
+def _without_versions(snap):
+    schemas = {name: schema.model_copy(update={"tables": {k: v for k, v in schema.tables.items()
+                                                           if k != "alembic_version"}})
+               for name, schema in snap.schemas.items()}
+    return snap.model_copy(update={"schemas": schemas})
+
+
+def _versions(url: str) -> list:
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        rows = sorted(r[0] for r in conn.exec_driver_sql("SELECT version_num FROM alembic_version"))
+    engine.dispose()
+    return rows
+
+
+def test_online_upgrade_and_downgrade(two_urls, tmp_path):
+    a_url, s_url = two_urls
+    a = alembic_project(tmp_path / "a", a_url)
+    s = still_project(tmp_path / "s", s_url)
+    alembic(a, "-x", "mode=diff", "upgrade", "head")
+    s.ok("-x", "mode=diff", "upgrade", "head")
+    assert_same_database(a_url, s_url)
+    assert _versions(s_url) == ["d4"]
+    for target in ("b2", "base"):
+        alembic(a, "downgrade", target)
+        s.ok("downgrade", target)
+        assert_same_database(a_url, s_url)
+
+
+def test_offline_scripts(two_urls, tmp_path, dialect):
+    """still's --sql script, run by the database's client, against Alembic's --sql script
+    on PostgreSQL; on SQLite Alembic's offline batch mode needs `copy_from=` in every batch
+    (it cannot read the table), so there still's script is held against Alembic's online run."""
+    a_url, s_url = two_urls
+    a = alembic_project(tmp_path / "a", a_url)
+    s = still_project(tmp_path / "s", s_url)
+    if dialect == "postgresql":
+        run_script(a_url, alembic(a, "-x", "mode=sql", "upgrade", "head", "--sql"))
+    else:
+        alembic(a, "-x", "mode=sql", "upgrade", "head")
+    run_script(s_url, s.ok("-x", "mode=sql", "upgrade", "head", "--sql"))
+    if dialect == "sqlite":
+        for url, offline in ((a_url, "False"), (s_url, "True")):
+            _take_note(url, "offline", offline)
+            _take_note(url, "archived", "2")
+    assert_same_database(a_url, s_url)
+
+
+def _take_note(url: str, key: str, value: str) -> None:
+    """Remove the note a revision wrote about how it ran, after checking it."""
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        found = conn.exec_driver_sql(f"SELECT value FROM notes WHERE key = '{key}'").scalar()
+        assert found == value, (url, key, found)
+        conn.exec_driver_sql(f"DELETE FROM notes WHERE key = '{key}'")
+    engine.dispose()
+
+
+def run_script(url: str, script: str) -> None:
+    """Through the database's own client, as a user pipes --sql output."""
+    if url.startswith("sqlite"):
+        path = sa.engine.make_url(url).database
+        result = subprocess.run(["sqlite3", "-bail", path], input=script, capture_output=True, text=True)
+    else:
+        plain = sa.engine.make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+        result = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", plain], input=script,
+                                capture_output=True, text=True)
+    assert result.returncode == 0, (result.stderr, script)
+
