@@ -127,3 +127,31 @@ def run_script(url: str, script: str) -> None:
                                 capture_output=True, text=True)
     assert result.returncode == 0, (result.stderr, script)
 
+
+
+def test_alembic_half_way_then_still(two_urls, tmp_path):
+    """Alembic upgrades half way; `still init --from-alembic` takes the project over with no
+    edit; still finishes; Alembic then reads head from the same version table."""
+    a_url, _ = two_urls
+    a = alembic_project(tmp_path / "a", a_url)
+    files = {p: p.read_bytes() for p in (a / "migrations").rglob("*.py")}
+    alembic(a, "upgrade", "b2")
+    s = Project(a, a_url)
+    out = s.ok("init", "--from-alembic")
+    assert "alembic_version" in out and "4 in" in out
+    assert s.ok("current").split() == ["b2"]
+    s.ok("upgrade", "head")
+    assert "d4 (head)" in alembic(a, "current")
+    assert {p: p.read_bytes() for p in (a / "migrations").rglob("*.py")} == files
+    (a / "models.py").write_text("import sqlalchemy as sa\nmetadata = sa.MetaData()\n")
+    out = s.ok("plan", "--metadata", "models:metadata")
+    # every table of the history is to be dropped, but not the version table
+    assert "accounts" in out and "alembic_version" not in out
+    # a still project that never heard of Alembic leaves its table out too, and says so once
+    (a / "plain.toml").write_text('url = "${DATABASE_URL}"\n')
+    out = " ".join(s.ok("plan", "-c", "plain.toml", "--metadata", "models:metadata").split())
+    assert "accounts" in out and out.count("alembic_version") == 1 and "Alembic's version table" in out
+    assert s.run("check", "-c", "plain.toml", "--metadata", "models:metadata").returncode == 1
+    s.ok("downgrade", "base")
+    assert alembic(a, "current").strip().splitlines()[-1:] != ["d4 (head)"]
+

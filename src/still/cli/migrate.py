@@ -153,9 +153,30 @@ def include_object(obj):
 '''
 
 
-def init(ctx: typer.Context, directory: Annotated[Path, typer.Argument(help="Where the migrations live.")],
+def init(ctx: typer.Context,
+         directory: Annotated[Optional[Path], typer.Argument(
+             help="Where the migrations live; with --from-alembic, the alembic.ini (default ./alembic.ini).",
+             metavar="DIRECTORY")] = None,
+         from_alembic: Annotated[bool, typer.Option(
+             "--from-alembic", help="Take over the Alembic project of DIRECTORY (an alembic.ini): its "
+                                    "revision files and version table stay as they are.")] = False,
+         metadata: Annotated[Optional[str], typer.Option(
+             "--metadata", help="With --from-alembic: the models' MetaData (package.module:attribute), "
+                                "when env.py does not show it.")] = None,
          quiet: QuietOpt = False) -> None:
-    """Create a migration environment: DIR/versions, DIR/env.py, DIR/script.py.tmpl and the config."""
+    """Create a migration environment: DIR/versions, DIR/env.py, DIR/script.py.tmpl and the config.
+    With --from-alembic, write only the config that takes over an Alembic project."""
+    if from_alembic:
+        _init_from_alembic(ctx, directory, metadata, quiet)
+        return
+    if metadata is not None:
+        from still.errors import StillError
+
+        raise StillError("--metadata goes with --from-alembic; set 'metadata' in the config otherwise")
+    if directory is None:
+        from still.errors import StillError
+
+        raise StillError("init needs a DIRECTORY for the migrations (e.g. 'still init migrations')")
     from still.errors import StillError
     from still.revisions import DEFAULT_TEMPLATE
 
@@ -192,6 +213,36 @@ def init(ctx: typer.Context, directory: Annotated[Path, typer.Argument(help="Whe
     if not _quiet(ctx, quiet):
         typer.echo(f"created {location}/versions, {location}/env.py, {location}/script.py.tmpl and {written}")
         typer.echo("next: set DATABASE_URL, then 'still revision -m \"first\"'")
+
+
+def _init_from_alembic(ctx, ini_path: Optional[Path], metadata: Optional[str], quiet: bool) -> None:
+    from still.adopt import find_ini, read_alembic
+    from still.errors import StillError
+    from still.revisions import RevisionGraph
+
+    ini = find_ini(ini_path)
+    target = ini.parent / "still.toml"
+    if target.exists():
+        raise StillError(f"{target} already exists: this project already has a still configuration")
+    found = read_alembic(ini, metadata)
+    text = found.toml()
+    target.write_text(text, encoding="utf-8")
+    if _quiet(ctx, quiet):
+        return
+    from still.config import Config
+
+    cfg = Config(script_location=found.script_location, version_locations=found.version_locations,
+                 source=str(target))
+    graph = RevisionGraph.load(cfg.version_dirs())
+    typer.echo(f"wrote {target} from {ini.name}: the revision files and {found.version_table} stay as they are")
+    typer.echo(f"  revisions: {len(graph.revisions)} in {', '.join(str(d) for d in cfg.version_dirs())}; "
+               f"heads: {', '.join(graph.heads) or 'none'}")
+    typer.echo(f"  version table: {found.version_table}"
+               + (f" in schema {found.version_table_schema}" if found.version_table_schema else ""))
+    typer.echo(f"  models: {found.metadata or 'not found'}; url: {found.url}")
+    for note in found.notes:
+        typer.echo(f"  check: {note}")
+    typer.echo("next: 'still current', then 'still check' (Alembic keeps working on this database too)")
 
 
 def depends_on_ids(graph, depends_on: Optional[list[str]]) -> tuple[str, ...]:

@@ -1,0 +1,216 @@
+"""`still init --from-alembic`: read an Alembic project's configuration (alembic.ini and,
+without running it, env.py) and write the still configuration that takes it over.
+
+Nothing of Alembic's is moved or edited: the revision files stay where they are, byte for
+byte, and the version table keeps its name (`alembic_version` unless env.py says
+otherwise), so the database is at the same revision for still and Alembic can still be
+run afterwards.
+"""
+
+from __future__ import annotations
+
+import ast
+import configparser
+import importlib.util
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from still.errors import StillError
+
+
+@dataclass
+class Adoption:
+    ini: Path
+    script_location: str
+    version_locations: Optional[list[str]] = None
+    url: str = "${DATABASE_URL}"
+    version_table: str = "alembic_version"
+    version_table_schema: Optional[str] = None
+    metadata: Optional[str] = None
+    notes: list[str] = field(default_factory=list)  # what the user must check
+
+    def toml(self) -> str:
+        lines = [f"# taken over from {self.ini.name} by 'still init --from-alembic'",
+                 f"url = {_q(self.url)}", f"script_location = {_q(self.script_location)}"]
+        if self.version_locations is not None:
+            lines.append("version_locations = [" + ", ".join(_q(v) for v in self.version_locations) + "]")
+        lines.append(f"version_table = {_q(self.version_table)}")
+        if self.version_table_schema:
+            lines.append(f"version_table_schema = {_q(self.version_table_schema)}")
+        if self.metadata:
+            lines.append(f"metadata = {_q(self.metadata)}")
+        return "\n".join(lines) + "\n"
+
+
+def _q(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def find_ini(path: Optional[Path]) -> Path:
+    ini = Path(path) if path is not None else Path("alembic.ini")
+    if ini.is_dir():
+        ini = ini / "alembic.ini"
+    if not ini.is_file():
+        raise StillError(f"{ini}: no such file; pass the path of the Alembic project's alembic.ini")
+    return ini.resolve()
+
+
+def read_alembic(ini: Path, metadata: Optional[str] = None) -> Adoption:
+    parser = configparser.ConfigParser(defaults={"here": str(ini.parent)})
+    try:
+        parser.read(ini, encoding="utf-8")
+    except configparser.Error as err:
+        raise StillError(f"{ini.name}: {' '.join(str(err).split())}") from None
+    if not parser.has_section("alembic"):
+        raise StillError(f"{ini.name} has no [alembic] section: is it an Alembic configuration?")
+
+    def option(name: str) -> Optional[str]:
+        try:
+            value = parser.get("alembic", name, fallback=None)
+        except configparser.Error as err:
+            raise StillError(f"{ini.name}: [alembic] {name}: {' '.join(str(err).split())}") from None
+        return value.strip() if value and value.strip() else None
+
+    location = option("script_location")
+    if location is None:
+        raise StillError(f"{ini.name}: [alembic] has no script_location")
+    script = _script_dir(location, ini.parent)
+    found = Adoption(ini=ini, script_location=_relative(script, ini.parent))
+    versions = option("version_locations")
+    if versions:
+        dirs = [_dir(v, ini.parent) for v in _split(versions, option("path_separator")
+                                                     or option("version_path_separator"))]
+        found.version_locations = [_relative(d, ini.parent) for d in dirs]
+    elif not (script / "versions").is_dir():
+        found.notes.append(f"{script}/versions does not exist: Alembic sets version_locations elsewhere "
+                           "(in env.py?); set version_locations in still.toml")
+    _url(found, option("sqlalchemy.url"))
+    for name in ("file_template", "truncate_slug_length", "timezone", "revision_environment"):
+        if option(name):
+            found.notes.append(f"{name} is not carried over: still names and writes revision files its own way")
+    env = script / "env.py"
+    if env.is_file():
+        _read_env(found, env, metadata)
+    if metadata:
+        found.metadata = metadata
+    if found.metadata is None:
+        found.notes.append("no target_metadata found in env.py: set metadata = \"package.module:attribute\" "
+                           "in still.toml or pass --metadata to plan, check and generate")
+    return found
+
+
+def _script_dir(location: str, here: Path) -> Path:
+    if ":" in location and not re.match(r"^[A-Za-z]:[\\/]", location):
+        # Alembic's package form 'package:path:inside'
+        package, *inside = location.split(":")
+        spec = importlib.util.find_spec(package)
+        if spec is None or not spec.submodule_search_locations:
+            raise StillError(f"script_location {location!r}: package {package!r} cannot be found")
+        path = Path(list(spec.submodule_search_locations)[0]).joinpath(*inside)
+    else:
+        path = _dir(location, here)
+    if not path.is_dir():
+        raise StillError(f"script_location {location!r}: {path} is not a directory")
+    return path
+
+
+def _dir(value: str, here: Path) -> Path:
+    path = Path(value).expanduser()
+    # Alembic takes relative paths from the working directory; projects run it next to
+    # alembic.ini, so they are taken from there
+    return path if path.is_absolute() else (here / path).resolve()
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _split(value: str, separator: Optional[str]) -> list[str]:
+    import os
+
+    separators = {"space": " ", "comma": ",", "colon": ":", "semicolon": ";", "newline": "\n", "os": os.pathsep}
+    if separator in separators:
+        parts = value.split(separators[separator])
+    else:
+        parts = re.split(r"[,\s]+", value)  # Alembic's legacy splitting
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _url(found: Adoption, url: Optional[str]) -> None:
+    placeholder = url is None or url.startswith("driver://") or "%(" in url
+    if placeholder:
+        found.notes.append("no database URL in alembic.ini: still reads it from DATABASE_URL")
+        return
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(url)
+    except Exception:
+        found.notes.append("sqlalchemy.url could not be read as a URL: still reads it from DATABASE_URL")
+        return
+    if parsed.password:
+        found.notes.append("alembic.ini's sqlalchemy.url holds a password: still.toml reads the URL from "
+                           "DATABASE_URL instead; set it (the password is not copied)")
+        return
+    found.url = url
+
+
+def _read_env(found: Adoption, env: Path, metadata: Optional[str]) -> None:
+    """version_table=, version_table_schema= and target_metadata, read from env.py's
+    source (it is not run: it would configure Alembic)."""
+    try:
+        tree = ast.parse(env.read_text(encoding="utf-8"), str(env))
+    except (SyntaxError, UnicodeDecodeError, OSError) as err:
+        found.notes.append(f"env.py could not be read ({type(err).__name__}): check version_table by hand")
+        return
+    imports: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                imports[alias.asname or alias.name] = f"{node.module}:{alias.name}"
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    imports[alias.asname] = alias.name
+        elif isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "configure":
+            for kw in node.keywords:
+                if kw.arg in ("version_table", "version_table_schema"):
+                    if isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
+                        setattr(found, kw.arg, kw.value.value)
+                    else:
+                        found.notes.append(f"env.py computes {kw.arg}=: check the value in still.toml")
+    if metadata is None:
+        found.metadata = _target_metadata(tree, imports, found.ini.parent)
+    if "include_object" in env.read_text(encoding="utf-8") or "include_name" in env.read_text(encoding="utf-8"):
+        found.notes.append("env.py filters objects (include_object/include_name): still does not run env.py; "
+                           "use exclude_tables in still.toml or an include_object hook in a still env.py")
+
+
+def _target_metadata(tree: ast.Module, imports: dict[str, str], root: Path) -> Optional[str]:
+    """'module:attr.path' for `target_metadata = <name imported from a module>[.attr...]`;
+    `from pkg import models` is taken as the module pkg.models when root has that file."""
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "target_metadata"
+                                                for t in node.targets):
+            parts: list[str] = []
+            value = node.value
+            while isinstance(value, ast.Attribute):
+                parts.insert(0, value.attr)
+                value = value.value
+            if not isinstance(value, ast.Name) or value.id not in imports:
+                return None
+            origin = imports[value.id]
+            if ":" in origin:
+                module, name = origin.split(":")
+                inner = root.joinpath(*module.split("."), name)
+                if parts and (inner.with_suffix(".py").is_file() or (inner / "__init__.py").is_file()):
+                    return f"{module}.{name}:{'.'.join(parts)}"
+                return f"{module}:{'.'.join([name, *parts])}"
+            if parts:  # `import pkg.models as m` then m.Base.metadata
+                return f"{origin}:{'.'.join(parts)}"
+    return None
