@@ -493,6 +493,10 @@ class BatchOperations:
         self.schema = schema
         self.naming_convention = naming_convention or {}
         self.recreate = recreate
+        # what drop_column took along (indexes, unique and foreign keys over the column):
+        # Alembic's batch mode recreates the table once at the end, so one whose columns
+        # all exist again then (the column was added back) is kept; see _finish
+        self._collateral: list = []
 
     def _recreates(self) -> bool:
         return self.recreate == "always" or (self.recreate == "auto" and _ex().dialect.name == "sqlite")
@@ -524,7 +528,39 @@ class BatchOperations:
         add_column(self.table_name, column, schema=self.schema)
 
     def drop_column(self, column_name: str, **kw) -> None:
+        table = self._table()
+        self._collateral += [("index", ix) for ix in table.indexes
+                             if any(e.column == column_name for e in ix.elements) or column_name in ix.include]
+        self._collateral += [(kind, cons) for kind, group in (("unique", table.unique_constraints),
+                                                              ("foreign_key", table.foreign_keys))
+                             for cons in group if column_name in cons.columns]
         drop_column(self.table_name, column_name, schema=self.schema)
+
+    def _finish(self) -> None:
+        if not self._collateral:
+            return
+        ex = _ex()
+        table = self._table()
+        present = {c.name for c in table.columns}
+        names = {ix.name for ix in table.indexes} | {c.name for _, c in _constraints(table)}
+        for kind, item in self._collateral:
+            columns = [e.column for e in item.elements if e.column] + list(item.include) if kind == "index" \
+                else list(item.columns)
+            if not set(columns) <= present or (item.name is not None and item.name in names):
+                continue
+            if kind == "index":
+                ex.run(ops.CreateIndex(schema_name=ex.schema(self.schema), table_name=self.table_name, index=item))
+            else:
+                ex.run(ops.AddConstraint(schema_name=ex.schema(self.schema), table_name=self.table_name,
+                                         kind=kind, constraint=item))
+
+    def _forget(self, name: Optional[str]) -> bool:
+        """A drop of what drop_column already took along: nothing left to do."""
+        for entry in self._collateral:
+            if name is not None and entry[1].name == name:
+                self._collateral.remove(entry)
+                return True
+        return False
 
     def alter_column(self, column_name: str, insert_before: Optional[str] = None,
                      insert_after: Optional[str] = None, **kw) -> None:
@@ -536,6 +572,8 @@ class BatchOperations:
         create_index(index_name, self.table_name, columns, schema=self.schema, **kw)
 
     def drop_index(self, index_name: str, **kw) -> None:
+        if self._forget(index_name) and not any(ix.name == index_name for ix in self._table().indexes):
+            return
         drop_index(index_name, self.table_name, schema=self.schema, **kw)
 
     def rename_index(self, index_name: str, new_index_name: str) -> None:
@@ -568,6 +606,8 @@ class BatchOperations:
     def drop_constraint(self, constraint_name: Optional[str], type_: Optional[str] = None,
                         columns: Optional[Sequence[str]] = None, condition: Optional[str] = None) -> None:
         table = self._table()
+        if self._forget(constraint_name) and not any(c.name == constraint_name for _, c in _constraints(table)):
+            return
         if self.naming_convention and constraint_name is not None \
                 and not any(c.name == constraint_name for _, c in _constraints(table)):
             from still.runtime.conventions import convention_name
@@ -610,4 +650,6 @@ def batch_alter_table(table_name: str, schema: Optional[str] = None, recreate: s
     if recreate not in ("auto", "always", "never"):
         raise StillError(f"batch_alter_table recreate={recreate!r}: expected 'auto', 'always' or 'never'")
     _ex()
-    yield BatchOperations(table_name, schema, naming_convention, recreate)
+    batch = BatchOperations(table_name, schema, naming_convention, recreate)
+    yield batch
+    batch._finish()
