@@ -86,6 +86,12 @@ def read_alembic(ini: Path, metadata: Optional[str] = None) -> Adoption:
     elif not (script / "versions").is_dir():
         found.notes.append(f"{script}/versions does not exist: Alembic sets version_locations elsewhere "
                            "(in env.py?); set version_locations in still.toml")
+    elif not any((script / "versions").glob("*.py")):
+        inner = sorted(d.name for d in (script / "versions").iterdir() if d.is_dir() and any(d.glob("*.py")))
+        if inner:  # Prefect keeps one history per dialect
+            found.notes.append(f"versions/ holds {', '.join(inner)}: env.py picks one (per database?); set "
+                               f"version_locations = [\"{found.script_location}/versions/{inner[0]}\"] "
+                               "(or the one for your database) in still.toml")
     _url(found, option("sqlalchemy.url"))
     for name in ("file_template", "truncate_slug_length", "timezone", "revision_environment"):
         if option(name):
@@ -142,7 +148,8 @@ def _split(value: str, separator: Optional[str]) -> list[str]:
 
 
 def _url(found: Adoption, url: Optional[str]) -> None:
-    placeholder = url is None or url.startswith("driver://") or "%(" in url
+    url = url.strip("\"'") if url else None
+    placeholder = not url or url.startswith("driver://") or "%(" in url
     if placeholder:
         found.notes.append("no database URL in alembic.ini: still reads it from DATABASE_URL")
         return
