@@ -153,7 +153,8 @@ def alter_column(table_name: str, column_name: str, nullable: Optional[bool] = N
                           server_default=default)
         declared, _ = build.declared_column(ex, table_name, probe, schema)
         if type_ is not None:
-            changes["type"] = declared.type
+            # the collation rides on the type (String(collation=...)), as in SQLAlchemy
+            changes["type"], changes["collation"] = declared.type, declared.collation
             if ex.dialect.name == "postgresql":
                 _create_missing_enums(ex, probe.table.metadata, schema_name)
         if server_default is not False:

@@ -21,6 +21,9 @@ TYPES = {
     "bigint": (sa.BigInteger, ["0"]),
     "str20": (lambda: sa.String(20), ["x", ""]),
     "str50": (lambda: sa.String(50), ["y"]),
+    # a collation (each dialect has its own names): changing to and from it alters the column
+    "str20c": (lambda: sa.String(20).with_variant(sa.String(20, collation="C"), "postgresql")
+               .with_variant(sa.String(20, collation="NOCASE"), "sqlite"), ["x"]),
     "text": (sa.Text, ["note"]),
     "bool": (sa.Boolean, [sa.true, sa.false]),
     "date": (sa.Date, []),

@@ -221,3 +221,18 @@ def test_rename_index_keeps_the_definition(db_url):
     assert after[0].model_copy(update={"name": "ix_t_a"}) == before
     with pytest.raises(StillError, match="index 'ix_t_a' does not exist on table 't'"):
         run_ops(db_url, lambda: op.rename_index("ix_t_a", "t", "other"))
+
+
+def test_alter_column_changes_the_collation_the_type_carries(db_url):
+    collation = "C" if db_url.startswith("postgresql") else "NOCASE"
+
+    def body():
+        op.create_table("words", sa.Column("id", sa.Integer, primary_key=True), sa.Column("w", sa.String(20)))
+        op.alter_column("words", "w", type_=sa.String(20, collation=collation), existing_type=sa.String(20))
+    snap = run_ops(db_url, body)
+    assert snap.table("words", snap.default_schema).column("w").collation == collation
+
+    def back():
+        op.alter_column("words", "w", type_=sa.String(20), existing_type=sa.String(20, collation=collation))
+    snap = run_ops(db_url, back)
+    assert snap.table("words", snap.default_schema).column("w").collation is None

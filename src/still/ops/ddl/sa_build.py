@@ -32,8 +32,10 @@ def build_column(col: s.Column, primary_key: bool = False) -> sa.Column:
                                 minvalue=i.minvalue, maxvalue=i.maxvalue, cycle=i.cycle, cache=i.cache))
     if col.computed:
         args.append(sa.Computed(sa.text(col.computed.expression), persisted=col.computed.persisted))
+    # the collation is part of the column's type in DDL: `name VARCHAR(20) COLLATE "C"`
+    spec = col.type + (' COLLATE "' + col.collation.replace('"', '""') + '"' if col.collation else "")
     return sa.Column(
-        col.name, SnapshotType(col.type), *args,
+        col.name, SnapshotType(spec), *args,
         nullable=col.nullable,
         primary_key=primary_key,
         # SERIAL is spelled by the PostgreSQL DDL itself; SQLAlchemy refuses False next to Identity
