@@ -89,3 +89,80 @@ def test_failed_rebuild_changes_nothing(sqlite_url):
         assert reflect(conn) == current
         assert conn.exec_driver_sql("SELECT qty FROM children").fetchall() == [(-5,)]
     engine.dispose()
+
+
+DEPENDENTS = [
+    "CREATE TRIGGER children_ins AFTER INSERT ON children BEGIN INSERT INTO audit (what) VALUES ('ins'); END",
+    "CREATE VIEW labelled AS SELECT id, label FROM children",
+    "CREATE VIEW labelled_x AS SELECT id FROM labelled WHERE label = 'x'",
+    "CREATE TRIGGER parents_del AFTER DELETE ON parents BEGIN DELETE FROM children WHERE parent_id = old.id; END",
+]
+
+
+def test_a_rebuild_keeps_triggers_and_views(tmp_path):
+    """The table's triggers, the views reading it (and views on those) and other tables'
+    triggers that use it are dropped and created again around the rebuild."""
+    def with_audit(step: int) -> sa.MetaData:
+        md = models(step)
+        sa.Table("audit", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("what", sa.Text))
+        return md
+
+    url = f"sqlite:///{tmp_path / 'deps.db'}"
+    create_all(url, with_audit(0))
+    engine = migration_engine(url)
+    with engine.connect() as conn:
+        for sql in DEPENDENTS:
+            conn.exec_driver_sql(sql)
+        conn.commit()
+        before = reflect(conn)
+        plan = diff(before, declare(with_audit(3), conn.dialect))
+        assert not plan.empty
+        execute_plan(plan, before, conn)
+        conn.commit()
+        kept = dict(conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type IN ('view', 'trigger')").all())
+        conn.exec_driver_sql("INSERT INTO children (id, qty, label) VALUES (1, 1, 'x')")
+        audited = conn.exec_driver_sql("SELECT count(*) FROM audit").scalar()
+        seen = conn.exec_driver_sql("SELECT count(*) FROM labelled_x").scalar()
+    engine.dispose()
+    assert set(kept) == {"children_ins", "labelled", "labelled_x", "parents_del"}
+    assert (audited, seen) == (1, 1)
+
+
+def test_a_view_that_no_longer_fits_refuses_the_rebuild(tmp_path):
+    url = f"sqlite:///{tmp_path / 'deps.db'}"
+    create_all(url, models(5))
+    engine = migration_engine(url)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("CREATE VIEW notes AS SELECT id, note FROM children")
+        conn.commit()
+        before = reflect(conn)
+        plan = diff(before, declare(models(6), conn.dialect))  # drops children.note
+        with pytest.raises(StillError, match="notes"):
+            execute_plan(plan, before, conn)
+        conn.rollback()
+        assert "note" in [c.name for c in reflect(conn).table("children", "main").columns]
+    engine.dispose()
+
+
+@pytest.mark.parametrize("ddl, what", [
+    ("CREATE TABLE counters (id INTEGER PRIMARY KEY AUTOINCREMENT, n INTEGER)", "AUTOINCREMENT"),
+    ("CREATE TABLE counters (id INTEGER PRIMARY KEY, n INTEGER) WITHOUT ROWID", "WITHOUT ROWID"),
+    ("CREATE TABLE counters (id INTEGER PRIMARY KEY, n INTEGER) STRICT", "STRICT"),
+])
+def test_a_rebuild_that_would_lose_table_properties_is_refused(tmp_path, ddl, what):
+    url = f"sqlite:///{tmp_path / 'props.db'}"
+    engine = migration_engine(url)
+    with engine.connect() as conn:
+        conn.exec_driver_sql(ddl)
+        conn.commit()
+        before = reflect(conn)
+        md = sa.MetaData()
+        sa.Table("counters", md, sa.Column("id", sa.Integer, primary_key=True),
+                 sa.Column("n", sa.Integer, nullable=False))
+        plan = diff(before, declare(md, conn.dialect))
+        with pytest.raises(StillError, match=what):
+            execute_plan(plan, before, conn)
+        conn.rollback()
+        sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'counters'").scalar()
+    engine.dispose()
+    assert sql == ddl

@@ -70,13 +70,17 @@ class Executor(abc.ABC):
         return name or self.default_schema
 
     def run(self, operation) -> None:
-        statements = self._ddl.statements(operation, self.snapshot, self.dialect)
+        statements = self.around(self._ddl.statements(operation, self.snapshot, self.dialect))
         for sql in statements:
             self.emit(sql, operation.op)
         self.snapshot = operation.apply(self.snapshot)
         if not self.may_orphan:
             check = getattr(self._ddl, "may_orphan", None)
             self.may_orphan = check is not None and check(operation, statements)
+
+    def around(self, statements: list[str]) -> list[str]:
+        """What the database itself must add to an operation's statements (online)."""
+        return statements
 
     @abc.abstractmethod
     def emit(self, sql: str, what: str = "execute") -> None:
@@ -121,6 +125,11 @@ class OnlineExecutor(Executor):
 
     def fresh(self) -> s.Snapshot:
         return self.snapshot
+
+    def around(self, statements: list[str]) -> list[str]:
+        # e.g. SQLite: a rebuild keeps the table's triggers and the views that read it
+        hook = getattr(self._ddl, "online_around", None)
+        return hook(self.conn, statements) if hook is not None else statements
 
     def emit(self, sql: str, what: str = "execute") -> None:
         from sqlalchemy import exc

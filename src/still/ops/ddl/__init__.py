@@ -44,8 +44,9 @@ def execute_plan(plan: Plan, before: Snapshot, connection) -> Snapshot:
     naming the operation and the statement."""
     from sqlalchemy import exc
 
+    around = getattr(_module(connection.dialect.name), "online_around", None)
     for op, stmts in plan_statements(plan, before, connection.dialect):
-        for sql in stmts:
+        for sql in around(connection, stmts) if around is not None else stmts:
             try:
                 connection.exec_driver_sql(sql)
             except exc.DBAPIError as err:

@@ -18,6 +18,7 @@ from still import ops
 from still import snapshot as s
 from still.errors import StillError
 from still.ops.ddl.sa_build import build_column, build_table
+from still.ops.ddl.sqlite_dependents import with_dependents as online_around  # noqa: F401
 
 REBUILD_PREFIX = "_still_new_"
 
