@@ -524,3 +524,22 @@ def identifiers(text: str) -> set[str]:
             found.add(node.val[-1])
         stack.extend(k for k in node.kids if k is not None)
     return found
+
+
+def rename_identifier(text: str, old: str, new: str) -> str:
+    """`text` with the column name `old` written as `new`, as a database rewrites its
+    stored expressions on RENAME COLUMN; everything else is kept as it was written."""
+    matches = list(_TOKEN.finditer(text))
+    out = []
+    for i, m in enumerate(matches):
+        kind, tok = m.lastgroup, m.group()
+        if kind in ("word", "qid"):
+            name = tok[1:-1].replace('""', '"') if kind == "qid" else tok
+            same = name == old if kind == "qid" else name.lower() == old.lower()
+            following = next((n.group() for n in matches[i + 1:] if n.lastgroup != "ws"), "")
+            before = next((p.group() for p in reversed(matches[:i]) if p.lastgroup != "ws"), "")
+            if same and following != "(" and before != "::":
+                out.append(_ident(new))
+                continue
+        out.append(tok)
+    return "".join(out)

@@ -40,6 +40,7 @@ class ColSpec:
     nullable: bool = True
     default: Optional[int] = None  # index into TYPES[type][1]
     comment: Optional[str] = None
+    renamed_from: Optional[str] = None  # declared rename (info={"still": {"renamed_from": ...}})
 
 
 @dataclass
@@ -63,15 +64,16 @@ def build(spec: list[TableSpec]) -> sa.MetaData:
             if c.default is not None and defaults:
                 value = defaults[c.default % len(defaults)]
                 default = value() if callable(value) else value
+            info = {"still": {"renamed_from": c.renamed_from}} if c.renamed_from else None
             cols.append(sa.Column(c.name, factory(), nullable=c.nullable, server_default=default,
-                                  comment=c.comment))
+                                  comment=c.comment, info=info))
         items = list(cols)
         for col, target in t.fks:
             items.append(sa.ForeignKeyConstraint([col], [f"{target}.id"], name=f"fk_{t.name}_{col}"))
         for cols_ in t.uniques:
             items.append(sa.UniqueConstraint(*cols_, name=f"uq_{t.name}_{'_'.join(cols_)}"))
-        for col in t.checks:
-            items.append(sa.CheckConstraint(f"{col} >= 0", name=f"ck_{t.name}_{col}"))
+        for i, col in enumerate(t.checks):  # named by position: a renamed column keeps its check
+            items.append(sa.CheckConstraint(f"{col} >= 0", name=f"ck_{t.name}_{i}"))
         for cols_, desc in t.indexes:
             keys = [sa.desc(sa.column(cols_[0])) if desc else cols_[0], *cols_[1:]]
             items.append(sa.Index(f"ix_{t.name}_{'_'.join(cols_)}", *keys))
@@ -122,7 +124,7 @@ def _used(table: TableSpec, col: str) -> bool:
 
 EDITS = ["add_table", "drop_table", "add_column", "drop_column", "alter_type", "alter_nullable",
          "alter_default", "alter_comment", "table_comment", "add_index", "drop_index",
-         "add_unique", "drop_unique", "add_check", "drop_check", "add_fk", "drop_fk"]
+         "add_unique", "drop_unique", "add_check", "drop_check", "add_fk", "drop_fk", "rename_column"]
 
 
 @st.composite
@@ -188,6 +190,17 @@ def edited(draw, spec: list[TableSpec]):
                 t.fks.append((ints[0], draw(st.sampled_from(others))))
         elif edit == "drop_fk" and t.fks:
             t.fks.pop()
+        elif edit == "rename_column":
+            # a declared rename of a column its checks and indexes use: the database rewrites them
+            col = draw(st.sampled_from(t.columns))
+            taken = {c.name for c in t.columns} | original.get(t.name, set())
+            free = [n for n in NAMES if n not in taken]
+            keyed = any(c == col.name for c, _ in t.fks) or any(col.name in u for u in t.uniques)
+            if free and not keyed and col.renamed_from is None and t.name in original \
+                    and col.name in original[t.name]:
+                old, col.name, col.renamed_from = col.name, draw(st.sampled_from(free)), col.name
+                t.checks = [col.name if c == old else c for c in t.checks]
+                t.indexes = [(tuple(col.name if c == old else c for c in ix), desc) for ix, desc in t.indexes]
     return spec
 
 

@@ -95,10 +95,26 @@ class RenameColumn(OperationBase):
 
     def _rename_in_table(self, t: s.Table) -> s.Table:
         swap = self._swap
+        # expressions (checks, index expressions and predicates, generation expressions)
+        # follow the column too: PostgreSQL and SQLite rewrite them on RENAME COLUMN
+        from still.sqlexpr import rename_identifier
+
+        def ex(text):
+            return rename_identifier(text, self.old_name, self.new_name) if text else text
+
+        def col(c: s.Column) -> s.Column:
+            if c.name == self.old_name:
+                c = c.model_copy(update={"name": self.new_name})
+            if c.computed:
+                c = c.model_copy(update={"computed": c.computed.model_copy(
+                    update={"expression": ex(c.computed.expression)})})
+            return c
+
         return replace(
             t,
-            columns=tuple(c.model_copy(update={"name": self.new_name}) if c.name == self.old_name else c
-                          for c in t.columns),
+            columns=tuple(col(c) for c in t.columns),
+            check_constraints=tuple(k.model_copy(update={"expression": ex(k.expression)})
+                                    for k in t.check_constraints),
             primary_key=t.primary_key.model_copy(update={"columns": swap(t.primary_key.columns)})
             if t.primary_key else None,
             foreign_keys=tuple(fk.model_copy(update={"columns": swap(fk.columns)}) for fk in t.foreign_keys),
@@ -106,6 +122,7 @@ class RenameColumn(OperationBase):
                                      for u in t.unique_constraints),
             indexes=tuple(ix.model_copy(update={
                 "elements": tuple(e.model_copy(update={"column": self.new_name}) if e.column == self.old_name
-                                  else e for e in ix.elements),
+                                  else e.model_copy(update={"expression": ex(e.expression)}) for e in ix.elements),
+                "where": ex(ix.where),
                 "include": swap(ix.include)}) for ix in t.indexes),
         )
