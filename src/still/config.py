@@ -57,6 +57,7 @@ class Config(BaseModel):
     schemas: Optional[list[str]] = None
     exclude_tables: list[str] = []
     sqlite_commit: Literal["wal", "wal-sync", "file"] = "wal"
+    lock_timeout: float = 300.0  # seconds upgrade/downgrade/stamp wait for the migration lock
     x: dict[str, str] = {}
     source: Optional[str] = None
     name: Optional[str] = None
@@ -85,6 +86,13 @@ class Config(BaseModel):
         for index, item in enumerate(value):
             if not item.strip():
                 raise ValueError(f"must not contain an empty path (item {index})")
+        return value
+
+    @field_validator("lock_timeout")
+    @classmethod
+    def _not_negative(cls, value: float) -> float:
+        if value < 0:
+            raise ValueError("must be 0 or more seconds")
         return value
 
     @field_validator("schemas")
@@ -126,7 +134,7 @@ class Config(BaseModel):
 
 # The keys a file may set; `x`, `source` and `name` come from the command line.
 FILE_KEYS = ("url", "metadata", "script_location", "version_locations", "version_table", "version_table_schema",
-             "schemas", "exclude_tables", "sqlite_commit")
+             "schemas", "exclude_tables", "sqlite_commit", "lock_timeout")
 
 _EXPECTED = {
     "url": "a string",
@@ -138,6 +146,7 @@ _EXPECTED = {
     "schemas": "a list of strings",
     "exclude_tables": "a list of strings (glob patterns)",
     "sqlite_commit": "one of \"wal\", \"wal-sync\", \"file\"",
+    "lock_timeout": "a number of seconds (0 or more)",
 }
 
 

@@ -29,7 +29,7 @@ def resolve_url(url: Optional[str]) -> str:
     return url
 
 
-def open_engine(url: str, must_exist: bool = True):
+def open_engine(url: str, must_exist: bool = True, connect_args: Optional[dict] = None):
     """An Engine for `url`; fails with a one-line StillError on a bad URL or a missing driver.
 
     `must_exist` keeps read-only commands from creating an empty SQLite file by accident.
@@ -48,7 +48,7 @@ def open_engine(url: str, must_exist: bool = True):
         if path and path != ":memory:" and not path.startswith("file:") and not Path(path).exists():
             raise StillError(f"SQLite database file {path!r} does not exist")
     try:
-        return sa.create_engine(parsed, poolclass=sa.pool.NullPool)
+        return sa.create_engine(parsed, poolclass=sa.pool.NullPool, connect_args=connect_args or {})
     except exc.NoSuchModuleError:
         raise StillError(f"unknown database dialect or driver in {mask(parsed)}") from None
     except ImportError as err:
@@ -94,7 +94,17 @@ def migration_engine(url: str):
     (the SQLite DDL checks them before commit)."""
     import sqlalchemy as sa
 
-    engine = open_engine(url, must_exist=False)
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(url)
+    except Exception:
+        parsed = None
+    # on PostgreSQL the session says it is still's: a run waiting for the migration lock
+    # names its holder by pid and application name
+    named = parsed is not None and parsed.get_backend_name() == "postgresql" \
+        and "application_name" not in parsed.query
+    engine = open_engine(url, must_exist=False, connect_args={"application_name": "still"} if named else None)
     if engine.dialect.name == "sqlite":
         @sa.event.listens_for(engine, "connect")
         def _connect(dbapi_connection, _record):

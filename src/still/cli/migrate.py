@@ -330,16 +330,32 @@ def merge(
 
 # -- running ------------------------------------------------------------------------------------
 
+LockTimeoutOpt = Annotated[Optional[float], typer.Option(
+    "--lock-timeout", metavar="SECONDS",
+    help="How long to wait for another run's migration lock (default: lock_timeout, 300).")]
+
+
+def _with_lock_timeout(cfg, seconds: Optional[float]):
+    from still.errors import StillError
+
+    if seconds is None:
+        return cfg
+    if seconds < 0:
+        raise StillError(f"--lock-timeout must be 0 or more seconds, not {seconds:g}")
+    return cfg.model_copy(update={"lock_timeout": seconds})
+
+
 def upgrade(
     ctx: typer.Context,
     revision: Annotated[str, typer.Argument(help="Target: head, heads, an id, +N, branch@head; START:END with --sql.")],
     sql: SqlOpt = False, tag: TagOpt = None,
     transaction: TransactionOpt = Transaction.per_revision,
-    quiet: QuietOpt = False,
+    lock_timeout: LockTimeoutOpt = None, quiet: QuietOpt = False,
     config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None,
 ) -> None:
     """Run revisions up to REVISION."""
     cfg = _cfg(ctx, config, name, x, url)
+    cfg = _with_lock_timeout(cfg, lock_timeout)
     run = _run(ctx, cfg, _quiet(ctx, quiet), tag)
     count = run.upgrade(revision, sql=sql, transaction=transaction.value)
     if not sql and not _quiet(ctx, quiet) and count == 0:
@@ -351,11 +367,12 @@ def downgrade(
     revision: Annotated[str, typer.Argument(help="Target: -1, base, an id, branch@-1; START:END with --sql.")],
     sql: SqlOpt = False, tag: TagOpt = None,
     transaction: TransactionOpt = Transaction.per_revision,
-    quiet: QuietOpt = False,
+    lock_timeout: LockTimeoutOpt = None, quiet: QuietOpt = False,
     config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None,
 ) -> None:
     """Revert revisions down to REVISION."""
     cfg = _cfg(ctx, config, name, x, url)
+    cfg = _with_lock_timeout(cfg, lock_timeout)
     run = _run(ctx, cfg, _quiet(ctx, quiet), tag)
     count = run.downgrade(revision, sql=sql, transaction=transaction.value)
     if not sql and not _quiet(ctx, quiet) and count == 0:
@@ -366,11 +383,12 @@ def stamp(
     ctx: typer.Context,
     revisions: Annotated[list[str], typer.Argument(help="The revision(s) to mark the database as being at.")],
     sql: SqlOpt = False, purge: Annotated[bool, typer.Option("--purge", help="Clear the version table first.")] = False,
-    quiet: QuietOpt = False,
+    lock_timeout: LockTimeoutOpt = None, quiet: QuietOpt = False,
     config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None,
 ) -> None:
     """Set the version table without running any revision."""
     cfg = _cfg(ctx, config, name, x, url)
+    cfg = _with_lock_timeout(cfg, lock_timeout)
     run = _run(ctx, cfg, _quiet(ctx, quiet))
     delete, insert = run.stamp(revisions, sql=sql, purge=purge)
     if not sql and not _quiet(ctx, quiet):

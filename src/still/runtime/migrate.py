@@ -29,6 +29,8 @@ class Progress:
     start: Callable[[int], None] = lambda total: None
     step: Callable[[object], None] = lambda step: None
     done: Callable[[], None] = lambda: None
+    # told once while waiting for the migration lock (see still.runtime.lock)
+    waiting: Callable[[str], None] = lambda message: print(message, file=sys.stderr, flush=True)
 
 
 @dataclass
@@ -147,7 +149,7 @@ class Run:
         from still.db import connected
 
         engine = self.engine()
-        with connected(engine) as conn:
+        with connected(engine) as conn, self.lock(conn):
             current = self.version_table.heads(conn)
             delete, insert = self.graph.stamp_change(current, targets, purge=purge)
             try:
@@ -171,7 +173,7 @@ class Run:
         # commits through a WAL on still's own SQLite connection (see sqlite_journal);
         # a hooked connection is its owner's to configure
         wal = self.cfg.sqlite_commit if hooked is None and transaction == "per-revision" else "file"
-        with connected(engine) as conn, wal_commits(conn, wal):
+        with connected(engine) as conn, self.lock(conn), wal_commits(conn, wal):
             steps = plan_steps(self.version_table.heads(conn))
             conn.commit()
             if not steps:
@@ -203,6 +205,12 @@ class Run:
             finally:
                 self.progress.done()
             return len(steps)
+
+    def lock(self, conn):
+        """The migration lock, taken before the version table is read (see runtime.lock)."""
+        from still.runtime.lock import migration_lock
+
+        return migration_lock(conn, self.version_table, self.cfg.lock_timeout, self.progress.waiting)
 
     def _offline(self, plan_steps, current, out: TextIO, transaction: str, from_base: bool) -> int:
         from still import snapshot as s

@@ -1,0 +1,63 @@
+"""The migration lock on PostgreSQL: a session advisory lock (`pg_advisory_lock`) on a
+key derived from the version table's schema and name, held by the migration's own
+connection across its per-revision commits and released when the run ends (or when the
+connection does, if the process dies)."""
+
+from __future__ import annotations
+
+import time
+
+from still.errors import StillError
+from still.runtime.lock import lock_key
+
+POLL = 0.2
+
+
+def acquire(conn, name: str, timeout: float, say):
+    import sqlalchemy as sa
+
+    key = lock_key(name)
+    deadline = time.monotonic() + timeout
+    told = False
+    holder = "another session"
+    while True:
+        got = conn.execute(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar()
+        conn.commit()
+        if got:
+            break
+        holder = _holder(conn, key) or holder
+        if not told:
+            say(f"waiting for the migration lock, held by {holder} (up to {timeout:g}s)")
+            told = True
+        if time.monotonic() >= deadline:
+            raise StillError(f"timed out after {timeout:g}s waiting for the migration lock held by {holder}; "
+                             "nothing was changed (raise --lock-timeout, or end that session)")
+        time.sleep(POLL)
+
+    def release() -> None:
+        try:
+            if conn.in_transaction():
+                conn.rollback()
+            conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+            conn.commit()
+        except Exception:  # a dead connection has let go of the lock already
+            pass
+
+    return release
+
+
+def _holder(conn, key: int):
+    import sqlalchemy as sa
+
+    unsigned = key & 0xFFFFFFFFFFFFFFFF
+    row = conn.execute(sa.text(
+        "SELECT a.pid, a.application_name, a.client_addr FROM pg_locks l "
+        "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted "
+        "AND l.classid = :hi AND l.objid = :lo AND l.objsubid = 1"),
+        {"hi": unsigned >> 32, "lo": unsigned & 0xFFFFFFFF}).first()
+    conn.commit()
+    if row is None:
+        return None
+    app = f", application {row[1]!r}" if row[1] else ""
+    host = f" from {row[2]}" if row[2] else ""
+    return f"pid {row[0]}{app}{host}"
