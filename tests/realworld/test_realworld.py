@@ -1,0 +1,82 @@
+"""Real applications' models and their own Alembic histories (DESIGN.md, invariant 6).
+
+For each app and dialect:
+- `create_all` then `still check` exits 0 and `still plan` lists no operation;
+- the app's own history, run by Alembic on an empty database, then `still plan`: the objects
+  its operations touch are exactly those that differ from the create_all database by the
+  catalogs (catalog.py), and once its statements have run the two databases' catalogs
+  are the same and `still check` is clean.
+
+A case that fails because of a bug in still is listed in KNOWN with what still does wrong;
+it is `xfail(strict=True)`, so it turns red the moment the bug is fixed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+import sqlalchemy as sa
+
+from tests.realworld import catalog, runner
+from tests.realworld.apps import APPS
+
+# (test, app, dialect) -> what still gets wrong there (exact plan lines / errors).
+KNOWN: dict[tuple[str, str, str], str] = {}
+
+
+def cases(test: str):
+    out = []
+    for app in APPS.values():
+        for dialect in app.dialects:
+            marks = [pytest.mark.postgresql] if dialect == "postgresql" else []
+            if (test, app.name, dialect) in KNOWN:
+                marks.append(pytest.mark.xfail(strict=True, reason=KNOWN[test, app.name, dialect]))
+            out.append(pytest.param(app, dialect, marks=marks, id=f"{app.name}-{dialect}"))
+    return out
+
+
+@pytest.mark.parametrize(("app", "dialect"), cases("create_all"))
+def test_create_all_has_no_drift(app, dialect, app_python, new_db, tmp_path):
+    python, url = app_python(app), new_db(dialect)
+    runner.loader(python, app, "create_all", url, tmp_path)
+    planned, text = runner.plan(python, app, url, tmp_path)
+    check = runner.still(python, app, "check", url, tmp_path)
+    assert not planned["operations"] and check.returncode == 0, (
+        f"still check exit {check.returncode}; phantom operations:\n" + "\n".join(runner.operation_lines(text)))
+
+
+@pytest.mark.parametrize(("app", "dialect"), cases("history"))
+def test_history_plan_is_the_real_difference(app, dialect, app_python, new_db, tmp_path):
+    python, models_url, history_url = app_python(app), new_db(dialect), new_db(dialect)
+    runner.loader(python, app, "create_all", models_url, tmp_path)
+    runner.loader(python, app, "history", history_url, tmp_path)
+    models, history = catalog.schema(models_url), catalog.schema(history_url)
+    real = catalog.differences(history, models)
+
+    planned, text = runner.plan(python, app, history_url, tmp_path)
+    touched = set().union(*(catalog.op_keys(op) for op in planned["operations"]))
+    touched = catalog.within_tables(touched, {k for k in real if k[0] == "table"})
+    phantom, missed = touched - real, real - touched
+    errors = []
+    if phantom:
+        errors.append("phantom (planned, the same in both catalogs): " + ", ".join(map(str, sorted(phantom))))
+    if missed:
+        errors.append("missed (differ by the catalogs, not planned):\n  "
+                      + "\n  ".join(catalog.describe(history, models, missed)))
+
+    try:
+        runner.execute(history_url, planned["statements"])
+    except (sa.exc.DBAPIError, sqlite3.Error) as exc:  # the plan's DDL fails where it was planned
+        errors.append(f"applying the plan failed: {str(exc).splitlines()[0]}")
+    else:
+        after = catalog.schema(history_url)
+        left = catalog.differences(after, models)
+        if left:
+            errors.append("after the plan the catalogs still differ:\n  "
+                          + "\n  ".join(catalog.describe(after, models, left)))
+        check = runner.still(python, app, "check", history_url, tmp_path)
+        if check.returncode != 0:
+            errors.append(f"still check after the plan: exit {check.returncode}\n"
+                          + "\n".join(runner.operation_lines(check.stdout)) + check.stderr[-2000:])
+    assert not errors, "\n".join(errors) + "\nplan:\n" + "\n".join(runner.operation_lines(text))
