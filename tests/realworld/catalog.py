@@ -186,11 +186,12 @@ def _checks(sql: str) -> list[str]:
     return out
 
 
-def differences(a: dict, b: dict) -> set[tuple]:
+def differences(a: dict, b: dict, named: dict) -> set[tuple]:
     """The objects that differ between two catalog schemas: ("table", t), ("column", t, c),
     ("index", t, name), ("constraint", t) (constraints are compared per table, see
     `_same_constraints`), ("comment", t), ("enum", name), ("sequence", name). `a` is the
-    database under test, `b` the one the models built."""
+    database under test, `b` the one the models built, `named` {table: constraint names
+    the models give}."""
     out = set()
     ta, tb = a["tables"], b["tables"]
     out |= {("table", t) for t in ta.keys() ^ tb.keys()}
@@ -199,7 +200,7 @@ def differences(a: dict, b: dict) -> set[tuple]:
         for kind in ("columns", "indexes"):
             label = kind[:-1] if kind == "columns" else "index"
             out |= {(label, t, n) for n in x[kind].keys() | y[kind].keys() if x[kind].get(n) != y[kind].get(n)}
-        if not _same_constraints(t, x["constraints"], y["constraints"]):
+        if not _same_constraints(x["constraints"], y["constraints"], set(named.get(t, ()))):
             out.add(("constraint", t))
         if x["comment"] != y["comment"]:
             out.add(("comment", t))
@@ -208,32 +209,17 @@ def differences(a: dict, b: dict) -> set[tuple]:
     return out
 
 
-def _same_constraints(table: str, found: dict, models: dict) -> bool:
+def _same_constraints(found: dict, models: dict, named: set) -> bool:
     """The same constraints, where one the models leave unnamed may have any name: on
-    PostgreSQL the models database's constraints under PostgreSQL's own names
-    (`<table>_pkey`, `<table>_<columns>_fkey|_key`; every CHECK) match by definition alone; on
-    SQLite an unnamed constraint has no name in the CREATE text, so only the names the
-    models database has must be there."""
+    PostgreSQL only the constraints in `named` (those the MetaData names, see loader.py)
+    must have their name, the others match by definition alone; on SQLite an unnamed
+    constraint has no name in the CREATE text, so the names the models database has are
+    the ones that must be there."""
     if "names" in models:  # SQLite
         rest = lambda c: {k: v for k, v in c.items() if k != "names"}
         return rest(found) == rest(models) and set(models["names"]) <= set(found["names"])
-    named = {n: d for n, d in models.items() if not _postgresql_named(table, n, d)}
     return (sorted(found.values()) == sorted(models.values())
-            and all(found.get(n) == d for n, d in named.items()))
-
-
-def _postgresql_named(table: str, name: str, definition: str) -> bool:
-    """The name PostgreSQL gives an unnamed constraint (ChooseConstraintName: table, the
-    key columns, a suffix; cut to 63 bytes); a CHECK's columns are not in its definition,
-    so for a CHECK any name of that shape stands for PostgreSQL's own."""
-    kind = definition.split(" (", 1)[0]
-    suffix = {"PRIMARY KEY": "pkey", "FOREIGN KEY": "fkey", "UNIQUE": "key"}.get(kind)
-    if suffix is None:
-        return kind.startswith("CHECK") and name.startswith(f"{table}_"[:63]) and name.endswith("_check")
-    if suffix == "pkey":
-        return name == f"{table}_pkey"[:63]
-    columns = definition.split("(", 1)[1].split(")", 1)[0].replace('"', "").split(", ")
-    return name == f"{table}_{'_'.join(columns)}_{suffix}"[:63]
+            and all(found.get(n) == d for n, d in models.items() if n in named))
 
 
 def describe(a: dict, b: dict, keys) -> list[str]:

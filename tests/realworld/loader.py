@@ -3,8 +3,9 @@ STILL_REALWORLD_DIALECT name the app and the dialect under test).
 
 As a module, `loader:metadata` is the app's patched MetaData, for `still --metadata`.
 As a script: `python loader.py create_all URL` builds the models' schema, `python loader.py
-history URL` runs the app's own Alembic history, `python loader.py patches` prints what the
-patches changed, one per line.
+history URL` runs the app's own Alembic history, `python loader.py names URL` prints the
+constraint names the MetaData gives (JSON), `python loader.py patches URL` what the patches
+changed, one per line.
 """
 
 from __future__ import annotations
@@ -47,6 +48,12 @@ if __name__ == "__main__":
         create_all(*args)
     elif command == "history":
         APP.run_history(*args)
+    elif command == "names":  # {table: the constraint names the MetaData gives}, as JSON
+        import json
+
+        print(json.dumps({t.name: sorted(str(c.name) for c in t.constraints
+                                         if c.name is not None and type(c.name).__name__ != "_NoneName")
+                          for t in metadata.tables.values()}))
     elif command == "patches":
         print("\n".join(patched))
     else:

@@ -24,9 +24,10 @@ def run(python, app, url, *args, tmp_path) -> subprocess.CompletedProcess:
     return subprocess.run([str(python), *args], check=False, capture_output=True, text=True, env=env, timeout=900)
 
 
-def loader(python, app, command, url, tmp_path) -> None:
+def loader(python, app, command, url, tmp_path) -> str:
     result = run(python, app, url, str(HERE / "loader.py"), command, url, tmp_path=tmp_path)
     assert result.returncode == 0, f"loader {command} failed:\n{result.stderr[-4000:]}"
+    return result.stdout
 
 
 def still(python, app, command, url, tmp_path, *args) -> subprocess.CompletedProcess:
