@@ -3,8 +3,8 @@ MetaData needs before `create_all` works, and how its own Alembic history is run
 
 This module is imported by the tests (the suite's venv) and by loader.py inside each app's
 venv; everything that touches the app is imported lazily inside the functions, which run
-only in the app's venv. URLs given to `load`'s callers are still's (sync drivers:
-`sqlite:///...`, `postgresql+psycopg://...`); `history` converts where the app wants its own.
+only in the app's venv. The URLs they are given are still's (sync drivers: `sqlite:///...`,
+`postgresql+psycopg://...`); an app that wants its own drivers converts them (`prefect_env`).
 """
 
 from __future__ import annotations
