@@ -1,0 +1,188 @@
+"""The real-world corpus: each app's pinned version, how to load its models, the patches its
+MetaData needs before `create_all` works, and how its own Alembic history is run.
+
+This module is imported by the tests (the suite's venv) and by loader.py inside each app's
+venv; everything that touches the app is imported lazily inside the functions, which run
+only in the app's venv. The URLs they are given are still's (sync drivers: `sqlite:///...`,
+`postgresql+psycopg://...`); an app that wants its own drivers converts them (`prefect_env`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class App:
+    name: str
+    version: str
+    base: str  # "module:attr", the declarative base whose MetaData holds the models
+    models: tuple[str, ...]  # the modules that declare tables on it (all are imported)
+    history: str  # the Alembic script location, relative to site-packages
+    run_history: Callable[[str], None]
+    patch: Callable = lambda metadata, dialect: []  # fixes MetaData in place, returns what it changed
+    setup: dict = field(default_factory=dict)  # dialect -> SQL run before create_all (as the history does)
+    extra_requirements: tuple[str, ...] = ()
+    dialects: tuple[str, ...] = ("sqlite", "postgresql")
+    env: Callable[[str], dict] = lambda url: {}  # url -> environment of the app's processes on it
+
+    @property
+    def requirement(self) -> str:
+        return f"{self.name}=={self.version}"
+
+
+# --- patches: the minimum that lets `metadata.create_all()` run as the app ships it ---------
+
+def drop_duplicate_indexes(metadata) -> list[str]:
+    """Prefect's `artifact.key` has `index=True`, which the naming convention names
+    `ix_artifact__key`, and `Artifact.__table_args__` declares `Index("ix_artifact__key",
+    key)` as well: two identical indexes under one name, so `create_all` fails with "index
+    ix_artifact__key already exists" on both dialects. Only an index whose name and
+    columns repeat another one's is dropped; the first of the pair stays."""
+    dropped = []
+    for table in metadata.tables.values():
+        seen = {}
+        for index in list(table.indexes):
+            key = (index.name, tuple(str(e) for e in index.expressions), index.unique)
+            if key in seen:
+                table.indexes.discard(index)
+                dropped.append(f"{table.name}.{index.name}")
+            else:
+                seen[key] = index
+    return dropped
+
+
+def drop_indexes_without_columns(metadata) -> list[str]:
+    """MLflow's `trace_tags` and `trace_request_metadata` declare
+    `Index("index_<table>_request_id")` with no column at all, which compiles to
+    `CREATE INDEX ... ON trace_tags ()`, a syntax error on both dialects. Such an index
+    cannot exist in any database, so it is removed from the MetaData; nothing else is."""
+    dropped = []
+    for table in metadata.tables.values():
+        for index in [ix for ix in table.indexes if not ix.expressions]:
+            table.indexes.discard(index)
+            dropped.append(f"{table.name}.{index.name}")
+    return dropped
+
+
+def prefect_patch(metadata, dialect) -> list[str]:
+    changed = drop_duplicate_indexes(metadata)
+    if dialect == "postgresql":
+        changed += trigram_operator_class(metadata)
+    return changed
+
+
+def trigram_operator_class(metadata) -> list[str]:
+    """Prefect's `trgm_ix_*` indexes are declared `Index(name, "name", postgresql_using="gin")`
+    with no operator class; a varchar has no default GIN operator class, so `create_all`
+    fails on PostgreSQL ("data type character varying has no default operator class for
+    access method gin"). Prefect's own migrations create them `USING gin (name
+    gin_trgm_ops)` after `CREATE EXTENSION pg_trgm`: the patch gives these indexes that
+    operator class (App.setup creates the extension), nothing else."""
+    changed = []
+    for table in metadata.tables.values():
+        for index in table.indexes:
+            if index.name.startswith("trgm_ix_") and index.dialect_options["postgresql"]["using"] == "gin":
+                index.dialect_options["postgresql"]["ops"] = {c.name: "gin_trgm_ops" for c in index.columns}
+                changed.append(f"{table.name}.{index.name}: gin_trgm_ops")
+    return changed
+
+
+def mlflow_patch(metadata, dialect) -> list[str]:
+    changed = drop_indexes_without_columns(metadata)
+    if dialect == "postgresql":
+        changed += fk_to_non_unique(metadata)
+    return changed
+
+
+def fk_to_non_unique(metadata) -> list[str]:
+    """MLflow's `input_tags.input_uuid` references `inputs.input_uuid`, which is neither the
+    key of `inputs` nor under a unique constraint or index, so PostgreSQL refuses the table
+    ("there is no unique constraint matching given keys for referenced table inputs");
+    SQLite accepts it. The patch drops such a foreign key, on PostgreSQL only; MLflow's
+    history never creates it either."""
+    import sqlalchemy as sa
+
+    changed = []
+    for table in metadata.tables.values():
+        for fk in list(table.foreign_key_constraints):
+            target = fk.referred_table
+            keys = [{c.name for c in k.columns} for k in target.constraints
+                    if isinstance(k, (sa.PrimaryKeyConstraint, sa.UniqueConstraint))]
+            keys += [{c.name for c in ix.columns} for ix in target.indexes if ix.unique]
+            if {e.column.name for e in fk.elements} not in keys:
+                table.constraints.discard(fk)
+                for element in fk.elements:
+                    table.foreign_keys.discard(element)
+                    element.parent.foreign_keys.discard(element)
+                changed.append(f"{table.name}: foreign key ({', '.join(fk.column_keys)}) -> {target.name}")
+    return changed
+
+
+# --- each app's own migration entry point ---------------------------------------------------
+
+def prefect_history(url: str) -> None:
+    """Prefect's own entry point (`PrefectDBInterface.create_db`, which the server runs at
+    start: alembic upgrade to head in a worker thread), on the database Prefect's setting
+    names (see `prefect_env`)."""
+    import asyncio
+
+    from prefect.server.database import provide_database_interface
+
+    asyncio.run(provide_database_interface().create_db())
+
+
+def prefect_env(url: str) -> dict:
+    """Prefect reads its database from its settings, on its async drivers."""
+    async_url = url.replace("sqlite:", "sqlite+aiosqlite:", 1).replace("postgresql+psycopg:", "postgresql+asyncpg:", 1)
+    return {"PREFECT_API_DATABASE_CONNECTION_URL": async_url}
+
+
+def mlflow_history(url: str) -> None:
+    """What MLflow's SqlAlchemyStore does on an empty database: create the initial tables
+    (InitialBase) and upgrade to the heads with its alembic.ini and env.py."""
+    import sqlalchemy as sa
+    from mlflow.store.db.utils import _initialize_tables
+
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    _initialize_tables(engine)
+    engine.dispose()
+
+
+def optuna_history(url: str) -> None:
+    """What Optuna's `_VersionManager.upgrade()` (`optuna storage upgrade`) runs: alembic's
+    upgrade to head with Optuna's alembic.ini and env.py, here from an empty database."""
+    from pathlib import Path
+
+    import optuna.storages._rdb as rdb
+    from alembic import command
+    from alembic.config import Config
+
+    here = Path(rdb.__file__).parent
+    config = Config(str(here / "alembic.ini"))
+    config.set_main_option("script_location", str(here / "alembic"))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    command.upgrade(config, "head")
+
+
+APPS = {app.name: app for app in (
+    App(name="prefect", version="3.9.1",
+        base="prefect.server.database.orm_models:Base", models=("prefect.server.database.orm_models",),
+        history="prefect/server/database/_migrations",
+        run_history=prefect_history, patch=prefect_patch, env=prefect_env,
+        setup={"postgresql": "CREATE EXTENSION IF NOT EXISTS pg_trgm"}),
+    App(name="mlflow-skinny", version="3.18.0",
+        base="mlflow.store.db.base_sql_model:Base",
+        models=("mlflow.store.tracking.dbmodels.models", "mlflow.store.model_registry.dbmodels.models",
+                "mlflow.store.workspace.dbmodels.models"),
+        history="mlflow/store/db_migrations",
+        run_history=mlflow_history, patch=mlflow_patch,
+        # mlflow-skinny leaves out the database dependencies the full `mlflow` brings; the
+        # history needs Alembic (the full package requires `alembic<2,!=1.10.0`).
+        extra_requirements=("alembic==1.20.1",)),
+    App(name="optuna", version="5.1.0",
+        base="optuna.storages._rdb.models:BaseModel", models=("optuna.storages._rdb.models",),
+        history="optuna/storages/_rdb/alembic",
+        run_history=optuna_history),
+)}

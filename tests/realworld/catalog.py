@@ -1,0 +1,274 @@
+"""A database's schema read straight from its catalogs, independent of still and of Alembic.
+
+`schema(url)` gives {"tables": {table: {"columns", "indexes", "constraints", "comment"}},
+"enums", "sequences"}: PostgreSQL from pg_catalog (format_type, pg_get_expr, pg_get_indexdef,
+pg_get_constraintdef), SQLite from its PRAGMAs and the CREATE text in sqlite_master (CHECK
+clauses and partial-index WHERE clauses exist nowhere else). On PostgreSQL an index that backs a constraint is the
+constraint's (pg_get_constraintdef), and a sequence owned by a column (serial, identity) is
+the column's. `differences(a, b)` lists the
+objects that differ, as keys still's operations can be matched with (see `op_keys`).
+
+Column defaults are compared as the database evaluates them, with three equivalences and no
+others: whitespace outside string literals is collapsed, and dropped next to parentheses and
+commas (SQLite keeps the text as written);
+on PostgreSQL `now()` is `CURRENT_TIMESTAMP` (both are transaction_timestamp()); on SQLite
+a quoted number on a column of numeric affinity is that number (affinity converts the
+default when a row is stored, e.g. BOOLEAN DEFAULT '0' stores 0). SQLite expressions (defaults,
+CHECK clauses, partial-index WHERE clauses) are also compared in one letter case, SQLite
+folding keywords and identifiers, and without parentheses around the whole expression; an
+index's `ASC` (the default order) is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+import sqlalchemy as sa
+
+PG_TABLES = """
+SELECT c.oid, c.relname, obj_description(c.oid, 'pg_class') FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')"""
+PG_COLUMNS = """
+SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
+       pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated,
+       CASE WHEN a.attcollation <> t.typcollation THEN co.collname END,
+       col_description(a.attrelid, a.attnum)
+FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+LEFT JOIN pg_collation co ON co.oid = a.attcollation
+WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attrelid = ANY(%(oids)s)"""
+PG_INDEXES = """
+SELECT i.indrelid, c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i
+JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = ANY(%(oids)s)
+AND NOT EXISTS (SELECT FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid)"""
+PG_CONSTRAINTS = """
+SELECT conrelid, conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = ANY(%(oids)s)"""
+PG_ENUMS = """
+SELECT t.typname, array_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_type t
+JOIN pg_enum e ON e.enumtypid = t.oid JOIN pg_namespace n ON n.oid = t.typnamespace
+WHERE n.nspname = 'public' GROUP BY t.typname"""
+PG_SEQUENCES = """
+SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'public' AND c.relkind = 'S' AND NOT EXISTS (
+  SELECT FROM pg_depend d WHERE d.objid = c.oid AND d.refobjsubid > 0 AND d.deptype IN ('a', 'i'))"""
+
+
+def schema(url: str) -> dict:
+    return _sqlite(url.split(":///", 1)[1]) if url.startswith("sqlite") else _postgresql(url)
+
+
+def _postgresql(url: str) -> dict:
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        rows = lambda sql, **params: raw.execute(sql, params).fetchall()
+        names, tables = {}, {}
+        for oid, name, comment in rows(PG_TABLES):
+            names[oid] = name
+            tables[name] = {"columns": {}, "indexes": {}, "constraints": {}, "comment": comment}
+        oids = list(names)
+        for oid, name, type_, notnull, default, *spec in rows(PG_COLUMNS, oids=oids):
+            default = default if default is None else _expression(default).replace("now()", "CURRENT_TIMESTAMP")
+            tables[names[oid]]["columns"][name] = (type_, notnull, default, *spec)
+        for oid, name, definition in rows(PG_INDEXES, oids=oids):
+            tables[names[oid]]["indexes"][name] = definition
+        for oid, name, definition in rows(PG_CONSTRAINTS, oids=oids):
+            tables[names[oid]]["constraints"][name] = definition
+        enums = {name: tuple(labels) for name, labels in rows(PG_ENUMS)}
+        sequences = sorted(name for (name,) in rows(PG_SEQUENCES))
+    engine.dispose()
+    return {"tables": tables, "enums": enums, "sequences": sequences}
+
+
+def _sqlite(path: str) -> dict:
+    conn = sqlite3.connect(path)
+    tables = {}
+    for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' "
+                                  "AND name NOT LIKE 'sqlite_%'").fetchall():
+        q = name.replace('"', '""')
+        columns = {c[1]: (c[2].upper(), bool(c[3]), _sqlite_default(c[2].upper(), c[4]), c[6])
+                   for c in conn.execute(f'PRAGMA table_xinfo("{q}")')}
+        pk = [c[1] for c in sorted(conn.execute(f'PRAGMA table_info("{q}")'), key=lambda c: c[5]) if c[5]]
+        constraints = {"primary key": tuple(pk)}
+        fks = {}
+        for fid, seq, target, src, dst, on_update, on_delete, match in conn.execute(
+                f'PRAGMA foreign_key_list("{q}")'):
+            fks.setdefault(fid, [target, [], [], on_update, on_delete])
+            fks[fid][1].append(src)
+            fks[fid][2].append(dst)
+        constraints["foreign keys"] = sorted(
+            f"({', '.join(s)}) -> {t}({', '.join(d)}) ON UPDATE {u} ON DELETE {x}" for t, s, d, u, x in fks.values())
+        indexes, uniques = {}, []
+        for _, iname, unique, origin, partial in conn.execute(f'PRAGMA index_list("{q}")'):
+            keys = tuple((k[2] if k[1] >= 0 else "<expression>", bool(k[3]), k[4])
+                         for k in conn.execute(f'PRAGMA index_xinfo("{iname}")') if k[5])
+            if origin == "u":
+                uniques.append(str([k[0] for k in keys]))
+            elif origin == "c":
+                isql = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?",
+                                    (iname,)).fetchone()[0]
+                where = _sqlite_expression(re.split(r"\sWHERE\s", isql, flags=re.IGNORECASE)[1]) if partial else None
+                exprs = None
+                if any(k[0] == "<expression>" for k in keys):
+                    exprs = re.sub(r"(?<=\))ASC\b|\s+ASC\b", "", _sqlite_expression(isql[isql.index("("):]))
+                indexes[iname] = (bool(unique), keys, where, exprs)
+        constraints["unique"] = sorted(uniques)
+        constraints["check"] = sorted(_checks(sql))
+        constraints["names"] = sorted(f"{m.group(1).strip(chr(34))} {m.group(2).upper()}" for m in re.finditer(
+            r"CONSTRAINT\s+(\"[^\"]+\"|\w+)\s+(PRIMARY KEY|UNIQUE|FOREIGN KEY|CHECK)", sql, re.IGNORECASE))
+        tables[name] = {"columns": columns, "indexes": indexes, "constraints": constraints, "comment": None}
+    conn.close()
+    return {"tables": tables, "enums": {}, "sequences": []}
+
+
+def _expression(sql: str) -> str:
+    """Whitespace runs outside string literals collapsed to one space."""
+    parts = re.split(r"('(?:[^']|'')*')", sql)
+    return "".join(p if i % 2 else re.sub(r"\s*([(),])\s*", r"\1", re.sub(r"\s+", " ", p))
+                   for i, p in enumerate(parts)).strip()
+
+
+def _sqlite_expression(sql: str) -> str:
+    """SQLite's text of an expression as it evaluates: whitespace as `_expression`, keywords
+    and identifiers in one case (SQLite folds both), one pair of parentheses around the
+    whole expression dropped (a DEFAULT expression must be written in them)."""
+    parts = re.split(r"('(?:[^']|'')*')", _expression(sql))
+    sql = "".join(p if i % 2 else p.upper() for i, p in enumerate(parts))
+    while sql.startswith("(") and sql.endswith(")") and _balanced(sql[1:-1]):
+        sql = sql[1:-1]
+    return sql
+
+
+def _balanced(sql: str) -> bool:
+    depth = 0
+    for part in re.split(r"'(?:[^']|'')*'", sql):
+        for ch in part:
+            depth += {"(": 1, ")": -1}.get(ch, 0)
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+def _sqlite_default(type_: str, default):
+    if default is None:
+        return None
+    default = _sqlite_expression(default)
+    textual = any(word in type_ for word in ("CHAR", "CLOB", "TEXT", "BLOB")) or not type_
+    if not textual and re.fullmatch(r"'[-+]?\d+(\.\d+)?'", default):
+        return default[1:-1]
+    return default
+
+
+def _checks(sql: str) -> list[str]:
+    """The CHECK clauses of a CREATE TABLE text (outside string literals), whitespace
+    collapsed; a named one as `name: expression`."""
+    out, i = [], 0
+    for match in re.finditer(r"(?:CONSTRAINT\s+(\"[^\"]+\"|\w+)\s+)?CHECK\s*\(", sql, re.IGNORECASE):
+        if match.start() < i:
+            continue
+        depth, j, quote = 1, match.end(), None
+        while depth:
+            ch = sql[j]
+            if quote:
+                quote = None if ch == quote else quote
+            elif ch in "'\"":
+                quote = ch
+            elif ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+            j += 1
+        name = (match.group(1) or "").strip('"')
+        out.append(f"{name + ': ' if name else ''}{_sqlite_expression(sql[match.end():j - 1])}")
+        i = j
+    return out
+
+
+def differences(a: dict, b: dict, named: dict) -> set[tuple]:
+    """The objects that differ between two catalog schemas: ("table", t), ("column", t, c),
+    ("index", t, name), ("constraint", t) (constraints are compared per table, see
+    `_same_constraints`), ("comment", t), ("enum", name), ("sequence", name). `a` is the
+    database under test, `b` the one the models built, `named` {table: constraint names
+    the models give}."""
+    out = set()
+    ta, tb = a["tables"], b["tables"]
+    out |= {("table", t) for t in ta.keys() ^ tb.keys()}
+    for t in ta.keys() & tb.keys():
+        x, y = ta[t], tb[t]
+        for kind in ("columns", "indexes"):
+            label = kind[:-1] if kind == "columns" else "index"
+            out |= {(label, t, n) for n in x[kind].keys() | y[kind].keys() if x[kind].get(n) != y[kind].get(n)}
+        if not _same_constraints(x["constraints"], y["constraints"], set(named.get(t, ()))):
+            out.add(("constraint", t))
+        if x["comment"] != y["comment"]:
+            out.add(("comment", t))
+    out |= {("enum", n) for n in a["enums"].keys() | b["enums"].keys() if a["enums"].get(n) != b["enums"].get(n)}
+    out |= {("sequence", n) for n in set(a["sequences"]) ^ set(b["sequences"])}
+    return out
+
+
+def _same_constraints(found: dict, models: dict, named: set) -> bool:
+    """The same constraints, where one the models leave unnamed may have any name: on
+    PostgreSQL only the constraints in `named` (those the MetaData names, see loader.py)
+    must have their name, the others match by definition alone; on SQLite an unnamed
+    constraint has no name in the CREATE text, so the names the models database has are
+    the ones that must be there."""
+    if "names" in models:  # SQLite
+        rest = lambda c: {k: v for k, v in c.items() if k != "names"}
+        return rest(found) == rest(models) and set(models["names"]) <= set(found["names"])
+    return (sorted(found.values()) == sorted(models.values())
+            and all(found.get(n) == d for n, d in models.items() if n in named))
+
+
+def describe(a: dict, b: dict, keys) -> list[str]:
+    """Each differing object with its catalog value on both sides, for messages and reports."""
+    def value(side, key):
+        kind, *rest = key
+        if kind in ("table", "enum"):
+            return rest[0] in side["tables" if kind == "table" else "enums"]
+        if kind == "sequence":
+            return rest[0] in side["sequences"]
+        table = side["tables"].get(rest[0], {})
+        if kind == "column":
+            return table.get("columns", {}).get(rest[1])
+        if kind == "index":
+            return table.get("indexes", {}).get(rest[1])
+        return table.get("constraints" if kind == "constraint" else "comment")
+    return [f"{' '.join(map(str, k))}: {value(a, k)!r} -> {value(b, k)!r}" for k in sorted(keys)]
+
+
+def within_tables(keys: set[tuple], tables: set[tuple]) -> set[tuple]:
+    """`keys` less those inside a table in `tables` (("table", t) keys): the constraints and
+    indexes of a table created or dropped are that table's."""
+    names = {t for _, t in tables}
+    return {k for k in keys if k[0] == "table" or k[0] in ("enum", "sequence") or k[1] not in names}
+
+
+def op_keys(operation: dict) -> set[tuple]:
+    """The catalog objects one of still's operations (from `plan --format json`) changes."""
+    kind, table = operation["op"], operation.get("table_name")
+    if kind in ("create_table", "drop_table"):
+        return {("table", operation["table"]["name"])}
+    if kind == "rename_table":
+        return {("table", operation["old_name"]), ("table", operation["new_name"])}
+    if kind in ("add_column", "drop_column"):
+        return {("column", table, operation["column"]["name"])}
+    if kind == "alter_column":
+        return {("column", table, operation["new"]["name"])}
+    if kind == "rename_column":
+        return {("column", table, operation["old_name"]), ("column", table, operation["new_name"])}
+    if kind in ("create_index", "drop_index"):
+        return {("index", table, operation["index"]["name"])}
+    if kind == "rename_index":
+        return {("index", table, operation["old_name"]), ("index", table, operation["new_name"])}
+    if kind in ("add_constraint", "drop_constraint", "rename_constraint"):
+        return {("constraint", table)}
+    if kind == "set_table_comment":
+        return {("comment", table)}
+    if "enum" in kind:
+        return {("enum", operation.get("enum_name") or operation["enum"]["name"])}
+    if "sequence" in kind:
+        return {("sequence", operation.get("sequence", {}).get("name", operation.get("name")))}
+    raise AssertionError(f"operation not mapped to catalog objects: {kind}")

@@ -1,0 +1,60 @@
+"""Runs inside an app's venv (tests/realworld on PYTHONPATH; STILL_REALWORLD_APP and
+STILL_REALWORLD_DIALECT name the app and the dialect under test).
+
+As a module, `loader:metadata` is the app's patched MetaData, for `still --metadata`.
+As a script: `python loader.py create_all URL` builds the models' schema, `python loader.py
+history URL` runs the app's own Alembic history, `python loader.py names URL` prints the
+constraint names the MetaData gives (JSON), `python loader.py patches URL` what the patches
+changed, one per line.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+from apps import APPS
+
+APP = APPS[os.environ["STILL_REALWORLD_APP"]]
+DIALECT = os.environ["STILL_REALWORLD_DIALECT"]
+
+
+def load():
+    for module in APP.models:
+        importlib.import_module(module)
+    module, attr = APP.base.split(":")
+    metadata = getattr(importlib.import_module(module), attr).metadata
+    return metadata, APP.patch(metadata, DIALECT)
+
+
+metadata, patched = load()
+
+
+def create_all(url: str) -> None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        if DIALECT in APP.setup:
+            conn.exec_driver_sql(APP.setup[DIALECT])
+        metadata.create_all(conn)
+    engine.dispose()
+
+
+if __name__ == "__main__":
+    command, *args = sys.argv[1:]
+    if command == "create_all":
+        create_all(*args)
+    elif command == "history":
+        APP.run_history(*args)
+    elif command == "names":  # {table: the constraint names the MetaData gives}, as JSON
+        import json
+
+        print(json.dumps({t.name: sorted(str(c.name) for c in t.constraints
+                                         if c.name is not None and type(c.name).__name__ != "_NoneName")
+                          for t in metadata.tables.values()}))
+    elif command == "patches":
+        print("\n".join(patched))
+    else:
+        sys.exit(f"error: unknown command {command}")

@@ -1,0 +1,52 @@
+"""One virtual environment per real-world app, made on first use and reused after.
+
+`<repo>/.realworld/<app>-<version>/` (gitignored) holds a venv with the app at its pinned
+version and still's runtime dependencies (read from pyproject.toml, so they stay in step),
+installed in one pip resolution so the app's own pins win where they are narrower. still
+itself is not installed: a .pth file puts the tree's `src` on the path, so the venv runs
+`python -m still` from the tree under test. A stamp file records what the venv was made
+from; a venv whose stamp differs is made anew.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CACHE = ROOT / ".realworld"
+STAMP = ".still-stamp.json"
+
+
+def still_requirements() -> list[str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    return [*project["dependencies"], *project["optional-dependencies"]["postgresql"]]
+
+
+def venv_python(app) -> Path:
+    """The python of `app`'s venv, creating the venv when it is missing or stale."""
+    home = CACHE / f"{app.name}-{app.version}"
+    python = home / "bin" / "python"
+    wanted = {"requirements": [app.requirement, *app.extra_requirements, *still_requirements()],
+              "python": sys.version.split()[0]}
+    stamp = home / STAMP
+    if stamp.is_file() and python.is_file() and json.loads(stamp.read_text()) == wanted:
+        return python
+    shutil.rmtree(home, ignore_errors=True)
+    started = time.monotonic()
+    subprocess.run([sys.executable, "-m", "venv", str(home)], check=True)
+    result = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                             *wanted["requirements"]], check=False, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"pip install for {app.name} failed:\n{result.stderr[-3000:]}")
+    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          check=True, capture_output=True, text=True).stdout.strip()
+    (Path(site) / "still-under-test.pth").write_text(f"{ROOT / 'src'}\n")
+    stamp.write_text(json.dumps(wanted))
+    print(f"realworld: made the {app.name} venv in {time.monotonic() - started:.0f}s", file=sys.stderr)
+    return python
