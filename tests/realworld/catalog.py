@@ -56,7 +56,11 @@ WHERE n.nspname = 'public' AND c.relkind = 'S' AND NOT EXISTS (
 
 
 def schema(url: str) -> dict:
-    return _sqlite(url.split(":///", 1)[1]) if url.startswith("sqlite") else _postgresql(url)
+    """The schema by the catalogs, without Alembic's version table: it belongs to the
+    migration tool, not to the models (still leaves it out of every comparison)."""
+    found = _sqlite(url.split(":///", 1)[1]) if url.startswith("sqlite") else _postgresql(url)
+    found["tables"].pop("alembic_version", None)
+    return found
 
 
 def _postgresql(url: str) -> dict:
