@@ -43,13 +43,6 @@ TEXT_DESC = ("Index elements sa.text('version_major DESC') are declared as expre
 MLFLOW_PG_BOOL = ("server_default='0' on Boolean declared as 0: ~ column enable_comment: default false → 0, "
                   "~ column is_default: default false → 0 (label_schemas)")
 BOOL_DDL = "and the plan's DDL fails: column \"{}\" is of type boolean but default expression is of type integer"
-PG_UNNAMED = ("a foreign key the models leave unnamed is renamed to PostgreSQL's default name: 29 of the plan's 30 "
-              "'~ rename foreign key fk_<table>_<columns> → <table>_<columns>_fkey' lines (not "
-              "registered_model_aliases, whose name the models give); the catalogs flag 21 tables (datasets, "
-              "endpoint_bindings, endpoint_model_mappings, endpoint_tags, endpoints, issues, job_locks, label_schemas, "
-              "model_definitions, model_version_tags, model_versions, online_scoring_configs, registered_model_tags, "
-              "review_queue_items, review_queue_label_schemas, review_queue_users, review_queues, scorer_versions, "
-              "scorers, trace_info, trace_metrics), the others are in tables with real constraint changes")
 KNOWN: dict[tuple[str, str, str], str] = {
     ("create_all", "prefect", "sqlite"): DDL_IF_PG,
     ("create_all", "prefect", "postgresql"): PREFECT_PG,
@@ -58,11 +51,8 @@ KNOWN: dict[tuple[str, str, str], str] = {
     ("history", "prefect", "sqlite"): f"{DDL_IF_PG}; after the plan those 8 indexes exist, create_all has none",
     ("history", "prefect", "postgresql"): f"{PREFECT_PG}; {BOOL_DDL.format('enabled')}",
     ("history", "mlflow-skinny", "sqlite"): f"{TEXT_DESC}; still check lists the same pair after the plan",
-    ("history", "mlflow-skinny", "postgresql"): f"{TEXT_DESC}; {MLFLOW_PG_BOOL}; {PG_UNNAMED}; "
+    ("history", "mlflow-skinny", "postgresql"): f"{TEXT_DESC}; {MLFLOW_PG_BOOL}; "
                                                  f"{BOOL_DDL.format('enable_comment')}",
-    ("history", "optuna", "postgresql"): "a UniqueConstraint the models leave unnamed is renamed to PostgreSQL's "
-                                          "default name: ~ rename unique uq_trial_values_trial_id_objective → "
-                                          "trial_values_trial_id_objective_key",
 }
 
 

@@ -7,7 +7,7 @@ from typing import Optional
 from still import snapshot as s
 from still.diff.ordering import Phase, order_tables, ordered
 from still.diff.renames import Renames, possible_table_renames, rename_operations
-from still.diff.tables import type_equivalence, diff_table
+from still.diff.tables import diff_table, implicit_names, type_equivalence
 from still.diff.types import diff_enums, diff_sequences
 from still.findings import Code, Finding
 from still.ops import CreateSchema, DropSchema
@@ -25,6 +25,7 @@ def diff(current: s.Snapshot, target: s.Snapshot, renames: Optional[Renames] = N
         current = op.apply(current)
 
     same_type = type_equivalence(target.dialect)
+    implicit = implicit_names(target.dialect)
     empty = s.Schema(name="")
     created, dropped = [], []
     # the default schema always exists, whether or not a snapshot lists it
@@ -49,7 +50,7 @@ def diff(current: s.Snapshot, target: s.Snapshot, renames: Optional[Renames] = N
             old, new = have.tables[table], want.tables[table]
             if old == new:  # most tables, most of the time; equal tables have no changes
                 continue
-            diff_table(name, old, new, changes, findings, same_type)
+            diff_table(name, old, new, changes, findings, same_type, implicit)
     changes += order_tables(created, dropped)
     findings += possible_table_renames(dropped, created)
     return Plan(operations=ordered(changes), findings=tuple(findings))

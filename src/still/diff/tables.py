@@ -15,15 +15,34 @@ def _fk_signature(fk: s.ForeignKey):
     return fk.model_copy(update={"name": None})
 
 
+def _no_implicit(kind: str, table: str, cons, name: str) -> bool:
+    return False
+
+
+def implicit_names(dialect: str):
+    """The dialect's test for a name it gives a constraint the models leave unnamed
+    (`is_implicit_name` in declare/<dialect>.py): such a constraint may have any name."""
+    import importlib
+
+    try:
+        module = importlib.import_module(f"still.declare.{dialect}")
+    except ModuleNotFoundError:
+        return _no_implicit
+    return getattr(module, "is_implicit_name", _no_implicit)
+
+
 def _match(kind: str, have, want, signature, schema: str, table: str, changes: list,
-           drop_phase: Phase, add_phase: Phase):
-    """Constraints match by content, not by name; a renamed one is dropped and re-added."""
+           drop_phase: Phase, add_phase: Phase, implicit=_no_implicit):
+    """Constraints match by content, not by name. One whose name changed is renamed, unless
+    the models leave it unnamed (its declared name is the database's own choice): then the
+    name it has is as good."""
     pending = list(want)
     for old in have:
         twin = next((new for new in pending if signature(new) == signature(old)), None)
         if twin is not None:
             pending.remove(twin)
-            if twin.name != old.name and twin.name is not None and old.name is not None:
+            if twin.name != old.name and twin.name is not None and old.name is not None \
+                    and not implicit(kind, table, twin, twin.name):
                 changes.append((Phase.RENAME, RenameConstraint(schema_name=schema, table_name=table, kind=kind,
                                                                old_name=old.name, new_name=twin.name)))
             continue
@@ -120,11 +139,14 @@ def _alter_findings(schema: str, table: str, op: AlterColumn) -> list[Finding]:
 
 
 def diff_table(schema: str, have: s.Table, want: s.Table, changes: list, findings: list,
-               same_type=str.__eq__):
+               same_type=str.__eq__, implicit=_no_implicit):
     name = want.name
     diff_columns(schema, have, want, changes, findings, same_type)
     old_pk, new_pk = have.primary_key, want.primary_key
     if old_pk and new_pk and old_pk.columns == new_pk.columns and old_pk.name and new_pk.name \
+            and implicit("primary_key", name, new_pk, new_pk.name):
+        pass  # an unnamed primary key: the name it has is as good
+    elif old_pk and new_pk and old_pk.columns == new_pk.columns and old_pk.name and new_pk.name \
             and old_pk.name != new_pk.name:
         changes.append((Phase.RENAME, RenameConstraint(schema_name=schema, table_name=name, kind="primary_key",
                                                        old_name=old_pk.name, new_name=new_pk.name)))
@@ -136,12 +158,12 @@ def diff_table(schema: str, have: s.Table, want: s.Table, changes: list, finding
             changes.append((Phase.ADD_CONSTRAINT, AddConstraint(
                 schema_name=schema, table_name=name, kind="primary_key", constraint=want.primary_key)))
     _match("foreign_key", have.foreign_keys, want.foreign_keys, _fk_signature, schema, name, changes,
-           Phase.DROP_FOREIGN_KEY, Phase.ADD_FOREIGN_KEY)
+           Phase.DROP_FOREIGN_KEY, Phase.ADD_FOREIGN_KEY, implicit)
     _match("unique", have.unique_constraints, want.unique_constraints,
            lambda u: (u.columns, u.nulls_not_distinct), schema, name, changes,
-           Phase.DROP_CONSTRAINT, Phase.ADD_CONSTRAINT)
+           Phase.DROP_CONSTRAINT, Phase.ADD_CONSTRAINT, implicit)
     _match("check", have.check_constraints, want.check_constraints, lambda c: c.expression,
-           schema, name, changes, Phase.DROP_CONSTRAINT, Phase.ADD_CONSTRAINT)
+           schema, name, changes, Phase.DROP_CONSTRAINT, Phase.ADD_CONSTRAINT, implicit)
     _match_indexes(schema, name, have.indexes, want.indexes, changes)
     if have.comment != want.comment:
         changes.append((Phase.COMMENT, SetTableComment(schema_name=schema, table_name=name,
