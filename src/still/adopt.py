@@ -124,9 +124,12 @@ def _script_dir(location: str, here: Path) -> Path:
 
 def _dir(value: str, here: Path) -> Path:
     path = Path(value).expanduser()
-    # Alembic takes relative paths from the working directory; projects run it next to
-    # alembic.ini, so they are taken from there
-    return path if path.is_absolute() else (here / path).resolve()
+    if path.is_absolute():
+        return path
+    # Alembic takes relative paths from the working directory; most projects run it next
+    # to alembic.ini, so that directory is tried when the working directory has no such path
+    from_cwd = Path.cwd() / path
+    return from_cwd.resolve() if from_cwd.exists() else (here / path).resolve()
 
 
 def _relative(path: Path, base: Path) -> str:
@@ -184,6 +187,8 @@ def _read_env(found: Adoption, env: Path, metadata: Optional[str]) -> None:
             for alias in node.names:
                 if alias.asname:
                     imports[alias.asname] = alias.name
+                else:  # `import a.b.c` binds `a`; the chain a.b.c.X names module a.b.c
+                    imports.setdefault("." + alias.name, alias.name)
         elif isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "configure":
             for kw in node.keywords:
                 if kw.arg in ("version_table", "version_table_schema"):
@@ -209,7 +214,13 @@ def _target_metadata(tree: ast.Module, imports: dict[str, str], root: Path) -> O
             while isinstance(value, ast.Attribute):
                 parts.insert(0, value.attr)
                 value = value.value
-            if not isinstance(value, ast.Name) or value.id not in imports:
+            if not isinstance(value, ast.Name):
+                return None
+            dotted = [value.id, *parts]
+            for cut in range(len(dotted) - 1, 0, -1):
+                if imports.get("." + ".".join(dotted[:cut])) == ".".join(dotted[:cut]):
+                    return f"{'.'.join(dotted[:cut])}:{'.'.join(dotted[cut:])}"
+            if value.id not in imports:
                 return None
             origin = imports[value.id]
             if ":" in origin:

@@ -26,6 +26,11 @@ class App:
     extra_requirements: tuple[str, ...] = ()
     dialects: tuple[str, ...] = ("sqlite", "postgresql")
     env: Callable[[str], dict] = lambda url: {}  # url -> environment of the app's processes on it
+    # taking the history over with still (test_takeover.py):
+    ini: str = ""  # the app's alembic.ini, relative to site-packages
+    versions: dict = field(default_factory=dict)  # dialect -> version_locations entry, when per dialect
+    alembic_config: Callable = None  # url -> Alembic's Config for running the history by hand
+    prepare: Callable[[str], None] = lambda url: None  # what the app does before its history runs
 
     @property
     def requirement(self) -> str:
@@ -150,6 +155,41 @@ def mlflow_history(url: str) -> None:
     engine.dispose()
 
 
+def prefect_config(url: str):
+    from prefect.server.database.alembic_commands import alembic_config
+
+    return alembic_config()
+
+
+def mlflow_config(url: str):
+    from mlflow.store.db.utils import _get_alembic_config
+
+    return _get_alembic_config(url)
+
+
+def mlflow_prepare(url: str) -> None:
+    """MLflow creates its initial tables (InitialBase) before the first revision runs."""
+    import sqlalchemy as sa
+    from mlflow.store.db.utils import InitialBase
+
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    InitialBase.metadata.create_all(engine)
+    engine.dispose()
+
+
+def optuna_config(url: str):
+    from pathlib import Path
+
+    import optuna.storages._rdb as rdb
+    from alembic.config import Config
+
+    here = Path(rdb.__file__).parent
+    config = Config(str(here / "alembic.ini"))
+    config.set_main_option("script_location", str(here / "alembic"))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
 def optuna_history(url: str) -> None:
     """What Optuna's `_VersionManager.upgrade()` (`optuna storage upgrade`) runs: alembic's
     upgrade to head with Optuna's alembic.ini and env.py, here from an empty database."""
@@ -171,7 +211,9 @@ APPS = {app.name: app for app in (
         base="prefect.server.database.orm_models:Base", models=("prefect.server.database.orm_models",),
         history="prefect/server/database/_migrations",
         run_history=prefect_history, patch=prefect_patch, env=prefect_env,
-        setup={"postgresql": "CREATE EXTENSION IF NOT EXISTS pg_trgm"}),
+        setup={"postgresql": "CREATE EXTENSION IF NOT EXISTS pg_trgm"},
+        ini="prefect/server/database/alembic.ini", alembic_config=prefect_config,
+        versions={d: f"prefect/server/database/_migrations/versions/{d}" for d in ("sqlite", "postgresql")}),
     App(name="mlflow-skinny", version="3.18.0",
         base="mlflow.store.db.base_sql_model:Base",
         models=("mlflow.store.tracking.dbmodels.models", "mlflow.store.model_registry.dbmodels.models",
@@ -180,9 +222,10 @@ APPS = {app.name: app for app in (
         run_history=mlflow_history, patch=mlflow_patch,
         # mlflow-skinny leaves out the database dependencies the full `mlflow` brings; the
         # history needs Alembic (the full package requires `alembic<2,!=1.10.0`).
-        extra_requirements=("alembic==1.20.1",)),
+        extra_requirements=("alembic==1.20.1",),
+        ini="mlflow/store/db_migrations/alembic.ini", alembic_config=mlflow_config, prepare=mlflow_prepare),
     App(name="optuna", version="5.1.0",
         base="optuna.storages._rdb.models:BaseModel", models=("optuna.storages._rdb.models",),
         history="optuna/storages/_rdb/alembic",
-        run_history=optuna_history),
+        run_history=optuna_history, ini="optuna/storages/_rdb/alembic.ini", alembic_config=optuna_config),
 )}

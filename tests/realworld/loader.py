@@ -5,7 +5,8 @@ As a module, `loader:metadata` is the app's patched MetaData, for `still --metad
 As a script: `python loader.py create_all URL` builds the models' schema, `python loader.py
 history URL` runs the app's own Alembic history, `python loader.py names URL` prints the
 constraint names the MetaData gives (JSON), `python loader.py patches URL` what the patches
-changed, one per line.
+changed, one per line; `alembic_upgrade URL REV` runs the history by Alembic up to REV,
+`prepare URL` does what the app does before its history, `site` prints site-packages.
 """
 
 from __future__ import annotations
@@ -54,6 +55,18 @@ if __name__ == "__main__":
         print(json.dumps({t.name: sorted(str(c.name) for c in t.constraints
                                          if c.name is not None and type(c.name).__name__ != "_NoneName")
                           for t in metadata.tables.values()}))
+    elif command == "alembic_upgrade":  # URL REV: the app's history by Alembic, up to REV
+        from alembic import command as alembic_command
+
+        url, rev = args
+        APP.prepare(url)
+        alembic_command.upgrade(APP.alembic_config(url), rev)
+    elif command == "prepare":
+        APP.prepare(*args)
+    elif command == "site":
+        import sysconfig
+
+        print(sysconfig.get_paths()["purelib"])
     elif command == "patches":
         print("\n".join(patched))
     else:
