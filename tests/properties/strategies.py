@@ -15,18 +15,27 @@ from typing import Optional
 import sqlalchemy as sa
 from hypothesis import strategies as st
 
-# type key -> (SQLAlchemy type, defaults that suit it)
+# type key -> (SQLAlchemy type, defaults that suit it). Plain strings are string literals
+# (`DEFAULT '0'`) the database converts to the column's type: each type gets some, in
+# spellings the database stores otherwise (`'0'` on a boolean is `false`).
 TYPES = {
-    "int": (sa.Integer, ["0", "7"]),
-    "bigint": (sa.BigInteger, ["0"]),
-    "str20": (lambda: sa.String(20), ["x", ""]),
-    "str50": (lambda: sa.String(50), ["y"]),
-    "text": (sa.Text, ["note"]),
-    "bool": (sa.Boolean, [sa.true, sa.false]),
-    "date": (sa.Date, []),
-    "numeric": (lambda: sa.Numeric(10, 2), ["0", "1.5"]),
-    "float": (sa.Float, ["0"]),
+    "int": (sa.Integer, ["0", "7", "007", "-3"]),
+    "bigint": (sa.BigInteger, ["0", " 12"]),
+    "str20": (lambda: sa.String(20), ["x", "", "007", "0"]),
+    "str50": (lambda: sa.String(50), ["y", "it's", "1.5"]),
+    "text": (sa.Text, ["note", "0"]),
+    "bool": (sa.Boolean, [sa.true, sa.false, "0", "1", "t", "false"]),
+    "date": (sa.Date, ["2020-1-2", "2021-03-04"]),
+    "datetime": (sa.DateTime, ["2020-01-02", "2020-01-02 03:04:05.500"]),
+    "time": (sa.Time, ["1:2", "10:11:12"]),
+    "interval": (sa.Interval, ["0", "1 day", "-1 hour", "P1DT2H"]),
+    "uuid": (sa.Uuid, ["A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11"]),
+    "json": (sa.JSON, ["{}", '{"a": 1}']),
+    "numeric": (lambda: sa.Numeric(10, 2), ["0", "1.5", "1e3", "007"]),
+    "float": (sa.Float, ["0", "1e3", "0.00001"]),
 }
+UNINDEXABLE = {"json"}  # no btree operator class on PostgreSQL: no index, no UNIQUE
+DEFAULT_CHOICES = 6  # ColSpec.default is drawn below this (taken modulo the type's list)
 NAMES = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa"]
 
 
@@ -81,7 +90,7 @@ def columns(draw, taken: set[str]):
     name = draw(st.sampled_from([n for n in NAMES if n not in taken]))
     type_ = draw(st.sampled_from(sorted(TYPES)))
     return ColSpec(name=name, type=type_, nullable=draw(st.booleans()),
-                   default=draw(st.none() | st.integers(0, 1)),
+                   default=draw(st.none() | st.integers(0, DEFAULT_CHOICES - 1)),
                    comment=draw(st.none() | st.sampled_from(["a note", "it's quoted"])))
 
 
@@ -94,12 +103,13 @@ def tables(draw, name: str, others: list[str]):
     ints = [c.name for c in cols if c.type == "int"]
     if others and ints and draw(st.booleans()):
         t.fks.append((ints[0], draw(st.sampled_from(others))))
-    if draw(st.booleans()):
-        t.uniques.append((cols[0].name,))
+    keyable = [c.name for c in cols if c.type not in UNINDEXABLE]
+    if keyable and draw(st.booleans()):
+        t.uniques.append((keyable[0],))
     if ints and draw(st.booleans()):
         t.checks.append(ints[-1])
-    if draw(st.booleans()):
-        t.indexes.append(((cols[-1].name,), draw(st.booleans())))
+    if keyable and draw(st.booleans()):
+        t.indexes.append(((keyable[-1],), draw(st.booleans())))
     return t
 
 
@@ -154,20 +164,27 @@ def edited(draw, spec: list[TableSpec]):
             elif edit == "alter_nullable":
                 col.nullable = not col.nullable
             elif edit == "alter_default":
-                col.default = None if col.default is not None else draw(st.integers(0, 1))
+                col.default = draw(st.none() | st.integers(0, DEFAULT_CHOICES - 1).filter(
+                    lambda d: d != col.default))
             elif edit == "alter_comment":
                 col.comment = None if col.comment else "changed"
         elif edit == "table_comment":
             t.comment = None if t.comment else f"about {t.name}"
         elif edit == "add_index":
-            cols = tuple(draw(st.lists(st.sampled_from([c.name for c in t.columns]), min_size=1,
+            keyable = [c.name for c in t.columns if c.type not in UNINDEXABLE]
+            if not keyable:
+                continue
+            cols = tuple(draw(st.lists(st.sampled_from(keyable), min_size=1,
                                        max_size=2, unique=True)))
             if all(cols != ix for ix, _ in t.indexes):
                 t.indexes.append((cols, draw(st.booleans())))
         elif edit == "drop_index" and t.indexes:
             t.indexes.pop(draw(st.integers(0, len(t.indexes) - 1)))
         elif edit == "add_unique":
-            cols = (draw(st.sampled_from([c.name for c in t.columns])),)
+            keyable = [c.name for c in t.columns if c.type not in UNINDEXABLE]
+            if not keyable:
+                continue
+            cols = (draw(st.sampled_from(keyable)),)
             if cols not in t.uniques:
                 t.uniques.append(cols)
         elif edit == "drop_unique" and t.uniques:

@@ -54,7 +54,7 @@ class Rules(DeclareRules):
     def server_default(self, column: sa.Column) -> Optional[str]:
         if column.server_default is None:
             return None
-        return normalized_default(self.compiled_default(column))
+        return normalized_default(self.compiled_default(column), self.column_type(column))
 
     def computed(self, column: sa.Column) -> Optional[s.Computed]:
         if column.computed is None:

@@ -3,6 +3,9 @@ runs DDL inside transactions, so each operation is a few direct statements."""
 
 from __future__ import annotations
 
+import re
+from typing import Optional
+
 import sqlalchemy as sa
 from sqlalchemy.schema import AddConstraint, CreateIndex, CreateSequence, CreateTable
 
@@ -55,8 +58,27 @@ class _Writer:
 def _serial_types(table: s.Table) -> s.Table:
     """SERIAL is how PostgreSQL spells an integer column fed by an owned sequence."""
     cols = tuple(c.model_copy(update={"type": SERIAL.get(c.type, c.type), "autoincrement": False})
-                 if c.autoincrement else c for c in table.columns)
+                 if c.autoincrement else _sent(c) for c in table.columns)
     return table.model_copy(update={"columns": cols})
+
+
+_FLOAT_EXPONENT = re.compile(r"-?\d+(?:\.\d+)?e[-+]\d+")
+
+
+def default_sql(column: s.Column) -> Optional[str]:
+    """The default as sent, of the type it was stored with: a float constant that prints
+    with an exponent (`1e-05`, from `'1e-05'::double precision`) is sent quoted, since
+    the bare number is a numeric constant, stored (and printed) as `0.00001`."""
+    default = column.default
+    if default is not None and _base(column.type) in ("real", "double precision") \
+            and _FLOAT_EXPONENT.fullmatch(default):
+        return f"'{default}'"
+    return default
+
+
+def _sent(column: s.Column) -> s.Column:
+    sent = default_sql(column)
+    return column if sent == column.default else column.model_copy(update={"default": sent})
 
 
 def _base(type_text: str) -> str:
@@ -84,7 +106,7 @@ def _create_table(w: _Writer, op: ops.CreateTable) -> list[str]:
 def _add_column(w: _Writer, op: ops.AddColumn) -> list[str]:
     col = op.column
     spec_col = build_column(col.model_copy(update={"type": SERIAL.get(col.type, col.type)})
-                            if col.autoincrement else col.model_copy(update={"autoincrement": False}))
+                            if col.autoincrement else _sent(col).model_copy(update={"autoincrement": False}))
     sa.Table(op.table_name, sa.MetaData(), spec_col)
     spec = dialect_spec(w, spec_col)
     out = [f"ALTER TABLE {w.name(op.schema_name, op.table_name)} ADD COLUMN {spec}"]
@@ -113,7 +135,11 @@ def _alter_column(w: _Writer, op: ops.AlterColumn) -> list[str]:
     if old.identity and (new.identity != old.identity):
         out.append(f"{alter} DROP IDENTITY")
     default_changes = "default" in changed or "type" in changed or "autoincrement" in changed
-    if default_changes and (old.default is not None or old.autoincrement):
+    # SET DEFAULT replaces a default; it is dropped first only when none follows, or when
+    # the type changes (ALTER TYPE fails on a default it cannot cast) or the sequence goes
+    replaced = new.default is not None and "type" not in changed and not (
+        old.autoincrement and not new.autoincrement)
+    if default_changes and (old.default is not None or old.autoincrement) and not replaced:
         out.append(f"{alter} DROP DEFAULT")
     if old.autoincrement and not new.autoincrement:
         out.append(f"DROP SEQUENCE IF EXISTS {w.name(op.schema_name, _serial_sequence(op))}")
@@ -127,7 +153,7 @@ def _alter_column(w: _Writer, op: ops.AlterColumn) -> list[str]:
         out += [f"CREATE SEQUENCE {seq} AS {new.type} OWNED BY {table}.{col}",
                 f"{alter} SET DEFAULT nextval({w.literal(seq)}::regclass)"]
     elif default_changes and new.default is not None:
-        out.append(f"{alter} SET DEFAULT {new.default}")
+        out.append(f"{alter} SET DEFAULT {default_sql(new)}")
     if new.identity and new.identity != old.identity:
         i = new.identity
         options = [f"START WITH {i.start}", f"INCREMENT BY {i.increment}", f"CACHE {i.cache}"]
@@ -201,7 +227,7 @@ def _replace_enum(w: _Writer, op: ops.ReplaceEnum) -> list[str]:
                     out.append(f"{alter} DROP DEFAULT")
                 out.append(f"{alter} TYPE {enum} USING {w.q.quote(col.name)}::text::{enum}")
                 if col.default is not None:
-                    out.append(f"{alter} SET DEFAULT {col.default}")
+                    out.append(f"{alter} SET DEFAULT {default_sql(col)}")
     return out + [f"DROP TYPE {parked}"]
 
 
