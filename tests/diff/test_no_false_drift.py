@@ -56,3 +56,39 @@ def test_other_spellings_of_the_same_schema_are_no_drift(db_url, dialect):
         plan = diff(reflect(conn), declare(models(), conn.dialect))
     engine.dispose()
     assert plan.empty, [(op.op, op.model_dump()) for op in plan.operations]
+
+
+def index_models(dialect: str) -> sa.MetaData:
+    """Index keys written every way a model writes them: text holding one key or several,
+    each with its own ordering; desc() of a column or an expression; functions."""
+    md = sa.MetaData()
+    nulls = dialect == "postgresql"  # SQLite's CREATE INDEX has no NULLS FIRST/LAST
+    t = sa.Table(
+        "versions", md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("version_major", sa.Integer), sa.Column("name", sa.String(20)), sa.Column("b", sa.Integer),
+        sa.Index("ix_text_desc", sa.text("version_major DESC")),
+        sa.Index("ix_text_asc", sa.text("name ASC")),
+        sa.Index("ix_text_keys", sa.text("version_major desc, b")),
+        sa.Index("ix_text_function_desc", sa.text("lower(name) DESC")),
+        sa.Index("ix_text_paren", sa.text("(b + 1)")),
+        sa.Index("ix_mixed", "name", sa.text("b DESC NULLS FIRST" if nulls else "b DESC")),
+        sa.Index("ix_quoted", sa.text('"name" DESC NULLS LAST' if nulls else '"name" DESC')),
+        sa.Index("ix_desc_name", sa.desc("name")),
+    )
+    sa.Index("ix_desc_column", sa.desc(t.c.version_major))
+    sa.Index("ix_function", sa.func.lower(t.c.name))
+    sa.Index("ix_desc_function", sa.desc(sa.func.lower(t.c.name)), t.c.b)
+    sa.Index("ix_sum", t.c.version_major + t.c.b)
+    return md
+
+
+def test_index_keys_in_any_spelling_are_no_drift_after_create_all(db_url, dialect):
+    models = index_models(dialect)
+    engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        models.create_all(conn)
+    with engine.connect() as conn:
+        plan = diff(reflect(conn), declare(models, conn.dialect))
+    engine.dispose()
+    assert plan.empty, [(op.op, op.model_dump()) for op in plan.operations]

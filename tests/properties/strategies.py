@@ -36,6 +36,15 @@ TYPES = {
 }
 UNINDEXABLE = {"json"}  # no btree operator class on PostgreSQL: no index, no UNIQUE
 DEFAULT_CHOICES = 6  # ColSpec.default is drawn below this (taken modulo the type's list)
+# the ways a model writes an index's keys (the first one ordered or computed)
+INDEX_SPELLINGS = [
+    lambda cols: list(cols),
+    lambda cols: [sa.desc(sa.column(cols[0])), *cols[1:]],
+    lambda cols: [sa.text(", ".join([f"{cols[0]} DESC", *cols[1:]]))],  # one text, every key
+    lambda cols: [sa.text(f"{cols[0]} DESC"), *cols[1:]],
+    lambda cols: [sa.func.coalesce(sa.column(cols[0]), sa.column(cols[0])), *cols[1:]],
+    lambda cols: [sa.desc(sa.func.coalesce(sa.column(cols[0]), sa.column(cols[0]))), *cols[1:]],
+]
 NAMES = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa"]
 
 
@@ -55,7 +64,8 @@ class TableSpec:
     fks: list[tuple[str, str]] = field(default_factory=list)  # (column, target table) -> target.id
     uniques: list[tuple[str, ...]] = field(default_factory=list)
     checks: list[str] = field(default_factory=list)  # column names checked ">= 0" (int columns)
-    indexes: list[tuple[tuple[str, ...], bool]] = field(default_factory=list)  # (columns, descending first)
+    # (columns, spelling): see INDEX_SPELLINGS
+    indexes: list[tuple[tuple[str, ...], int]] = field(default_factory=list)
     comment: Optional[str] = None
 
 
@@ -78,9 +88,8 @@ def build(spec: list[TableSpec]) -> sa.MetaData:
             items.append(sa.UniqueConstraint(*cols_, name=f"uq_{t.name}_{'_'.join(cols_)}"))
         for col in t.checks:
             items.append(sa.CheckConstraint(f"{col} >= 0", name=f"ck_{t.name}_{col}"))
-        for cols_, desc in t.indexes:
-            keys = [sa.desc(sa.column(cols_[0])) if desc else cols_[0], *cols_[1:]]
-            items.append(sa.Index(f"ix_{t.name}_{'_'.join(cols_)}", *keys))
+        for cols_, spelling in t.indexes:
+            items.append(sa.Index(f"ix_{t.name}_{'_'.join(cols_)}", *INDEX_SPELLINGS[spelling](cols_)))
         sa.Table(t.name, md, *items, comment=t.comment)
     return md
 
@@ -109,7 +118,7 @@ def tables(draw, name: str, others: list[str]):
     if ints and draw(st.booleans()):
         t.checks.append(ints[-1])
     if keyable and draw(st.booleans()):
-        t.indexes.append(((keyable[-1],), draw(st.booleans())))
+        t.indexes.append(((keyable[-1],), draw(st.integers(0, len(INDEX_SPELLINGS) - 1))))
     return t
 
 
@@ -177,7 +186,7 @@ def edited(draw, spec: list[TableSpec]):
             cols = tuple(draw(st.lists(st.sampled_from(keyable), min_size=1,
                                        max_size=2, unique=True)))
             if all(cols != ix for ix, _ in t.indexes):
-                t.indexes.append((cols, draw(st.booleans())))
+                t.indexes.append((cols, draw(st.integers(0, len(INDEX_SPELLINGS) - 1))))
         elif edit == "drop_index" and t.indexes:
             t.indexes.pop(draw(st.integers(0, len(t.indexes) - 1)))
         elif edit == "add_unique":

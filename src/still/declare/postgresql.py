@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql.named_types import NamedType
 from sqlalchemy.sql.schema import MetaData
 
 from still import snapshot as s
-from still.declare.base import DeclareRules, default_index_element, index_element
+from still.declare.base import DeclareRules, default_index_elements, index_element
 from still.reflect.postgresql_literals import is_numeric, stored_literal
 from still.reflect.postgresql_sequences import default_bounds
 
@@ -259,8 +259,10 @@ class Rules(DeclareRules):
             return None
         return using.lower()
 
-    def index_element(self, expr) -> s.IndexElement:
-        element = default_index_element(self, expr)
+    def index_keys(self, expr) -> tuple[s.IndexElement, ...]:
+        return tuple(map(self._plain_key, default_index_elements(self, expr)))
+
+    def _plain_key(self, element: s.IndexElement) -> s.IndexElement:
         # an expression that is only a column name (`desc("at")`, `text("email")`) makes
         # PostgreSQL store a plain column key
         column = _bare_column(element.expression)
