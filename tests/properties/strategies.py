@@ -67,6 +67,19 @@ class TableSpec:
     # (columns, spelling): see INDEX_SPELLINGS
     indexes: list[tuple[tuple[str, ...], int]] = field(default_factory=list)
     comment: Optional[str] = None
+    # (column, ONLY_ON key): an index create_all makes on some dialects only (ddl_if)
+    only: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _on_sqlite(ddl, target, bind, **kw) -> bool:
+    return kw["dialect"].name == "sqlite"
+
+
+ONLY_ON = {
+    "postgresql": dict(dialect="postgresql"),
+    "sqlite": dict(dialect="sqlite"),
+    "callable": dict(callable_=_on_sqlite),
+}
 
 
 def build(spec: list[TableSpec]) -> sa.MetaData:
@@ -90,6 +103,8 @@ def build(spec: list[TableSpec]) -> sa.MetaData:
             items.append(sa.CheckConstraint(f"{col} >= 0", name=f"ck_{t.name}_{col}"))
         for cols_, spelling in t.indexes:
             items.append(sa.Index(f"ix_{t.name}_{'_'.join(cols_)}", *INDEX_SPELLINGS[spelling](cols_)))
+        for col, where in t.only:
+            items.append(sa.Index(f"ix_{where}_{t.name}_{col}", col).ddl_if(**ONLY_ON[where]))
         sa.Table(t.name, md, *items, comment=t.comment)
     return md
 
@@ -119,6 +134,8 @@ def tables(draw, name: str, others: list[str]):
         t.checks.append(ints[-1])
     if keyable and draw(st.booleans()):
         t.indexes.append(((keyable[-1],), draw(st.integers(0, len(INDEX_SPELLINGS) - 1))))
+    if keyable and draw(st.integers(0, 3)) == 0:
+        t.only.append((keyable[0], draw(st.sampled_from(sorted(ONLY_ON)))))
     return t
 
 
@@ -133,12 +150,14 @@ def schemas(draw, max_tables: int = 4):
 
 def _used(table: TableSpec, col: str) -> bool:
     return (any(c == col for c, _ in table.fks) or any(col in u for u in table.uniques)
-            or col in table.checks or any(col in ix for ix, _ in table.indexes))
+            or col in table.checks or any(col in ix for ix, _ in table.indexes)
+            or any(col == c for c, _ in table.only))
 
 
 EDITS = ["add_table", "drop_table", "add_column", "drop_column", "alter_type", "alter_nullable",
          "alter_default", "alter_comment", "table_comment", "add_index", "drop_index",
-         "add_unique", "drop_unique", "add_check", "drop_check", "add_fk", "drop_fk"]
+         "add_unique", "drop_unique", "add_check", "drop_check", "add_fk", "drop_fk",
+         "add_dialect_index", "drop_dialect_index"]
 
 
 @st.composite
@@ -211,6 +230,13 @@ def edited(draw, spec: list[TableSpec]):
                 t.fks.append((ints[0], draw(st.sampled_from(others))))
         elif edit == "drop_fk" and t.fks:
             t.fks.pop()
+        elif edit == "add_dialect_index":
+            keyable = [c.name for c in t.columns if c.type not in UNINDEXABLE]
+            where = draw(st.sampled_from(sorted(ONLY_ON)))
+            if keyable and (keyable[-1], where) not in t.only:
+                t.only.append((keyable[-1], where))
+        elif edit == "drop_dialect_index" and t.only:
+            t.only.pop(0)
     return spec
 
 

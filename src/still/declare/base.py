@@ -226,9 +226,24 @@ class DeclareRules:
         return self.preparer.format_constraint(item, _alembic_quote=False)
 
     def creates(self, constraint) -> bool:
-        """Whether CREATE TABLE emits this constraint on this dialect (Boolean/Enum checks)."""
-        rule = getattr(constraint, "_create_rule", None)
-        return rule is None or bool(rule(self.ddl))
+        """Whether CREATE TABLE emits this constraint on this dialect: Boolean/Enum checks
+        have a create rule, and a table constraint may be `ddl_if(...)` another dialect
+        (CREATE TABLE asks ddl_if of table constraints only, not of a column's)."""
+        if getattr(constraint, "_ddl_if", None) is None \
+                or isinstance(getattr(constraint, "parent", None), sa.Column):
+            rule = getattr(constraint, "_create_rule", None)
+            return rule is None or bool(rule(self.ddl))
+        return bool(constraint._should_create_for_compiler(self.ddl))  # CREATE TABLE's own test
+
+    def creates_index(self, index: sa.Index) -> bool:
+        """Whether create_all creates this index on this dialect (`Index.ddl_if`): it asks
+        the CreateIndex, which carries the index's ddl_if, with the connection as bind;
+        with no connection here, a callable gets bind None and the compiler."""
+        ddl_if = index._ddl_if
+        if ddl_if is None:
+            return True
+        return bool(ddl_if._should_execute(sa.schema.CreateIndex(index), index, None,
+                                           compiler=self.ddl))
 
     # -- hooks --------------------------------------------------------------------------
     def schema_of(self, table: sa.Table) -> str:
@@ -443,7 +458,7 @@ def declare_table(rules: DeclareRules, table: sa.Table) -> s.Table:
     constraints = rules.table_constraints(table)
     columns = tuple(rules.declare_column(col) for col in table.columns)
     pk = None
-    if table.primary_key.columns:
+    if table.primary_key.columns and rules.creates(table.primary_key):
         pk_cols = _column_names(table.primary_key.columns)
         pk = s.PrimaryKey(name=named(table.primary_key, "pkey", pk_cols), columns=tuple(pk_cols))
 
@@ -482,6 +497,8 @@ def declare_table(rules: DeclareRules, table: sa.Table) -> s.Table:
         ))
     indexes = []
     for index in table.indexes:
+        if not rules.creates_index(index):
+            continue
         indexes.append(s.Index(
             name=rules.name_of(index),
             elements=rules.index_elements(index),
