@@ -109,6 +109,11 @@ SCENARIOS = {
                      ["drop_constraint", "add_constraint"], [], BOTH),
     "add_foreign_key": (lambda: two(), lambda: two(extra_b=[sa.ForeignKeyConstraint(["org_id"], ["orgs.id"], name="fk_org")]),
                         ["add_constraint"], [], BOTH),
+    "add_self_foreign_key": (
+        lambda: users(sa.Column("parent_id", sa.Integer)),
+        lambda: users(sa.Column("parent_id", sa.Integer),
+                      sa.ForeignKeyConstraint(["parent_id"], ["users.id"], name="fk_parent")),
+        ["add_constraint"], [], BOTH),
     "foreign_key_options": (
         lambda: two(extra_b=[sa.ForeignKeyConstraint(["org_id"], ["orgs.id"], name="fk_org")]),
         lambda: two(extra_b=[sa.ForeignKeyConstraint(["org_id"], ["orgs.id"], name="fk_org", ondelete="CASCADE")]),

@@ -125,8 +125,8 @@ def tables(draw, name: str, others: list[str]):
         cols.append(draw(columns({c.name for c in cols})))
     t = TableSpec(name=name, columns=cols, comment=draw(st.none() | st.just(f"table {name}")))
     ints = [c.name for c in cols if c.type == "int"]
-    if others and ints and draw(st.booleans()):
-        t.fks.append((ints[0], draw(st.sampled_from(others))))
+    if ints and draw(st.booleans()):  # to an earlier table, or to this one (self-reference)
+        t.fks.append((ints[0], draw(st.sampled_from([*others, name]))))
     keyable = [c.name for c in cols if c.type not in UNINDEXABLE]
     if keyable and draw(st.booleans()):
         t.uniques.append((keyable[0],))
@@ -225,9 +225,8 @@ def edited(draw, spec: list[TableSpec]):
             t.checks.pop()
         elif edit == "add_fk":
             ints = [c.name for c in t.columns if c.type == "int" and all(c.name != f for f, _ in t.fks)]
-            others = [o.name for o in spec if o is not t]
-            if ints and others:
-                t.fks.append((ints[0], draw(st.sampled_from(others))))
+            if ints:
+                t.fks.append((ints[0], draw(st.sampled_from([o.name for o in spec]))))
         elif edit == "drop_fk" and t.fks:
             t.fks.pop()
         elif edit == "add_dialect_index":

@@ -221,3 +221,20 @@ def test_rename_index_keeps_the_definition(db_url):
     assert after[0].model_copy(update={"name": "ix_t_a"}) == before
     with pytest.raises(StillError, match="index 'ix_t_a' does not exist on table 't'"):
         run_ops(db_url, lambda: op.rename_index("ix_t_a", "t", "other"))
+
+
+def test_self_referencing_foreign_keys(db_url):
+    def body():
+        op.create_table("nodes", sa.Column("id", sa.Integer, primary_key=True),
+                        sa.Column("parent_id", sa.Integer, sa.ForeignKey("nodes.id", name="fk_parent")))
+        op.add_column("nodes", sa.Column("origin_id", sa.Integer))
+        op.create_foreign_key("fk_origin", "nodes", "nodes", ["origin_id"], ["id"])
+        op.create_table("tree", sa.Column("id", sa.Integer, primary_key=True),
+                        sa.Column("up", sa.Integer), sa.ForeignKeyConstraint(["up"], ["tree.id"]))
+
+    snap = run_ops(db_url, body)
+    nodes = snap.schemas[snap.default_schema].tables["nodes"]
+    assert sorted((fk.name, fk.columns, fk.referred_table) for fk in nodes.foreign_keys) == [
+        ("fk_origin", ("origin_id",), "nodes"), ("fk_parent", ("parent_id",), "nodes")]
+    tree = snap.schemas[snap.default_schema].tables["tree"]
+    assert [(fk.columns, fk.referred_table) for fk in tree.foreign_keys] == [(("up",), "tree")]

@@ -184,10 +184,13 @@ def _add_constraint(w: _Writer, op: ops.AddConstraint) -> list[str]:
     cons = build_constraint(op.kind, op.constraint, w.before.default_schema)
     if op.kind == "foreign_key":
         schema = None if op.constraint.referred_schema == w.before.default_schema else op.constraint.referred_schema
-        sa.Table(op.constraint.referred_table, table.metadata,
-                 *[sa.Column(c, sa.Integer) for c in op.constraint.referred_columns if
-                   (op.constraint.referred_table, schema) != (op.table_name, table.schema)],
-                 schema=schema, extend_existing=True)
+        # the referred columns only need to exist for the FK to compile; a self-reference
+        # refers to this very table
+        referred = table if (op.constraint.referred_table, schema) == (op.table_name, table.schema) \
+            else sa.Table(op.constraint.referred_table, table.metadata, schema=schema, extend_existing=True)
+        for name in op.constraint.referred_columns:
+            if name not in referred.c:
+                referred.append_column(sa.Column(name, sa.Integer))
     table.append_constraint(cons)
     return [w.compile(AddConstraint(cons))]
 
