@@ -211,3 +211,35 @@ def test_no_drift_after_create_all(module, dialect, db_url):
         plan = diff(reflect(conn), declare(metadata, conn.dialect))
     engine.dispose()
     assert plan.empty, [op.op for op in plan.operations]
+
+
+@pytest.mark.parametrize(("old", "new"), [(sa.Integer, sa.BigInteger), (sa.BigInteger, sa.Integer),
+                                          (sa.SmallInteger, sa.BigInteger)])
+def test_serial_key_changing_type_keeps_its_sequence(pg_url, old, new):
+    def model(type_):
+        md = sa.MetaData()
+        sa.Table("Events", md, sa.Column("id", type_, primary_key=True), sa.Column("x", sa.Integer))
+        return md
+
+    create_all(pg_url, model(old))
+    engine = migration_engine(pg_url)
+    try:
+        with engine.connect() as conn:
+            a = reflect(conn)
+        b = declare(model(new), engine.dialect)
+        plan = diff(a, b)
+        assert [op.op for op in plan.operations] == ["alter_column"]
+        assert_plan_round_trip(engine, plan, a, b)
+        from still.ops.ddl import execute_plan
+
+        with engine.begin() as conn:
+            execute_plan(plan, a, conn)
+            # still fed by its sequence, which now has the column's type
+            ids = [conn.execute(sa.text('INSERT INTO "Events" (x) VALUES (1) RETURNING id')).scalar()
+                   for _ in range(2)]
+            seq_type = conn.execute(sa.text(
+                "SELECT data_type::text FROM pg_sequences WHERE sequencename = 'Events_id_seq'")).scalar()
+        assert ids == [1, 2]
+        assert seq_type == b.schemas["public"].tables["Events"].column("id").type
+    finally:
+        engine.dispose()

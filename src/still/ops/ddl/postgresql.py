@@ -139,13 +139,19 @@ def _alter_column(w: _Writer, op: ops.AlterColumn) -> list[str]:
     # the type changes (ALTER TYPE fails on a default it cannot cast) or the sequence goes
     replaced = new.default is not None and "type" not in changed and not (
         old.autoincrement and not new.autoincrement)
-    if default_changes and (old.default is not None or old.autoincrement) and not replaced:
+    # a SERIAL stays one through a type change: its nextval() default casts to any integer
+    # type, and the owned sequence follows the type (below)
+    serial_kept = old.autoincrement and new.autoincrement
+    if default_changes and (old.default is not None or old.autoincrement) and not replaced \
+            and not serial_kept:
         out.append(f"{alter} DROP DEFAULT")
     if old.autoincrement and not new.autoincrement:
         out.append(f"DROP SEQUENCE IF EXISTS {w.name(op.schema_name, _serial_sequence(op))}")
     if "type" in changed or "collation" in changed:
         collate = f" COLLATE {w.q.quote(new.collation)}" if new.collation else ""
         out.append(f"{alter} TYPE {new.type}{collate} USING {_cast(col, old.type, new.type)}")
+        if serial_kept and "type" in changed:
+            out.append(_sequence_follows(w, table, new))
     if old.nullable != new.nullable:
         out.append(f"{alter} {'DROP' if new.nullable else 'SET'} NOT NULL")
     if new.autoincrement and not old.autoincrement:
@@ -165,6 +171,15 @@ def _alter_column(w: _Writer, op: ops.AlterColumn) -> list[str]:
     if "comment" in changed:
         out.append(w.column_comment(op.schema_name, op.table_name, new.name, new.comment))
     return out
+
+
+def _sequence_follows(w: _Writer, table: str, column: s.Column) -> str:
+    """ALTER SEQUENCE ... AS <the column's type> for the sequence the column owns, found by
+    pg_get_serial_sequence when it runs (its name is PostgreSQL's choice, and survives
+    renames of table and column)."""
+    return (f"DO $$DECLARE seq text := pg_get_serial_sequence({w.literal(table)}, "
+            f"{w.literal(column.name)}); BEGIN IF seq IS NOT NULL THEN "
+            f"EXECUTE 'ALTER SEQUENCE ' || seq || ' AS {column.type}'; END IF; END$$")
 
 
 def _serial_sequence(op: ops.AlterColumn) -> str:
