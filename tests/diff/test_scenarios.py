@@ -145,6 +145,13 @@ SCENARIOS = {
     "reorder_enum": (lambda: with_enum(["a", "b"]), lambda: with_enum(["b", "a"]), ["replace_enum"],
                      ["enum-values-reordered"], PG),
     "create_sequence": (lambda: users(), lambda: users(metadata=_seq_md()), ["create_sequence"], [], PG),
+    "alter_sequence_increment": (lambda: users(metadata=_seq_md()), lambda: users(metadata=_seq_md(increment=5)),
+                                 ["alter_sequence"], [], PG),
+    "alter_sequence_descending": (lambda: users(metadata=_seq_md()),
+                                  lambda: users(metadata=_seq_md(start=-1, increment=-1, cache=3, cycle=True)),
+                                  ["alter_sequence"], [], PG),
+    "alter_sequence_bounds": (lambda: users(metadata=_seq_md()),
+                              lambda: users(metadata=_seq_md(minvalue=5, maxvalue=500)), ["alter_sequence"], [], PG),
     "create_schema": (lambda: users(), lambda: users(metadata=_schema_md()), ["create_schema", "create_table"], [], PG),
 }
 
@@ -166,9 +173,9 @@ def _keyed(pk: str):
     return md
 
 
-def _seq_md():
+def _seq_md(**options):
     md = sa.MetaData()
-    sa.Sequence("counter", start=5, metadata=md)
+    sa.Sequence("counter", **{"start": 5, **options}, metadata=md)
     return md
 
 
@@ -241,5 +248,22 @@ def test_serial_key_changing_type_keeps_its_sequence(pg_url, old, new):
                 "SELECT data_type::text FROM pg_sequences WHERE sequencename = 'Events_id_seq'")).scalar()
         assert ids == [1, 2]
         assert seq_type == b.schemas["public"].tables["Events"].column("id").type
+    finally:
+        engine.dispose()
+
+
+def test_altered_sequence_keeps_its_current_value(pg_url):
+    create_all(pg_url, users(metadata=_seq_md()))
+    engine = migration_engine(pg_url)
+    try:
+        with engine.begin() as conn:
+            assert [conn.exec_driver_sql("SELECT nextval('counter')").scalar() for _ in range(2)] == [5, 6]
+            a = reflect(conn)
+        plan = diff(a, declare(users(metadata=_seq_md(increment=10)), engine.dialect))
+        from still.ops.ddl import execute_plan
+
+        with engine.begin() as conn:
+            execute_plan(plan, a, conn)
+            assert conn.exec_driver_sql("SELECT nextval('counter')").scalar() == 16
     finally:
         engine.dispose()

@@ -238,3 +238,15 @@ def test_self_referencing_foreign_keys(db_url):
         ("fk_origin", ("origin_id",), "nodes"), ("fk_parent", ("parent_id",), "nodes")]
     tree = snap.schemas[snap.default_schema].tables["tree"]
     assert [(fk.columns, fk.referred_table) for fk in tree.foreign_keys] == [(("up",), "tree")]
+
+
+def test_alter_sequence_in_place(pg_url):
+    def body():
+        op.create_sequence("tickets", start=10)
+        assert op.get_bind().exec_driver_sql("SELECT nextval('tickets')").scalar() == 10
+        op.alter_sequence("tickets", increment=5, maxvalue=1000, cache=2)
+        assert op.get_bind().exec_driver_sql("SELECT nextval('tickets')").scalar() == 15
+
+    snap = run_ops(pg_url, body)
+    seq = snap.schemas["public"].sequences["tickets"]
+    assert (seq.start, seq.increment, seq.maxvalue, seq.cache) == (10, 5, 1000, 2)

@@ -182,6 +182,34 @@ def _sequence_follows(w: _Writer, table: str, column: s.Column) -> str:
             f"EXECUTE 'ALTER SEQUENCE ' || seq || ' AS {column.type}'; END IF; END$$")
 
 
+def _alter_sequence(w: _Writer, op: ops.AlterSequence) -> list[str]:
+    """One ALTER SEQUENCE with the options that change; the current value stays, except
+    when the sequence turns to count the other way (it restarts at its start). A bound
+    left to its default (None) is said again as NO MINVALUE/NO MAXVALUE when the increment
+    changes: the default depends on the increment's sign, and ALTER keeps the old bounds
+    otherwise."""
+    old, new = op.old, op.new
+    clauses = []
+    if new.increment != old.increment:
+        clauses.append(f"INCREMENT BY {new.increment}")
+    for name, before, after in (("MINVALUE", old.minvalue, new.minvalue),
+                                ("MAXVALUE", old.maxvalue, new.maxvalue)):
+        if after != before or (after is None and new.increment != old.increment):
+            clauses.append(f"NO {name}" if after is None else f"{name} {after}")
+    if new.start != old.start:
+        clauses.append(f"START WITH {new.start}")
+    if new.cache != old.cache:
+        clauses.append(f"CACHE {new.cache}")
+    if new.cycle != old.cycle:
+        clauses.append("CYCLE" if new.cycle else "NO CYCLE")
+    if (new.increment > 0) != (old.increment > 0):
+        # counting the other way: the current value is outside the new bounds
+        clauses.append("RESTART")
+    if not clauses:
+        return []
+    return [f"ALTER SEQUENCE {w.name(op.schema_name, new.name)} {' '.join(clauses)}"]
+
+
 def _serial_sequence(op: ops.AlterColumn) -> str:
     return f"{op.table_name}_{op.new.name}_seq"[:63]
 
@@ -285,5 +313,6 @@ _HANDLERS = {
                                      + (f" BEFORE {w.literal(op.before)}" if op.before else "")],
     ops.ReplaceEnum: _replace_enum,
     ops.CreateSequence: lambda w, op: [w.compile(CreateSequence(_sequence(w, op.sequence, op.schema_name)))],
+    ops.AlterSequence: lambda w, op: _alter_sequence(w, op),
     ops.DropSequence: lambda w, op: [f"DROP SEQUENCE {w.name(op.schema_name, op.sequence.name)}"],
 }
