@@ -69,6 +69,8 @@ class TableSpec:
     comment: Optional[str] = None
     # (column, ONLY_ON key): an index create_all makes on some dialects only (ddl_if)
     only: list[tuple[str, str]] = field(default_factory=list)
+    # a standalone sequence that goes with the table: (start, increment); PostgreSQL only
+    sequence: Optional[tuple[int, int]] = None
 
 
 def _on_sqlite(ddl, target, bind, **kw) -> bool:
@@ -106,6 +108,8 @@ def build(spec: list[TableSpec]) -> sa.MetaData:
         for col, where in t.only:
             items.append(sa.Index(f"ix_{where}_{t.name}_{col}", col).ddl_if(**ONLY_ON[where]))
         sa.Table(t.name, md, *items, comment=t.comment)
+        if t.sequence is not None:
+            sa.Sequence(f"seq_{t.name}", start=t.sequence[0], increment=t.sequence[1], metadata=md)
     return md
 
 
@@ -116,6 +120,10 @@ def columns(draw, taken: set[str]):
     return ColSpec(name=name, type=type_, nullable=draw(st.booleans()),
                    default=draw(st.none() | st.integers(0, DEFAULT_CHOICES - 1)),
                    comment=draw(st.none() | st.sampled_from(["a note", "it's quoted"])))
+
+
+def sequences():
+    return st.tuples(st.integers(1, 50), st.sampled_from([1, 2, 10]))
 
 
 @st.composite
@@ -134,6 +142,8 @@ def tables(draw, name: str, others: list[str]):
         t.checks.append(ints[-1])
     if keyable and draw(st.booleans()):
         t.indexes.append(((keyable[-1],), draw(st.integers(0, len(INDEX_SPELLINGS) - 1))))
+    if draw(st.integers(0, 3)) == 0:
+        t.sequence = draw(sequences())
     if keyable and draw(st.integers(0, 3)) == 0:
         t.only.append((keyable[0], draw(st.sampled_from(sorted(ONLY_ON)))))
     return t
@@ -157,7 +167,7 @@ def _used(table: TableSpec, col: str) -> bool:
 EDITS = ["add_table", "drop_table", "add_column", "drop_column", "alter_type", "alter_nullable",
          "alter_default", "alter_comment", "table_comment", "add_index", "drop_index",
          "add_unique", "drop_unique", "add_check", "drop_check", "add_fk", "drop_fk",
-         "add_dialect_index", "drop_dialect_index"]
+         "add_dialect_index", "drop_dialect_index", "alter_sequence"]
 
 
 @st.composite
@@ -236,6 +246,8 @@ def edited(draw, spec: list[TableSpec]):
                 t.only.append((keyable[-1], where))
         elif edit == "drop_dialect_index" and t.only:
             t.only.pop(0)
+        elif edit == "alter_sequence":
+            t.sequence = draw(st.none() | sequences())
     return spec
 
 
