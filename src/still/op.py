@@ -412,6 +412,23 @@ def create_sequence(name: str, start: int = 1, increment: int = 1, schema: Optio
                               sequence=s.Sequence(name=name, start=start, increment=increment, **kw)))
 
 
+_UNSET: Any = object()
+
+
+def alter_sequence(name: str, schema: Optional[str] = None, start: int = _UNSET, increment: int = _UNSET,
+                   minvalue: Optional[int] = _UNSET, maxvalue: Optional[int] = _UNSET, cycle: bool = _UNSET,
+                   cache: int = _UNSET) -> None:
+    """ALTER SEQUENCE: the options given change (minvalue/maxvalue None: the default bound),
+    the others and the current value stay."""
+    ex = _ex()
+    old = ex.snapshot.schemas.get(ex.schema(schema), s.Schema(name="")).sequences.get(name)
+    if old is None:
+        raise StillError(f"sequence {name!r} does not exist")
+    given = dict(start=start, increment=increment, minvalue=minvalue, maxvalue=maxvalue, cycle=cycle, cache=cache)
+    new = old.model_copy(update={k: v for k, v in given.items() if v is not _UNSET})
+    ex.run(ops.AlterSequence(schema_name=ex.schema(schema), old=old, new=s.Sequence.model_validate(new.model_dump())))
+
+
 def drop_sequence(name: str, schema: Optional[str] = None) -> None:
     ex = _ex()
     seq = ex.snapshot.schemas.get(ex.schema(schema), s.Schema(name="")).sequences.get(name)

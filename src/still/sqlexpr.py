@@ -485,17 +485,19 @@ def normalize(text: str) -> str:
         return _collapse(str(text))
 
 
-def normalize_default(text: Optional[str]) -> Optional[str]:
+def normalize_default(text: Optional[str], numeric: bool = True) -> Optional[str]:
     """Canonical text of a server default.
 
-    A quoted number is the number: SQLAlchemy sends `DEFAULT '0'` for an integer
-    column, PostgreSQL gives back `0` (or `'0'::numeric`, which normalize already
-    turns into `0`).
+    On a column of a numeric type (`numeric`), a quoted number is the number:
+    SQLAlchemy sends `DEFAULT '0'` for an integer column, PostgreSQL gives back `0` (or
+    `'0'::numeric`, which normalize already turns into `0`). On any other column the
+    quotes stay: `'0'` on a text column is a string, and a default written back as `0`
+    would be an integer literal.
     """
     if text is None:
         return None
     canonical = normalize(text)
-    if len(canonical) > 2 and canonical[0] == canonical[-1] == "'" \
+    if numeric and len(canonical) > 2 and canonical[0] == canonical[-1] == "'" \
             and _NUMBER.fullmatch(canonical[1:-1]):
         return canonical[1:-1].lower()
     return canonical

@@ -56,3 +56,82 @@ def test_other_spellings_of_the_same_schema_are_no_drift(db_url, dialect):
         plan = diff(reflect(conn), declare(models(), conn.dialect))
     engine.dispose()
     assert plan.empty, [(op.op, op.model_dump()) for op in plan.operations]
+
+
+def index_models(dialect: str) -> sa.MetaData:
+    """Index keys written every way a model writes them: text holding one key or several,
+    each with its own ordering; desc() of a column or an expression; functions."""
+    md = sa.MetaData()
+    nulls = dialect == "postgresql"  # SQLite's CREATE INDEX has no NULLS FIRST/LAST
+    t = sa.Table(
+        "versions", md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("version_major", sa.Integer), sa.Column("name", sa.String(20)), sa.Column("b", sa.Integer),
+        sa.Index("ix_text_desc", sa.text("version_major DESC")),
+        sa.Index("ix_text_asc", sa.text("name ASC")),
+        sa.Index("ix_text_keys", sa.text("version_major desc, b")),
+        sa.Index("ix_text_function_desc", sa.text("lower(name) DESC")),
+        sa.Index("ix_text_paren", sa.text("(b + 1)")),
+        sa.Index("ix_mixed", "name", sa.text("b DESC NULLS FIRST" if nulls else "b DESC")),
+        sa.Index("ix_quoted", sa.text('"name" DESC NULLS LAST' if nulls else '"name" DESC')),
+        sa.Index("ix_desc_name", sa.desc("name")),
+    )
+    sa.Index("ix_desc_column", sa.desc(t.c.version_major))
+    sa.Index("ix_function", sa.func.lower(t.c.name))
+    sa.Index("ix_desc_function", sa.desc(sa.func.lower(t.c.name)), t.c.b)
+    sa.Index("ix_sum", t.c.version_major + t.c.b)
+    return md
+
+
+def test_index_keys_in_any_spelling_are_no_drift_after_create_all(db_url, dialect):
+    models = index_models(dialect)
+    engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        models.create_all(conn)
+    with engine.connect() as conn:
+        plan = diff(reflect(conn), declare(models, conn.dialect))
+    engine.dispose()
+    assert plan.empty, [(op.op, op.model_dump()) for op in plan.operations]
+
+
+def _only_sqlite(ddl, target, bind, **kw) -> bool:
+    return kw["dialect"].name == "sqlite"
+
+
+def ddl_if_models() -> sa.MetaData:
+    """What create_all skips on a dialect (`ddl_if`) is not declared for it."""
+    md = sa.MetaData()
+    t = sa.Table(
+        "flows", md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("name", sa.String(20)), sa.Column("qty", sa.Integer), sa.Column("code", sa.String(5)),
+        sa.Index("ix_pg_name", "name").ddl_if(dialect="postgresql"),
+        sa.Index("ix_lite_name", sa.desc("name")).ddl_if(dialect="sqlite"),
+        sa.Index("ix_both_qty", "qty").ddl_if(dialect=("sqlite", "postgresql")),
+        sa.Index("ix_callable_code", "code").ddl_if(callable_=_only_sqlite),
+        sa.UniqueConstraint("code", name="uq_pg_code").ddl_if(dialect="postgresql"),
+        sa.CheckConstraint("qty >= 0", name="ck_lite_qty").ddl_if(dialect="sqlite"),
+        sa.CheckConstraint("qty < 100", name="ck_callable_qty").ddl_if(callable_=_only_sqlite),
+    )
+    sa.Index("ix_pg_gin", t.c.name, postgresql_using="hash").ddl_if(dialect="postgresql")
+    return md
+
+
+def test_what_ddl_if_skips_is_not_declared(db_url, dialect):
+    models = ddl_if_models()
+    engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        models.create_all(conn)
+    with engine.connect() as conn:
+        reflected = reflect(conn)
+        declared = declare(models, conn.dialect)
+    engine.dispose()
+    table = declared.schemas[declared.default_schema].tables["flows"]
+    names = {i.name for i in table.indexes} | {c.name for c in table.unique_constraints} \
+        | {c.name for c in table.check_constraints}
+    expected = {"postgresql": {"ix_pg_name", "ix_both_qty", "uq_pg_code", "ix_pg_gin"},
+                "sqlite": {"ix_lite_name", "ix_both_qty", "ix_callable_code", "ck_lite_qty",
+                           "ck_callable_qty"}}[dialect]
+    assert names == expected
+    plan = diff(reflected, declared)
+    assert plan.empty, [(op.op, op.model_dump()) for op in plan.operations]

@@ -109,6 +109,11 @@ SCENARIOS = {
                      ["drop_constraint", "add_constraint"], [], BOTH),
     "add_foreign_key": (lambda: two(), lambda: two(extra_b=[sa.ForeignKeyConstraint(["org_id"], ["orgs.id"], name="fk_org")]),
                         ["add_constraint"], [], BOTH),
+    "add_self_foreign_key": (
+        lambda: users(sa.Column("parent_id", sa.Integer)),
+        lambda: users(sa.Column("parent_id", sa.Integer),
+                      sa.ForeignKeyConstraint(["parent_id"], ["users.id"], name="fk_parent")),
+        ["add_constraint"], [], BOTH),
     "foreign_key_options": (
         lambda: two(extra_b=[sa.ForeignKeyConstraint(["org_id"], ["orgs.id"], name="fk_org")]),
         lambda: two(extra_b=[sa.ForeignKeyConstraint(["org_id"], ["orgs.id"], name="fk_org", ondelete="CASCADE")]),
@@ -149,6 +154,13 @@ SCENARIOS = {
     "reorder_enum": (lambda: with_enum(["a", "b"]), lambda: with_enum(["b", "a"]), ["replace_enum"],
                      ["enum-values-reordered"], PG),
     "create_sequence": (lambda: users(), lambda: users(metadata=_seq_md()), ["create_sequence"], [], PG),
+    "alter_sequence_increment": (lambda: users(metadata=_seq_md()), lambda: users(metadata=_seq_md(increment=5)),
+                                 ["alter_sequence"], [], PG),
+    "alter_sequence_descending": (lambda: users(metadata=_seq_md()),
+                                  lambda: users(metadata=_seq_md(start=-1, increment=-1, cache=3, cycle=True)),
+                                  ["alter_sequence"], [], PG),
+    "alter_sequence_bounds": (lambda: users(metadata=_seq_md()),
+                              lambda: users(metadata=_seq_md(minvalue=5, maxvalue=500)), ["alter_sequence"], [], PG),
     "create_schema": (lambda: users(), lambda: users(metadata=_schema_md()), ["create_schema", "create_table"], [], PG),
 }
 
@@ -170,9 +182,9 @@ def _keyed(pk: str):
     return md
 
 
-def _seq_md():
+def _seq_md(**options):
     md = sa.MetaData()
-    sa.Sequence("counter", start=5, metadata=md)
+    sa.Sequence("counter", **{"start": 5, **options}, metadata=md)
     return md
 
 
@@ -215,6 +227,55 @@ def test_no_drift_after_create_all(module, dialect, db_url):
         plan = diff(reflect(conn), declare(metadata, conn.dialect))
     engine.dispose()
     assert plan.empty, [op.op for op in plan.operations]
+
+
+@pytest.mark.parametrize(("old", "new"), [(sa.Integer, sa.BigInteger), (sa.BigInteger, sa.Integer),
+                                          (sa.SmallInteger, sa.BigInteger)])
+def test_serial_key_changing_type_keeps_its_sequence(pg_url, old, new):
+    def model(type_):
+        md = sa.MetaData()
+        sa.Table("Events", md, sa.Column("id", type_, primary_key=True), sa.Column("x", sa.Integer))
+        return md
+
+    create_all(pg_url, model(old))
+    engine = migration_engine(pg_url)
+    try:
+        with engine.connect() as conn:
+            a = reflect(conn)
+        b = declare(model(new), engine.dialect)
+        plan = diff(a, b)
+        assert [op.op for op in plan.operations] == ["alter_column"]
+        assert_plan_round_trip(engine, plan, a, b)
+        from still.ops.ddl import execute_plan
+
+        with engine.begin() as conn:
+            execute_plan(plan, a, conn)
+            # still fed by its sequence, which now has the column's type
+            ids = [conn.execute(sa.text('INSERT INTO "Events" (x) VALUES (1) RETURNING id')).scalar()
+                   for _ in range(2)]
+            seq_type = conn.execute(sa.text(
+                "SELECT data_type::text FROM pg_sequences WHERE sequencename = 'Events_id_seq'")).scalar()
+        assert ids == [1, 2]
+        assert seq_type == b.schemas["public"].tables["Events"].column("id").type
+    finally:
+        engine.dispose()
+
+
+def test_altered_sequence_keeps_its_current_value(pg_url):
+    create_all(pg_url, users(metadata=_seq_md()))
+    engine = migration_engine(pg_url)
+    try:
+        with engine.begin() as conn:
+            assert [conn.exec_driver_sql("SELECT nextval('counter')").scalar() for _ in range(2)] == [5, 6]
+            a = reflect(conn)
+        plan = diff(a, declare(users(metadata=_seq_md(increment=10)), engine.dialect))
+        from still.ops.ddl import execute_plan
+
+        with engine.begin() as conn:
+            execute_plan(plan, a, conn)
+            assert conn.exec_driver_sql("SELECT nextval('counter')").scalar() == 16
+    finally:
+        engine.dispose()
 
 
 def test_unnamed_constraints_keep_any_name(pg_url):

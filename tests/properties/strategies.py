@@ -15,21 +15,39 @@ from typing import Optional
 import sqlalchemy as sa
 from hypothesis import strategies as st
 
-# type key -> (SQLAlchemy type, defaults that suit it)
+# type key -> (SQLAlchemy type, defaults that suit it). Plain strings are string literals
+# (`DEFAULT '0'`) the database converts to the column's type: each type gets some, in
+# spellings the database stores otherwise (`'0'` on a boolean is `false`).
 TYPES = {
-    "int": (sa.Integer, ["0", "7"]),
-    "bigint": (sa.BigInteger, ["0"]),
-    "str20": (lambda: sa.String(20), ["x", ""]),
-    "str50": (lambda: sa.String(50), ["y"]),
+    "int": (sa.Integer, ["0", "7", "007", "-3"]),
+    "bigint": (sa.BigInteger, ["0", " 12"]),
+    "str20": (lambda: sa.String(20), ["x", "", "007", "0"]),
+    "str50": (lambda: sa.String(50), ["y", "it's", "1.5"]),
     # a collation (each dialect has its own names): changing to and from it alters the column
     "str20c": (lambda: sa.String(20).with_variant(sa.String(20, collation="C"), "postgresql")
-               .with_variant(sa.String(20, collation="NOCASE"), "sqlite"), ["x"]),
-    "text": (sa.Text, ["note"]),
-    "bool": (sa.Boolean, [sa.true, sa.false]),
-    "date": (sa.Date, []),
-    "numeric": (lambda: sa.Numeric(10, 2), ["0", "1.5"]),
-    "float": (sa.Float, ["0"]),
+               .with_variant(sa.String(20, collation="NOCASE"), "sqlite"), ["x", "0"]),
+    "text": (sa.Text, ["note", "0"]),
+    "bool": (sa.Boolean, [sa.true, sa.false, "0", "1", "t", "false"]),
+    "date": (sa.Date, ["2020-1-2", "2021-03-04"]),
+    "datetime": (sa.DateTime, ["2020-01-02", "2020-01-02 03:04:05.500"]),
+    "time": (sa.Time, ["1:2", "10:11:12"]),
+    "interval": (sa.Interval, ["0", "1 day", "-1 hour", "P1DT2H"]),
+    "uuid": (sa.Uuid, ["A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11"]),
+    "json": (sa.JSON, ["{}", '{"a": 1}']),
+    "numeric": (lambda: sa.Numeric(10, 2), ["0", "1.5", "1e3", "007"]),
+    "float": (sa.Float, ["0", "1e3", "0.00001"]),
 }
+UNINDEXABLE = {"json"}  # no btree operator class on PostgreSQL: no index, no UNIQUE
+DEFAULT_CHOICES = 6  # ColSpec.default is drawn below this (taken modulo the type's list)
+# the ways a model writes an index's keys (the first one ordered or computed)
+INDEX_SPELLINGS = [
+    lambda cols: list(cols),
+    lambda cols: [sa.desc(sa.column(cols[0])), *cols[1:]],
+    lambda cols: [sa.text(", ".join([f"{cols[0]} DESC", *cols[1:]]))],  # one text, every key
+    lambda cols: [sa.text(f"{cols[0]} DESC"), *cols[1:]],
+    lambda cols: [sa.func.coalesce(sa.column(cols[0]), sa.column(cols[0])), *cols[1:]],
+    lambda cols: [sa.desc(sa.func.coalesce(sa.column(cols[0]), sa.column(cols[0]))), *cols[1:]],
+]
 NAMES = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa"]
 
 
@@ -50,8 +68,24 @@ class TableSpec:
     fks: list[tuple[str, str]] = field(default_factory=list)  # (column, target table) -> target.id
     uniques: list[tuple[str, ...]] = field(default_factory=list)
     checks: list[str] = field(default_factory=list)  # column names checked ">= 0" (int columns)
-    indexes: list[tuple[tuple[str, ...], bool]] = field(default_factory=list)  # (columns, descending first)
+    # (columns, spelling): see INDEX_SPELLINGS
+    indexes: list[tuple[tuple[str, ...], int]] = field(default_factory=list)
     comment: Optional[str] = None
+    # (column, ONLY_ON key): an index create_all makes on some dialects only (ddl_if)
+    only: list[tuple[str, str]] = field(default_factory=list)
+    # a standalone sequence that goes with the table: (start, increment); PostgreSQL only
+    sequence: Optional[tuple[int, int]] = None
+
+
+def _on_sqlite(ddl, target, bind, **kw) -> bool:
+    return kw["dialect"].name == "sqlite"
+
+
+ONLY_ON = {
+    "postgresql": dict(dialect="postgresql"),
+    "sqlite": dict(dialect="sqlite"),
+    "callable": dict(callable_=_on_sqlite),
+}
 
 
 def build(spec: list[TableSpec]) -> sa.MetaData:
@@ -74,10 +108,13 @@ def build(spec: list[TableSpec]) -> sa.MetaData:
             items.append(sa.UniqueConstraint(*cols_, name=f"uq_{t.name}_{'_'.join(cols_)}"))
         for i, col in enumerate(t.checks):  # named by position: a renamed column keeps its check
             items.append(sa.CheckConstraint(f"{col} >= 0", name=f"ck_{t.name}_{i}"))
-        for cols_, desc in t.indexes:
-            keys = [sa.desc(sa.column(cols_[0])) if desc else cols_[0], *cols_[1:]]
-            items.append(sa.Index(f"ix_{t.name}_{'_'.join(cols_)}", *keys))
+        for cols_, spelling in t.indexes:
+            items.append(sa.Index(f"ix_{t.name}_{'_'.join(cols_)}", *INDEX_SPELLINGS[spelling](cols_)))
+        for col, where in t.only:
+            items.append(sa.Index(f"ix_{where}_{t.name}_{col}", col).ddl_if(**ONLY_ON[where]))
         sa.Table(t.name, md, *items, comment=t.comment)
+        if t.sequence is not None:
+            sa.Sequence(f"seq_{t.name}", start=t.sequence[0], increment=t.sequence[1], metadata=md)
     return md
 
 
@@ -86,8 +123,12 @@ def columns(draw, taken: set[str]):
     name = draw(st.sampled_from([n for n in NAMES if n not in taken]))
     type_ = draw(st.sampled_from(sorted(TYPES)))
     return ColSpec(name=name, type=type_, nullable=draw(st.booleans()),
-                   default=draw(st.none() | st.integers(0, 1)),
+                   default=draw(st.none() | st.integers(0, DEFAULT_CHOICES - 1)),
                    comment=draw(st.none() | st.sampled_from(["a note", "it's quoted"])))
+
+
+def sequences():
+    return st.tuples(st.integers(1, 50), st.sampled_from([1, 2, 10]))
 
 
 @st.composite
@@ -97,14 +138,19 @@ def tables(draw, name: str, others: list[str]):
         cols.append(draw(columns({c.name for c in cols})))
     t = TableSpec(name=name, columns=cols, comment=draw(st.none() | st.just(f"table {name}")))
     ints = [c.name for c in cols if c.type == "int"]
-    if others and ints and draw(st.booleans()):
-        t.fks.append((ints[0], draw(st.sampled_from(others))))
-    if draw(st.booleans()):
-        t.uniques.append((cols[0].name,))
+    if ints and draw(st.booleans()):  # to an earlier table, or to this one (self-reference)
+        t.fks.append((ints[0], draw(st.sampled_from([*others, name]))))
+    keyable = [c.name for c in cols if c.type not in UNINDEXABLE]
+    if keyable and draw(st.booleans()):
+        t.uniques.append((keyable[0],))
     if ints and draw(st.booleans()):
         t.checks.append(ints[-1])
-    if draw(st.booleans()):
-        t.indexes.append(((cols[-1].name,), draw(st.booleans())))
+    if keyable and draw(st.booleans()):
+        t.indexes.append(((keyable[-1],), draw(st.integers(0, len(INDEX_SPELLINGS) - 1))))
+    if draw(st.integers(0, 3)) == 0:
+        t.sequence = draw(sequences())
+    if keyable and draw(st.integers(0, 3)) == 0:
+        t.only.append((keyable[0], draw(st.sampled_from(sorted(ONLY_ON)))))
     return t
 
 
@@ -119,12 +165,14 @@ def schemas(draw, max_tables: int = 4):
 
 def _used(table: TableSpec, col: str) -> bool:
     return (any(c == col for c, _ in table.fks) or any(col in u for u in table.uniques)
-            or col in table.checks or any(col in ix for ix, _ in table.indexes))
+            or col in table.checks or any(col in ix for ix, _ in table.indexes)
+            or any(col == c for c, _ in table.only))
 
 
 EDITS = ["add_table", "drop_table", "add_column", "drop_column", "alter_type", "alter_nullable",
          "alter_default", "alter_comment", "table_comment", "add_index", "drop_index",
-         "add_unique", "drop_unique", "add_check", "drop_check", "add_fk", "drop_fk", "rename_column"]
+         "add_unique", "drop_unique", "add_check", "drop_check", "add_fk", "drop_fk",
+         "add_dialect_index", "drop_dialect_index", "alter_sequence", "rename_column"]
 
 
 @st.composite
@@ -159,20 +207,27 @@ def edited(draw, spec: list[TableSpec]):
             elif edit == "alter_nullable":
                 col.nullable = not col.nullable
             elif edit == "alter_default":
-                col.default = None if col.default is not None else draw(st.integers(0, 1))
+                col.default = draw(st.none() | st.integers(0, DEFAULT_CHOICES - 1).filter(
+                    lambda d: d != col.default))
             elif edit == "alter_comment":
                 col.comment = None if col.comment else "changed"
         elif edit == "table_comment":
             t.comment = None if t.comment else f"about {t.name}"
         elif edit == "add_index":
-            cols = tuple(draw(st.lists(st.sampled_from([c.name for c in t.columns]), min_size=1,
+            keyable = [c.name for c in t.columns if c.type not in UNINDEXABLE]
+            if not keyable:
+                continue
+            cols = tuple(draw(st.lists(st.sampled_from(keyable), min_size=1,
                                        max_size=2, unique=True)))
             if all(cols != ix for ix, _ in t.indexes):
-                t.indexes.append((cols, draw(st.booleans())))
+                t.indexes.append((cols, draw(st.integers(0, len(INDEX_SPELLINGS) - 1))))
         elif edit == "drop_index" and t.indexes:
             t.indexes.pop(draw(st.integers(0, len(t.indexes) - 1)))
         elif edit == "add_unique":
-            cols = (draw(st.sampled_from([c.name for c in t.columns])),)
+            keyable = [c.name for c in t.columns if c.type not in UNINDEXABLE]
+            if not keyable:
+                continue
+            cols = (draw(st.sampled_from(keyable)),)
             if cols not in t.uniques:
                 t.uniques.append(cols)
         elif edit == "drop_unique" and t.uniques:
@@ -185,11 +240,19 @@ def edited(draw, spec: list[TableSpec]):
             t.checks.pop()
         elif edit == "add_fk":
             ints = [c.name for c in t.columns if c.type == "int" and all(c.name != f for f, _ in t.fks)]
-            others = [o.name for o in spec if o is not t]
-            if ints and others:
-                t.fks.append((ints[0], draw(st.sampled_from(others))))
+            if ints:
+                t.fks.append((ints[0], draw(st.sampled_from([o.name for o in spec]))))
         elif edit == "drop_fk" and t.fks:
             t.fks.pop()
+        elif edit == "add_dialect_index":
+            keyable = [c.name for c in t.columns if c.type not in UNINDEXABLE]
+            where = draw(st.sampled_from(sorted(ONLY_ON)))
+            if keyable and (keyable[-1], where) not in t.only:
+                t.only.append((keyable[-1], where))
+        elif edit == "drop_dialect_index" and t.only:
+            t.only.pop(0)
+        elif edit == "alter_sequence":
+            t.sequence = draw(st.none() | sequences())
         elif edit == "rename_column":
             # a declared rename of a column its checks and indexes use: the database rewrites them
             col = draw(st.sampled_from(t.columns))
@@ -200,7 +263,8 @@ def edited(draw, spec: list[TableSpec]):
                     and col.name in original[t.name]:
                 old, col.name, col.renamed_from = col.name, draw(st.sampled_from(free)), col.name
                 t.checks = [col.name if c == old else c for c in t.checks]
-                t.indexes = [(tuple(col.name if c == old else c for c in ix), desc) for ix, desc in t.indexes]
+                t.indexes = [(tuple(col.name if c == old else c for c in ix), spelling) for ix, spelling in t.indexes]
+                t.only = [(col.name if c == old else c, where) for c, where in t.only]
     return spec
 
 

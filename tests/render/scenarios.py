@@ -31,11 +31,11 @@ def blog(**kw):
     return md
 
 
-def projects(status_values=("draft", "active", "archived"), *, with_seq=True):
+def projects(status_values=("draft", "active", "archived"), *, with_seq=True, seq_increment=5):
     md = sa.MetaData()
     status = pg.ENUM(*status_values, name="status", metadata=md, schema="work")
     if with_seq:
-        sa.Sequence("ticket_seq", start=100, increment=5, metadata=md, schema="work")
+        sa.Sequence("ticket_seq", start=100, increment=seq_increment, metadata=md, schema="work")
     sa.Table("projects", md,
              sa.Column("id", sa.BigInteger, sa.Identity(always=True, start=10), primary_key=True),
              sa.Column("name", sa.String(80), nullable=False),
@@ -119,6 +119,7 @@ SCENARIOS = {
     "unnamed_sqlite_constraints": ("sqlite", lambda: users(sa.Column("x", sa.Integer)),
                                    lambda: users(sa.Column("x", sa.Integer), sa.UniqueConstraint("x")), True),
     "create_enum_and_sequence": ("postgresql", lambda: None, lambda: projects(with_seq=True), True),
+    "alter_sequence": ("postgresql", lambda: projects(with_seq=True), lambda: projects(seq_increment=10), True),
     "add_enum_value": ("postgresql", lambda: with_status(["a", "c"]), lambda: with_status(["a", "b", "c"]), True),
     "replace_enum": ("postgresql", lambda: with_status(["a", "b", "c"]), lambda: with_status(["a", "c"]), True),
 }

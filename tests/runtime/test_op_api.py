@@ -236,3 +236,32 @@ def test_alter_column_changes_the_collation_the_type_carries(db_url):
         op.alter_column("words", "w", type_=sa.String(20), existing_type=sa.String(20, collation=collation))
     snap = run_ops(db_url, back)
     assert snap.table("words", snap.default_schema).column("w").collation is None
+
+
+def test_self_referencing_foreign_keys(db_url):
+    def body():
+        op.create_table("nodes", sa.Column("id", sa.Integer, primary_key=True),
+                        sa.Column("parent_id", sa.Integer, sa.ForeignKey("nodes.id", name="fk_parent")))
+        op.add_column("nodes", sa.Column("origin_id", sa.Integer))
+        op.create_foreign_key("fk_origin", "nodes", "nodes", ["origin_id"], ["id"])
+        op.create_table("tree", sa.Column("id", sa.Integer, primary_key=True),
+                        sa.Column("up", sa.Integer), sa.ForeignKeyConstraint(["up"], ["tree.id"]))
+
+    snap = run_ops(db_url, body)
+    nodes = snap.schemas[snap.default_schema].tables["nodes"]
+    assert sorted((fk.name, fk.columns, fk.referred_table) for fk in nodes.foreign_keys) == [
+        ("fk_origin", ("origin_id",), "nodes"), ("fk_parent", ("parent_id",), "nodes")]
+    tree = snap.schemas[snap.default_schema].tables["tree"]
+    assert [(fk.columns, fk.referred_table) for fk in tree.foreign_keys] == [(("up",), "tree")]
+
+
+def test_alter_sequence_in_place(pg_url):
+    def body():
+        op.create_sequence("tickets", start=10)
+        assert op.get_bind().exec_driver_sql("SELECT nextval('tickets')").scalar() == 10
+        op.alter_sequence("tickets", increment=5, maxvalue=1000, cache=2)
+        assert op.get_bind().exec_driver_sql("SELECT nextval('tickets')").scalar() == 15
+
+    snap = run_ops(pg_url, body)
+    seq = snap.schemas["public"].sequences["tickets"]
+    assert (seq.start, seq.increment, seq.maxvalue, seq.cache) == (10, 5, 1000, 2)

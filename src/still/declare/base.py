@@ -8,6 +8,7 @@ type spelling, default text, names it invents for unnamed constraints, and so on
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from typing import Iterable, Optional
 
@@ -225,9 +226,24 @@ class DeclareRules:
         return self.preparer.format_constraint(item, _alembic_quote=False)
 
     def creates(self, constraint) -> bool:
-        """Whether CREATE TABLE emits this constraint on this dialect (Boolean/Enum checks)."""
-        rule = getattr(constraint, "_create_rule", None)
-        return rule is None or bool(rule(self.ddl))
+        """Whether CREATE TABLE emits this constraint on this dialect: Boolean/Enum checks
+        have a create rule, and a table constraint may be `ddl_if(...)` another dialect
+        (CREATE TABLE asks ddl_if of table constraints only, not of a column's)."""
+        if getattr(constraint, "_ddl_if", None) is None \
+                or isinstance(getattr(constraint, "parent", None), sa.Column):
+            rule = getattr(constraint, "_create_rule", None)
+            return rule is None or bool(rule(self.ddl))
+        return bool(constraint._should_create_for_compiler(self.ddl))  # CREATE TABLE's own test
+
+    def creates_index(self, index: sa.Index) -> bool:
+        """Whether create_all creates this index on this dialect (`Index.ddl_if`): it asks
+        the CreateIndex, which carries the index's ddl_if, with the connection as bind;
+        with no connection here, a callable gets bind None and the compiler."""
+        ddl_if = index._ddl_if
+        if ddl_if is None:
+            return True
+        return bool(ddl_if._should_execute(sa.schema.CreateIndex(index), index, None,
+                                           compiler=self.ddl))
 
     # -- hooks --------------------------------------------------------------------------
     def schema_of(self, table: sa.Table) -> str:
@@ -283,12 +299,13 @@ class DeclareRules:
     def unique_nulls_not_distinct(self, constraint: sa.UniqueConstraint) -> bool:
         return False
 
-    def index_element(self, expr) -> s.IndexElement:
-        return default_index_element(self, expr)
+    def index_keys(self, expr) -> tuple[s.IndexElement, ...]:
+        """The keys one of an Index's expressions makes (a text can hold several)."""
+        return default_index_elements(self, expr)
 
     def index_elements(self, index: sa.Index) -> tuple[s.IndexElement, ...]:
         """The index's keys; a dialect that needs the table to read a key overrides this."""
-        return tuple(self.index_element(e) for e in index.expressions)
+        return tuple(key for e in index.expressions for key in self.index_keys(e))
 
     def fk_action(self, value: Optional[str]) -> Optional[str]:
         if value is None:
@@ -353,8 +370,12 @@ def index_element(rules: DeclareRules, column: Optional[str] = None,
     return found
 
 
-def default_index_element(rules: DeclareRules, expr) -> s.IndexElement:
-    """Split `desc(col)` / `col.asc().nulls_last()` / an expression into an IndexElement."""
+def default_index_elements(rules: DeclareRules, expr) -> tuple[s.IndexElement, ...]:
+    """Split `desc(col)` / `col.asc().nulls_last()` / an expression into IndexElements.
+
+    A text (`text("version_major DESC")`, `text("a, b DESC NULLS LAST")`) is sent as
+    written: the database reads every key in it, with its own ordering, as it would
+    read keys given one by one."""
     descending = False
     nulls = None
     inner = expr
@@ -369,13 +390,54 @@ def default_index_element(rules: DeclareRules, expr) -> s.IndexElement:
         elif modifier is not sa.sql.operators.asc_op:
             break
         inner = inner.element
+    if isinstance(inner, sa.Column):
+        return (_ordered(rules, inner.name, None, descending, nulls),)
+    keys = split_index_keys(rules.sql(inner))
+    if len(keys) == 1 and not (keys[0][1] or keys[0][2]):
+        return (_ordered(rules, None, rules.expression(keys[0][0]), descending, nulls),)
+    return tuple(_ordered(rules, None, rules.expression(text), descending or key_desc,
+                          key_nulls or nulls) for text, key_desc, key_nulls in keys)
+
+
+def _ordered(rules, column, expression, descending, nulls) -> s.IndexElement:
     # the database's default null ordering is not stored: NULLS LAST for ASC, FIRST for DESC
     if (nulls == "last" and not descending) or (nulls == "first" and descending):
         nulls = None
-    if isinstance(inner, sa.Column):
-        return index_element(rules, column=inner.name, descending=descending, nulls=nulls)
-    return index_element(rules, expression=rules.expression(rules.sql(inner)),
-                         descending=descending, nulls=nulls)
+    return index_element(rules, column=column, expression=expression, descending=descending,
+                         nulls=nulls)
+
+
+_KEY_ORDER = re.compile(r"(?:\s+(ASC|DESC))?(?:\s+NULLS\s+(FIRST|LAST))?\s*$", re.I)
+
+
+def split_index_keys(text: str) -> list[tuple[str, bool, Optional[str]]]:
+    """`a, lower(b) DESC NULLS LAST` -> [(a, False, None), (lower(b), True, "last")]: the
+    keys of an index written as text, split at top-level commas, each without its ordering."""
+    parts, depth, quote, start = [], 0, None, 0
+    for i, ch in enumerate(text):
+        if quote:
+            if ch == quote:
+                quote = None
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    keys = []
+    for part in parts:
+        m = _KEY_ORDER.search(part)
+        body = part[:m.start()].strip() if m.group(0).strip() else part.strip()
+        if not body:  # nothing but a keyword: not an ordering
+            body, m = part.strip(), None
+        order = (m.group(1) or "").upper() if m else ""
+        nulls = (m.group(2) or "").lower() or None if m else None
+        keys.append((body, order == "DESC", nulls))
+    return keys
 
 
 def _column_names(cols: Iterable) -> list[str]:
@@ -396,7 +458,7 @@ def declare_table(rules: DeclareRules, table: sa.Table) -> s.Table:
     constraints = rules.table_constraints(table)
     columns = tuple(rules.declare_column(col) for col in table.columns)
     pk = None
-    if table.primary_key.columns:
+    if table.primary_key.columns and rules.creates(table.primary_key):
         pk_cols = _column_names(table.primary_key.columns)
         pk = s.PrimaryKey(name=named(table.primary_key, "pkey", pk_cols), columns=tuple(pk_cols))
 
@@ -435,6 +497,8 @@ def declare_table(rules: DeclareRules, table: sa.Table) -> s.Table:
         ))
     indexes = []
     for index in table.indexes:
+        if not rules.creates_index(index):
+            continue
         indexes.append(s.Index(
             name=rules.name_of(index),
             elements=rules.index_elements(index),

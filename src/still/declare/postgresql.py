@@ -16,7 +16,8 @@ from sqlalchemy.dialects.postgresql.named_types import NamedType
 from sqlalchemy.sql.schema import MetaData
 
 from still import snapshot as s
-from still.declare.base import DeclareRules, default_index_element, index_element
+from still.declare.base import DeclareRules, default_index_elements, index_element
+from still.reflect.postgresql_literals import is_numeric, stored_literal
 from still.reflect.postgresql_sequences import default_bounds
 
 NAMEDATALEN = 64  # PostgreSQL identifiers hold NAMEDATALEN - 1 bytes
@@ -48,7 +49,7 @@ class Rules(DeclareRules):
     def __init__(self, dialect):
         super().__init__(dialect)
         # models repeat their defaults and expressions; normalise each text once
-        self._defaults: dict[str, Optional[str]] = {}
+        self._defaults: dict[tuple[str, str], Optional[str]] = {}
         self._expressions: dict[str, str] = {}
         # (table, its UNIQUEs as created, the primary key's name): table_constraints
         # works it out at the start of each declare_table, name_of(pk) reuses it
@@ -120,9 +121,10 @@ class Rules(DeclareRules):
         text = self.compiled_default(column)
         if text is None:
             return None
-        if text not in self._defaults:
-            self._defaults[text] = _sqlexpr().normalize_default(text)
-        return self._defaults[text]
+        key = (text, self.column_type(column))
+        if key not in self._defaults:
+            self._defaults[key] = stored_default(text, key[1])
+        return self._defaults[key]
 
     def nullable(self, column: sa.Column) -> bool:
         return super().nullable(column) and not self._has_identity(column)
@@ -257,8 +259,10 @@ class Rules(DeclareRules):
             return None
         return using.lower()
 
-    def index_element(self, expr) -> s.IndexElement:
-        element = default_index_element(self, expr)
+    def index_keys(self, expr) -> tuple[s.IndexElement, ...]:
+        return tuple(map(self._plain_key, default_index_elements(self, expr)))
+
+    def _plain_key(self, element: s.IndexElement) -> s.IndexElement:
         # an expression that is only a column name (`desc("at")`, `text("email")`) makes
         # PostgreSQL store a plain column key
         column = _bare_column(element.expression)
@@ -308,6 +312,21 @@ class Rules(DeclareRules):
 # -- helpers -----------------------------------------------------------------------------
 def _creation_order(item) -> int:
     return item._creation_order
+
+
+_LITERAL = re.compile(r"'(?:[^']|'')*'", re.S)
+
+
+def stored_default(text: str, type_name: str) -> str:
+    """The canonical text of the default PostgreSQL stores for `DEFAULT <text>` on a
+    column of `type_name`: a string literal (`server_default="0"`) becomes a constant
+    of the column's type (`false` on a boolean), printed as that type prints it."""
+    canonical = _sqlexpr().normalize_default(text, numeric=False)
+    if _LITERAL.fullmatch(canonical):
+        stored = stored_literal(type_name, canonical[1:-1].replace("''", "'"))
+        if stored is not None:
+            return stored
+    return _sqlexpr().normalize_default(text, numeric=is_numeric(type_name))
 
 
 def _sqlexpr():

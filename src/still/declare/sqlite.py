@@ -15,7 +15,7 @@ from typing import Optional
 import sqlalchemy as sa
 
 from still import snapshot as s
-from still.declare.base import DeclareRules, default_index_element, index_element
+from still.declare.base import DeclareRules, default_index_elements, index_element
 from still.reflect import sqlite_ddl as ddl
 from still.reflect.sqlite import (SCHEMA, canonical_collation, canonical_type, expression,
                                  normalized_default)
@@ -54,7 +54,7 @@ class Rules(DeclareRules):
     def server_default(self, column: sa.Column) -> Optional[str]:
         if column.server_default is None:
             return None
-        return normalized_default(self.compiled_default(column))
+        return normalized_default(self.compiled_default(column), self.column_type(column))
 
     def computed(self, column: sa.Column) -> Optional[s.Computed]:
         if column.computed is None:
@@ -88,10 +88,10 @@ class Rules(DeclareRules):
 
     def index_elements(self, index: sa.Index) -> tuple[s.IndexElement, ...]:
         real = {c.name.lower(): c.name for c in index.table.columns}
-        return tuple(self._index_element(e, real) for e in index.expressions)
+        return tuple(self._index_element(key, real) for e in index.expressions
+                     for key in default_index_elements(self, e))
 
-    def _index_element(self, expr, real: dict[str, str]) -> s.IndexElement:
-        element = default_index_element(self, expr)
+    def _index_element(self, element: s.IndexElement, real: dict[str, str]) -> s.IndexElement:
         if element.expression is None:
             return element
         # SQLite stores a key that only names a column (`desc("at")`, `text("email")`)

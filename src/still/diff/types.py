@@ -5,7 +5,8 @@ from __future__ import annotations
 from still import snapshot as s
 from still.diff.ordering import Phase
 from still.findings import Code, Finding
-from still.ops import AddEnumValue, CreateEnum, CreateSequence, DropEnum, DropSequence, ReplaceEnum
+from still.ops import (AddEnumValue, AlterSequence, CreateEnum, CreateSequence, DropEnum, DropSequence,
+                       ReplaceEnum)
 
 
 def diff_enums(schema: str, have: dict[str, s.Enum], want: dict[str, s.Enum], changes: list, findings: list):
@@ -49,6 +50,6 @@ def diff_sequences(schema: str, have: dict[str, s.Sequence], want: dict[str, s.S
     for name in sorted(have.keys() - want.keys()):
         changes.append((Phase.DROP_TYPE, DropSequence(schema_name=schema, sequence=have[name])))
     for name in sorted(have.keys() & want.keys()):
-        if have[name] != want[name]:  # recreated: drop and create stay adjacent, in this order
-            changes.append((Phase.CREATE_TYPE, DropSequence(schema_name=schema, sequence=have[name])))
-            changes.append((Phase.CREATE_TYPE, CreateSequence(schema_name=schema, sequence=want[name])))
+        if have[name] != want[name]:  # altered in place: its current value is kept
+            changes.append((Phase.CREATE_TYPE, AlterSequence(schema_name=schema, old=have[name],
+                                                             new=want[name])))

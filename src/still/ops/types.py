@@ -110,6 +110,19 @@ class CreateSequence(OperationBase):
         return _set_sequence(snap, self.schema_name, self.sequence.name, self.sequence)
 
 
+class AlterSequence(OperationBase):
+    """Changes a sequence's options in place (ALTER SEQUENCE): its current value stays."""
+    op: Literal["alter_sequence"] = "alter_sequence"
+    old: s.Sequence
+    new: s.Sequence
+
+    def reverse(self) -> "AlterSequence":
+        return AlterSequence(schema_name=self.schema_name, old=self.new, new=self.old)
+
+    def apply(self, snap: s.Snapshot) -> s.Snapshot:
+        return _set_sequence(snap, self.schema_name, self.new.name, self.new)
+
+
 class DropSequence(OperationBase):
     op: Literal["drop_sequence"] = "drop_sequence"
     sequence: s.Sequence

@@ -153,11 +153,12 @@ def _column(scope: Scope, values: tuple) -> tuple[s.Column, bool]:
     if generated:
         computed = s.Computed(expression=scope.expression(default), persisted=generated == "s")
         default = None
+    type_ = spelled_type(type_, type_schema, type_schema_quoted)
     return s.Column(
         name=name,
-        type=spelled_type(type_, type_schema, type_schema_quoted),
+        type=type_,
         nullable=not notnull,
-        default=scope.default(default),
+        default=scope.default(default, type_),
         autoincrement=autoincrement,
         identity=identity,
         computed=computed,

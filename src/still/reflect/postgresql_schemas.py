@@ -10,6 +10,8 @@ from typing import Iterable, Optional
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from still.reflect.postgresql_literals import is_numeric
+
 DEFAULT_SCHEMA = "public"
 
 # The session's search_path rides along: it decides how pg_get_expr qualifies names.
@@ -101,7 +103,7 @@ class Scope:
         self.params = {"nsp": "{" + ",".join(str(oid) for oid in schemas) + "}",
                        "tables": "{}"}
         self._expressions: dict[str, str] = {}
-        self._defaults: dict[str, Optional[str]] = {}
+        self._defaults: dict[tuple[str, bool], Optional[str]] = {}
         self._index_elements: dict[tuple, object] = {}
 
     def index_element(self, column: Optional[str], expression: Optional[str], descending: bool,
@@ -131,15 +133,16 @@ class Scope:
             self._expressions[text] = normalize(text)
         return self._expressions[text]
 
-    def default(self, text: Optional[str]) -> Optional[str]:
-        """sqlexpr.normalize_default, once per distinct text."""
+    def default(self, text: Optional[str], type_name: str) -> Optional[str]:
+        """sqlexpr.normalize_default, once per distinct text and kind of column."""
         if text is None:
             return None
-        if text not in self._defaults:
+        key = (text, is_numeric(type_name))
+        if key not in self._defaults:
             from still.sqlexpr import normalize_default
 
-            self._defaults[text] = normalize_default(text)
-        return self._defaults[text]
+            self._defaults[key] = normalize_default(text, numeric=key[1])
+        return self._defaults[key]
 
 
 @dataclass(frozen=True)

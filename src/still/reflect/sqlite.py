@@ -96,8 +96,25 @@ def expression(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def normalized_default(text: Optional[str]) -> Optional[str]:
-    return None if text is None else _sqlexpr().normalize_default(text)
+def normalized_default(text: Optional[str], type_: str) -> Optional[str]:
+    """The canonical default of a column of (canonical) type `type_`: a quoted number is
+    the number only where the column's affinity converts it to one (INTEGER, REAL,
+    NUMERIC); on a TEXT or BLOB column `'007'` stays a string, and `007` would be 7."""
+    if text is None:
+        return None
+    return _sqlexpr().normalize_default(text, numeric=numeric_affinity(type_))
+
+
+def numeric_affinity(type_: str) -> bool:
+    """SQLite's affinity rules (datatype3.html, 3.1), in their order."""
+    upper = type_.upper()
+    if "INT" in upper:
+        return True
+    if "CHAR" in upper or "CLOB" in upper or "TEXT" in upper:
+        return False
+    if "BLOB" in upper or not upper.strip():
+        return False
+    return True  # REAL (REAL, FLOA, DOUB) or NUMERIC
 
 
 # -- reading ----------------------------------------------------------------------------
@@ -176,7 +193,7 @@ def _columns(rows: list[tuple], text: ddl.TableText,
                 name=name,
                 type=canonical_type(type_),
                 nullable=not notnull and name != rowid_alias,
-                default=normalized_default(default),
+                default=normalized_default(default, type_),
                 autoincrement=name == rowid_alias,
                 computed=computed,
                 collation=canonical_collation(collation),

@@ -257,5 +257,11 @@ class OpRenderer:
                            schema=self._schema(op.schema_name),
                            **{k: py_value(v) for k, v in extra.items() if v is not None})]
 
+    def _alter_sequence(self, op) -> list[str]:
+        changed = {k: getattr(op.new, k) for k in ("start", "increment", "minvalue", "maxvalue", "cycle", "cache")
+                   if getattr(op.new, k) != getattr(op.old, k)}
+        return [self._call("op.alter_sequence", py_str(op.new.name), schema=self._schema(op.schema_name),
+                           **{k: py_value(v) for k, v in changed.items()})]
+
     def _drop_sequence(self, op) -> list[str]:
         return [self._call("op.drop_sequence", py_str(op.sequence.name), schema=self._schema(op.schema_name))]

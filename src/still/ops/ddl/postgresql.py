@@ -3,6 +3,9 @@ runs DDL inside transactions, so each operation is a few direct statements."""
 
 from __future__ import annotations
 
+import re
+from typing import Optional
+
 import sqlalchemy as sa
 from sqlalchemy.schema import AddConstraint, CreateIndex, CreateSequence, CreateTable
 
@@ -55,8 +58,27 @@ class _Writer:
 def _serial_types(table: s.Table) -> s.Table:
     """SERIAL is how PostgreSQL spells an integer column fed by an owned sequence."""
     cols = tuple(c.model_copy(update={"type": SERIAL.get(c.type, c.type), "autoincrement": False})
-                 if c.autoincrement else c for c in table.columns)
+                 if c.autoincrement else _sent(c) for c in table.columns)
     return table.model_copy(update={"columns": cols})
+
+
+_FLOAT_EXPONENT = re.compile(r"-?\d+(?:\.\d+)?e[-+]\d+")
+
+
+def default_sql(column: s.Column) -> Optional[str]:
+    """The default as sent, of the type it was stored with: a float constant that prints
+    with an exponent (`1e-05`, from `'1e-05'::double precision`) is sent quoted, since
+    the bare number is a numeric constant, stored (and printed) as `0.00001`."""
+    default = column.default
+    if default is not None and _base(column.type) in ("real", "double precision") \
+            and _FLOAT_EXPONENT.fullmatch(default):
+        return f"'{default}'"
+    return default
+
+
+def _sent(column: s.Column) -> s.Column:
+    sent = default_sql(column)
+    return column if sent == column.default else column.model_copy(update={"default": sent})
 
 
 def _base(type_text: str) -> str:
@@ -84,7 +106,7 @@ def _create_table(w: _Writer, op: ops.CreateTable) -> list[str]:
 def _add_column(w: _Writer, op: ops.AddColumn) -> list[str]:
     col = op.column
     spec_col = build_column(col.model_copy(update={"type": SERIAL.get(col.type, col.type)})
-                            if col.autoincrement else col.model_copy(update={"autoincrement": False}))
+                            if col.autoincrement else _sent(col).model_copy(update={"autoincrement": False}))
     sa.Table(op.table_name, sa.MetaData(), spec_col)
     spec = dialect_spec(w, spec_col)
     out = [f"ALTER TABLE {w.name(op.schema_name, op.table_name)} ADD COLUMN {spec}"]
@@ -113,13 +135,23 @@ def _alter_column(w: _Writer, op: ops.AlterColumn) -> list[str]:
     if old.identity and (new.identity != old.identity):
         out.append(f"{alter} DROP IDENTITY")
     default_changes = "default" in changed or "type" in changed or "autoincrement" in changed
-    if default_changes and (old.default is not None or old.autoincrement):
+    # SET DEFAULT replaces a default; it is dropped first only when none follows, or when
+    # the type changes (ALTER TYPE fails on a default it cannot cast) or the sequence goes
+    replaced = new.default is not None and "type" not in changed and not (
+        old.autoincrement and not new.autoincrement)
+    # a SERIAL stays one through a type change: its nextval() default casts to any integer
+    # type, and the owned sequence follows the type (below)
+    serial_kept = old.autoincrement and new.autoincrement
+    if default_changes and (old.default is not None or old.autoincrement) and not replaced \
+            and not serial_kept:
         out.append(f"{alter} DROP DEFAULT")
     if old.autoincrement and not new.autoincrement:
         out.append(f"DROP SEQUENCE IF EXISTS {w.name(op.schema_name, _serial_sequence(op))}")
     if "type" in changed or "collation" in changed:
         collate = f" COLLATE {w.q.quote(new.collation)}" if new.collation else ""
         out.append(f"{alter} TYPE {new.type}{collate} USING {_cast(col, old.type, new.type)}")
+        if serial_kept and "type" in changed:
+            out.append(_sequence_follows(w, table, new))
     if old.nullable != new.nullable:
         out.append(f"{alter} {'DROP' if new.nullable else 'SET'} NOT NULL")
     if new.autoincrement and not old.autoincrement:
@@ -127,7 +159,7 @@ def _alter_column(w: _Writer, op: ops.AlterColumn) -> list[str]:
         out += [f"CREATE SEQUENCE {seq} AS {new.type} OWNED BY {table}.{col}",
                 f"{alter} SET DEFAULT nextval({w.literal(seq)}::regclass)"]
     elif default_changes and new.default is not None:
-        out.append(f"{alter} SET DEFAULT {new.default}")
+        out.append(f"{alter} SET DEFAULT {default_sql(new)}")
     if new.identity and new.identity != old.identity:
         i = new.identity
         options = [f"START WITH {i.start}", f"INCREMENT BY {i.increment}", f"CACHE {i.cache}"]
@@ -139,6 +171,43 @@ def _alter_column(w: _Writer, op: ops.AlterColumn) -> list[str]:
     if "comment" in changed:
         out.append(w.column_comment(op.schema_name, op.table_name, new.name, new.comment))
     return out
+
+
+def _sequence_follows(w: _Writer, table: str, column: s.Column) -> str:
+    """ALTER SEQUENCE ... AS <the column's type> for the sequence the column owns, found by
+    pg_get_serial_sequence when it runs (its name is PostgreSQL's choice, and survives
+    renames of table and column)."""
+    return (f"DO $$DECLARE seq text := pg_get_serial_sequence({w.literal(table)}, "
+            f"{w.literal(column.name)}); BEGIN IF seq IS NOT NULL THEN "
+            f"EXECUTE 'ALTER SEQUENCE ' || seq || ' AS {column.type}'; END IF; END$$")
+
+
+def _alter_sequence(w: _Writer, op: ops.AlterSequence) -> list[str]:
+    """One ALTER SEQUENCE with the options that change; the current value stays, except
+    when the sequence turns to count the other way (it restarts at its start). A bound
+    left to its default (None) is said again as NO MINVALUE/NO MAXVALUE when the increment
+    changes: the default depends on the increment's sign, and ALTER keeps the old bounds
+    otherwise."""
+    old, new = op.old, op.new
+    clauses = []
+    if new.increment != old.increment:
+        clauses.append(f"INCREMENT BY {new.increment}")
+    for name, before, after in (("MINVALUE", old.minvalue, new.minvalue),
+                                ("MAXVALUE", old.maxvalue, new.maxvalue)):
+        if after != before or (after is None and new.increment != old.increment):
+            clauses.append(f"NO {name}" if after is None else f"{name} {after}")
+    if new.start != old.start:
+        clauses.append(f"START WITH {new.start}")
+    if new.cache != old.cache:
+        clauses.append(f"CACHE {new.cache}")
+    if new.cycle != old.cycle:
+        clauses.append("CYCLE" if new.cycle else "NO CYCLE")
+    if (new.increment > 0) != (old.increment > 0):
+        # counting the other way: the current value is outside the new bounds
+        clauses.append("RESTART")
+    if not clauses:
+        return []
+    return [f"ALTER SEQUENCE {w.name(op.schema_name, new.name)} {' '.join(clauses)}"]
 
 
 def _serial_sequence(op: ops.AlterColumn) -> str:
@@ -158,10 +227,13 @@ def _add_constraint(w: _Writer, op: ops.AddConstraint) -> list[str]:
     cons = build_constraint(op.kind, op.constraint, w.before.default_schema)
     if op.kind == "foreign_key":
         schema = None if op.constraint.referred_schema == w.before.default_schema else op.constraint.referred_schema
-        sa.Table(op.constraint.referred_table, table.metadata,
-                 *[sa.Column(c, sa.Integer) for c in op.constraint.referred_columns if
-                   (op.constraint.referred_table, schema) != (op.table_name, table.schema)],
-                 schema=schema, extend_existing=True)
+        # the referred columns only need to exist for the FK to compile; a self-reference
+        # refers to this very table
+        referred = table if (op.constraint.referred_table, schema) == (op.table_name, table.schema) \
+            else sa.Table(op.constraint.referred_table, table.metadata, schema=schema, extend_existing=True)
+        for name in op.constraint.referred_columns:
+            if name not in referred.c:
+                referred.append_column(sa.Column(name, sa.Integer))
     table.append_constraint(cons)
     return [w.compile(AddConstraint(cons))]
 
@@ -201,7 +273,7 @@ def _replace_enum(w: _Writer, op: ops.ReplaceEnum) -> list[str]:
                     out.append(f"{alter} DROP DEFAULT")
                 out.append(f"{alter} TYPE {enum} USING {w.q.quote(col.name)}::text::{enum}")
                 if col.default is not None:
-                    out.append(f"{alter} SET DEFAULT {col.default}")
+                    out.append(f"{alter} SET DEFAULT {default_sql(col)}")
     return out + [f"DROP TYPE {parked}"]
 
 
@@ -241,5 +313,6 @@ _HANDLERS = {
                                      + (f" BEFORE {w.literal(op.before)}" if op.before else "")],
     ops.ReplaceEnum: _replace_enum,
     ops.CreateSequence: lambda w, op: [w.compile(CreateSequence(_sequence(w, op.sequence, op.schema_name)))],
+    ops.AlterSequence: lambda w, op: _alter_sequence(w, op),
     ops.DropSequence: lambda w, op: [f"DROP SEQUENCE {w.name(op.schema_name, op.sequence.name)}"],
 }

@@ -184,7 +184,7 @@ def after_plan(connection) -> None:
 
 
 _UNSUPPORTED = {ops.CreateSchema, ops.DropSchema, ops.CreateEnum, ops.DropEnum, ops.AddEnumValue,
-                ops.ReplaceEnum, ops.CreateSequence, ops.DropSequence}
+                ops.ReplaceEnum, ops.CreateSequence, ops.AlterSequence, ops.DropSequence}
 
 _DIRECT = {
     ops.CreateTable: lambda w, op: w.create_ddl(op.table),
