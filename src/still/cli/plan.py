@@ -57,11 +57,10 @@ def check_renames(result, renames: Optional[list[str]]) -> None:
     def tables(snap):
         return snap.schemas[schema].tables if schema in snap.schemas else {}
 
-    table_renames = {}
+    table_renames = {new: old for old, _, new in (i.partition("=") for i in renames or []) if "." not in old}
     for item in renames or []:
         old, _, new = item.partition("=")
         if "." not in old:
-            table_renames[new] = old
             if old not in tables(current):
                 raise StillError(f"--rename {item}: there is no table {old!r} in the current schema")
             if new not in tables(target):
