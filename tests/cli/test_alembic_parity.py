@@ -55,7 +55,8 @@ def test_a_missing_sqlite_file_is_named_with_what_to_do(tmp_path, sqlite_url):
     proj = _project(tmp_path, sqlite_url)
     proj.revision("a1", "one")
     db = _sqlite_file(sqlite_url)
-    for args in (["current"], ["check"], ["show", "current"], ["history", "-i"], ["history", "-r", "current:"]):
+    for args in (["current"], ["check"], ["show", "current"], ["history", "-i"], ["history", "-r", "current:"],
+                 ["downgrade", "base"], ["downgrade", "-1"]):
         assert_one_line_error(proj.run(*args), "does not exist yet", "still upgrade head")
     # plan previews the first migration: against an empty database, with a note
     result = proj.run("plan")
@@ -148,7 +149,10 @@ def test_a_failing_statement_is_shown_whole_on_one_line(tmp_path, db_url):
 
 
 def test_counts_are_singular_when_one(tmp_path, sqlite_url):
+    import sqlite3
+
     proj = _project(tmp_path, sqlite_url)
+    sqlite3.connect(_sqlite_file(sqlite_url)).close()
     out = proj.ok("plan")  # one table to create on an empty database
     assert "1 operation: 1 to add" in out and "0 findings" in out, out
     assert "1 operations" not in out

@@ -63,13 +63,17 @@ def _empty_history(graph, message: str) -> bool:
 def _current_rows(run) -> tuple[str, ...]:
     """The database's version rows; a SQLite file that does not exist is an error saying
     what to do, rather than an empty file left behind by reading it."""
+    _refuse_missing_sqlite(run)
+    return run.current()
+
+
+def _refuse_missing_sqlite(run) -> None:
     from still.cli.common import missing_sqlite_file, no_database_yet
     from still.errors import StillError
 
     missing = missing_sqlite_file(run.url())
     if missing and run.hooked_engine() is None:  # env.py's connect() may reach it its own way
         raise StillError(no_database_yet(missing))
-    return run.current()
 
 
 def _graph(cfg):
@@ -332,6 +336,8 @@ def downgrade(
     """Revert revisions down to REVISION."""
     cfg = _cfg(ctx, config, name, x, url)
     run = _run(ctx, cfg, _quiet(ctx, quiet), tag)
+    if not sql:
+        _refuse_missing_sqlite(run)  # nothing to take down there; do not leave an empty file
     count = run.downgrade(revision, sql=sql, transaction=transaction.value)
     if not sql and not _quiet(ctx, quiet) and count == 0:
         print("nothing to downgrade", file=sys.stderr)
@@ -466,7 +472,9 @@ def history(
 def show(ctx: typer.Context, revision: Annotated[str, typer.Argument(help="A revision (id, prefix, head, label).")],
          config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None) -> None:
     """Show one revision in full; `current` shows the revision(s) the database is at."""
-    reads_db = revision == "current" or revision.startswith("current")
+    import re
+
+    reads_db = bool(re.match(r"^current([+-]\d+)?$", revision))
     cfg = _cfg(ctx, config, name, x, url, needs_url=reads_db)
     graph = _graph(cfg)
     if revision in ("head", "heads") and _empty_history(graph, f"nothing to show for {revision!r}"):
