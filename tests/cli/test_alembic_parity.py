@@ -170,6 +170,9 @@ def test_a_crash_in_user_code_is_one_line_and_exit_2(tmp_path, db_url):
         assert_one_line_error(proj.run(*args), "ZeroDivisionError", "boom in the revision")
     line = assert_one_line_error(proj.run("check", "--against", "history"))
     assert path.name in line, line
+    path.write_text(path.read_text().replace(BOOM, "import sys; sys.exit(1)"))  # 1 must not read as drift
+    assert_one_line_error(proj.run("check", "--against", "history"), "SystemExit", path.name)
+    path.write_text(path.read_text().replace("import sys; sys.exit(1)", BOOM))
     # a crash at import time of the revision file, of env.py's hooks, and of the models
     path.write_text(path.read_text() + f"\n{BOOM}\n")
     assert_one_line_error(proj.run("check", "--against", "history"), "boom in the revision")
@@ -182,3 +185,13 @@ def test_a_crash_in_user_code_is_one_line_and_exit_2(tmp_path, db_url):
     (proj.path / "models.py").write_text(BOOM + "\n")
     for args in (["plan"], ["check", "--against", "history"]):
         assert_one_line_error(proj.run(*args), "boom in the revision")
+
+
+def test_readme_states_the_python_version_pyproject_requires():
+    import tomllib
+
+    root = Path(__file__).resolve().parents[2]
+    requires = tomllib.loads((root / "pyproject.toml").read_text())["project"]["requires-python"]
+    minimum = re.fullmatch(r">=\s*(3\.\d+)", requires).group(1)
+    stated = re.findall(r"Requires Python\s+(3\.\d+)\+", (root / "README.md").read_text())
+    assert stated == [minimum], (stated, requires)

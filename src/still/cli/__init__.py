@@ -37,7 +37,8 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
             where = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
             print(f"error: {err.format_message()}{where}", file=sys.stderr)
         code = 2
-    except Exception as err:  # user code (a revision file, env.py, the models) raised
+    except (Exception, SystemExit) as err:  # user code (a revision file, env.py, the models)
+        # raised, or called sys.exit(): either way a failure (for check, 1 would read as drift)
         if debug:
             raise
         print(f"error: {crash_line(err)}", file=sys.stderr)
