@@ -134,3 +134,34 @@ def test_branch_extent_stops_at_shared_history(tmp_path):
     assert branch_extent(g, "x") == {"x1", "x2", "x3", "x4"}  # nothing else grows from x1, x2
     assert branch_extent(g, "a2") == {"a1", "a2"}
     assert branch_extent(g, "b1") == {"b1"}
+
+
+def _range(graph, rev_range, current=()):
+    from still.revisions.targets import history_range
+
+    return history_range(graph, rev_range, lambda: current)
+
+
+def test_history_ranges_as_alembic_reads_them(tmp_path):
+    (tmp_path / "linear").mkdir()
+    (tmp_path / "branched").mkdir()
+    linear = build(tmp_path / "linear", LINEAR)
+    branched = build(tmp_path / "branched", [("r1", None), ("r2", "r1"), ("a1", "r2"), ("a2", "a1"),
+                                             ("a3", "a2"), ("b1", "r2")])
+    assert _range(linear, "-1:") == {"ab03", "b004"}  # START -N: counted down from END (heads)
+    assert _range(linear, "-1:ab03") == {"aa02", "ab03"}
+    assert _range(linear, "aa01:+1") == {"aa01", "aa02"}  # END +N: counted up from START
+    assert _range(linear, ":+2") == {"aa01", "aa02"}
+    assert _range(linear, "current:", ("aa02",)) == {"aa02", "ab03", "b004"}
+    assert _range(linear, ":current", ("aa02",)) == {"aa01", "aa02"}
+    assert _range(linear, ":current", ()) == set()  # at base: nothing applied
+    assert _range(linear, "current+1:", ("aa02",)) == {"ab03", "b004"}
+    assert _range(linear, "head-2:") == {"aa02", "ab03", "b004"}
+    # on a branched history -N goes down from both heads (to a2 and r2), and current may be
+    # several revisions
+    assert _range(branched, "-1:") == {"r2", "a1", "a2", "a3", "b1"}
+    assert _range(branched, "current:", ("a1", "b1")) == {"a1", "a2", "a3", "b1"}
+    for bad, fragment in ((":-1", "END cannot be -1"), ("+1:", r"START cannot be \+1"), ("-9:", "past base"),
+                          ("abc", "expected START:END")):
+        with pytest.raises(StillError, match=fragment):
+            _range(linear, bad)

@@ -17,7 +17,8 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     if debug:
         args.remove("--debug")
     try:
-        code = app(args=args, prog_name="still", standalone_mode=False)
+        command = readable(typer.main.get_command(app))
+        code = command.main(args=args, prog_name="still", standalone_mode=False)
     except StillError as err:
         if debug:
             raise
@@ -36,4 +37,68 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
             where = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
             print(f"error: {err.format_message()}{where}", file=sys.stderr)
         code = 2
+    except (Exception, SystemExit) as err:  # user code (a revision file, env.py, the models)
+        # raised, or called sys.exit(): either way a failure (for check, 1 would read as drift)
+        if debug:
+            raise
+        print(f"error: {crash_line(err)}", file=sys.stderr)
+        code = 2
     sys.exit(code or 0)
+
+
+# What a value looks like, by parameter name; any other parameter reads as its NAME.
+_METAVARS = {"config": "FILE", "x": "KEY=VALUE", "metadata": "MODULE:ATTR", "rev_range": "START:END",
+             "rename": "OLD=NEW", "depends_on": "REVISION", "head": "REVISION", "version_path": "DIR",
+             "branch_label": "LABEL", "message": "TEXT", "out": "FILE"}
+
+
+def readable(command):
+    """Give every parameter of every command a metavar a person reads (`REVISION`, `FILE`,
+    `[text|json]`) instead of the type-derived `{revision}` / `<list[str]>`."""
+    for param in command.params:
+        if param.metavar is not None or getattr(param, "is_flag", False):
+            continue
+        desc = getattr(param, "type_descriptor", None)
+        choices = desc.choices if desc is not None and desc.is_choice else None
+        if choices:
+            param.metavar = "[" + "|".join(str(getattr(c, "value", c)) for c in choices) + "]"
+        elif param.param_type_name == "argument":
+            param.metavar = (param.name or "value").upper()
+            _plain_argument(param)
+        else:
+            param.metavar = _METAVARS.get(param.name, (param.name or "value").upper())
+    for sub in getattr(command, "commands", {}).values():
+        readable(sub)
+    return command
+
+
+def _plain_argument(param) -> None:
+    """Usage `REVISION` / `[REVISION]` / `REVISIONS...`, and no `<str>` type after the name
+    in the Arguments section (typer writes `{revision}` and `revision <str>`)."""
+    many = "..." if param.nargs != 1 else ""
+    usage = (param.metavar if param.required else f"[{param.metavar}]") + many
+    param._usage_display_name = lambda: usage
+    param.display_type_rich = lambda ctx: None
+    param._rich_display_name = lambda: param.metavar + many
+
+
+def crash_line(err: BaseException) -> str:
+    """One line for an exception raised by the user's code: what it is and where it was
+    raised in the deepest frame outside still and the installed packages."""
+    import os
+    import sysconfig
+    import traceback
+
+    still_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    library = {os.path.abspath(p) for p in (sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["purelib"],
+                                             sysconfig.get_paths()["platlib"])}
+    where = ""
+    for frame in reversed(traceback.extract_tb(err.__traceback__)):
+        path = os.path.abspath(frame.filename)
+        if path.startswith(still_dir + os.sep) or any(path.startswith(p + os.sep) for p in library) \
+                or frame.filename.startswith("<"):
+            continue
+        where = f" (in {frame.name}, {frame.filename}:{frame.lineno})"
+        break
+    text = " ".join(str(err).split())
+    return f"{type(err).__name__}{': ' + text if text else ''}{where}; run with --debug for the traceback"

@@ -32,6 +32,7 @@ def _root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                  help="Print the version and exit."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="Print nothing but errors."),
+    debug: bool = typer.Option(False, "--debug", help="Show the traceback of an error (given anywhere on the line)."),
 ) -> None:
     """Declarative state-diff schema migrations for SQLAlchemy. Add --debug for tracebacks."""
     remember(ctx, config, name, x, url)

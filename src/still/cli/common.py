@@ -45,3 +45,26 @@ def require(cfg, key: str, flag: str):
         where = f" in {cfg.source}" if cfg.source else " (no still.toml or [tool.still] found)"
         raise StillError(f"no {key} configured{where}: set '{key}' or pass {flag}")
     return value
+
+
+def plural(count: int, noun: str) -> str:
+    """`1 finding`, `2 findings`: every count the CLI prints goes through here."""
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def missing_sqlite_file(url: Optional[str]) -> Optional[str]:
+    """The path of a SQLite URL's database file when that file does not exist yet, else
+    None (other dialects, in-memory and `file:` URIs). Reads the URL without SQLAlchemy."""
+    import re
+
+    match = re.match(r"^sqlite(?:\+\w+)?:///([^?]*)", url or "")
+    if not match:
+        return None
+    path = match.group(1)
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return None
+    return None if Path(path).exists() else path
+
+
+def no_database_yet(path: str) -> str:
+    return f"the database file {path} does not exist yet: run 'still upgrade head' to create it"

@@ -97,12 +97,13 @@ def generate(
         raise StillError("no database URL configured: generate needs one for the dialect, even "
                          "with --against history (set 'url' or pass --url)")
     from still.cli.migrate import depends_on_ids, version_path_for
-    from still.cli.plan import models as target_models
+    from still.cli.plan import check_renames, models as target_models
 
     directory = version_path_for(cfg, version_path)  # a wrong --version-path fails before any work
     models = target_models(cfg, metadata)
     run = Run(cfg)
     result, heads = current_state(cfg, run, against, models, rename)
+    check_renames(result, rename)
     renames = _ask_renames(result, list(rename or []))
     if renames != list(rename or []):
         result, heads = current_state(cfg, run, against, models, renames)

@@ -48,6 +48,34 @@ def _quiet(ctx, quiet: bool) -> bool:
     return quiet or bool(root.get("quiet"))
 
 
+NO_REVISIONS = "there are no revision files yet: create one with 'still revision -m \"...\"'"
+
+
+def _empty_history(graph, message: str) -> bool:
+    """With no revision files, the reading commands and `upgrade/stamp head` have nothing to
+    do: say so in one line (and touch no database)."""
+    if graph.revisions:
+        return False
+    print(f"{message}: {NO_REVISIONS}", file=sys.stderr)
+    return True
+
+
+def _current_rows(run) -> tuple[str, ...]:
+    """The database's version rows; a SQLite file that does not exist is an error saying
+    what to do, rather than an empty file left behind by reading it."""
+    _refuse_missing_sqlite(run)
+    return run.current()
+
+
+def _refuse_missing_sqlite(run) -> None:
+    from still.cli.common import missing_sqlite_file, no_database_yet
+    from still.errors import StillError
+
+    missing = missing_sqlite_file(run.url())
+    if missing and run.hooked_engine() is None:  # env.py's connect() may reach it its own way
+        raise StillError(no_database_yet(missing))
+
+
 def _graph(cfg):
     from still.revisions import RevisionGraph
 
@@ -357,6 +385,8 @@ def upgrade(
     cfg = _cfg(ctx, config, name, x, url)
     cfg = _with_lock_timeout(cfg, lock_timeout)
     run = _run(ctx, cfg, _quiet(ctx, quiet), tag)
+    if not sql and revision in ("head", "heads") and _empty_history(run.graph, "nothing to upgrade"):
+        return
     count = run.upgrade(revision, sql=sql, transaction=transaction.value)
     if not sql and not _quiet(ctx, quiet) and count == 0:
         print("already up to date", file=sys.stderr)
@@ -374,6 +404,8 @@ def downgrade(
     cfg = _cfg(ctx, config, name, x, url)
     cfg = _with_lock_timeout(cfg, lock_timeout)
     run = _run(ctx, cfg, _quiet(ctx, quiet), tag)
+    if not sql:
+        _refuse_missing_sqlite(run)  # nothing to take down there; do not leave an empty file
     count = run.downgrade(revision, sql=sql, transaction=transaction.value)
     if not sql and not _quiet(ctx, quiet) and count == 0:
         print("nothing to downgrade", file=sys.stderr)
@@ -390,6 +422,8 @@ def stamp(
     cfg = _cfg(ctx, config, name, x, url)
     cfg = _with_lock_timeout(cfg, lock_timeout)
     run = _run(ctx, cfg, _quiet(ctx, quiet))
+    if not sql and set(revisions) <= {"head", "heads"} and _empty_history(run.graph, "nothing to stamp"):
+        return
     delete, insert = run.stamp(revisions, sql=sql, purge=purge)
     if not sql and not _quiet(ctx, quiet):
         print(f"stamped: {', '.join(insert) or '(nothing added)'}"
@@ -443,6 +477,8 @@ def heads(ctx: typer.Context, verbose: VerboseOpt = False,
           config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None) -> None:
     """Show the heads (revisions nothing revises yet)."""
     graph = _graph(_cfg(ctx, config, name, x, url, needs_url=False))
+    if _empty_history(graph, "no heads"):
+        return
     out = []
     for rev_id in graph.heads:
         rev = graph.revisions[rev_id]
@@ -476,47 +512,54 @@ def history(
     config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None,
 ) -> None:
     """List revisions, newest first."""
-    from still.errors import StillError
+    import re
 
-    cfg = _cfg(ctx, config, name, x, url, needs_url=indicate_current or "current" in (rev_range or ""))
+    from still.revisions.targets import history_range
+
+    reads_db = indicate_current or "current" in (rev_range or "") or bool(re.search(r"@[+-]", rev_range or ""))
+    cfg = _cfg(ctx, config, name, x, url, needs_url=reads_db)
     graph = _graph(cfg)
-    start = end = None
-    current: tuple[str, ...] = ()
-    if indicate_current:
-        from still.runtime.migrate import Run
+    if _empty_history(graph, "no history"):
+        return
+    rows: list[tuple[str, ...]] = []
 
-        current = Run(cfg).current()
-    if rev_range:
-        if ":" not in rev_range:
-            raise StillError(f"-r {rev_range!r}: expected START:END, e.g. base:head or abc:")
-        start, _, end = rev_range.partition(":")
-        start = _current_alias(start, current, cfg) or None
-        end = _current_alias(end, current, cfg) or None
-    revs = graph.history(start, end)
-    out = [(_verbose(graph, r, current) if verbose else _line(graph, r, current)) for r in revs]
+    def current() -> tuple[str, ...]:
+        if not rows:
+            from still.runtime.migrate import Run
+
+            rows.append(_current_rows(Run(cfg)))
+        return rows[0]
+
+    shown = history_range(graph, rev_range, current) if rev_range else set(graph.revisions)
+    marked = current() if indicate_current else ()
+    revs = [r for r in graph.history() if r.revision in shown]
+    out = [(_verbose(graph, r, marked) if verbose else _line(graph, r, marked)) for r in revs]
     if out:
         sys.stdout.write("\n".join(out) + "\n")
 
 
-def _current_alias(text: str, current: tuple[str, ...], cfg) -> str:
-    if text != "current":
-        return text
-    if not current:
-        from still.runtime.migrate import Run
-
-        current = Run(cfg).current()
-    from still.errors import StillError
-
-    if len(current) > 1:
-        raise StillError("'current' is several revisions here; name one")
-    return current[0] if current else "base"
-
-
 def show(ctx: typer.Context, revision: Annotated[str, typer.Argument(help="A revision (id, prefix, head, label).")],
          config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None) -> None:
-    """Show one revision in full."""
-    graph = _graph(_cfg(ctx, config, name, x, url, needs_url=False))
-    ids = graph.resolve(revision)
+    """Show one revision in full; `current` shows the revision(s) the database is at."""
+    import re
+
+    reads_db = bool(re.match(r"^current([+-]\d+)?$", revision))
+    cfg = _cfg(ctx, config, name, x, url, needs_url=reads_db)
+    graph = _graph(cfg)
+    if revision in ("head", "heads") and _empty_history(graph, f"nothing to show for {revision!r}"):
+        return
+    if reads_db:
+        from still.revisions.targets import history_range
+        from still.runtime.migrate import Run
+
+        at = _current_rows(Run(cfg))
+        ids = tuple(r for r in at if r in graph.revisions) if revision == "current" else \
+            tuple(sorted(history_range(graph, f"{revision}:{revision}", lambda: at)))
+        for rev_id in at:
+            if rev_id not in graph.revisions:
+                sys.stdout.write(f"{rev_id} (unknown revision: no file defines it)\n")
+    else:
+        ids = graph.resolve(revision)
     for rev_id in ids:
         sys.stdout.write(_verbose(graph, graph.revisions[rev_id]))
     if not ids:
@@ -532,7 +575,13 @@ def current(ctx: typer.Context, verbose: VerboseOpt = False,
     cfg = _cfg(ctx, config, name, x, url)
     run = Run(cfg)
     graph = run.graph
-    rows = run.current()
+    if not graph.revisions:
+        from still.cli.common import missing_sqlite_file
+
+        if missing_sqlite_file(run.url()) or not run.current():
+            _empty_history(graph, "at base")
+            return
+    rows = _current_rows(run)
     out = []
     for rev_id in rows:
         if rev_id not in graph.revisions:

@@ -46,20 +46,66 @@ def models(cfg, explicit: Optional[str], hooks=None):
     return hooked if hooked is not None else load_metadata(require(cfg, "metadata", "--metadata"))
 
 
-def _compare(cfg, renames, explicit_metadata: Optional[str] = None):
+def check_renames(result, renames: Optional[list[str]]) -> None:
+    """Each `--rename` must name what is there: OLD in the current state, NEW in the models
+    (a typo would otherwise be ignored and the plan would drop and add)."""
+    from still.errors import StillError
+
+    current, target = result.current, result.target
+    schema = target.default_schema
+
+    def tables(snap):
+        return snap.schemas[schema].tables if schema in snap.schemas else {}
+
+    table_renames = {new: old for old, _, new in (i.partition("=") for i in renames or []) if "." not in old}
+    for item in renames or []:
+        old, _, new = item.partition("=")
+        if "." not in old:
+            if old not in tables(current):
+                raise StillError(f"--rename {item}: there is no table {old!r} in the current schema")
+            if new not in tables(target):
+                raise StillError(f"--rename {item}: there is no table {new!r} in the models")
+            continue
+        table, _, old_col = old.rpartition(".")
+        now = tables(current).get(table_renames.get(table, table)) or tables(current).get(table)
+        want = tables(target).get(table)
+        if now is None or want is None:
+            raise StillError(f"--rename {item}: there is no table {table!r} in both the current schema and the models")
+        if old_col not in {c.name for c in now.columns}:
+            raise StillError(f"--rename {item}: table {table!r} has no column {old_col!r} now")
+        if new not in {c.name for c in want.columns}:
+            raise StillError(f"--rename {item}: table {table!r} has no column {new!r} in the models")
+
+
+def _compare(cfg, renames, explicit_metadata: Optional[str] = None, missing_is_empty: bool = False):
+    """The database against the models. A SQLite file that does not exist yet is, with
+    `missing_is_empty` (plan), an empty database, compared without creating the file;
+    otherwise (check) an error saying to create it."""
+    import sys
+
+    from still.cli.common import missing_sqlite_file, no_database_yet
     from still.compare import compare
     from still.db import connected, open_engine
+    from still.errors import StillError
     from still.runtime.env import project_hooks
 
     hooks = project_hooks(cfg)
     metadata = models(cfg, explicit_metadata, hooks)
     url = require(cfg, "url", "--url")
     target = hooks.connect(url, dict(cfg.x)) if hooks.connect is not None else None
+    missing = missing_sqlite_file(url) if target is None else None
+    if missing and not missing_is_empty:
+        raise StillError(no_database_yet(missing))
+    if missing:
+        print(f"note: the database file {missing} does not exist yet: planning against an empty "
+              f"database", file=sys.stderr)
+        url = "sqlite://"
     with connected(target if target is not None else open_engine(url)) as conn:
         result = compare(conn, metadata, cfg.schemas, cfg.excludes, cfg.version_table, renames or [],
                          include=hooks.include_object)
         dialect = conn.dialect
         conn.rollback()
+    check_renames(result, renames)
     return result, dialect
 
 
@@ -88,7 +134,7 @@ def plan(
 ) -> None:
     """Show what it takes to bring the database to the models. Changes nothing."""
     cfg = settings(ctx, config, name, x, url, metadata)
-    result, dialect = _compare(cfg, rename, metadata)
+    result, dialect = _compare(cfg, rename, metadata, missing_is_empty=True)
     statements = _statements(result, dialect) if sql else []
     if fmt is PlanFormat.json:
         typer.echo(_report(cfg, result, dialect, statements).model_dump_json(indent=2))

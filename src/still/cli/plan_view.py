@@ -6,6 +6,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 
+from still.cli.common import plural
 from still.findings import Finding
 from still.plan import Plan
 
@@ -113,8 +114,8 @@ def print_plan(plan: Plan, console: Console, statements: list[str] | None = None
             console.print(escape(sql.strip() + ";"), highlight=False, soft_wrap=True)
     if not plan.empty:
         counts = {s: sum(1 for op in plan.operations if describe(op)[0] == s) for s in "+~-"}
-        console.print(f"\n{len(plan.operations)} operations: {counts['+']} to add, {counts['~']} to change, "
-                      f"{counts['-']} to drop; {len(plan.findings)} findings")
+        console.print(f"\n{plural(len(plan.operations), 'operation')}: {counts['+']} to add, {counts['~']} to change, "
+                      f"{counts['-']} to drop; {plural(len(plan.findings), 'finding')}")
 
 
 def github_annotations(plan: Plan) -> list[str]:
@@ -137,4 +138,4 @@ def fails(plan: Plan, fail_on: str | None) -> bool:
     return not plan.empty or (fail_on is not None and any(f.at_least(fail_on) for f in plan.findings))
 
 
-__all__ = ["print_plan", "github_annotations", "describe", "fails", "Finding"]
+__all__ = ["plural", "print_plan", "github_annotations", "describe", "fails", "Finding"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from rich.markup import escape
 from rich.tree import Tree
 
+from still.cli.common import plural
+
 from still import snapshot as s
 
 
@@ -73,7 +75,7 @@ def _table(table: s.Table, node: Tree) -> None:
 def snapshot_tree(snap: s.Snapshot) -> Tree:
     root = Tree(f"[bold]{snap.dialect}[/] database")
     for schema in snap.schemas.values():
-        snode = root.add(f"schema [bold]{escape(schema.name)}[/] ({len(schema.tables)} tables)")
+        snode = root.add(f"schema [bold]{escape(schema.name)}[/] ({plural(len(schema.tables), 'table')})")
         for enum in schema.enums.values():
             snode.add(f"[magenta]enum[/] {escape(enum.name)} ({', '.join(map(escape, enum.values))})")
         for seq in schema.sequences.values():

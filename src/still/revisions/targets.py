@@ -193,3 +193,47 @@ def _walk(graph: RevisionGraph, target: str, start: tuple[str, ...], sign: str, 
             raise StillError(f"relative revision '{target}' goes past base")
         positions = {down for p in positions for down in graph.revisions[p].down_revisions}
     return tuple(sorted(positions))
+
+
+def history_range(graph: RevisionGraph, rev_range: str, current) -> set[str]:
+    """The revisions `history -r START:END` lists, as Alembic reads the range: either end
+    may be left out (base, heads); `current` is where the database is (`current()` reads
+    it, only when the range needs it), `current+N` / `current-N` count from there; a START
+    of `-N` is N revisions below END, an END of `+N` is N revisions above START."""
+    if ":" not in rev_range:
+        raise StillError(f"-r {rev_range!r}: expected START:END, e.g. base:head, -2: or current:")
+    start, _, end = (part.strip() for part in rev_range.partition(":"))
+    if _RELATIVE.match(end) and end.startswith("-"):
+        raise StillError(f"-r {rev_range!r}: END cannot be {end} (counted from START it must go up); "
+                         f"use {end}: for the head and the {end[1:]} below it")
+    if _RELATIVE.match(start) and start.startswith("+"):
+        raise StillError(f"-r {rev_range!r}: START cannot be {start}: name a revision, 'current', "
+                         f"or -N (N revisions below END)")
+    lower: tuple[str, ...] = ()
+    if start and not _RELATIVE.match(start):
+        lower = _bound(graph, start, current)
+    if _RELATIVE.match(end):
+        upper = _walk(graph, end, lower, "+", int(end[1:]), None)
+    elif end and end != "heads":
+        upper = _bound(graph, end, current)
+    else:
+        upper = graph.heads
+    if _RELATIVE.match(start):
+        lower = _walk(graph, start, upper, "-", int(start[1:]), None)
+    members = set(upper) | graph.ancestors(upper) if upper else set()
+    if lower:
+        members &= set(lower) | graph.descendants(lower)
+    return members
+
+
+_CURRENT_RELATIVE = re.compile(r"^current([+-])(\d+)$")
+
+
+def _bound(graph: RevisionGraph, text: str, current) -> tuple[str, ...]:
+    if text == "current":
+        return tuple(current())
+    match = _CURRENT_RELATIVE.match(text)
+    if match:
+        return _walk(graph, text, tuple(current()), match.group(1), int(match.group(2)), None)
+    needs_current = "@" in text and _RELATIVE.match(text.rpartition("@")[2])
+    return resolve(graph, text, tuple(current()) if needs_current else ())

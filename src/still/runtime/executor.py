@@ -43,6 +43,12 @@ def _first_line(text: str) -> str:
     return lines[0] if lines else ""
 
 
+def _one_line(sql: str) -> str:
+    """A statement on one line: all of it, its whitespace collapsed (a multi-line CREATE
+    TABLE cut at its first newline would show only `CREATE TABLE t (`)."""
+    return " ".join(sql.split())
+
+
 class Executor(abc.ABC):
     """Shared by both modes; subclasses say where statements go."""
 
@@ -138,7 +144,7 @@ class OnlineExecutor(Executor):
             self.conn.exec_driver_sql(sql)
         except exc.DBAPIError as err:
             reason = _first_line(str(err.orig)) if err.orig else _first_line(str(err))
-            raise StillError(f"{what} failed: {reason} (statement: {_first_line(sql)})") from err
+            raise StillError(f"{what} failed: {reason} (statement: {_one_line(sql)})") from err
         self._after_statement()
 
     def _after_statement(self) -> None:
@@ -161,7 +167,7 @@ class OnlineExecutor(Executor):
             self.conn.execute(statement, execution_options=execution_options or {})
         except exc.DBAPIError as err:
             reason = _first_line(str(err.orig)) if err.orig else _first_line(str(err))
-            raise StillError(f"execute failed: {reason} (statement: {_first_line(str(statement))})") from err
+            raise StillError(f"execute failed: {reason} (statement: {_one_line(str(statement))})") from err
         self._after_statement()
 
     def bulk_insert(self, table, rows, multiinsert: bool = True) -> None:
