@@ -183,8 +183,8 @@ def include_object(obj):
 
 def init(ctx: typer.Context,
          directory: Annotated[Optional[Path], typer.Argument(
-             help="Where the migrations live; with --from-alembic, the alembic.ini (default ./alembic.ini).",
-             metavar="DIRECTORY")] = None,
+             help="Where the migrations live; with --from-alembic, the alembic.ini (default ./alembic.ini).")]
+         = None,
          from_alembic: Annotated[bool, typer.Option(
              "--from-alembic", help="Take over the Alembic project of DIRECTORY (an alembic.ini): its "
                                     "revision files and version table stay as they are.")] = False,
