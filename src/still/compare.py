@@ -123,7 +123,10 @@ def _compare_snapshot(current, dialect, metadata, schemas, excludes, version_tab
     from still.declare import declare, rules_for
     from still.include import filter_snapshot, include_filter
 
-    target = declare(metadata, dialect, schemas)
+    from still.declare.base import invented_names
+
+    with invented_names() as invented:
+        target = declare(metadata, dialect, schemas)
     if schemas is not None:
         current = current.model_copy(update={"schemas": {k: v for k, v in current.schemas.items()
                                                          if k in schemas or k == current.default_schema}})
@@ -144,7 +147,7 @@ def _compare_snapshot(current, dialect, metadata, schemas, excludes, version_tab
     skipped.update(alembic_note)
     wanted = _merge(declared_renames(metadata, target.default_schema),
                     parse_renames(renames, target.default_schema))
-    plan = diff(current, target, wanted)
+    plan = diff(current, target, wanted, frozenset(invented))
     notes = [Finding.of(Code.UNVERIFIABLE, message, schema, table, column)
              for schema, table, column, message in rules_for(dialect).unrepresented(metadata)]
     plan = plan.model_copy(update={"findings": plan.findings + tuple(findings) + tuple(notes)

@@ -79,7 +79,7 @@ def _postgresql(url: str) -> dict:
         for oid, name, definition in rows(PG_INDEXES, oids=oids):
             tables[names[oid]]["indexes"][name] = definition
         for oid, name, definition in rows(PG_CONSTRAINTS, oids=oids):
-            tables[names[oid]]["constraints"][name] = definition
+            tables[names[oid]]["constraints"][name] = _pg_check(definition)
         enums = {name: tuple(labels) for name, labels in rows(PG_ENUMS)}
         sequences = sorted(name for (name,) in rows(PG_SEQUENCES))
     engine.dispose()
@@ -132,6 +132,18 @@ def _expression(sql: str) -> str:
     parts = re.split(r"('(?:[^']|'')*')", sql)
     return "".join(p if i % 2 else re.sub(r"\s*([(),])\s*", r"\1", re.sub(r"\s+", " ", p))
                    for i, p in enumerate(parts)).strip()
+
+
+def _pg_check(definition: str) -> str:
+    """A CHECK as PostgreSQL deparses it, without the casts it adds to make a varchar
+    column meet a text array: `x IN (...)` comes back as `(x)::text = ANY ((ARRAY['a'::character
+    varying])::text[])` or as `ANY (ARRAY[('a'::character varying)::text])` depending on how
+    it was created; both are the same predicate. Other constraints are left as they are."""
+    if not definition.startswith("CHECK"):
+        return definition
+    parts = re.split(r"('(?:[^']|'')*')", definition)
+    out = "".join(p if i % 2 else re.sub(r"::(character varying|text)(\[\])?", "", p) for i, p in enumerate(parts))
+    return re.sub(r"[()\s]", "", out)  # parentheses as PostgreSQL placed them carry no meaning here
 
 
 def _sqlite_expression(sql: str) -> str:

@@ -44,15 +44,6 @@ MLFLOW_PG_BOOL = ("server_default='0' on Boolean declared as 0: ~ column enable_
                   "~ column is_default: default false → 0 (label_schemas)")
 BOOL_DDL = "and the plan's DDL fails: column \"{}\" is of type boolean but default expression is of type integer"
 KNOWN: dict[tuple[str, str, str], str] = {
-    ("create_all", "prefect", "sqlite"): DDL_IF_PG,
-    ("create_all", "prefect", "postgresql"): PREFECT_PG,
-    ("create_all", "mlflow-skinny", "sqlite"): TEXT_DESC,
-    ("create_all", "mlflow-skinny", "postgresql"): f"{TEXT_DESC}; {MLFLOW_PG_BOOL}",
-    ("history", "prefect", "sqlite"): f"{DDL_IF_PG}; after the plan those 8 indexes exist, create_all has none",
-    ("history", "prefect", "postgresql"): f"{PREFECT_PG}; {BOOL_DDL.format('enabled')}",
-    ("history", "mlflow-skinny", "sqlite"): f"{TEXT_DESC}; still check lists the same pair after the plan",
-    ("history", "mlflow-skinny", "postgresql"): f"{TEXT_DESC}; {MLFLOW_PG_BOOL}; "
-                                                 f"{BOOL_DDL.format('enable_comment')}",
 }
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
-from typing import Iterable, Optional
+from contextvars import ContextVar
+from typing import Iterable, Iterator, Optional
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
@@ -444,13 +445,32 @@ def _column_names(cols: Iterable) -> list[str]:
     return [c.name for c in cols]
 
 
+_invented: ContextVar[Optional[set]] = ContextVar("still_invented_names", default=None)
+
+
+@contextmanager
+def invented_names() -> Iterator[set]:
+    """Collect (schema, table, name) of every constraint name the declare rules invent
+    (the database's own name for a constraint the models leave unnamed) while the block
+    declares: such a constraint may have any name in the database."""
+    found: set = set()
+    token = _invented.set(found)
+    try:
+        yield found
+    finally:
+        _invented.reset(token)
+
+
 def declare_table(rules: DeclareRules, table: sa.Table) -> s.Table:
     taken: set[str] = set()
+    invented = _invented.get()
 
     def named(item, kind: str, columns: list[str], expression: Optional[str] = None):
         name = rules.name_of(item)
         if name is None:
             name = rules.implicit_name(kind, table, columns, taken, expression)
+            if name is not None and invented is not None:
+                invented.add((rules.schema_of(table), table.name, name))
         if name is not None:
             taken.add(name)
         return name

@@ -460,28 +460,3 @@ def choose_name(name1: str, name2: Optional[str], label: str, taken: set[str]) -
         candidate = make_object_name(name1, name2, f"{label}{attempt}")
     return candidate
 
-
-_LABELS = {"primary_key": "pkey", "foreign_key": "fkey", "unique": "key", "check": "check"}
-
-
-def is_implicit_name(kind: str, table: str, cons, name: str) -> bool:
-    """Whether `name` is the one PostgreSQL gives `cons` (of `kind`, on `table`) when the
-    models leave it unnamed (`t_a_fkey`, `t_a_b_key`, `t_pkey`, `t_a_check`, or one of
-    those with the digit PostgreSQL adds on a clash)."""
-    label = _LABELS.get(kind)
-    if label is None:
-        return False
-    columns = list(getattr(cons, "columns", ()) or ())
-    if kind == "check":
-        from still.sqlexpr import identifiers
-
-        columns = sorted(identifiers(cons.expression))
-    if kind == "primary_key":
-        addition = None
-    elif kind == "check":
-        addition = columns[0] if len(columns) == 1 else None
-    else:
-        addition = name_addition(columns)
-    if name == make_object_name(table, addition, label):
-        return True
-    return any(name == make_object_name(table, addition, f"{label}{n}") for n in range(1, 10))

@@ -7,7 +7,7 @@ from typing import Optional
 from still import snapshot as s
 from still.diff.ordering import Phase, order_tables, ordered
 from still.diff.renames import Renames, possible_table_renames, rename_operations
-from still.diff.tables import diff_table, implicit_names, type_equivalence
+from still.diff.tables import diff_table, type_equivalence
 from still.diff.types import diff_enums, diff_sequences
 from still.findings import Code, Finding
 from still.ops import CreateSchema, DropSchema
@@ -16,8 +16,11 @@ from still.plan import Plan
 __all__ = ["diff", "Renames"]
 
 
-def diff(current: s.Snapshot, target: s.Snapshot, renames: Optional[Renames] = None) -> Plan:
-    """The plan that turns `current` into `target`, in dependency order, with findings."""
+def diff(current: s.Snapshot, target: s.Snapshot, renames: Optional[Renames] = None,
+         loose: frozenset = frozenset()) -> Plan:
+    """The plan that turns `current` into `target`, in dependency order, with findings.
+    `loose` holds (schema, table, name) of target constraints whose names the models did
+    not give (see declare.base.invented_names): those match whatever name they have."""
     changes: list = []
     findings: list[Finding] = []
     for op in rename_operations(current, target, renames or Renames()):
@@ -25,7 +28,6 @@ def diff(current: s.Snapshot, target: s.Snapshot, renames: Optional[Renames] = N
         current = op.apply(current)
 
     same_type = type_equivalence(target.dialect)
-    implicit = implicit_names(target.dialect)
     empty = s.Schema(name="")
     created, dropped = [], []
     # the default schema always exists, whether or not a snapshot lists it
@@ -50,7 +52,8 @@ def diff(current: s.Snapshot, target: s.Snapshot, renames: Optional[Renames] = N
             old, new = have.tables[table], want.tables[table]
             if old == new:  # most tables, most of the time; equal tables have no changes
                 continue
-            diff_table(name, old, new, changes, findings, same_type, implicit)
+            diff_table(name, old, new, changes, findings, same_type,
+                       lambda kind, table, cons, n, schema=name: (schema, table, n) in loose)
     changes += order_tables(created, dropped)
     findings += possible_table_renames(dropped, created)
     return Plan(operations=ordered(changes), findings=tuple(findings))

@@ -19,18 +19,6 @@ def _no_implicit(kind: str, table: str, cons, name: str) -> bool:
     return False
 
 
-def implicit_names(dialect: str):
-    """The dialect's test for a name it gives a constraint the models leave unnamed
-    (`is_implicit_name` in declare/<dialect>.py): such a constraint may have any name."""
-    import importlib
-
-    try:
-        module = importlib.import_module(f"still.declare.{dialect}")
-    except ModuleNotFoundError:
-        return _no_implicit
-    return getattr(module, "is_implicit_name", _no_implicit)
-
-
 def _match(kind: str, have, want, signature, schema: str, table: str, changes: list,
            drop_phase: Phase, add_phase: Phase, implicit=_no_implicit):
     """Constraints match by content, not by name. One whose name changed is renamed, unless
@@ -38,7 +26,9 @@ def _match(kind: str, have, want, signature, schema: str, table: str, changes: l
     name it has is as good."""
     pending = list(want)
     for old in have:
-        twin = next((new for new in pending if signature(new) == signature(old)), None)
+        # the same definition under the same name first: models may declare one twice
+        alike = [new for new in pending if signature(new) == signature(old)]
+        twin = next((new for new in alike if new.name == old.name), alike[0] if alike else None)
         if twin is not None:
             pending.remove(twin)
             if twin.name != old.name and twin.name is not None and old.name is not None \
