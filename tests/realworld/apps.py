@@ -28,9 +28,11 @@ class App:
     env: Callable[[str], dict] = lambda url: {}  # url -> environment of the app's processes on it
     # taking the history over with still (test_takeover.py):
     ini: str = ""  # the app's alembic.ini, relative to site-packages
+    ini_cwd: str = ""  # where the app's own code runs Alembic from (relative paths in the ini), ditto
     versions: dict = field(default_factory=dict)  # dialect -> version_locations entry, when per dialect
     alembic_config: Callable = None  # url -> Alembic's Config for running the history by hand
     prepare: Callable[[str], None] = lambda url: None  # what the app does before its history runs
+    upgrade: Callable = None  # (url, revision) -> the history by Alembic up to revision, when not plain
 
     @property
     def requirement(self) -> str:
@@ -155,6 +157,16 @@ def mlflow_history(url: str) -> None:
     engine.dispose()
 
 
+def prefect_upgrade(url: str, revision: str) -> None:
+    """Prefect runs Alembic in a worker thread of its event loop (its env.py needs one)."""
+    import asyncio
+
+    from prefect.server.database.alembic_commands import alembic_upgrade
+    from prefect.utilities.asyncutils import run_sync_in_worker_thread
+
+    asyncio.run(run_sync_in_worker_thread(alembic_upgrade, revision=revision))
+
+
 def prefect_config(url: str):
     from prefect.server.database.alembic_commands import alembic_config
 
@@ -212,7 +224,7 @@ APPS = {app.name: app for app in (
         history="prefect/server/database/_migrations",
         run_history=prefect_history, patch=prefect_patch, env=prefect_env,
         setup={"postgresql": "CREATE EXTENSION IF NOT EXISTS pg_trgm"},
-        ini="prefect/server/database/alembic.ini", alembic_config=prefect_config,
+        ini="prefect/server/database/alembic.ini", alembic_config=prefect_config, upgrade=prefect_upgrade,
         versions={d: f"prefect/server/database/_migrations/versions/{d}" for d in ("sqlite", "postgresql")}),
     App(name="mlflow-skinny", version="3.18.0",
         base="mlflow.store.db.base_sql_model:Base",
@@ -227,5 +239,6 @@ APPS = {app.name: app for app in (
     App(name="optuna", version="5.1.0",
         base="optuna.storages._rdb.models:BaseModel", models=("optuna.storages._rdb.models",),
         history="optuna/storages/_rdb/alembic",
-        run_history=optuna_history, ini="optuna/storages/_rdb/alembic.ini", alembic_config=optuna_config),
+        run_history=optuna_history, ini="optuna/storages/_rdb/alembic.ini", ini_cwd="optuna/storages/_rdb",
+        alembic_config=optuna_config),
 )}

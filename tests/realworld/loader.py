@@ -60,7 +60,14 @@ if __name__ == "__main__":
 
         url, rev = args
         APP.prepare(url)
-        alembic_command.upgrade(APP.alembic_config(url), rev)
+        if APP.upgrade is not None:
+            APP.upgrade(url, rev)
+        else:
+            alembic_command.upgrade(APP.alembic_config(url), rev)
+    elif command == "alembic_current":  # URL: `alembic current` with the app's config
+        from alembic import command as alembic_command
+
+        alembic_command.current(APP.alembic_config(args[0]))
     elif command == "prepare":
         APP.prepare(*args)
     elif command == "site":

@@ -14,18 +14,19 @@ import sqlalchemy as sa
 HERE = Path(__file__).resolve().parent
 
 
-def run(python, app, url, *args, tmp_path) -> subprocess.CompletedProcess:
+def run(python, app, url, *args, tmp_path, cwd=None) -> subprocess.CompletedProcess:
     """`python *args` in the app's venv, for the database at `url` (its dialect is the one
     the loader patches for)."""
     dialect = "sqlite" if url.startswith("sqlite") else "postgresql"
     env = {**os.environ, "PYTHONPATH": str(HERE), "STILL_REALWORLD_APP": app.name, "STILL_REALWORLD_DIALECT": dialect,
            "PREFECT_HOME": str(tmp_path / "prefect-home"),  # Prefect writes its settings there
            "COLUMNS": "200", "NO_COLOR": "1", **app.env(url)}
-    return subprocess.run([str(python), *args], check=False, capture_output=True, text=True, env=env, timeout=900)
+    return subprocess.run([str(python), *args], check=False, capture_output=True, text=True, env=env, timeout=900,
+                          cwd=cwd)
 
 
-def loader(python, app, command, url, tmp_path) -> str:
-    result = run(python, app, url, str(HERE / "loader.py"), command, url, tmp_path=tmp_path)
+def loader(python, app, command, url, tmp_path, *args) -> str:
+    result = run(python, app, url, str(HERE / "loader.py"), command, url, *args, tmp_path=tmp_path)
     assert result.returncode == 0, f"loader {command} failed:\n{result.stderr[-4000:]}"
     return result.stdout
 

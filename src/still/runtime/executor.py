@@ -184,7 +184,10 @@ class OnlineExecutor(Executor):
         self._after_statement()
 
     def connection(self):
-        self.may_orphan = True  # whatever runs on it directly is not seen here
+        # whatever runs on it directly is not seen here: it may orphan rows, and it may be
+        # DDL (`sa.Enum(...).create(bind)`), so the snapshot is read again before it is used
+        self.may_orphan = True
+        self._stale = True
         return self.conn
 
     @contextlib.contextmanager

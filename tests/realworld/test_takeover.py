@@ -1,0 +1,135 @@
+"""Each app's Alembic history, as shipped, run by still after `still init --from-alembic`
+(DESIGN.md, invariant 6; the issue "Take over an Alembic project"):
+
+- `still upgrade head` gives the schema Alembic's run gives, by the catalogs, and the same
+  version row;
+- `still downgrade base` runs every downgrade the app wrote;
+- Alembic upgrades part of the way, still finishes, and `alembic current` then reads head.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+import sqlalchemy as sa
+
+from tests.realworld import catalog, runner
+from tests.realworld.apps import APPS
+
+# Where still's run differs from Alembic's and still is not the one matching the models:
+# gaps of still's, each with its reason (see the issue's note).
+GAPS = {
+    # Alembic names constraints given to op.* without op.f() by the naming convention of
+    # env.py's target_metadata (Prefect's "ck_%(table_name)s__%(constraint_name)s"); still runs
+    # no env.py and applies no convention to op names. It also writes the CHECK in its
+    # normalised spelling (`<>` for `!=`), which SQLite keeps as text.
+    ("prefect", "sqlite"): {("constraint", "block_document_reference")},
+}
+
+
+# Cases that fail today, with what fails; xfail(strict=True): each turns red when fixed.
+KNOWN = {
+    ("shipped", "prefect", "sqlite"):
+        "still keeps the COLLATE NOCASE index keys the revisions create (ix_*_name_case_insensitive); "
+        "Alembic's batch recreate loses them and the models no longer declare them",
+    ("shipped", "prefect", "postgresql"):
+        "revision 8bb517bae6f9: constraint 'fk_task_run__state_id__task_run_state' does not exist on table "
+        "'task_run' (25f4b90a7a42 adds it with op.create_foreign_key; cause not found yet)",
+    ("shipped", "mlflow-skinny", "sqlite"):
+        "CHECK constraints of latest_metrics, metrics, runs differ from Alembic's run (names and spelling)",
+    ("shipped", "mlflow-skinny", "postgresql"):
+        "op.add_column(server_default='0') on bigint writes DEFAULT 0 where Alembic writes '0'::bigint "
+        "(inputs.step, metrics.step); runs' status CHECK differs",
+    ("shipped", "optuna", "sqlite"):
+        "still writes CHECK text in its normalised spelling (VERSION_INFO_ID = 1), SQLite keeps the text",
+    ("shipped", "optuna", "postgresql"):
+        "the shipped downgrade of v3.0.0.c raises AttributeError: IntermediateValueModel has no "
+        "FloatTypeEnum (not checked under Alembic)",
+    ("half", "prefect", "sqlite"):
+        "harness: Prefect's env.py needs an event loop worker thread for 'alembic current'",
+    ("half", "prefect", "postgresql"):
+        "revision c8d5f2a71b3e: op.execute of SQL holding format('%I') fails in psycopg: "
+        "only '%s', '%b', '%t' are allowed as placeholders",
+}
+
+
+def cases(test: str):
+    out = []
+    for app in APPS.values():
+        for dialect in app.dialects:
+            marks = [pytest.mark.postgresql] if dialect == "postgresql" else []
+            if (test, app.name, dialect) in KNOWN:
+                marks.append(pytest.mark.xfail(strict=True, reason=KNOWN[test, app.name, dialect]))
+            out.append(pytest.param(app, dialect, marks=marks, id=f"{app.name}-{dialect}"))
+    return out
+
+
+def take_over(python, app, dialect, tmp_path):
+    """A still project for the app's history, made by `still init --from-alembic` from a copy
+    of the app's alembic.ini, run where the app's own code runs Alembic."""
+    site = runner.loader(python, app, "site", "sqlite://", tmp_path).strip()
+    project = tmp_path / "takeover"
+    project.mkdir()
+    shutil.copy(f"{site}/{app.ini}", project / "alembic.ini")
+    result = runner.run(python, app, "sqlite://", "-m", "still", "init", "--from-alembic",
+                        str(project / "alembic.ini"), tmp_path=tmp_path, cwd=f"{site}/{app.ini_cwd}")
+    assert result.returncode == 0, result.stderr
+    if dialect in app.versions:  # one history per dialect: init says to set it, as a user would
+        assert "version_locations" in result.stdout
+        with open(project / "still.toml", "a") as f:
+            f.write(f'version_locations = ["{site}/{app.versions[dialect]}"]\n')
+    return project
+
+
+def still(python, app, project, url, tmp_path, *args):
+    result = runner.run(python, app, url, "-m", "still", *args, "--url", url, tmp_path=tmp_path, cwd=str(project))
+    assert result.returncode == 0, f"still {' '.join(args)} failed:\n{result.stderr[-4000:]}"
+    return result.stdout
+
+
+def versions(url: str) -> list:
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        rows = sorted(r[0] for r in conn.exec_driver_sql("SELECT version_num FROM alembic_version"))
+    engine.dispose()
+    return rows
+
+
+@pytest.mark.parametrize(("app", "dialect"), cases("shipped"))
+def test_still_runs_the_history_as_shipped(app, dialect, app_python, new_db, tmp_path):
+    python, by_alembic, by_still = app_python(app), new_db(dialect), new_db(dialect)
+    runner.loader(python, app, "history", by_alembic, tmp_path)
+    project = take_over(python, app, dialect, tmp_path)
+    runner.loader(python, app, "prepare", by_still, tmp_path)
+    still(python, app, project, by_still, tmp_path, "upgrade", "head")
+
+    ran, alembic_ran = catalog.schema(by_still), catalog.schema(by_alembic)
+    differ = catalog.differences(ran, alembic_ran, {})  # every name must be the same too
+    # where the two runs differ, still must be the one that matches the models (Alembic's
+    # batch mode on SQLite loses what SQLAlchemy cannot reflect: DESC, COLLATE and
+    # expression index keys), unless it is a known gap of still's
+    models = new_db(dialect)
+    runner.loader(python, app, "create_all", models, tmp_path)
+    named = json.loads(runner.loader(python, app, "names", models, tmp_path))
+    still_off = catalog.differences(ran, catalog.schema(models), named)
+    wrong = (differ & still_off) - GAPS.get((app.name, dialect), set())
+    assert not wrong, "\n".join(catalog.describe(ran, alembic_ran, wrong))
+    assert GAPS.get((app.name, dialect), set()) <= differ  # a gap closed: take it off the list
+    assert versions(by_still) == versions(by_alembic)
+
+    still(python, app, project, by_still, tmp_path, "downgrade", "base")
+    assert versions(by_still) == []
+
+
+@pytest.mark.parametrize(("app", "dialect"), cases("half"))
+def test_alembic_half_way_then_still(app, dialect, app_python, new_db, tmp_path):
+    python, url = app_python(app), new_db(dialect)
+    project = take_over(python, app, dialect, tmp_path)
+    runner.loader(python, app, "alembic_upgrade", url, tmp_path, "+3")
+    assert len(versions(url)) == 1
+    still(python, app, project, url, tmp_path, "upgrade", "head")
+    heads = still(python, app, project, url, tmp_path, "heads").split()
+    current = runner.loader(python, app, "alembic_current", url, tmp_path)
+    assert heads and heads[0] in current and "(head)" in current
