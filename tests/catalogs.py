@@ -79,3 +79,11 @@ def differences(left: dict, right: dict) -> list[str]:
             else:
                 out.append(f"{key}: {a!r} != {b!r}")
     return out
+
+
+def version_rows(url: str, table: str = "alembic_version") -> list:
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        rows = sorted(r[0] for r in conn.exec_driver_sql(f"SELECT version_num FROM {table}"))
+    engine.dispose()
+    return rows

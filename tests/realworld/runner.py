@@ -70,3 +70,20 @@ def execute(url: str, statements) -> None:
         for sql in statements:
             conn.exec_driver_sql(sql)
     engine.dispose()
+
+
+def cases(test: str, known: dict):
+    """(app, dialect) params of every app on each of its dialects; those in `known` (keyed
+    (test, app, dialect)) are xfail(strict=True) with the fault as the reason."""
+    import pytest
+
+    from tests.realworld.apps import APPS
+
+    out = []
+    for app in APPS.values():
+        for dialect in app.dialects:
+            marks = [pytest.mark.postgresql] if dialect == "postgresql" else []
+            if (test, app.name, dialect) in known:
+                marks.append(pytest.mark.xfail(strict=True, reason=known[test, app.name, dialect]))
+            out.append(pytest.param(app, dialect, marks=marks, id=f"{app.name}-{dialect}"))
+    return out

@@ -20,7 +20,6 @@ import pytest
 import sqlalchemy as sa
 
 from tests.realworld import catalog, runner
-from tests.realworld.apps import APPS
 
 # still's bugs these apps show, as still prints them.
 DDL_IF_PG = ("Index(...).ddl_if(dialect='postgresql') is declared on SQLite too (create_all skips it): "
@@ -48,14 +47,7 @@ KNOWN: dict[tuple[str, str, str], str] = {
 
 
 def cases(test: str):
-    out = []
-    for app in APPS.values():
-        for dialect in app.dialects:
-            marks = [pytest.mark.postgresql] if dialect == "postgresql" else []
-            if (test, app.name, dialect) in KNOWN:
-                marks.append(pytest.mark.xfail(strict=True, reason=KNOWN[test, app.name, dialect]))
-            out.append(pytest.param(app, dialect, marks=marks, id=f"{app.name}-{dialect}"))
-    return out
+    return runner.cases(test, KNOWN)
 
 
 @pytest.mark.parametrize(("app", "dialect"), cases("create_all"))

@@ -13,10 +13,9 @@ import json
 import shutil
 
 import pytest
-import sqlalchemy as sa
 
+from tests.catalogs import version_rows
 from tests.realworld import catalog, runner
-from tests.realworld.apps import APPS
 
 # Where still's run differs from Alembic's and still is not the one matching the models:
 # gaps of still's, each with its reason (see the note).
@@ -56,14 +55,7 @@ KNOWN = {
 
 
 def cases(test: str):
-    out = []
-    for app in APPS.values():
-        for dialect in app.dialects:
-            marks = [pytest.mark.postgresql] if dialect == "postgresql" else []
-            if (test, app.name, dialect) in KNOWN:
-                marks.append(pytest.mark.xfail(strict=True, reason=KNOWN[test, app.name, dialect]))
-            out.append(pytest.param(app, dialect, marks=marks, id=f"{app.name}-{dialect}"))
-    return out
+    return runner.cases(test, KNOWN)
 
 
 def take_over(python, app, dialect, tmp_path):
@@ -90,11 +82,7 @@ def still(python, app, project, url, tmp_path, *args):
 
 
 def versions(url: str) -> list:
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    with engine.connect() as conn:
-        rows = sorted(r[0] for r in conn.exec_driver_sql("SELECT version_num FROM alembic_version"))
-    engine.dispose()
-    return rows
+    return version_rows(url)
 
 
 @pytest.mark.parametrize(("app", "dialect"), cases("shipped"))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.catalogs import catalog, differences
+from tests.catalogs import catalog, differences, version_rows
 from tests.helpers import assert_same_snapshot
 from tests.runtime.project import Project
 
@@ -66,11 +66,7 @@ def _without_versions(snap):
 
 
 def _versions(url: str) -> list:
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    with engine.connect() as conn:
-        rows = sorted(r[0] for r in conn.exec_driver_sql("SELECT version_num FROM alembic_version"))
-    engine.dispose()
-    return rows
+    return version_rows(url)
 
 
 def test_online_upgrade_and_downgrade(two_urls, tmp_path):

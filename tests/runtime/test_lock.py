@@ -59,6 +59,6 @@ def test_a_run_that_cannot_get_the_lock_in_time_says_who_holds_it(tmp_path, db_u
     error = p.fail("upgrade", "head", "--lock-timeout", "0.5")
     assert "timed out after 0.5s waiting for the migration lock" in error and "nothing was changed" in error
     if db_url.startswith("postgresql"):
-        assert f"pid " in error and "'still'" in error
+        assert "pid " in error and "'still'" in error
     assert holder.wait(timeout=60) == 0
     assert p.ok("current").split()[0] == "r1"
