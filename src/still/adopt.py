@@ -174,7 +174,8 @@ def _read_env(found: Adoption, env: Path, metadata: Optional[str]) -> None:
     """version_table=, version_table_schema= and target_metadata, read from env.py's
     source (it is not run: it would configure Alembic)."""
     try:
-        tree = ast.parse(env.read_text(encoding="utf-8"), str(env))
+        text = env.read_text(encoding="utf-8")
+        tree = ast.parse(text, str(env))
     except (SyntaxError, UnicodeDecodeError, OSError) as err:
         found.notes.append(f"env.py could not be read ({type(err).__name__}): check version_table by hand")
         return
@@ -198,7 +199,7 @@ def _read_env(found: Adoption, env: Path, metadata: Optional[str]) -> None:
                         found.notes.append(f"env.py computes {kw.arg}=: check the value in still.toml")
     if metadata is None:
         found.metadata = _target_metadata(tree, imports, found.ini.parent)
-    if "include_object" in env.read_text(encoding="utf-8") or "include_name" in env.read_text(encoding="utf-8"):
+    if "include_object" in text or "include_name" in text:
         found.notes.append("env.py filters objects (include_object/include_name): still does not run env.py; "
                            "use exclude_tables in still.toml or an include_object hook in a still env.py")
 

@@ -205,17 +205,9 @@ def optuna_config(url: str):
 def optuna_history(url: str) -> None:
     """What Optuna's `_VersionManager.upgrade()` (`optuna storage upgrade`) runs: alembic's
     upgrade to head with Optuna's alembic.ini and env.py, here from an empty database."""
-    from pathlib import Path
-
-    import optuna.storages._rdb as rdb
     from alembic import command
-    from alembic.config import Config
 
-    here = Path(rdb.__file__).parent
-    config = Config(str(here / "alembic.ini"))
-    config.set_main_option("script_location", str(here / "alembic"))
-    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    command.upgrade(config, "head")
+    command.upgrade(optuna_config(url), "head")
 
 
 APPS = {app.name: app for app in (
