@@ -67,7 +67,10 @@ if __name__ == "__main__":
     elif command == "alembic_current":  # URL: `alembic current` with the app's config
         from alembic import command as alembic_command
 
-        alembic_command.current(APP.alembic_config(args[0]))
+        if APP.current is not None:
+            APP.current(args[0])
+        else:
+            alembic_command.current(APP.alembic_config(args[0]))
     elif command == "prepare":
         APP.prepare(*args)
     elif command == "site":

@@ -33,9 +33,6 @@ KNOWN = {
     ("shipped", "prefect", "sqlite"):
         "still keeps the COLLATE NOCASE index keys the revisions create (ix_*_name_case_insensitive); "
         "Alembic's batch recreate loses them and the models no longer declare them",
-    ("shipped", "prefect", "postgresql"):
-        "revision 8bb517bae6f9: constraint 'fk_task_run__state_id__task_run_state' does not exist on table "
-        "'task_run' (25f4b90a7a42 adds it with op.create_foreign_key; cause not found yet)",
     ("shipped", "mlflow-skinny", "sqlite"):
         "CHECK constraints of latest_metrics, metrics, runs differ from Alembic's run (names and spelling)",
     ("shipped", "mlflow-skinny", "postgresql"):
@@ -46,11 +43,6 @@ KNOWN = {
     ("shipped", "optuna", "postgresql"):
         "the shipped downgrade of v3.0.0.c raises AttributeError: IntermediateValueModel has no "
         "FloatTypeEnum (not checked under Alembic)",
-    ("half", "prefect", "sqlite"):
-        "harness: Prefect's env.py needs an event loop worker thread for 'alembic current'",
-    ("half", "prefect", "postgresql"):
-        "revision c8d5f2a71b3e: op.execute of SQL holding format('%I') fails in psycopg: "
-        "only '%s', '%b', '%t' are allowed as placeholders",
 }
 
 

@@ -164,6 +164,7 @@ class Run:
     def _online(self, plan_steps, transaction: str) -> int:
         from still.db import connected
         from still.reflect import reflect
+        from still.runtime.driver_sql import verbatim_driver_sql
         from still.runtime.executor import OnlineExecutor
         from still.runtime.sqlite_journal import wal_commits
 
@@ -173,7 +174,7 @@ class Run:
         # commits through a WAL on still's own SQLite connection (see sqlite_journal);
         # a hooked connection is its owner's to configure
         wal = self.cfg.sqlite_commit if hooked is None and transaction == "per-revision" else "file"
-        with connected(engine) as conn, self.lock(conn), wal_commits(conn, wal):
+        with connected(engine) as conn, self.lock(conn), wal_commits(conn, wal), verbatim_driver_sql(conn):
             steps = plan_steps(self.version_table.heads(conn))
             conn.commit()
             if not steps:
