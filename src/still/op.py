@@ -169,11 +169,47 @@ def alter_column(table_name: str, column_name: str, nullable: Optional[bool] = N
     if comment is not False:
         changes["comment"] = ex.rules.comment(comment)
     new = old.model_copy(update=changes)
+    # as in Alembic, the CHECK a type carries (non-native Enum, Boolean with
+    # create_constraint=True) goes with it: existing_type's is dropped, type_'s added
+    if type_ is not None and existing_type is not None:
+        for check in _type_checks(ex, column_name, existing_type):
+            _drop_type_check(ex, table_name, schema, check)
     if new != old:
         ex.run(ops.AlterColumn(schema_name=schema_name, table_name=table_name, old=old, new=new))
+    if type_ is not None:
+        for check in _type_checks(ex, column_name, type_):
+            create_check_constraint(_given_name(check.name), table_name, check.sqltext, schema=schema)
     if new_column_name and new_column_name != column_name:
         ex.run(ops.RenameColumn(schema_name=schema_name, table_name=table_name, old_name=column_name,
                                 new_name=new_column_name))
+
+
+def _type_checks(ex, column_name: str, type_) -> list:
+    """The CHECK constraints SQLAlchemy attaches for `type_` on this dialect (a
+    non-native Enum's value list, a Boolean's 0/1), as a column of a table would get them."""
+    table = sa.Table("_still_probe", sa.MetaData(), sa.Column(column_name, type_))
+    compiler = ex.dialect.statement_compiler(ex.dialect, None)
+    return [c for c in table.constraints if isinstance(c, sa.CheckConstraint)
+            and (not c._create_rule or c._create_rule(compiler))]
+
+
+def _given_name(name) -> Optional[str]:
+    """A constraint's name, None where SQLAlchemy left it unnamed (its _NONE_NAME)."""
+    return None if name is None or type(name).__name__ == "_NoneName" else str(name)
+
+
+def _drop_type_check(ex, table_name: str, schema: Optional[str], check) -> None:
+    name = _given_name(check.name)
+    if name is not None:
+        drop_constraint(name, table_name, type_="check", schema=schema)
+        return
+    # unnamed (Alembic cannot drop it): the table's one check with the same condition
+    ddl = ex.dialect.ddl_compiler(ex.dialect, None)
+    condition = ddl.sql_compiler.process(check.sqltext, include_table=False, literal_binds=True)
+    table = build.table_of(ex, table_name, schema)
+    same = [c for c in table.check_constraints if _same_condition(c.expression, condition)]
+    if len(same) == 1:  # the database may have named it (PostgreSQL: <table>_<column>_check)
+        drop_constraint(same[0].name, table_name, type_="check", schema=schema, condition=condition)
 
 
 # -- indexes -----------------------------------------------------------------------------

@@ -14,6 +14,8 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
+from still.written import Sql
+
 Name = str
 
 
@@ -46,7 +48,7 @@ class Identity(_Frozen):
 class Computed(_Frozen):
     """A generated column: its normalised expression and whether it is stored."""
 
-    expression: str
+    expression: Sql
     persisted: bool = True
 
 
@@ -54,7 +56,7 @@ class Column(_Frozen):
     name: Name
     type: str  # the dialect's canonical SQL spelling, e.g. "character varying(50)"
     nullable: bool = True
-    default: Optional[str] = None  # normalised server default SQL
+    default: Optional[Sql] = None  # normalised server default SQL (see still.written)
     autoincrement: bool = False  # SERIAL on PostgreSQL, INTEGER PRIMARY KEY rowid on SQLite
     identity: Optional[Identity] = None
     computed: Optional[Computed] = None
@@ -87,14 +89,14 @@ class UniqueConstraint(_Frozen):
 
 class CheckConstraint(_Frozen):
     name: Optional[Name] = None
-    expression: str  # normalised
+    expression: Sql  # normalised
 
 
 class IndexElement(_Frozen):
     """One key of an index: a column or an expression, with its sort order."""
 
     column: Optional[Name] = None
-    expression: Optional[str] = None
+    expression: Optional[Sql] = None
     descending: bool = False
     nulls: Optional[Literal["first", "last"]] = None  # only when not the default
 
@@ -103,7 +105,7 @@ class Index(_Frozen):
     name: Name
     elements: tuple[IndexElement, ...]
     unique: bool = False
-    where: Optional[str] = None  # partial index predicate, normalised
+    where: Optional[Sql] = None  # partial index predicate, normalised
     include: tuple[Name, ...] = ()
     method: Optional[str] = None  # PostgreSQL access method when not btree
     nulls_not_distinct: bool = False

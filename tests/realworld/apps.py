@@ -34,6 +34,7 @@ class App:
     prepare: Callable[[str], None] = lambda url: None  # what the app does before its history runs
     upgrade: Callable = None  # (url, revision) -> the history by Alembic up to revision, when not plain
     current: Callable = None  # url -> `alembic current` as the app's code would run it, when not plain
+    alembic_call: Callable = lambda command, *args: command(*args)  # how the app runs an Alembic command
 
     @property
     def requirement(self) -> str:
@@ -168,15 +169,20 @@ def prefect_upgrade(url: str, revision: str) -> None:
     asyncio.run(run_sync_in_worker_thread(alembic_upgrade, revision=revision))
 
 
-def prefect_current(url: str) -> None:
-    """`alembic current` with Prefect's config, in a worker thread of an event loop as
-    Prefect runs all its Alembic commands (its env.py needs one)."""
+def prefect_call(command, *args) -> None:
+    """An Alembic command in a worker thread of an event loop, as Prefect runs all of
+    them (its env.py needs one)."""
     import asyncio
 
-    from alembic import command
     from prefect.utilities.asyncutils import run_sync_in_worker_thread
 
-    asyncio.run(run_sync_in_worker_thread(command.current, prefect_config(url)))
+    asyncio.run(run_sync_in_worker_thread(command, *args))
+
+
+def prefect_current(url: str) -> None:
+    from alembic import command
+
+    prefect_call(command.current, prefect_config(url))
 
 
 def prefect_config(url: str):
@@ -229,6 +235,7 @@ APPS = {app.name: app for app in (
         run_history=prefect_history, patch=prefect_patch, env=prefect_env,
         setup={"postgresql": "CREATE EXTENSION IF NOT EXISTS pg_trgm"},
         ini="prefect/server/database/alembic.ini", alembic_config=prefect_config, upgrade=prefect_upgrade, current=prefect_current,
+        alembic_call=prefect_call,
         versions={d: f"prefect/server/database/_migrations/versions/{d}" for d in ("sqlite", "postgresql")}),
     App(name="mlflow-skinny", version="3.18.0",
         base="mlflow.store.db.base_sql_model:Base",

@@ -64,6 +64,15 @@ if __name__ == "__main__":
             APP.upgrade(url, rev)
         else:
             alembic_command.upgrade(APP.alembic_config(url), rev)
+    elif command == "alembic_downgrade":  # URL REV: Alembic's downgrade with the app's config
+        from alembic import command as alembic_command
+
+        import logging
+
+        logging.basicConfig(level=logging.WARNING)  # "Running downgrade X -> Y" on stderr,
+        logging.getLogger("alembic.runtime.migration").setLevel(logging.INFO)  # as the ini would
+        url, rev = args
+        APP.alembic_call(alembic_command.downgrade, APP.alembic_config(url), rev)
     elif command == "alembic_current":  # URL: `alembic current` with the app's config
         from alembic import command as alembic_command
 

@@ -265,3 +265,22 @@ def test_alter_sequence_in_place(pg_url):
     snap = run_ops(pg_url, body)
     seq = snap.schemas["public"].sequences["tickets"]
     assert (seq.start, seq.increment, seq.maxvalue, seq.cache) == (10, 5, 1000, 2)
+
+
+def test_alter_column_type_carries_its_check(db_url):
+    """As in Alembic: existing_type's CHECK (a non-native Enum, a Boolean with a constraint)
+    is dropped and type_'s added, so a new enum value is accepted (MLflow cfd24bdc0731)."""
+    old = sa.Enum("a", "b", name="status", native_enum=False, create_constraint=True)
+    new = sa.Enum("a", "b", "c", native_enum=False, create_constraint=True)
+
+    def body():
+        op.create_table("runs", sa.Column("id", sa.Integer, primary_key=True), sa.Column("status", old))
+        op.alter_column("runs", "status", type_=new, existing_type=old)
+        op.bulk_insert(sa.table("runs", sa.column("id"), sa.column("status")), [{"id": 1, "status": "c"}])
+        op.alter_column("runs", "status", type_=sa.String(20), existing_type=new)
+        op.bulk_insert(sa.table("runs", sa.column("id"), sa.column("status")), [{"id": 2, "status": "zz"}])
+        op.alter_column("runs", "status", type_=sa.Enum("c", "zz", name="st2", native_enum=False,
+                                                         create_constraint=True))
+
+    snap = run_ops(db_url, body)
+    assert [c.name for c in snap.table("runs").check_constraints] == ["st2"]

@@ -20,6 +20,7 @@ from sqlalchemy.sql.schema import MetaData
 
 from still import snapshot as s
 from still.sqlexpr import identifiers
+from still.written import written
 
 
 # Attributes SQLAlchemy memoises on a type instance, or keeps for DDL events: none of them
@@ -190,8 +191,9 @@ class DeclareRules:
                   self.comment(col.comment), self.collation(col))
         memo = self._memo
         # models repeat whole columns (`id`, `created_at`); a snapshot is immutable, so
-        # equal columns can be one object, validated once
-        found = None if memo is None else memo.columns.get(values)
+        # equal columns can be one object, validated once (equal as written, too)
+        key = (values, written(values[3]), values[6] and written(values[6].expression))
+        found = None if memo is None else memo.columns.get(key)
         if found is None:
             name, type_, nullable, default, autoincrement, identity, computed, comment, \
                 collation = values
@@ -200,7 +202,7 @@ class DeclareRules:
                 autoincrement=autoincrement, identity=identity, computed=computed,
                 comment=comment, collation=collation)
             if memo is not None:
-                memo.columns[values] = found
+                memo.columns[key] = found
         return found
 
     def compiled_default(self, column: sa.Column) -> Optional[str]:
@@ -363,7 +365,7 @@ def index_element(rules: DeclareRules, column: Optional[str] = None,
     if memo is None:
         return s.IndexElement(column=column, expression=expression, descending=descending,
                               nulls=nulls)
-    key = (column, expression, descending, nulls)
+    key = (column, expression, written(expression), descending, nulls)
     found = memo.index_elements.get(key)
     if found is None:
         found = memo.index_elements[key] = s.IndexElement(

@@ -19,6 +19,7 @@ from still import snapshot as s
 from still.declare.base import DeclareRules, default_index_elements, index_element
 from still.reflect.postgresql_literals import is_numeric, stored_literal
 from still.reflect.postgresql_sequences import default_bounds
+from still.written import remember
 
 NAMEDATALEN = 64  # PostgreSQL identifiers hold NAMEDATALEN - 1 bytes
 
@@ -123,7 +124,7 @@ class Rules(DeclareRules):
             return None
         key = (text, self.column_type(column))
         if key not in self._defaults:
-            self._defaults[key] = stored_default(text, key[1])
+            self._defaults[key] = remember(stored_default(text, key[1]), text)
         return self._defaults[key]
 
     def nullable(self, column: sa.Column) -> bool:
@@ -156,7 +157,7 @@ class Rules(DeclareRules):
 
     def expression(self, text: str) -> str:
         if text not in self._expressions:
-            self._expressions[text] = _sqlexpr().normalize(text)
+            self._expressions[text] = remember(_sqlexpr().normalize(text), text)
         return self._expressions[text]
 
     # -- constraints --------------------------------------------------------------------

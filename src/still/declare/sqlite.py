@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from still import snapshot as s
 from still.declare.base import DeclareRules, default_index_elements, index_element
+from still.written import remember
 from still.reflect import sqlite_ddl as ddl
 from still.reflect.sqlite import (SCHEMA, canonical_collation, canonical_type, expression,
                                  normalized_default)
@@ -54,7 +55,8 @@ class Rules(DeclareRules):
     def server_default(self, column: sa.Column) -> Optional[str]:
         if column.server_default is None:
             return None
-        return normalized_default(self.compiled_default(column), self.column_type(column))
+        sent = self.compiled_default(column)
+        return remember(normalized_default(sent, self.column_type(column)), sent)
 
     def computed(self, column: sa.Column) -> Optional[s.Computed]:
         if column.computed is None:
@@ -73,7 +75,7 @@ class Rules(DeclareRules):
         return canonical_collation(getattr(impl, "collation", None))
 
     def expression(self, text: str) -> str:
-        return expression(text)
+        return remember(expression(text), text)
 
     # -- constraints --------------------------------------------------------------------
     def table_constraints(self, table: sa.Table) -> list:

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 
 from still import snapshot as s
 from still.reflect import sqlite_ddl as ddl
+from still.written import remember
 
 SCHEMA = "main"
 
@@ -155,7 +156,7 @@ def reflect(connection: Connection, schemas: Optional[Iterable[str]] = None) -> 
             foreign_keys=_foreign_keys(fk_rows.get(name, ()), text, real_tables, real_columns,
                                        primary_keys),
             unique_constraints=_uniques(text, real_columns[name]),
-            check_constraints=tuple(s.CheckConstraint(name=n, expression=expression(e))
+            check_constraints=tuple(s.CheckConstraint(name=n, expression=remember(expression(e), e))
                                     for n, e in text.checks),
             indexes=_indexes(index_rows.get(name, {}), index_sql),
         )
@@ -187,13 +188,13 @@ def _columns(rows: list[tuple], text: ddl.TableText,
         if column is None:
             computed = None
             if hidden in (2, 3):
-                computed = s.Computed(expression=expression(generated or ""),
+                computed = s.Computed(expression=remember(expression(generated or ""), generated),
                                       persisted=hidden == 3)
             column = seen[key] = s.Column(
                 name=name,
                 type=canonical_type(type_),
                 nullable=not notnull and name != rowid_alias,
-                default=normalized_default(default, type_),
+                default=remember(normalized_default(default, type_), default),
                 autoincrement=name == rowid_alias,
                 computed=computed,
                 collation=canonical_collation(collation),
@@ -267,11 +268,11 @@ def _indexes(found: dict[str, list[tuple]], index_sql: dict[str, Optional[str]])
                 elements.append(s.IndexElement(column=column, descending=desc))
                 continue
             written = ddl.expression_text(tokens) if tokens else "rowid"
-            elements.append(s.IndexElement(expression=expression(written), descending=desc))
+            elements.append(s.IndexElement(expression=remember(expression(written), written), descending=desc))
         out.append(s.Index(
             name=name,
             elements=tuple(elements),
             unique=keys[0][0],
-            where=expression(text.where) if text.where else None,
+            where=remember(expression(text.where), text.where) if text.where else None,
         ))
     return tuple(out)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from still import snapshot as s
 from still.render.pyfmt import py_str, py_value
 from still.render.types import dialect_module
+from still.written import written
+
+_STRING_LITERAL = re.compile(r"'(?:[^']|'')*'", re.S)
 
 _CONSTRAINT_TYPE = {"primary_key": "primary", "foreign_key": "foreignkey", "unique": "unique",
                     "check": "check"}
@@ -42,8 +47,16 @@ class OpRenderer:
                  "cache": i.cache if i.cache != 1 else None}
         return self._call("sa.Identity", **{k: py_value(v) for k, v in ident.items() if v is not None})
 
+    def default(self, text: str) -> str:
+        """A server default as the model gave it: a string literal as a Python string
+        (`server_default="2"`), anything else as `sa.text(...)`."""
+        sent = written(text)
+        if _STRING_LITERAL.fullmatch(sent):
+            return py_str(sent[1:-1].replace("''", "'"))
+        return self._call("sa.text", py_str(sent))
+
     def computed(self, c: s.Computed) -> str:
-        return self._call("sa.Computed", py_str(c.expression), persisted=py_value(c.persisted))
+        return self._call("sa.Computed", py_str(written(c.expression)), persisted=py_value(c.persisted))
 
     def column(self, col: s.Column, sole_key: bool = False) -> str:
         args = [py_str(col.name), self.type_(col)]
@@ -58,7 +71,7 @@ class OpRenderer:
                 and col.identity is None and col.default is None):
             kw["autoincrement"] = "False"
         if col.default is not None:
-            kw["server_default"] = self._call("sa.text", py_str(col.default))
+            kw["server_default"] = self.default(col.default)
         if col.comment is not None:
             kw["comment"] = py_str(col.comment)
         return self._call("sa.Column", *args, **kw)
@@ -89,14 +102,14 @@ class OpRenderer:
             items.append(self._call("sa.UniqueConstraint", *map(py_str, uq.columns), name=py_value(uq.name),
                                     postgresql_nulls_not_distinct=self._nnd(uq.nulls_not_distinct)))
         for ck in table.check_constraints:
-            items.append(self._call("sa.CheckConstraint", py_str(ck.expression), name=py_value(ck.name)))
+            items.append(self._call("sa.CheckConstraint", py_str(written(ck.expression)), name=py_value(ck.name)))
         return items
 
     def _index_element(self, e: s.IndexElement) -> str:
         if e.column is not None:
             expr = py_str(e.column) if not (e.descending or e.nulls) else self._call("sa.column", py_str(e.column))
         else:
-            expr = self._call("sa.text", py_str(e.expression))
+            expr = self._call("sa.text", py_str(written(e.expression)))
         if e.descending:
             expr = self._call("sa.desc", expr)
         if e.nulls:
@@ -106,7 +119,7 @@ class OpRenderer:
     def create_index(self, schema: str, table: str, ix: s.Index) -> str:
         kw = {"unique": "True" if ix.unique else None, "schema": self._schema(schema)}
         if ix.where:
-            kw[f"{self.dialect}_where"] = self._call("sa.text", py_str(ix.where))
+            kw[f"{self.dialect}_where"] = self._call("sa.text", py_str(written(ix.where)))
         if ix.include:
             kw["postgresql_include"] = py_value(list(ix.include))
         if ix.method:
@@ -167,7 +180,7 @@ class OpRenderer:
         if "type" in changed or "collation" in changed:
             kw["type_"] = self.type_(new)
         if "default" in changed:
-            kw["server_default"] = self._call("sa.text", py_str(new.default)) if new.default is not None else "None"
+            kw["server_default"] = self.default(new.default) if new.default is not None else "None"
         # as in Alembic, an identity or a generation expression is given as the server default
         for field, render in (("identity", self.identity), ("computed", self.computed)):
             if field in changed:
@@ -182,7 +195,7 @@ class OpRenderer:
         if "nullable" not in changed:
             kw["existing_nullable"] = py_value(old.nullable)
         if "default" not in changed and old.default is not None and "existing_server_default" not in kw:
-            kw["existing_server_default"] = self._call("sa.text", py_str(old.default))
+            kw["existing_server_default"] = self.default(old.default)
         if "comment" not in changed and old.comment is not None:
             kw["existing_comment"] = py_str(old.comment)
         kw["schema"] = self._schema(op.schema_name)
@@ -209,7 +222,7 @@ class OpRenderer:
             return [self._call("op.create_unique_constraint", py_value(c.name), table, py_value(list(c.columns)),
                                schema=schema, postgresql_nulls_not_distinct=self._nnd(c.nulls_not_distinct))]
         if op.kind == "check":
-            return [self._call("op.create_check_constraint", py_value(c.name), table, py_str(c.expression),
+            return [self._call("op.create_check_constraint", py_value(c.name), table, py_str(written(c.expression)),
                                schema=schema)]
         return [self._call("op.create_foreign_key", py_value(c.name), table, py_str(c.referred_table),
                            py_value(list(c.columns)), py_value(list(c.referred_columns)),

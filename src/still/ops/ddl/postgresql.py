@@ -12,6 +12,7 @@ from sqlalchemy.schema import AddConstraint, CreateIndex, CreateSequence, Create
 from still import ops
 from still import snapshot as s
 from still.ops.ddl.sa_build import build_column, build_constraint, build_index, build_table
+from still.written import Written
 
 SERIAL = {"integer": "SERIAL", "bigint": "BIGSERIAL", "smallint": "SMALLSERIAL"}
 # types that convert among themselves with a direct cast; anything else goes through text
@@ -70,6 +71,8 @@ def default_sql(column: s.Column) -> Optional[str]:
     with an exponent (`1e-05`, from `'1e-05'::double precision`) is sent quoted, since
     the bare number is a numeric constant, stored (and printed) as `0.00001`."""
     default = column.default
+    if isinstance(default, Written):  # as SQLAlchemy sent it (see still.written)
+        return default.written
     if default is not None and _base(column.type) in ("real", "double precision") \
             and _FLOAT_EXPONENT.fullmatch(default):
         return f"'{default}'"

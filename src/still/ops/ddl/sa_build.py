@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.types import UserDefinedType
 
 from still import snapshot as s
+from still.written import written
 
 
 class SnapshotType(UserDefinedType):
@@ -31,7 +32,7 @@ def build_column(col: s.Column, primary_key: bool = False) -> sa.Column:
         args.append(sa.Identity(always=i.always, start=i.start, increment=i.increment,
                                 minvalue=i.minvalue, maxvalue=i.maxvalue, cycle=i.cycle, cache=i.cache))
     if col.computed:
-        args.append(sa.Computed(sa.text(col.computed.expression), persisted=col.computed.persisted))
+        args.append(sa.Computed(sa.text(written(col.computed.expression)), persisted=col.computed.persisted))
     # the collation is part of the column's type in DDL: `name VARCHAR(20) COLLATE "C"`
     spec = col.type + (' COLLATE "' + col.collation.replace('"', '""') + '"' if col.collation else "")
     return sa.Column(
@@ -40,7 +41,7 @@ def build_column(col: s.Column, primary_key: bool = False) -> sa.Column:
         primary_key=primary_key,
         # SERIAL is spelled by the PostgreSQL DDL itself; SQLAlchemy refuses False next to Identity
         autoincrement="auto" if col.identity else (col.autoincrement if primary_key else False),
-        server_default=sa.text(col.default) if col.default is not None else None,
+        server_default=sa.text(written(col.default)) if col.default is not None else None,
         comment=col.comment,
     )
 
@@ -52,7 +53,7 @@ def build_constraint(kind: str, cons, default_schema: str) -> sa.schema.Constrai
         return sa.UniqueConstraint(*cons.columns, name=cons.name,
                                    postgresql_nulls_not_distinct=cons.nulls_not_distinct or None)
     if kind == "check":
-        return sa.CheckConstraint(sa.text(cons.expression), name=cons.name)
+        return sa.CheckConstraint(sa.text(written(cons.expression)), name=cons.name)
     prefix = "" if cons.referred_schema == default_schema else f"{cons.referred_schema}."
     return sa.ForeignKeyConstraint(
         list(cons.columns),
@@ -96,7 +97,7 @@ def _stub(metadata: sa.MetaData, fk: s.ForeignKey, default_schema: str) -> None:
 def build_index(table: sa.Table, ix: s.Index) -> sa.Index:
     keys = []
     for el in ix.elements:
-        key = table.c[el.column] if el.column else sa.text(el.expression)
+        key = table.c[el.column] if el.column else sa.text(written(el.expression))
         if el.descending:
             key = sa.desc(key)
         if el.nulls == "first":
@@ -106,8 +107,8 @@ def build_index(table: sa.Table, ix: s.Index) -> sa.Index:
         keys.append(key)
     kwargs = {}
     if ix.where:
-        kwargs["postgresql_where"] = sa.text(ix.where)
-        kwargs["sqlite_where"] = sa.text(ix.where)
+        kwargs["postgresql_where"] = sa.text(written(ix.where))
+        kwargs["sqlite_where"] = sa.text(written(ix.where))
     if ix.include:
         kwargs["postgresql_include"] = list(ix.include)
     if ix.method:
