@@ -37,7 +37,8 @@ def create_table(table_name: str, *columns_and_constraints, schema: Optional[str
                      schema=build.sa_schema(ex, schema), **kw)
     # as CREATE TABLE in SQLAlchemy and Alembic: a foreign key with use_alter=True is left
     # out (a revision adds it afterwards with create_foreign_key, when its target exists)
-    for fk in [c for c in table.foreign_key_constraints if c.use_alter]:
+    # where the dialect can add one with ALTER; SQLite cannot, so there it is written inline
+    for fk in [c for c in table.foreign_key_constraints if c.use_alter and ex.dialect.supports_alter]:
         table.constraints.discard(fk)
         for column in fk.columns:
             column.foreign_keys.difference_update(fk.elements)
@@ -558,6 +559,9 @@ class BatchOperations:
         # Alembic's batch mode recreates the table once at the end, so one whose columns
         # all exist again then (the column was added back) is kept; see _finish
         self._collateral: list = []
+        # indexes over columns the block adds later: where Alembic recreates the table, its
+        # indexes are made after every column change of the block, so order does not matter
+        self._deferred: list = []
 
     def _recreates(self) -> bool:
         return self.recreate == "always" or (self.recreate == "auto" and _ex().dialect.name == "sqlite")
@@ -598,6 +602,8 @@ class BatchOperations:
         drop_column(self.table_name, column_name, schema=self.schema)
 
     def _finish(self) -> None:
+        for index_name, columns, kw in self._deferred:
+            create_index(index_name, self.table_name, columns, schema=self.schema, **kw)
         if not self._collateral:
             return
         ex = _ex()
@@ -630,9 +636,17 @@ class BatchOperations:
     def create_index(self, index_name: str, columns, **kw) -> None:
         if self.recreate == "always" and any(ix.name == index_name for ix in self._table().indexes):
             drop_index(index_name, self.table_name, schema=self.schema)
+        present = {c.name for c in self._table().columns}
+        if self._recreates() and any(isinstance(c, str) and c not in present for c in columns):
+            self._deferred.append((index_name, columns, kw))
+            return
         create_index(index_name, self.table_name, columns, schema=self.schema, **kw)
 
     def drop_index(self, index_name: str, **kw) -> None:
+        for entry in self._deferred:
+            if entry[0] == index_name:
+                self._deferred.remove(entry)
+                return
         if self._forget(index_name) and not any(ix.name == index_name for ix in self._table().indexes):
             return
         drop_index(index_name, self.table_name, schema=self.schema, **kw)

@@ -66,3 +66,23 @@ def test_naming_convention_names_unnamed_constraints(db_url):
 
 def _default(url: str) -> str:
     return "main" if url.startswith("sqlite") else "public"
+
+
+def test_an_index_over_columns_the_block_adds_later(db_url, dialect):
+    """Where Alembic recreates the table (SQLite, recreate="always"), a batch's indexes are
+    made after all its column changes: Prefect's b75d279ba985 downgrade creates an index
+    over two columns before it adds them back."""
+    def body():
+        op.create_table("block_schema", sa.Column("id", sa.Integer, primary_key=True),
+                        sa.Column("checksum", sa.String(40)))
+        recreate = "auto" if dialect == "sqlite" else "always"
+        with op.batch_alter_table("block_schema", recreate=recreate) as batch_op:
+            batch_op.create_index("ix_name_version", ["name", "version"])
+            batch_op.create_index("ix_gone", ["name"])
+            batch_op.drop_index("ix_gone")  # dropped before it was ever made
+            batch_op.drop_column("checksum")
+            batch_op.add_column(sa.Column("version", sa.String(20)))
+            batch_op.add_column(sa.Column("name", sa.String(20)))
+    table = run_ops(db_url, body).schemas[_default(db_url)].tables["block_schema"]
+    assert [(ix.name, [e.column for e in ix.elements]) for ix in table.indexes] == \
+        [("ix_name_version", ["name", "version"])]
