@@ -29,6 +29,8 @@ class Adoption:
     version_table: str = "alembic_version"
     version_table_schema: Optional[str] = None
     metadata: Optional[str] = None
+    # env.py gives Alembic a target_metadata, whose naming convention op.* names follow
+    target_metadata: bool = False
     notes: list[str] = field(default_factory=list)  # what the user must check
 
     def toml(self) -> str:
@@ -41,6 +43,9 @@ class Adoption:
             lines.append(f"version_table_schema = {_q(self.version_table_schema)}")
         if self.metadata:
             lines.append(f"metadata = {_q(self.metadata)}")
+        if self.target_metadata:
+            lines.append("# op.* names follow the models' naming convention, as under Alembic")
+            lines.append("metadata_naming_convention = true")
         return "\n".join(lines) + "\n"
 
 
@@ -103,7 +108,9 @@ def read_alembic(ini: Path, metadata: Optional[str] = None) -> Adoption:
         found.metadata = metadata
     if found.metadata is None:
         found.notes.append("no target_metadata found in env.py: set metadata = \"package.module:attribute\" "
-                           "in still.toml or pass --metadata to plan, check and generate")
+                           "in still.toml or pass --metadata to plan, check and generate"
+                           + (" (upgrade needs it too: revision files' names follow its naming convention)"
+                              if found.target_metadata else ""))
     return found
 
 
@@ -197,6 +204,11 @@ def _read_env(found: Adoption, env: Path, metadata: Optional[str]) -> None:
                         setattr(found, kw.arg, kw.value.value)
                     else:
                         found.notes.append(f"env.py computes {kw.arg}=: check the value in still.toml")
+    found.target_metadata = any(
+        isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "target_metadata"
+                                             for t in node.targets)
+        and not (isinstance(node.value, ast.Constant) and node.value.value is None)
+        for node in tree.body)
     if metadata is None:
         found.metadata = _target_metadata(tree, imports, found.ini.parent)
     if "include_object" in text or "include_name" in text:

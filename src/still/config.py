@@ -58,6 +58,9 @@ class Config(BaseModel):
     exclude_tables: list[str] = []
     sqlite_commit: Literal["wal", "wal-sync", "file"] = "wal"
     lock_timeout: float = 300.0  # seconds upgrade/downgrade/stamp wait for the migration lock
+    # revision files' op.* names follow `metadata`'s naming convention, as Alembic applies
+    # env.py's target_metadata's (init --from-alembic turns it on)
+    metadata_naming_convention: bool = False
     x: dict[str, str] = {}
     source: Optional[str] = None
     name: Optional[str] = None
@@ -134,7 +137,7 @@ class Config(BaseModel):
 
 # The keys a file may set; `x`, `source` and `name` come from the command line.
 FILE_KEYS = ("url", "metadata", "script_location", "version_locations", "version_table", "version_table_schema",
-             "schemas", "exclude_tables", "sqlite_commit", "lock_timeout")
+             "schemas", "exclude_tables", "sqlite_commit", "lock_timeout", "metadata_naming_convention")
 
 _EXPECTED = {
     "url": "a string",
@@ -147,6 +150,7 @@ _EXPECTED = {
     "exclude_tables": "a list of strings (glob patterns)",
     "sqlite_commit": "one of \"wal\", \"wal-sync\", \"file\"",
     "lock_timeout": "a number of seconds (0 or more)",
+    "metadata_naming_convention": "true or false",
 }
 
 

@@ -32,7 +32,7 @@ def _ex():
 
 def create_table(table_name: str, *columns_and_constraints, schema: Optional[str] = None, **kw) -> sa.Table:
     ex = _ex()
-    metadata = sa.MetaData()
+    metadata = build.op_metadata(ex)
     table = sa.Table(table_name, metadata, *columns_and_constraints,
                      schema=build.sa_schema(ex, schema), **kw)
     # as CREATE TABLE in SQLAlchemy and Alembic: a foreign key with use_alter=True is left
@@ -228,9 +228,10 @@ def create_index(index_name: Optional[str], table_name: str, columns: Sequence[U
             keys.append(col)
     concurrently = _concurrently(ex, kw.pop("postgresql_concurrently", False), "CREATE INDEX")
     kw = {k: v for k, v in kw.items() if k != "if_not_exists"}
-    sa.Index(index_name, *keys, unique=unique, _table=table, **kw)
+    made = sa.Index(index_name, *keys, unique=unique, _table=table, **kw)
     declared = build.declared(ex, table)
-    index = next(ix for ix in declared.indexes if ix.name == index_name)
+    final = ex.rules.name_of(made)  # a naming convention may name it (metadata_naming_convention)
+    index = next(ix for ix in declared.indexes if ix.name == final)
     ex.run(ops.CreateIndex(schema_name=ex.schema(schema), table_name=table_name, index=index,
                            concurrently=concurrently))
 
@@ -279,19 +280,20 @@ def _add(ex, table_name: str, schema: Optional[str], kind: str, constraint, pick
     table = build.scratch_table(ex, table_name, schema)
     table.append_constraint(constraint)
     declared = build.declared(ex, table)
+    final = ex.rules.name_of(constraint)  # as a naming convention names it, if one does
     ex.run(ops.AddConstraint(schema_name=ex.schema(schema), table_name=table_name, kind=kind,
-                             constraint=pick(declared)))
+                             constraint=pick(declared, final)))
 
 
-def _named(name):
-    return lambda group: next(c for c in group if c.name == name) if name else group[-1]
+def _named(group, name):
+    return next(c for c in group if c.name == name) if name else group[-1]
 
 
 def create_primary_key(constraint_name: Optional[str], table_name: str, columns: Sequence[str],
                        schema: Optional[str] = None) -> None:
     ex = _ex()
     _add(ex, table_name, schema, "primary_key", sa.PrimaryKeyConstraint(*columns, name=constraint_name),
-         lambda t: t.primary_key)
+         lambda t, name: t.primary_key)
 
 
 def create_unique_constraint(constraint_name: Optional[str], table_name: str, columns: Sequence[str],
@@ -299,8 +301,8 @@ def create_unique_constraint(constraint_name: Optional[str], table_name: str, co
     ex = _ex()
     cols = list(columns)
     _add(ex, table_name, schema, "unique", sa.UniqueConstraint(*cols, name=constraint_name, **kw),
-         lambda t: next(u for u in t.unique_constraints if list(u.columns) == cols
-                        and (constraint_name is None or u.name == constraint_name)))
+         lambda t, name: next(u for u in t.unique_constraints if list(u.columns) == cols
+                              and (name is None or u.name == name)))
 
 
 def create_check_constraint(constraint_name: Optional[str], table_name: str, condition,
@@ -309,7 +311,7 @@ def create_check_constraint(constraint_name: Optional[str], table_name: str, con
     if isinstance(condition, str):
         condition = sa.text(condition)
     _add(ex, table_name, schema, "check", sa.CheckConstraint(condition, name=constraint_name),
-         lambda t: _named(constraint_name)(t.check_constraints))
+         lambda t, name: _named(t.check_constraints, name))
 
 
 def create_foreign_key(constraint_name: Optional[str], source_table: str, referent_table: str,
@@ -326,8 +328,8 @@ def create_foreign_key(constraint_name: Optional[str], source_table: str, refere
                                          deferrable=deferrable, initially=initially, match=match)
     cols = tuple(local_cols)
     _add(ex, source_table, source_schema, "foreign_key", constraint,
-         lambda t: next(fk for fk in t.foreign_keys if fk.columns == cols
-                        and (constraint_name is None or fk.name == constraint_name)))
+         lambda t, name: next(fk for fk in t.foreign_keys if fk.columns == cols
+                              and (name is None or fk.name == name)))
 
 
 def create_exclude_constraint(constraint_name: Optional[str], table_name: str, *elements, **kw) -> None:
@@ -354,6 +356,13 @@ def drop_constraint(constraint_name: Optional[str], table_name: str, type_: Opti
     `constraint_name=None` drops the only one of `type_`, or the one over `columns`
     (unique, foreign key) or with the `condition` (check), as `still generate` writes it."""
     ex = _ex()
+    from still.runtime.conventions import given_name
+
+    named = given_name(ex.naming_convention, type_, table_name, constraint_name)
+    if named is not constraint_name:  # as SQLAlchemy spells it: cut to the dialect's length
+        from sqlalchemy.sql.elements import conv
+
+        constraint_name = ex.rules.name_of(sa.CheckConstraint(sa.text("1"), name=conv(named)))
     kind, cons = _find_constraint(build.table_of(ex, table_name, schema), constraint_name, table_name, type_,
                                   columns, condition)
     ex.run(ops.DropConstraint(schema_name=ex.schema(schema), table_name=table_name, kind=kind, constraint=cons))

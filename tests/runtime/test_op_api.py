@@ -307,3 +307,33 @@ def test_create_table_use_alter_foreign_key(db_url, dialect):
 
     snap = run_ops(db_url, body)
     assert [fk.name for fk in snap.table("run").foreign_keys] == ["fk_run_state"]
+
+
+def test_metadata_naming_convention_names_op_constraints(db_url):
+    """With the run's naming convention (metadata_naming_convention), names given without
+    op.f() are formatted as Alembic formats them with target_metadata's convention, on
+    create and on drop, cut to PostgreSQL's 63 characters as SQLAlchemy cuts them."""
+    from still.runtime.executor import current
+
+    def body():
+        current().naming_convention = {"ck": "ck_%(table_name)s__%(constraint_name)s",
+                                       "uq": "uq_%(table_name)s__%(column_0_name)s"}
+        op.create_table("block_document_reference", sa.Column("id", sa.Integer, primary_key=True),
+                        sa.Column("parent_id", sa.Integer), sa.Column("ref_id", sa.Integer))
+        op.create_check_constraint("ck_block_document_reference__no_self_reference",
+                                   "block_document_reference", "parent_id != ref_id")
+        op.create_check_constraint(op.f("ck_final"), "block_document_reference", "ref_id > 0")
+        op.create_check_constraint("short", "block_document_reference", "parent_id > 0")
+        op.create_unique_constraint(None, "block_document_reference", ["ref_id"])
+        op.drop_constraint("short", "block_document_reference", type_="check")
+        names = sorted(c.name for c in current().snapshot.table("block_document_reference").check_constraints)
+        assert names[0] == "ck_block_document_reference__" + (
+            "ck_block_document_reference__no_self_reference" if db_url.startswith("sqlite") else "ck_block_document_referenc_824f"), names
+        assert names[1:] == ["ck_final"], names
+        op.drop_constraint("ck_block_document_reference__no_self_reference", "block_document_reference",
+                           type_="check")
+
+    snap = run_ops(db_url, body)
+    table = snap.table("block_document_reference")
+    assert [c.name for c in table.check_constraints] == ["ck_final"]
+    assert [u.name for u in table.unique_constraints] == ["uq_block_document_reference__ref_id"]

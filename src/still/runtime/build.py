@@ -66,13 +66,20 @@ def existing_columns(table: Optional[s.Table]) -> list[sa.Column]:
             for c in table.columns]
 
 
+def op_metadata(executor) -> sa.MetaData:
+    """A MetaData for what a revision's op.* call builds: with the naming convention the
+    run follows (`metadata_naming_convention`), as Alembic's carries target_metadata's."""
+    convention = getattr(executor, "naming_convention", None)
+    return sa.MetaData(naming_convention=convention) if convention else sa.MetaData()
+
+
 def scratch_table(executor, name: str, schema: Optional[str], *items, with_existing: bool = True) -> sa.Table:
     """A throwaway sa.Table carrying the existing columns of `name` (from the snapshot)
     plus `items`, for declaring a constraint or index against it."""
     existing = None
     if with_existing:
         existing = executor.snapshot.schemas.get(executor.schema(schema), s.Schema(name="")).tables.get(name)
-    metadata = sa.MetaData()
+    metadata = op_metadata(executor)
     columns = existing_columns(existing)
     names = {c.name for c in columns}
     for item in items:
@@ -82,7 +89,7 @@ def scratch_table(executor, name: str, schema: Optional[str], *items, with_exist
 
 
 def declared_column(executor, table_name: str, column: sa.Column, schema: Optional[str]) -> tuple[s.Column, s.Table]:
-    table = sa.Table(table_name, sa.MetaData(), column, schema=sa_schema(executor, schema))
+    table = sa.Table(table_name, op_metadata(executor), column, schema=sa_schema(executor, schema))
     decl = declared(executor, table)
     return decl.column(column.name), decl
 

@@ -44,3 +44,24 @@ def _token(token: str, table: s.Table, cons) -> str:
     if many is None:
         return columns[0]
     return ("_" if many == "_N" else "").join(columns)
+
+
+_TYPES = {"check": "ck", "unique": "uq", "foreignkey": "fk", "primary": "pk"}
+
+
+def given_name(convention: Optional[dict], type_: Optional[str], table_name: str, name):
+    """The name a revision's `op.drop_constraint(name, table, type_)` means under the
+    run's naming convention, as in Alembic (which builds the constraint in target_metadata's
+    MetaData): a pattern with %(constraint_name)s wraps a given name that op.f() did not mark
+    final; any other name is as given."""
+    from sqlalchemy.sql.elements import conv
+
+    if not convention or name is None or isinstance(name, conv) or not type_:
+        return name
+    pattern = convention.get(_TYPES.get(type_.lower(), ""))
+    if not isinstance(pattern, str) or "%(constraint_name)s" not in pattern:
+        return name
+    values = {"constraint_name": name, "table_name": table_name}
+    if any(token not in values for token in _TOKEN.findall(pattern)):
+        return name
+    return _TOKEN.sub(lambda m: values[m.group(1)], pattern)

@@ -62,6 +62,7 @@ class Executor(abc.ABC):
         self.rules = rules_for(dialect)
         self.tag: Optional[str] = None  # --tag, for revisions that want it
         self.x: dict[str, str] = {}  # -x key=value
+        self.naming_convention: Optional[dict] = None  # what op.* names follow (build.op_metadata)
         # set when something ran that can leave rows violating unenforced foreign keys
         # (a SQLite rebuild or dropped table, raw SQL, inserted rows); see after_plan
         self.may_orphan = False

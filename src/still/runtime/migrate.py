@@ -48,6 +48,7 @@ class Run:
         self.graph = RevisionGraph.load(self.cfg.version_dirs())
         self.version_table = VersionTable(self.cfg.version_table, self.cfg.version_table_schema)
         self._modules: dict = {}  # revision id -> its imported file, for this run
+        self._convention: Optional[dict] = None  # see naming_convention()
         base = str(self.cfg.base_dir)
         if base not in sys.path:  # revision files may import the project's modules
             sys.path.insert(0, base)
@@ -281,6 +282,19 @@ class Run:
                                                                    revision=True)
         return module
 
+    def naming_convention(self) -> Optional[dict]:
+        """The naming convention op.* names follow: `metadata`'s, where the configuration
+        says so (as Alembic applies target_metadata's), imported once."""
+        if not self.cfg.metadata_naming_convention:
+            return None
+        if self._convention is None:
+            if not self.cfg.metadata:
+                raise StillError("metadata_naming_convention = true needs metadata = \"package.module:attribute\"")
+            from still.metadata import load_metadata
+
+            self._convention = dict(load_metadata(self.cfg.metadata).naming_convention)
+        return self._convention
+
     def run_step(self, step, executor) -> None:
         from still.runtime.executor import active
 
@@ -291,6 +305,7 @@ class Run:
         if not callable(fn):
             raise StillError(f"revision {rev.revision} ({rev.path}) has no {name}() function")
         executor.tag, executor.x, executor.cfg = self.tag, dict(self.cfg.x), self.cfg
+        executor.naming_convention = self.naming_convention()
         with active(executor):
             fn()
 
