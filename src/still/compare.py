@@ -135,7 +135,7 @@ def _compare_snapshot(current, dialect, metadata, schemas, excludes, version_tab
         current = current.model_copy(update={"schemas": {k: v for k, v in current.schemas.items()
                                                          if k in schemas or k == current.default_schema}})
 
-    left_out = {version_table, ALEMBIC_VERSION}
+    left_out = {version_table, ALEMBIC_VERSION, f"{ALEMBIC_VERSION}_log"}
     log_table = f"{version_table}_log" if log_table is _DERIVED else log_table
     if log_table:
         left_out.add(log_table)
