@@ -221,3 +221,28 @@ def test_alembic_keeps_working_on_a_logged_database(tmp_path, alembic_url):
     assert "d4 (head)" in alembic(a, "current")
     assert [r[1:3] for r in log_rows(alembic_url, "alembic_version_log")] == [
         ("c3", "upgrade"), ("d4", "upgrade"), ("d4", "upgrade")]
+
+
+def test_current_reads_the_log_without_sqlalchemy_and_through_a_hook(tmp_path, db_url):
+    """Without a connect hook `current` reads both tables with the driver alone; with one,
+    through the hook's engine: the same warning either way."""
+    import subprocess
+    import sys
+
+    project = history_project(tmp_path / "p", db_url)
+    project.ok("upgrade", "head")
+    b2 = file_of(project, "b2")
+    b2.write_text(b2.read_text() + "\n# edited\n")
+    code = ("import sys\nfrom still.cli import main\nsys.argv = ['still', 'current']\n"
+            "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+            "print('LOADED' if 'sqlalchemy' in sys.modules else 'NOT LOADED')\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=project.path, env=project.env(),
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["c3 (head)", "NOT LOADED"]
+    assert f"warning: b2 {EDITED}" in result.stderr
+    (project.path / "migrations" / "env.py").write_text(
+        "def connect(url, x_args):\n    from still.db import migration_engine\n    return migration_engine(url)\n")
+    hooked = project.run("current", "--check-heads")
+    assert hooked.returncode == 1 and f"warning: b2 {EDITED}" in hooked.stderr, hooked.stderr
+    assert project.ok("history", "--applied").splitlines()[1].startswith("b2 upgraded ")
