@@ -5,7 +5,8 @@ Online, each revision runs with its version-table change in one transaction (or 
 whole run in one with `transaction="all"`); a failure rolls that transaction back, so the
 schema and the version table stay as they were, and the error names the revision and
 the statement. Offline, nothing is connected: the dialect comes from the URL's scheme
-and the script brackets each revision in BEGIN/COMMIT.
+and the script brackets each revision in BEGIN/COMMIT. Either way each revision run adds
+its row to the applied-revisions log in that transaction (see runtime.applied_log).
 """
 
 from __future__ import annotations
