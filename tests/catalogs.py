@@ -1,12 +1,13 @@
 """A database's schema and rows as its own catalogs report them, for comparing two
 databases reached by different tools: PostgreSQL's pg_catalog and information_schema,
-SQLite's PRAGMAs. The version tables are left out (their rows are compared apart)."""
+SQLite's PRAGMAs. The version tables (and still's logs) are left out (their rows are compared apart)."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-VERSION_TABLES = ("alembic_version", "still_version")
+# with the applied-revisions logs still writes beside them
+VERSION_TABLES = ("alembic_version", "still_version", "alembic_version_log", "still_version_log")
 
 
 def catalog(url: str, rows_of: tuple[str, ...] = ()) -> dict:

@@ -65,6 +65,7 @@ def _merge(a: Renames, b: Renames) -> Renames:
 
 
 ALEMBIC_VERSION = "alembic_version"
+_DERIVED = object()  # log_table: the applied-revisions log's default name, <version_table>_log
 
 
 def _alembic_note(snap: s.Snapshot, version_table: str) -> dict:
@@ -96,30 +97,33 @@ def filtered(snap: s.Snapshot, keep, side: str, findings: dict) -> s.Snapshot:
 def compare(connection, metadata, schemas: Optional[list[str]] = None,
             excludes: Callable[[str, Optional[str]], bool] = lambda table, schema: False,
             version_table: str = "still_version", renames: Iterable[str] = (),
-            include: Optional[Callable] = None) -> Comparison:
+            include: Optional[Callable] = None, log_table=_DERIVED) -> Comparison:
     """The live database against the models. `excludes(table, schema)` says which tables
-    the filters skip (Config.excludes); `include` is env.py's include_object hook."""
+    the filters skip (Config.excludes); `include` is env.py's include_object hook. The
+    version table and the applied-revisions log (`log_table`, None when there is none)
+    belong to still, not to the models: both are left out."""
     from still.reflect import paused_gc, reflect
 
     with paused_gc():
         return compare_snapshot(reflect(connection, schemas), connection.dialect, metadata,
-                                schemas, excludes, version_table, renames, include=include)
+                                schemas, excludes, version_table, renames, include=include, log_table=log_table)
 
 
 def compare_snapshot(current: s.Snapshot, dialect, metadata, schemas: Optional[list[str]] = None,
                      excludes: Callable[[str, Optional[str]], bool] = lambda table, schema: False,
                      version_table: str = "still_version", renames: Iterable[str] = (),
-                     findings: Iterable[Finding] = (), include: Optional[Callable] = None) -> Comparison:
+                     findings: Iterable[Finding] = (), include: Optional[Callable] = None,
+                     log_table=_DERIVED) -> Comparison:
     """A snapshot (reflected, or replayed from the revision files) against the models."""
     from still.reflect import paused_gc
 
     with paused_gc():
         return _compare_snapshot(current, dialect, metadata, schemas, excludes, version_table,
-                                 renames, findings, include)
+                                 renames, findings, include, log_table)
 
 
 def _compare_snapshot(current, dialect, metadata, schemas, excludes, version_table, renames,
-                      findings, include) -> Comparison:
+                      findings, include, log_table) -> Comparison:
     from still.declare import declare, rules_for
     from still.include import filter_snapshot, include_filter
 
@@ -131,7 +135,10 @@ def _compare_snapshot(current, dialect, metadata, schemas, excludes, version_tab
         current = current.model_copy(update={"schemas": {k: v for k, v in current.schemas.items()
                                                          if k in schemas or k == current.default_schema}})
 
-    left_out = {version_table, ALEMBIC_VERSION}
+    left_out = {version_table, ALEMBIC_VERSION, f"{ALEMBIC_VERSION}_log"}
+    log_table = f"{version_table}_log" if log_table is _DERIVED else log_table
+    if log_table:
+        left_out.add(log_table)
 
     def keep(schema: str, table: str) -> bool:
         return table not in left_out and not excludes(table, schema)

@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 
 from still.errors import StillError
 
@@ -61,11 +61,13 @@ class Config(BaseModel):
     # revision files' op.* names follow `metadata`'s naming convention, as Alembic applies
     # env.py's target_metadata's (init --from-alembic turns it on)
     metadata_naming_convention: bool = False
+    applied_log: bool = True  # one row per revision run in the log table (still.runtime.applied_log)
+    log_table: Optional[str] = None  # default: <version_table>_log
     x: dict[str, str] = {}
     source: Optional[str] = None
     name: Optional[str] = None
 
-    @field_validator("url", "metadata", "script_location", "version_table", "version_table_schema")
+    @field_validator("url", "metadata", "script_location", "version_table", "version_table_schema", "log_table")
     @classmethod
     def _not_empty(cls, value: Optional[str]) -> Optional[str]:
         if value is not None and not value.strip():
@@ -105,6 +107,19 @@ class Config(BaseModel):
             raise ValueError("must name at least one schema (leave it out to use every schema)")
         return value
 
+    @field_validator("log_table")
+    @classmethod
+    def _not_the_version_table(cls, value: Optional[str], info: ValidationInfo) -> Optional[str]:
+        if value is not None and value == info.data.get("version_table"):
+            raise ValueError("must differ from version_table (the log is a table of its own)")
+        return value
+
+    def log_table_name(self) -> Optional[str]:
+        """The applied-revisions log's table; None when `applied_log` is off."""
+        if not self.applied_log:
+            return None
+        return self.log_table or f"{self.version_table}_log"
+
     def display_url(self) -> Optional[str]:
         """The URL with its password masked, fit for any output; None without a URL."""
         from still.db import mask
@@ -137,7 +152,8 @@ class Config(BaseModel):
 
 # The keys a file may set; `x`, `source` and `name` come from the command line.
 FILE_KEYS = ("url", "metadata", "script_location", "version_locations", "version_table", "version_table_schema",
-             "schemas", "exclude_tables", "sqlite_commit", "lock_timeout", "metadata_naming_convention")
+             "schemas", "exclude_tables", "sqlite_commit", "lock_timeout", "metadata_naming_convention",
+             "applied_log", "log_table")
 
 _EXPECTED = {
     "url": "a string",
@@ -150,7 +166,9 @@ _EXPECTED = {
     "exclude_tables": "a list of strings (glob patterns)",
     "sqlite_commit": "one of \"wal\", \"wal-sync\", \"file\"",
     "lock_timeout": "a number of seconds (0 or more)",
-    "metadata_naming_convention": "true or false",
+    "metadata_naming_convention": "a boolean (true or false)",
+    "applied_log": "a boolean (true or false)",
+    "log_table": "a string",
 }
 
 

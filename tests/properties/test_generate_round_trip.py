@@ -29,7 +29,7 @@ def _reflect(url: str, version_table: str = "still_version"):
         snap = reflect(conn)
     engine.dispose()
     schema = snap.schemas[snap.default_schema]
-    tables = {k: v for k, v in schema.tables.items() if k != version_table}
+    tables = {k: v for k, v in schema.tables.items() if k not in (version_table, f"{version_table}_log")}
     return snap.model_copy(update={"schemas": {**snap.schemas, snap.default_schema:
                                                schema.model_copy(update={"tables": tables})}})
 

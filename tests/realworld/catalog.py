@@ -60,6 +60,7 @@ def schema(url: str) -> dict:
     migration tool, not to the models (still leaves it out of every comparison)."""
     found = _sqlite(url.split(":///", 1)[1]) if url.startswith("sqlite") else _postgresql(url)
     found["tables"].pop("alembic_version", None)
+    found["tables"].pop("alembic_version_log", None)  # still's applied-revisions log
     return found
 
 

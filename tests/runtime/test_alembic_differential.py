@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.catalogs import catalog, differences, version_rows
+from tests.catalogs import VERSION_TABLES, catalog, differences, version_rows
 from tests.helpers import assert_same_snapshot
 from tests.runtime.project import Project
 
@@ -60,7 +60,7 @@ def assert_same_database(left: str, right: str) -> None:
 
 def _without_versions(snap):
     schemas = {name: schema.model_copy(update={"tables": {k: v for k, v in schema.tables.items()
-                                                           if k != "alembic_version"}})
+                                                           if k not in VERSION_TABLES}})
                for name, schema in snap.schemas.items()}
     return snap.model_copy(update={"schemas": schemas})
 

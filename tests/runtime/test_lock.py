@@ -1,5 +1,5 @@
 """The migration lock: eight `still upgrade head` started together apply each revision
-once, and all of them exit 0; a run that cannot get the lock in time says who holds it."""
+once (and log it once), and all of them exit 0; a run that cannot get the lock in time says who holds it."""
 
 from __future__ import annotations
 
@@ -43,9 +43,11 @@ def test_eight_upgrades_at_once_apply_each_revision_once(tmp_path, db_url):
     with engine.connect() as conn:
         effects = conn.exec_driver_sql("SELECT rev, count(*) FROM effects GROUP BY rev ORDER BY rev").all()
         versions = conn.exec_driver_sql("SELECT version_num FROM still_version").all()
+        logged = conn.exec_driver_sql("SELECT revision, direction FROM still_version_log ORDER BY id").all()
     engine.dispose()
     assert effects == [(f"r{i}", 1) for i in range(REVISIONS)]
     assert versions == [(f"r{REVISIONS - 1}",)]
+    assert logged == [(f"r{i}", "upgrade") for i in range(REVISIONS)]  # one row per revision run
     assert sum("waiting for the migration lock" in err for _, _, err in results) >= 1
 
 

@@ -4,6 +4,7 @@ database's own client gives the very schema and version table an online upgrade 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -20,7 +21,8 @@ OFFLINE_URLS = {"sqlite": "sqlite:///offline.db", "postgresql": "postgresql+psyc
 @pytest.mark.parametrize("dialect_name", ["sqlite", "postgresql"])
 def test_upgrade_sql_matches_golden(tmp_path, dialect_name):
     project = history_project(tmp_path / "p", OFFLINE_URLS[dialect_name])
-    script = project.ok("upgrade", "base:head", "--sql")
+    # the log rows' checksums change with the files' Create Date lines
+    script = re.sub(r"'[0-9a-f]{64}'", "'<sha256>'", project.ok("upgrade", "base:head", "--sql"))
     golden = GOLDEN / f"upgrade_base_head.{dialect_name}.sql"
     if os.environ.get("STILL_UPDATE_GOLDEN"):
         golden.write_text(script)

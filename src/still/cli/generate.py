@@ -32,7 +32,8 @@ def current_state(cfg, run, against: Against, metadata, renames):
     from still.runtime.env import project_hooks
 
     options = dict(schemas=cfg.schemas, excludes=cfg.excludes, version_table=cfg.version_table,
-                   renames=renames or [], include=project_hooks(cfg).include_object)
+                   renames=renames or [], include=project_hooks(cfg).include_object,
+                   log_table=cfg.log_table_name())
     if against is Against.history:
         from still.runtime.replay import replay
 

@@ -67,6 +67,26 @@ def _current_rows(run) -> tuple[str, ...]:
     return run.current()
 
 
+def _current_state(run) -> tuple[tuple[str, ...], list, list]:
+    """The version rows, the applied-revisions log, and the applied revisions edited since
+    they ran (each warned about on stderr)."""
+    _refuse_missing_sqlite(run)
+    rows, entries = run.state()
+    return rows, entries, run.warn_edited(rows, entries)
+
+
+def _applied_line(graph, rev, entry) -> str:
+    """When an applied revision last ran, from the log."""
+    from still.runtime.applied_log import utc_text
+
+    if entry is None or entry.direction != "upgrade":
+        when = "applied, not in the log (stamped, or run before the log or by another tool)"
+    else:
+        took = f" in {entry.duration_ms} ms" if entry.duration_ms is not None else " (offline script)"
+        when = f"upgraded {utc_text(entry.started_at)}{took} by still {entry.still_version}"
+    return f"{rev.revision}{_annotations(graph, rev.revision)} {when}, {rev.message}"
+
+
 def _refuse_missing_sqlite(run) -> None:
     from still.cli.common import missing_sqlite_file, no_database_yet
     from still.errors import StillError
@@ -509,6 +529,7 @@ def history(
     rev_range: Annotated[Optional[str], typer.Option("-r", "--rev-range", help="START:END (either may be left out).")] = None,
     verbose: VerboseOpt = False,
     indicate_current: Annotated[bool, typer.Option("-i", "--indicate-current", help="Mark the database's current revisions.")] = False,
+    applied: Annotated[bool, typer.Option("--applied", help="Only the applied revisions, each with when it ran (from the applied-revisions log).")] = False,
     config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None,
 ) -> None:
     """List revisions, newest first."""
@@ -516,23 +537,33 @@ def history(
 
     from still.revisions.targets import history_range
 
-    reads_db = indicate_current or "current" in (rev_range or "") or bool(re.search(r"@[+-]", rev_range or ""))
+    reads_db = applied or indicate_current or "current" in (rev_range or "") \
+        or bool(re.search(r"@[+-]", rev_range or ""))
     cfg = _cfg(ctx, config, name, x, url, needs_url=reads_db)
     graph = _graph(cfg)
     if _empty_history(graph, "no history"):
         return
-    rows: list[tuple[str, ...]] = []
+    rows: list = []  # the database's state, read once: (version rows, log, edited)
 
     def current() -> tuple[str, ...]:
         if not rows:
             from still.runtime.migrate import Run
 
-            rows.append(_current_rows(Run(cfg)))
-        return rows[0]
+            rows.append(_current_state(Run(cfg)))
+        return rows[0][0]
 
     shown = history_range(graph, rev_range, current) if rev_range else set(graph.revisions)
     marked = current() if indicate_current else ()
     revs = [r for r in graph.history() if r.revision in shown]
+    if applied:
+        from still.runtime.applied_log import last_runs
+
+        done = graph.applied(tuple(h for h in current() if h in graph.revisions))
+        last = last_runs(rows[0][1])
+        out = [_applied_line(graph, r, last.get(r.revision)) for r in revs if r.revision in done]
+        if out:
+            sys.stdout.write("\n".join(out) + "\n")
+        return
     out = [(_verbose(graph, r, marked) if verbose else _line(graph, r, marked)) for r in revs]
     if out:
         sys.stdout.write("\n".join(out) + "\n")
@@ -567,7 +598,7 @@ def show(ctx: typer.Context, revision: Annotated[str, typer.Argument(help="A rev
 
 
 def current(ctx: typer.Context, verbose: VerboseOpt = False,
-            check_heads: Annotated[bool, typer.Option("--check-heads", help="Exit 1 unless the database is at every head.")] = False,
+            check_heads: Annotated[bool, typer.Option("--check-heads", help="Exit 1 unless the database is at every head and no applied revision was edited since it ran.")] = False,
             config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None) -> None:
     """Show the revision(s) the database is at."""
     from still.runtime.migrate import Run
@@ -581,7 +612,7 @@ def current(ctx: typer.Context, verbose: VerboseOpt = False,
         if missing_sqlite_file(run.url()) or not run.current():
             _empty_history(graph, "at base")
             return
-    rows = _current_rows(run)
+    rows, _, edited = _current_state(run)
     out = []
     for rev_id in rows:
         if rev_id not in graph.revisions:
@@ -592,9 +623,17 @@ def current(ctx: typer.Context, verbose: VerboseOpt = False,
             out.append(f"{rev_id}{_annotations(graph, rev_id)}")
     if out:
         sys.stdout.write("\n".join(out) + "\n")
+    failed = False
     if check_heads and not graph.is_up_to_date(rows):
         print(f"not at head: database at {', '.join(rows) or '<base>'}, heads are {', '.join(graph.heads)}",
               file=sys.stderr)
+        failed = True
+    if check_heads and edited:
+        print(f"{len(edited)} applied revision{'s' if len(edited) > 1 else ''} edited after "
+              f"{'they were' if len(edited) > 1 else 'it was'} applied: {', '.join(r for r, _ in edited)}",
+              file=sys.stderr)
+        failed = True
+    if failed:
         raise typer.Exit(1)
 
 

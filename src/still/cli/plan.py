@@ -102,7 +102,7 @@ def _compare(cfg, renames, explicit_metadata: Optional[str] = None, missing_is_e
         url = "sqlite://"
     with connected(target if target is not None else open_engine(url)) as conn:
         result = compare(conn, metadata, cfg.schemas, cfg.excludes, cfg.version_table, renames or [],
-                         include=hooks.include_object)
+                         include=hooks.include_object, log_table=cfg.log_table_name())
         dialect = conn.dialect
         conn.rollback()
     check_renames(result, renames)

@@ -1,7 +1,13 @@
 """The migration lock on PostgreSQL: a session advisory lock (`pg_advisory_lock`) on a
 key derived from the version table's schema and name, held by the migration's own
 connection across its per-revision commits and released when the run ends (or when the
-connection does, if the process dies)."""
+connection does, if the process dies).
+
+A backend only notices that its client died when it next talks to it: a run killed inside a
+long statement would keep that statement running, and the lock held, until the statement
+ends. So the session checks its client every CLIENT_CHECK while a statement runs
+(`client_connection_check_interval`, PostgreSQL 14 and later): the dead run's statement is
+cancelled, its transaction rolled back and the lock released within that time."""
 
 from __future__ import annotations
 
@@ -11,12 +17,16 @@ from still.errors import StillError
 from still.runtime.lock import lock_key
 
 POLL = 0.2
+CLIENT_CHECK = "1s"
 
 
 def acquire(conn, name: str, timeout: float, say):
     import sqlalchemy as sa
 
     key = lock_key(name)
+    if (conn.dialect.server_version_info or (0,)) >= (14,):
+        conn.execute(sa.text(f"SET client_connection_check_interval = '{CLIENT_CHECK}'"))
+        conn.commit()
     deadline = time.monotonic() + timeout
     told = False
     holder = "another session"

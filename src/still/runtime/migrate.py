@@ -5,17 +5,21 @@ Online, each revision runs with its version-table change in one transaction (or 
 whole run in one with `transaction="all"`); a failure rolls that transaction back, so the
 schema and the version table stay as they were, and the error names the revision and
 the statement. Offline, nothing is connected: the dialect comes from the URL's scheme
-and the script brackets each revision in BEGIN/COMMIT.
+and the script brackets each revision in BEGIN/COMMIT. Either way each revision run adds
+its row to the applied-revisions log in that transaction (see runtime.applied_log).
 """
 
 from __future__ import annotations
 
 import sys
+import time
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Optional, TextIO
 
 from still.errors import StillError
+from still.runtime.applied_log import DIRECTIONS, LogTable
 from still.runtime.version_table import VersionTable
 
 TRANSACTIONS = ("per-revision", "all")
@@ -31,6 +35,8 @@ class Progress:
     done: Callable[[], None] = lambda: None
     # told once while waiting for the migration lock (see still.runtime.lock)
     waiting: Callable[[str], None] = lambda message: print(message, file=sys.stderr, flush=True)
+    # a warning line (an applied revision edited since it ran); printed even when quiet
+    warn: Callable[[str], None] = lambda message: print(message, file=sys.stderr, flush=True)
 
 
 @dataclass
@@ -47,8 +53,11 @@ class Run:
         self.script_path = Path(self.cfg.script_path())
         self.graph = RevisionGraph.load(self.cfg.version_dirs())
         self.version_table = VersionTable(self.cfg.version_table, self.cfg.version_table_schema)
+        log_name = self.cfg.log_table_name()
+        self.log = LogTable(log_name, self.cfg.version_table_schema) if log_name else None
         self._modules: dict = {}  # revision id -> its imported file, for this run
         self._convention: Optional[dict] = None  # see naming_convention()
+        self._checksums: dict = {}  # revision id -> checksum of the file imported
         base = str(self.cfg.base_dir)
         if base not in sys.path:  # revision files may import the project's modules
             sys.path.insert(0, base)
@@ -95,20 +104,45 @@ class Run:
 
     # -- reading ---------------------------------------------------------------------
     def current(self) -> tuple[str, ...]:
+        return self.state()[0]
+
+    def state(self) -> tuple[tuple[str, ...], list]:
+        """The version rows and the applied-revisions log (empty when off or absent)."""
         from still.db import connected
 
         hooked = self.hooked_engine()
         if hooked is None:
-            from still.runtime.version_read import read_heads
+            from still.runtime.applied_log import SELECT, Entry
+            from still.runtime.version_read import read_tables
 
-            # without a hook the driver alone reads the table: no SQLAlchemy import
-            heads = read_heads(self.url(), self.version_table.name, self.version_table.schema)
-            if heads is not None:
-                return heads
+            # without a hook the driver alone reads the tables: no SQLAlchemy import
+            queries = [(self.version_table.name, "SELECT version_num FROM {table}")]
+            if self.log is not None:
+                queries.append((self.log.name, SELECT))
+            found = read_tables(self.url(), self.version_table.schema, queries)
+            if found is not None:
+                heads = tuple(sorted(row[0] for row in found[0] or ()))
+                entries = [Entry.of_row(row) for row in found[1] or ()] if self.log is not None else []
+                return heads, entries
         engine = self.engine(must_exist=True, hooked=hooked)
         with connected(engine) as conn:
             heads = self.version_table.heads(conn)
-        return heads
+            entries = self.log.entries(conn) if self.log is not None else []
+        return heads, entries
+
+    def edited(self, heads: tuple[str, ...], entries: list) -> list:
+        """Applied revisions whose file changed since their last logged upgrade."""
+        from still.runtime.applied_log import edited
+
+        return edited(self.graph, heads, entries)
+
+    def warn_edited(self, heads: tuple[str, ...], entries: list) -> list:
+        from still.runtime.applied_log import edited_message
+
+        found = self.edited(heads, entries)
+        for rev_id, entry in found:
+            self.progress.warn(edited_message(rev_id, entry))
+        return found
 
     # -- running ---------------------------------------------------------------------
     def upgrade(self, target: str, sql: bool = False, transaction: str = "per-revision",
@@ -176,8 +210,11 @@ class Run:
         # a hooked connection is its owner's to configure
         wal = self.cfg.sqlite_commit if hooked is None and transaction == "per-revision" else "file"
         with connected(engine) as conn, self.lock(conn), wal_commits(conn, wal), verbatim_driver_sql(conn):
-            steps = plan_steps(self.version_table.heads(conn))
+            heads = self.version_table.heads(conn)
+            entries = self.log.entries(conn) if self.log is not None else []
+            steps = plan_steps(heads)
             conn.commit()
+            self.warn_edited(heads, entries)
             if not steps:
                 return 0
             self.load_steps(steps)
@@ -191,8 +228,15 @@ class Run:
                     try:
                         if number == 0:
                             self.version_table.ensure(conn)
+                            if self.log is not None:
+                                self.log.ensure(conn)
+                        started, clock = datetime.now(timezone.utc), time.monotonic()
                         self.run_step(step, executor)
                         self.version_table.apply(conn, tuple(step.delete), tuple(step.insert))
+                        if self.log is not None:
+                            rev = step.revision
+                            self.log.record(conn, rev.revision, DIRECTIONS[step.direction], self._checksums[rev.revision],
+                                            started, round((time.monotonic() - clock) * 1000))
                         last = transaction == "per-revision" or number == len(steps) - 1
                         if after is not None and last and executor.may_orphan:
                             after(conn)
@@ -245,6 +289,8 @@ class Run:
                 out.write("BEGIN;\n\n")
             if number == 0 and from_base:
                 executor.write(self.version_table.create_sql(dialect))
+            if number == 0 and self.log is not None:
+                executor.write(self.log.create_sql(dialect))
             rev = step.revision
             arrow = f"{', '.join(rev.down_revisions) or '<base>'} -> {rev.revision}" if step.direction == "up" \
                 else f"{rev.revision} -> {', '.join(rev.down_revisions) or '<base>'}"
@@ -256,6 +302,9 @@ class Run:
                 raise _failed(step, err, None) from err
             for stmt in self.version_table.change_sql(dialect, tuple(step.delete), tuple(step.insert)):
                 executor.write(stmt)
+            if self.log is not None:
+                executor.write(self.log.insert_sql(dialect, rev.revision, DIRECTIONS[step.direction],
+                                                   self._checksums[rev.revision], None, None))
             if per_revision:
                 out.write("COMMIT;\n\n")
         if not per_revision and steps:
@@ -278,6 +327,9 @@ class Run:
 
         module = self._modules.get(rev.revision)
         if module is None:
+            from still.runtime.applied_log import checksum
+
+            self._checksums[rev.revision] = checksum(rev.path)  # of the text that is imported
             module = self._modules[rev.revision] = import_file(Path(rev.path), f"still_revision_{rev.revision}",
                                                                    revision=True)
         return module

@@ -1,7 +1,8 @@
-"""Read the version table with the database driver alone, for `still current`.
+"""Read the version table (and the applied-revisions log) with the database driver
+alone, for `still current`.
 
-Importing SQLAlchemy costs more than everything else `current` does, and reading one
-small table needs none of it. This reader handles the URLs it understands completely —
+Importing SQLAlchemy costs more than everything else `current` does, and reading two
+small tables needs none of it. This reader handles the URLs it understands completely —
 SQLite files (stdlib `sqlite3`) and `postgresql+psycopg` — and answers None for anything
 else, or on any error, so the caller goes the SQLAlchemy way and reports exactly what it
 always reports (missing file, unreachable server, masked password).
@@ -30,15 +31,25 @@ _URL = re.compile(
 def read_heads(url: str, table: str, schema: Optional[str]) -> Optional[tuple[str, ...]]:
     """The sorted version rows, () when the table does not exist, None when this reader
     does not handle `url` or anything at all goes wrong."""
+    found = read_tables(url, schema, [(table, "SELECT version_num FROM {table}")])
+    if found is None:
+        return None
+    return tuple(sorted(row[0] for row in found[0] or ()))
+
+
+def read_tables(url: str, schema: Optional[str], queries: list[tuple[str, str]]) -> Optional[list]:
+    """For each (table, query) the rows of `query` with `{table}` replaced by the quoted
+    table (None for a table that does not exist), all on one connection; None when this
+    reader does not handle `url` or anything at all goes wrong."""
     match = _URL.match(url)
     if match is None:
         return None
     name = match.group("name")
     try:
         if name in ("sqlite", "sqlite+pysqlite"):
-            return _sqlite(match, table, schema)
+            return _sqlite(match, schema, queries)
         if name == "postgresql+psycopg":
-            return _postgresql(match, table, schema)
+            return _postgresql(match, schema, queries)
     except StillError:
         raise
     except Exception:
@@ -50,7 +61,7 @@ def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
-def _sqlite(match: re.Match, table: str, schema: Optional[str]) -> Optional[tuple[str, ...]]:
+def _sqlite(match: re.Match, schema: Optional[str], queries) -> Optional[list]:
     import sqlite3
 
     path = match.group("database")
@@ -59,17 +70,18 @@ def _sqlite(match: re.Match, table: str, schema: Optional[str]) -> Optional[tupl
         return None
     connection = sqlite3.connect(path)
     try:
-        found = connection.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
-                                   (table,)).fetchone()
-        if found is None:
-            return ()
-        rows = connection.execute(f"SELECT version_num FROM {_quote(table)}").fetchall()
+        out = []
+        for table, query in queries:
+            found = connection.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                                       (table,)).fetchone()
+            out.append(None if found is None else
+                       connection.execute(query.format(table=_quote(table))).fetchall())
     finally:
         connection.close()
-    return tuple(sorted(row[0] for row in rows))
+    return out
 
 
-def _postgresql(match: re.Match, table: str, schema: Optional[str]) -> Optional[tuple[str, ...]]:
+def _postgresql(match: re.Match, schema: Optional[str], queries) -> Optional[list]:
     import psycopg
 
     params: dict[str, object] = {}
@@ -86,7 +98,6 @@ def _postgresql(match: re.Match, table: str, schema: Optional[str]) -> Optional[
     if len(set(keys)) != len(keys) or any("," in value for _, value in query):
         return None  # repeated keys and multi-host lists are SQLAlchemy's to interpret
     params.update(query)
-    qualified = (_quote(schema) + "." if schema else "") + _quote(table)
     try:
         connection = psycopg.connect(**params)
     except psycopg.OperationalError as err:
@@ -95,12 +106,14 @@ def _postgresql(match: re.Match, table: str, schema: Optional[str]) -> Optional[
         if params.get("password"):
             reason = reason.replace(str(params["password"]), "***")
         raise StillError(f"cannot connect to {_masked(match)}: {reason}") from None
+    out = []
     with connection:
-        found = connection.execute("SELECT to_regclass(%s)", (qualified,)).fetchone()
-        if found is None or found[0] is None:
-            return ()
-        rows = connection.execute(f"SELECT version_num FROM {qualified}").fetchall()
-    return tuple(sorted(row[0] for row in rows))
+        for table, sql in queries:
+            qualified = (_quote(schema) + "." if schema else "") + _quote(table)
+            found = connection.execute("SELECT to_regclass(%s)", (qualified,)).fetchone()
+            out.append(None if found is None or found[0] is None else
+                       connection.execute(sql.format(table=qualified)).fetchall())
+    return out
 
 
 def _masked(match: re.Match) -> str:
