@@ -299,6 +299,9 @@ def revision(
     """Create an empty revision file."""
     from still.errors import StillError
     from still.revisions import write_revision
+    from still.revisions.ids import check_new_revision
+
+    check_new_revision(rev_id, branch_label or ())
 
     if autogenerate:  # Alembic's spelling of `still generate`
         from still.cli.generate import generate
@@ -339,6 +342,9 @@ def merge(
     """Create a revision that joins several heads into one."""
     from still.errors import StillError
     from still.revisions import write_revision
+    from still.revisions.ids import check_new_revision
+
+    check_new_revision(rev_id, branch_label or ())
 
     cfg = _cfg(ctx, config, name, x, url, needs_url=False)
     graph = _graph(cfg)
@@ -382,6 +388,9 @@ def upgrade(
     config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None,
 ) -> None:
     """Run revisions up to REVISION."""
+    from still.revisions.ids import check_targets
+
+    check_targets([revision])
     cfg = _cfg(ctx, config, name, x, url)
     cfg = _with_lock_timeout(cfg, lock_timeout)
     run = _run(ctx, cfg, _quiet(ctx, quiet), tag)
@@ -401,6 +410,9 @@ def downgrade(
     config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None,
 ) -> None:
     """Revert revisions down to REVISION."""
+    from still.revisions.ids import check_targets
+
+    check_targets([revision])
     cfg = _cfg(ctx, config, name, x, url)
     cfg = _with_lock_timeout(cfg, lock_timeout)
     run = _run(ctx, cfg, _quiet(ctx, quiet), tag)
@@ -419,6 +431,9 @@ def stamp(
     config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None,
 ) -> None:
     """Set the version table without running any revision."""
+    from still.revisions.ids import check_targets
+
+    check_targets(revisions)
     cfg = _cfg(ctx, config, name, x, url)
     cfg = _with_lock_timeout(cfg, lock_timeout)
     run = _run(ctx, cfg, _quiet(ctx, quiet))
@@ -542,6 +557,10 @@ def show(ctx: typer.Context, revision: Annotated[str, typer.Argument(help="A rev
          config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None) -> None:
     """Show one revision in full; `current` shows the revision(s) the database is at."""
     import re
+
+    from still.revisions.ids import check_targets
+
+    check_targets([revision])
 
     reads_db = bool(re.match(r"^current([+-]\d+)?$", revision))
     cfg = _cfg(ctx, config, name, x, url, needs_url=reads_db)
