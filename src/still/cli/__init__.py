@@ -16,34 +16,69 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     debug = "--debug" in args
     if debug:
         args.remove("--debug")
+    _remember_urls(args)
     try:
         command = readable(typer.main.get_command(app))
         code = command.main(args=args, prog_name="still", standalone_mode=False)
     except StillError as err:
         if debug:
             raise
-        print(f"error: {err}", file=sys.stderr)
+        error(str(err))
         code = err.exit_code
     except typer.Exit as err:
         code = err.exit_code
-    except typer.Abort:
-        print("error: aborted", file=sys.stderr)
-        code = 2
+    except (typer.Abort, KeyboardInterrupt):
+        # Ctrl-C: a running revision's transaction was rolled back on the way out (and on
+        # SQLite the journal mode put back); 130 is what shells report for SIGINT
+        if debug:
+            raise
+        error("interrupted; 'still current' shows where the database is")
+        code = INTERRUPTED
     except typer.TyperException as err:  # usage errors: unknown option, bad value, ...
         ctx = getattr(err, "ctx", None)
         if type(err).__name__ == "NoArgsIsHelpError" and ctx is not None:
             print(ctx.get_help())
         else:
             where = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-            print(f"error: {err.format_message()}{where}", file=sys.stderr)
+            error(f"{err.format_message()}{where}")
         code = 2
     except (Exception, SystemExit) as err:  # user code (a revision file, env.py, the models)
         # raised, or called sys.exit(): either way a failure (for check, 1 would read as drift)
         if debug:
             raise
-        print(f"error: {crash_line(err)}", file=sys.stderr)
+        from still.db import driver_error
+
+        said = driver_error(err)
+        error(f"the database refused: {said}; run with --debug for the traceback" if said else crash_line(err))
         code = 2
     sys.exit(code or 0)
+
+
+INTERRUPTED = 130
+
+
+def error(message: str) -> None:
+    """Print `error: message` on stderr: one line, every password masked."""
+    from still.db import mask
+
+    text = " ".join(mask(message).split())
+    print(f"error: {text}", file=sys.stderr, flush=True)
+
+
+def _remember_urls(args: list[str]) -> None:
+    """Passwords of the URLs this run was given, for `mask` to hide wherever they show up
+    (the config's URL is noted when the config is read)."""
+    import os
+
+    from still.db import URL_ENV, remember
+
+    for index, arg in enumerate(args):
+        if arg == "--url" and index + 1 < len(args):
+            remember(args[index + 1])
+        elif arg.startswith("--url="):
+            remember(arg[len("--url="):])
+    if os.environ.get(URL_ENV):
+        remember(os.environ[URL_ENV])
 
 
 # What a value looks like, by parameter name; any other parameter reads as its NAME.

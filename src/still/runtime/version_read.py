@@ -104,8 +104,7 @@ def _postgresql(match: re.Match, table: str, schema: Optional[str]) -> Optional[
 
 
 def _masked(match: re.Match) -> str:
-    url = match.string
-    if match.group("password") is None:
-        return url
-    start, end = match.span("password")
-    return url[:start] + "***" + url[end:]
+    from still.db import mask, remember
+
+    remember(match.string)
+    return mask(match.string)
