@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import warnings
 from pathlib import Path
 from typing import Optional
 
@@ -116,7 +117,17 @@ def open_engine(url: str, must_exist: bool = True, connect_args: Optional[dict] 
         if path and path != ":memory:" and not path.startswith("file:") and not Path(path).exists():
             raise StillError(f"SQLite database file {path!r} does not exist")
     try:
-        return sa.create_engine(parsed, poolclass=sa.pool.NullPool, connect_args=connect_args or {})
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always", exc.SAWarning)
+            engine = sa.create_engine(parsed, poolclass=sa.pool.NullPool, connect_args=connect_args or {})
+        for warning in said:
+            text = str(warning.message)
+            if text.startswith("Query string argument"):  # pysqlite's: a typo there would be ignored
+                names = text.partition(" are not accepted")[0].removeprefix("Query string argument(s) ")
+                raise StillError(f"database URL {mask(parsed)}: the driver does not take the query argument(s) "
+                                 f"{mask(names)} (SQLite URI arguments also need uri=true)")
+            warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+        return engine
     except exc.NoSuchModuleError:
         raise StillError(f"unknown database dialect or driver in {mask(parsed)}") from None
     except ImportError as err:

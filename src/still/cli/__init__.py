@@ -17,6 +17,7 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     if debug:
         args.remove("--debug")
     _remember_urls(args)
+    _notice_interrupts()
     try:
         command = readable(typer.main.get_command(app))
         code = command.main(args=args, prog_name="still", standalone_mode=False)
@@ -27,13 +28,13 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
         code = err.exit_code
     except typer.Exit as err:
         code = err.exit_code
-    except (typer.Abort, KeyboardInterrupt):
-        # Ctrl-C: a running revision's transaction was rolled back on the way out (and on
-        # SQLite the journal mode put back); 130 is what shells report for SIGINT
+    except typer.Abort:
+        error("aborted")
+        code = 2
+    except KeyboardInterrupt:
         if debug:
             raise
-        error("interrupted; 'still current' shows where the database is")
-        code = INTERRUPTED
+        _state["interrupted"] = True
     except typer.TyperException as err:  # usage errors: unknown option, bad value, ...
         ctx = getattr(err, "ctx", None)
         if type(err).__name__ == "NoArgsIsHelpError" and ctx is not None:
@@ -51,10 +52,16 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
         said = driver_error(err)
         error(f"the database refused: {said}; run with --debug for the traceback" if said else crash_line(err))
         code = 2
+    if _state["interrupted"] and not _state["said"]:
+        # Ctrl-C (typer turns it into exit 130 without a word): a running revision's
+        # transaction was rolled back on the way out, and on SQLite the journal mode put back
+        error("interrupted; 'still current' shows where the database is")
+        code = INTERRUPTED
     sys.exit(code or 0)
 
 
-INTERRUPTED = 130
+INTERRUPTED = 130  # what shells report for a process ended by SIGINT
+_state = {"interrupted": False, "said": False}
 
 
 def error(message: str) -> None:
@@ -63,6 +70,22 @@ def error(message: str) -> None:
 
     text = " ".join(mask(message).split())
     print(f"error: {text}", file=sys.stderr, flush=True)
+    _state["said"] = True
+
+
+def _notice_interrupts() -> None:
+    """Remember that SIGINT came, then let it raise KeyboardInterrupt as usual (where SIGINT
+    is ignored, as for a background job, it stays ignored)."""
+    import signal
+
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        return
+
+    def interrupted(signum, frame):
+        _state["interrupted"] = True
+        signal.default_int_handler(signum, frame)
+
+    signal.signal(signal.SIGINT, interrupted)
 
 
 def _remember_urls(args: list[str]) -> None:
