@@ -20,7 +20,7 @@ _SECRETS: set[str] = set()
 _SHORTEST_SECRET = 3  # shorter ones are masked only where a URL or `password=` shows them
 # scheme://user:password@ ; scheme://host:port with a port that is not a number
 _USERINFO = re.compile(r"(?P<head>\b[A-Za-z][\w+.-]*://[^:/@\s'\"]*:)(?P<secret>[^@\s]*)(?=@)")
-_BAD_PORT = re.compile(r"(?P<head>\b[A-Za-z][\w+.-]*://(?:\[[^\]/\s]*\]|[^:/@?\s'\"]*):)"
+_BAD_PORT = re.compile(r"(?P<head>\b[A-Za-z][\w+.-]*://(?:\[[^\]/\s]*\]|[^:/@?\s'\"\[\]]*):)"
                        r"(?P<secret>[^/?@\s'\"]*[^/?@\s'\"\d][^/?@\s'\"]*)(?=[/?\s'\"]|$)")
 # password=... as a URL query argument or a libpq keyword (quoted or not)
 _KEYWORD = re.compile(r"(?P<head>\b(?:ssl)?pass(?:word|wd)?\s*=\s*)(?P<secret>'(?:[^'\\]|\\.)*'|[^&\s'\";]+)",

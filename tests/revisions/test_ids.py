@@ -77,3 +77,12 @@ def test_what_cannot_name_anything_is_refused(target):
     with pytest.raises(StillError, match="invalid revision target") as err:
         check_target(target)
     assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("name", ["../x.py", "a/b.py", "..", ".", "", "/etc/x.py"])
+def test_a_file_name_that_leaves_its_directory_is_refused(tmp_path, name):
+    from still.revisions.writer import inside
+
+    with pytest.raises(StillError, match="must stay in"):
+        inside(tmp_path, name)
+    assert inside(tmp_path, "a1_x.py") == tmp_path / "a1_x.py"

@@ -91,9 +91,7 @@ def _postgresql(match: re.Match, table: str, schema: Optional[str]) -> Optional[
         connection = psycopg.connect(**params)
     except psycopg.OperationalError as err:
         # the same one line as still.db.connect gives, without importing SQLAlchemy
-        reason = (str(err).strip().splitlines() or [type(err).__name__])[0]
-        if params.get("password"):
-            reason = reason.replace(str(params["password"]), "***")
+        reason = _masked(match, (str(err).strip().splitlines() or [type(err).__name__])[0])
         raise StillError(f"cannot connect to {_masked(match)}: {reason}") from None
     with connection:
         found = connection.execute("SELECT to_regclass(%s)", (qualified,)).fetchone()
@@ -103,8 +101,9 @@ def _postgresql(match: re.Match, table: str, schema: Optional[str]) -> Optional[
     return tuple(sorted(row[0] for row in rows))
 
 
-def _masked(match: re.Match) -> str:
+def _masked(match: re.Match, text: Optional[str] = None) -> str:
+    """`text` (default: the URL) with the URL's password masked (still.db.mask)."""
     from still.db import mask, remember
 
     remember(match.string)
-    return mask(match.string)
+    return mask(match.string if text is None else text)
