@@ -267,7 +267,9 @@ def _init_from_alembic(ctx, ini_path: Optional[Path], metadata: Optional[str], q
                f"heads: {', '.join(graph.heads) or 'none'}")
     typer.echo(f"  version table: {found.version_table}"
                + (f" in schema {found.version_table_schema}" if found.version_table_schema else ""))
-    typer.echo(f"  models: {found.metadata or 'not found'}; url: {found.url}")
+    from still.db import mask
+
+    typer.echo(f"  models: {found.metadata or 'not found'}; url: {mask(found.url) if found.url else found.url}")
     for note in found.notes:
         typer.echo(f"  check: {note}")
     typer.echo("next: 'still current', then 'still check' (Alembic keeps working on this database too)")
