@@ -16,6 +16,7 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     debug = "--debug" in args
     if debug:
         args.remove("--debug")
+    _state.update(interrupted=False, said=False)
     _remember_urls(args)
     _notice_interrupts()
     try:

@@ -39,17 +39,16 @@ def load_env(script_path: Path) -> Hooks:
     for name, hook in found.items():
         if hook is not None and not callable(hook):
             raise StillError(f"{path}: '{name}' must be a function, not {type(hook).__name__}")
-    return Hooks(connect=_guarded(found["connect"], path, _engine_or_connection),
-                 target_metadata=_guarded(found["target_metadata"], path, None),
-                 include_object=_guarded(found["include_object"], path, None))
+    return Hooks(connect=_guarded(found["connect"], "connect", path, _engine_or_connection),
+                 target_metadata=_guarded(found["target_metadata"], "target_metadata", path, None),
+                 include_object=_guarded(found["include_object"], "include_object", path, None))
 
 
-def _guarded(hook, path: Path, check):
+def _guarded(hook, name: str, path: Path, check):
     """`hook` such that whatever it raises (or a sys.exit() in it) is one StillError naming
     env.py and the line, and `check(result)` vets what it returns; None stays None."""
     if hook is None:
         return None
-    name = getattr(hook, "__name__", "hook")
 
     @functools.wraps(hook)
     def call(*args, **kwargs):
