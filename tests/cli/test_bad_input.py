@@ -79,6 +79,7 @@ class Case:
     setup: Optional[Callable[[Path], None]] = None  # changes the project before the "before" state
     env: dict = field(default_factory=dict)
     pg: bool = False  # a URL/connection/database input: run on PostgreSQL too
+    read_only_file: bool = False  # SQLite: the database file itself cannot be written
 
 
 def write(rel: str, text) -> Callable[[Path], None]:
@@ -298,6 +299,11 @@ READONLY_CASES = [
     Case("readonly-stamp-purge", ("stamp", "base", "--purge", "--url", "{ro_url}"), "read", pg=True),
     Case("readonly-upgrade", ("upgrade", "head", "--url", "{ro_url}"), "read", pg=True),
     Case("readonly-downgrade", ("downgrade", "base", "--url", "{ro_url}"), "read", pg=True),
+    Case("readonly-file-stamp", ("stamp", "b2"), "stamp failed: attempt to write a readonly database",
+         read_only_file=True),
+    Case("readonly-file-stamp-base", ("stamp", "base"), "readonly database", read_only_file=True),
+    Case("readonly-file-upgrade", ("upgrade", "head"), "readonly database", read_only_file=True),
+    Case("readonly-file-downgrade", ("downgrade", "base"), "readonly database", read_only_file=True),
 ]
 
 CASES = (CONFIG_CASES + URL_CASES + REVISION_FILE_CASES + TARGET_CASES + ID_CASES + HOOK_CASES + OPTION_CASES
@@ -438,11 +444,36 @@ def run_all(jobs) -> dict:
         return {name: future.result() for name, future in futures.items()}
 
 
+def read_only(path: Path) -> Optional[Callable[[], None]]:
+    """Make `path` a file nobody can write (mode 444; as root, which ignores modes, also the
+    immutable attribute): a function that undoes it, or None where that cannot be done."""
+    path.chmod(0o444)
+    if os.geteuid() != 0:
+        return lambda: path.chmod(0o644)
+    if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(path)]).returncode != 0:
+        path.chmod(0o644)
+        return None
+    return lambda: (subprocess.run(["chattr", "-i", str(path)], check=True), path.chmod(0o644))
+
+
+def refuse_on_sqlite(case: Case, template: Path, where: Path):
+    project, db = copy_template(template, where), sqlite_database(template, where)
+    if not case.read_only_file:
+        return refuse(case, project, db)
+    undo = read_only(db.path)
+    if undo is None:
+        return "no way to make a file read-only here (chattr +i failed)"
+    try:
+        return refuse(case, project, db)
+    finally:
+        undo()
+
+
 @pytest.fixture(scope="module")
 def sqlite_outcomes(template, tmp_path_factory) -> dict:
     def job(case: Case):
         where = tmp_path_factory.mktemp(case.name)
-        return lambda: refuse(case, copy_template(template, where), sqlite_database(template, where))
+        return lambda: refuse_on_sqlite(case, template, where)
 
     return run_all({case.name: job(case) for case in CASES})
 
@@ -486,7 +517,10 @@ def assert_refused(case: Case, outcome: Outcome, dialect: str) -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_refused_on_sqlite(case, sqlite_outcomes):
-    assert_refused(case, sqlite_outcomes[case.name], "sqlite")
+    outcome = sqlite_outcomes[case.name]
+    if isinstance(outcome, str):
+        pytest.skip(outcome)
+    assert_refused(case, outcome, "sqlite")
 
 
 @pytest.mark.parametrize("case", PG_CASES, ids=[c.name for c in PG_CASES])
