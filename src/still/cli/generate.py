@@ -104,6 +104,7 @@ def generate(
     directory = version_path_for(cfg, version_path)  # a wrong --version-path fails before any work
     models = target_models(cfg, metadata)
     run = Run(cfg)
+    run.graph.check_new(rev_id, branch_label or ())
     dependencies = depends_on_ids(run.graph, depends_on)
     result, heads = current_state(cfg, run, against, models, rename)
     check_renames(result, rename)

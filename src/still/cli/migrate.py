@@ -317,6 +317,7 @@ def revision(
     cfg = _cfg(ctx, config, name, x, url, needs_url=False)
     directory = version_path_for(cfg, version_path)
     graph = _graph(cfg)
+    graph.check_new(rev_id, branch_label or ())
     if head == "base":
         parents: tuple[str, ...] = ()
     elif head == "head" and not graph.revisions:
@@ -350,6 +351,7 @@ def merge(
 
     cfg = _cfg(ctx, config, name, x, url, needs_url=False)
     graph = _graph(cfg)
+    graph.check_new(rev_id, branch_label or ())
     parents: list[str] = []
     for target in revisions:
         for rev in graph.resolve(target):

@@ -66,6 +66,9 @@ def check_new_revision(rev_id: str | None, branch_labels: Iterable[str] = ()) ->
         check_id(rev_id, "revision id")
     for label in branch_labels:
         check_id(label, "branch label")
+        if label == rev_id:
+            raise StillError(f"branch label '{label}' is the revision's own id: a label must name a branch, "
+                             f"not a revision")
 
 
 def check_target(target: str) -> str:
