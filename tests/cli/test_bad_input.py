@@ -414,16 +414,12 @@ def sqlite_database(template: Path, where: Path) -> Database:
                     f"sqlite:///file:{path}?mode=ro&uri=true", path)
 
 
-def postgresql_database(url: str, template: Path) -> Database:
-    """The database at `url` (empty), brought to a1 by still."""
+def postgresql_database(url: str) -> Database:
     secret = sa.engine.make_url(url).set(password=SECRET)
     server = secret.set(database=None).render_as_string(hide_password=False)
     ro = secret.update_query_dict({"options": "-c default_transaction_read_only=on"})
-    db = Database("postgresql", url, secret.render_as_string(hide_password=False), server,
-                  ro.render_as_string(hide_password=False))
-    done = run(template / "project", db, ["-q", "upgrade", "a1"])
-    assert done.returncode == 0, done.stderr
-    return db
+    return Database("postgresql", url, secret.render_as_string(hide_password=False), server,
+                    ro.render_as_string(hide_password=False))
 
 
 @dataclass
@@ -490,21 +486,30 @@ PG_CASES = [c for c in CASES if c.pg]
 
 @pytest.fixture(scope="module")
 def postgresql_outcomes(template, tmp_path_factory, pg_admin_engine) -> dict:
-    names = {case.name: f"still_bad_{os.getpid()}_{index}" for index, case in enumerate(PG_CASES)}
+    """One database brought to a1 by still, copied (CREATE DATABASE ... TEMPLATE) per input."""
+    prefix = f"still_bad_{os.getpid()}"
+    names = {case.name: f"{prefix}_{index}" for index, case in enumerate(PG_CASES)}
+
+    def url(name: str) -> str:
+        return pg_admin_engine.url.set(database=name).render_as_string(hide_password=False)
+
     with pg_admin_engine.connect() as conn:
-        for name in names.values():
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE template0')
-
-    def job(case: Case):
-        where = tmp_path_factory.mktemp(case.name)
-        url = pg_admin_engine.url.set(database=names[case.name]).render_as_string(hide_password=False)
-        return lambda: refuse(case, copy_template(template, where), postgresql_database(url, template))
-
+        conn.exec_driver_sql(f'CREATE DATABASE "{prefix}_a1" TEMPLATE template0')
     try:
+        done = run(template / "project", postgresql_database(url(f"{prefix}_a1")), ["-q", "upgrade", "a1"])
+        assert done.returncode == 0, done.stderr
+        with pg_admin_engine.connect() as conn:
+            for name in names.values():
+                conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{prefix}_a1"')
+
+        def job(case: Case):
+            where = tmp_path_factory.mktemp(case.name)
+            return lambda: refuse(case, copy_template(template, where), postgresql_database(url(names[case.name])))
+
         yield run_all({case.name: job(case) for case in PG_CASES})
     finally:
         with pg_admin_engine.connect() as conn:
-            for name in names.values():
+            for name in [*names.values(), f"{prefix}_a1"]:
                 conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
