@@ -35,3 +35,9 @@ def test_a_remembered_password_is_masked_wherever_it_shows():
 def test_a_sqlalchemy_url_is_masked_too():
     url = sa.engine.make_url("postgresql+psycopg://u:SECRET@h/db?password=SECRET")
     assert "SECRET" not in db.mask(url)
+
+
+def test_a_remembered_password_is_masked_as_a_whole_word():
+    db.remember("postgresql+psycopg://app:hunter22@h/db")
+    said = db.mask("postgresql+psycopg://app:hunter22@h/db: 'hunter22' rejected; hunter222 is another word")
+    assert said == "postgresql+psycopg://app:***@h/db: '***' rejected; hunter222 is another word"

@@ -50,7 +50,8 @@ def mask(text) -> str:
         text = text.render_as_string(hide_password=True)
     text = str(text)
     for secret in sorted(_SECRETS, key=len, reverse=True):
-        text = text.replace(secret, "***")
+        # as a whole token: the password "postgres" hides, "postgresql" stays readable
+        text = re.sub(rf"(?<![A-Za-z0-9]){re.escape(secret)}(?![A-Za-z0-9])", "***", text)
     for pattern in (_USERINFO, _BAD_PORT, _KEYWORD):
         text = pattern.sub(_hidden, text)
     return text
