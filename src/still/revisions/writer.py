@@ -118,7 +118,7 @@ def write_revision(directory: Path | str, message: str, head: tuple[str, ...] = 
         check_id(rev_id, "revision id")
         if rev_id in existing:
             raise StillError(f"revision id '{rev_id}' already exists in {existing[rev_id]}: choose another")
-    check_new_revision(None, branch_labels)
+    check_new_revision(rev_id, branch_labels)
     for parent in (*head, *depends_on):
         check_id(parent, "parent revision id")
     if template is not None:
