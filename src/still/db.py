@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import warnings
 from pathlib import Path
 from typing import Optional
 
@@ -12,14 +14,87 @@ from still.errors import StillError
 URL_ENV = "STILL_DATABASE_URL"
 
 
-def mask(url) -> str:
-    """The URL as text with its password replaced by ***."""
+# Passwords seen in this run's URLs: masked wherever they appear in a message (a driver may
+# quote one on its own, e.g. a password typed where the port goes).
+_SECRETS: set[str] = set()
+_SHORTEST_SECRET = 3  # shorter ones are masked only where a URL or `password=` shows them
+# scheme://user:password@ ; scheme://host:port with a port that is not a number
+_USERINFO = re.compile(r"(?P<head>\b[A-Za-z][\w+.-]*://[^:/@\s'\"]*:)(?P<secret>[^@\s]*)(?=@)")
+_BAD_PORT = re.compile(r"(?P<head>\b[A-Za-z][\w+.-]*://(?:\[[^\]/\s]*\]|[^:/@?\s'\"\[\]]*):)"
+                       r"(?P<secret>[^/?@\s'\"]*[^/?@\s'\"\d][^/?@\s'\"]*)(?=[/?\s'\"]|$)")
+# password=... as a URL query argument or a libpq keyword (quoted or not)
+_KEYWORD = re.compile(r"(?P<head>\b(?:ssl)?pass(?:word|wd)?\s*=\s*)(?P<secret>'(?:[^'\\]|\\.)*'|[^&\s'\";]+)",
+                      re.IGNORECASE)
+
+
+def remember(url) -> None:
+    """Note the password(s) of `url` (text or a SQLAlchemy URL) so `mask` hides them in any
+    message of this run, also where they appear outside a URL."""
+    from urllib.parse import unquote
+
+    text = url.render_as_string(hide_password=False) if hasattr(url, "render_as_string") else str(url or "")
+    for pattern in (_USERINFO, _BAD_PORT, _KEYWORD):
+        for match in pattern.finditer(text):
+            secret = match.group("secret").strip("'")
+            for form in (secret, unquote(secret)):
+                if len(form) >= _SHORTEST_SECRET:
+                    _SECRETS.add(form)
+
+
+def mask(text) -> str:
+    """`text` (a URL, a SQLAlchemy URL, or a message quoting URLs) with every password
+    replaced by ***: in `user:password@`, in a port that is not a number (`u:SECRET` with
+    the `@host` left out reads as host `u`, port `SECRET`), in `password=` arguments, and
+    every password `remember` noted. The one masking function: every output goes through it."""
+    if hasattr(text, "render_as_string"):
+        text = text.render_as_string(hide_password=True)
+    text = str(text)
+    for secret in sorted(_SECRETS, key=len, reverse=True):
+        # as a whole token: the password "postgres" hides, "postgresql" stays readable
+        text = re.sub(rf"(?<![A-Za-z0-9]){re.escape(secret)}(?![A-Za-z0-9])", "***", text)
+    for pattern in (_USERINFO, _BAD_PORT, _KEYWORD):
+        text = pattern.sub(_hidden, text)
+    return text
+
+
+def _hidden(match: re.Match) -> str:
+    secret = match.group("secret")
+    if secret.startswith("***"):  # a remembered password, already masked: what follows is not it
+        return match.group(0)
+    return match.group("head") + ("***" if secret else "")
+
+
+def parse_url(url: str):
+    """`url` as a SQLAlchemy URL, or a one-line StillError (password masked) when it is not one."""
+    from sqlalchemy import exc
     from sqlalchemy.engine import make_url
 
+    remember(url)
     try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return "<unparseable URL>"
+        parsed = make_url(url)
+        parsed.port  # noqa: B018  (a port that is not a number fails here, not deep in the driver)
+    except (exc.ArgumentError, ValueError, TypeError):
+        raise StillError(
+            f"malformed database URL {mask(url)!r}: expected dialect[+driver]://user:password@host[:port]/dbname"
+        ) from None
+    return parsed
+
+
+def driver_error(err: BaseException) -> Optional[str]:
+    """What the database said, on one line and masked, when `err` is a driver error that
+    SQLAlchemy wrapped (`sqlite3.OperationalError: attempt to write a readonly database`);
+    None for any other exception."""
+    import sys
+
+    if "sqlalchemy" not in sys.modules:
+        return None
+    from sqlalchemy import exc
+
+    if not isinstance(err, exc.DBAPIError):
+        return None
+    orig = err.orig if err.orig is not None else err
+    lines = str(orig).strip().splitlines()
+    return mask(f"{lines[0] if lines else ''} ({type(orig).__module__.split('.')[0]}.{type(orig).__name__})")
 
 
 def resolve_url(url: Optional[str]) -> str:
@@ -37,18 +112,23 @@ def open_engine(url: str, must_exist: bool = True, connect_args: Optional[dict] 
     import sqlalchemy as sa
     from sqlalchemy import exc
 
-    try:
-        parsed = sa.engine.make_url(url)
-    except exc.ArgumentError:
-        raise StillError(
-            f"malformed database URL {url.split('@')[-1]!r}: expected dialect[+driver]://user:password@host/dbname"
-        ) from None
+    parsed = parse_url(url)
     if parsed.get_backend_name() == "sqlite" and must_exist:
         path = parsed.database
         if path and path != ":memory:" and not path.startswith("file:") and not Path(path).exists():
             raise StillError(f"SQLite database file {path!r} does not exist")
     try:
-        return sa.create_engine(parsed, poolclass=sa.pool.NullPool, connect_args=connect_args or {})
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always", exc.SAWarning)
+            engine = sa.create_engine(parsed, poolclass=sa.pool.NullPool, connect_args=connect_args or {})
+        for warning in said:
+            text = str(warning.message)
+            if text.startswith("Query string argument"):  # pysqlite's: a typo there would be ignored
+                names = text.partition(" are not accepted")[0].removeprefix("Query string argument(s) ")
+                raise StillError(f"database URL {mask(parsed)}: the driver does not take the query argument(s) "
+                                 f"{mask(names)} (SQLite URI arguments also need uri=true)")
+            warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+        return engine
     except exc.NoSuchModuleError:
         raise StillError(f"unknown database dialect or driver in {mask(parsed)}") from None
     except ImportError as err:
@@ -65,9 +145,8 @@ def connect(engine):
         return engine.connect()
     except exc.DBAPIError as err:
         reason = str(err.orig).strip().splitlines()[0] if err.orig else str(err).splitlines()[0]
-        password = engine.url.password
-        if password:
-            reason = reason.replace(str(password), "***")
+        remember(engine.url)
+        reason = mask(reason)
         raise StillError(f"cannot connect to {mask(engine.url)}: {reason}") from None
 
 
@@ -94,16 +173,10 @@ def migration_engine(url: str):
     (the SQLite DDL checks them before commit)."""
     import sqlalchemy as sa
 
-    from sqlalchemy.engine import make_url
-
-    try:
-        parsed = make_url(url)
-    except Exception:
-        parsed = None
+    parsed = parse_url(url)
     # on PostgreSQL the session says it is still's: a run waiting for the migration lock
     # names its holder by pid and application name
-    named = parsed is not None and parsed.get_backend_name() == "postgresql" \
-        and "application_name" not in parsed.query
+    named = parsed.get_backend_name() == "postgresql" and "application_name" not in parsed.query
     engine = open_engine(url, must_exist=False, connect_args={"application_name": "still"} if named else None)
     if engine.dialect.name == "sqlite":
         @sa.event.listens_for(engine, "connect")

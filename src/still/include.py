@@ -48,13 +48,20 @@ def include_filter(hook: Optional[Callable]) -> Optional[Callable[[Candidate], b
     def predicate(candidate: Candidate) -> bool:
         try:
             if alembic_style:
-                return bool(hook(candidate, candidate.name, candidate.kind, candidate.reflected, None))
-            return bool(hook(candidate))
-        except StillError:
-            raise
+                kept = hook(candidate, candidate.name, candidate.kind, candidate.reflected, None)
+            else:
+                kept = hook(candidate)
+        except StillError as err:
+            raise StillError(f"{err} (on {candidate.kind} {candidate.name!r})") from err
         except Exception as err:
             raise StillError(f"env.py: include_object failed on {candidate.kind} {candidate.name!r}: "
                              f"{type(err).__name__}: {err}") from None
+        if not isinstance(kept, bool):
+            # a hook that forgets its return gives None, which would leave everything out
+            # and make `check` pass on any database
+            raise StillError(f"env.py: include_object must return True or False, not "
+                             f"{type(kept).__name__} (on {candidate.kind} {candidate.name!r})")
+        return kept
 
     return predicate
 

@@ -16,34 +16,93 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     debug = "--debug" in args
     if debug:
         args.remove("--debug")
+    _state.update(interrupted=False, said=False)
+    _remember_urls(args)
+    _notice_interrupts()
     try:
         command = readable(typer.main.get_command(app))
         code = command.main(args=args, prog_name="still", standalone_mode=False)
     except StillError as err:
         if debug:
             raise
-        print(f"error: {err}", file=sys.stderr)
+        error(str(err))
         code = err.exit_code
     except typer.Exit as err:
         code = err.exit_code
     except typer.Abort:
-        print("error: aborted", file=sys.stderr)
+        error("aborted")
         code = 2
+    except KeyboardInterrupt:
+        if debug:
+            raise
+        _state["interrupted"] = True
     except typer.TyperException as err:  # usage errors: unknown option, bad value, ...
         ctx = getattr(err, "ctx", None)
         if type(err).__name__ == "NoArgsIsHelpError" and ctx is not None:
             print(ctx.get_help())
         else:
             where = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-            print(f"error: {err.format_message()}{where}", file=sys.stderr)
+            error(f"{err.format_message()}{where}")
         code = 2
     except (Exception, SystemExit) as err:  # user code (a revision file, env.py, the models)
         # raised, or called sys.exit(): either way a failure (for check, 1 would read as drift)
         if debug:
             raise
-        print(f"error: {crash_line(err)}", file=sys.stderr)
+        from still.db import driver_error
+
+        said = driver_error(err)
+        error(f"the database refused: {said}; run with --debug for the traceback" if said else crash_line(err))
         code = 2
+    if _state["interrupted"] and not _state["said"]:
+        # Ctrl-C (typer turns it into exit 130 without a word): a running revision's
+        # transaction was rolled back on the way out, and on SQLite the journal mode put back
+        error("interrupted; 'still current' shows where the database is")
+        code = INTERRUPTED
     sys.exit(code or 0)
+
+
+INTERRUPTED = 130  # what shells report for a process ended by SIGINT
+_state = {"interrupted": False, "said": False}
+
+
+def error(message: str) -> None:
+    """Print `error: message` on stderr: one line, every password masked."""
+    from still.db import mask
+
+    text = " ".join(mask(message).split())
+    print(f"error: {text}", file=sys.stderr, flush=True)
+    _state["said"] = True
+
+
+def _notice_interrupts() -> None:
+    """Remember that SIGINT came, then let it raise KeyboardInterrupt as usual (where SIGINT
+    is ignored, as for a background job, it stays ignored)."""
+    import signal
+
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        return
+
+    def interrupted(signum, frame):
+        _state["interrupted"] = True
+        signal.default_int_handler(signum, frame)
+
+    signal.signal(signal.SIGINT, interrupted)
+
+
+def _remember_urls(args: list[str]) -> None:
+    """Passwords of the URLs this run was given, for `mask` to hide wherever they show up
+    (the config's URL is noted when the config is read)."""
+    import os
+
+    from still.db import URL_ENV, remember
+
+    for index, arg in enumerate(args):
+        if arg == "--url" and index + 1 < len(args):
+            remember(args[index + 1])
+        elif arg.startswith("--url="):
+            remember(arg[len("--url="):])
+    if os.environ.get(URL_ENV):
+        remember(os.environ[URL_ENV])
 
 
 # What a value looks like, by parameter name; any other parameter reads as its NAME.

@@ -34,6 +34,10 @@ def settings(ctx: typer.Context, config=None, name=None, x=None, url=None, metad
     )
     if metadata:
         cfg = cfg.model_copy(update={"metadata": metadata})
+    if cfg.url:
+        from still.db import remember
+
+        remember(cfg.url)  # its password is masked in every message of this run
     return cfg
 
 

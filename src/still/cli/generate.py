@@ -87,8 +87,10 @@ def generate(
     """Write a revision file with the changes from the current state to the models."""
     from still.render import function_body, render_plan
     from still.revisions import write_revision
+    from still.revisions.ids import check_new_revision
     from still.runtime.migrate import Run
 
+    check_new_revision(rev_id, branch_label or ())  # before the database is read
     cfg = settings(ctx, config, name, x, url, metadata)
     if against is None:
         against = Against.db if cfg.url else Against.history
@@ -103,6 +105,8 @@ def generate(
     directory = version_path_for(cfg, version_path)  # a wrong --version-path fails before any work
     models = target_models(cfg, metadata)
     run = Run(cfg)
+    run.graph.check_new(rev_id, branch_label or ())
+    dependencies = depends_on_ids(run.graph, depends_on)
     result, heads = current_state(cfg, run, against, models, rename)
     check_renames(result, rename)
     renames = _ask_renames(result, list(rename or []))
@@ -120,7 +124,7 @@ def generate(
     rendered = render_plan(plan, run.offline_dialect().name)
     template = Path(cfg.script_path()) / "script.py.tmpl"
     path = write_revision(directory, message, head=heads, rev_id=rev_id,
-                          branch_labels=tuple(branch_label or ()), depends_on=depends_on_ids(run.graph, depends_on),
+                          branch_labels=tuple(branch_label or ()), depends_on=dependencies,
                           template=template if template.is_file() else None,
                           upgrade_body=function_body(rendered.upgrade),
                           downgrade_body=function_body(rendered.downgrade), imports=rendered.imports,

@@ -287,7 +287,9 @@ def _init_from_alembic(ctx, ini_path: Optional[Path], metadata: Optional[str], q
                f"heads: {', '.join(graph.heads) or 'none'}")
     typer.echo(f"  version table: {found.version_table}"
                + (f" in schema {found.version_table_schema}" if found.version_table_schema else ""))
-    typer.echo(f"  models: {found.metadata or 'not found'}; url: {found.url}")
+    from still.db import mask
+
+    typer.echo(f"  models: {found.metadata or 'not found'}; url: {mask(found.url) if found.url else found.url}")
     for note in found.notes:
         typer.echo(f"  check: {note}")
     typer.echo("next: 'still current', then 'still check' (Alembic keeps working on this database too)")
@@ -319,6 +321,9 @@ def revision(
     """Create an empty revision file."""
     from still.errors import StillError
     from still.revisions import write_revision
+    from still.revisions.ids import check_new_revision
+
+    check_new_revision(rev_id, branch_label or ())
 
     if autogenerate:  # Alembic's spelling of `still generate`
         from still.cli.generate import generate
@@ -332,6 +337,7 @@ def revision(
     cfg = _cfg(ctx, config, name, x, url, needs_url=False)
     directory = version_path_for(cfg, version_path)
     graph = _graph(cfg)
+    graph.check_new(rev_id, branch_label or ())
     if head == "base":
         parents: tuple[str, ...] = ()
     elif head == "head" and not graph.revisions:
@@ -359,9 +365,13 @@ def merge(
     """Create a revision that joins several heads into one."""
     from still.errors import StillError
     from still.revisions import write_revision
+    from still.revisions.ids import check_new_revision
+
+    check_new_revision(rev_id, branch_label or ())
 
     cfg = _cfg(ctx, config, name, x, url, needs_url=False)
     graph = _graph(cfg)
+    graph.check_new(rev_id, branch_label or ())
     parents: list[str] = []
     for target in revisions:
         for rev in graph.resolve(target):
@@ -402,6 +412,9 @@ def upgrade(
     config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None,
 ) -> None:
     """Run revisions up to REVISION."""
+    from still.revisions.ids import check_targets
+
+    check_targets([revision])
     cfg = _cfg(ctx, config, name, x, url)
     cfg = _with_lock_timeout(cfg, lock_timeout)
     run = _run(ctx, cfg, _quiet(ctx, quiet), tag)
@@ -421,6 +434,9 @@ def downgrade(
     config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None,
 ) -> None:
     """Revert revisions down to REVISION."""
+    from still.revisions.ids import check_targets
+
+    check_targets([revision])
     cfg = _cfg(ctx, config, name, x, url)
     cfg = _with_lock_timeout(cfg, lock_timeout)
     run = _run(ctx, cfg, _quiet(ctx, quiet), tag)
@@ -439,6 +455,9 @@ def stamp(
     config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None,
 ) -> None:
     """Set the version table without running any revision."""
+    from still.revisions.ids import check_targets
+
+    check_targets(revisions)
     cfg = _cfg(ctx, config, name, x, url)
     cfg = _with_lock_timeout(cfg, lock_timeout)
     run = _run(ctx, cfg, _quiet(ctx, quiet))
@@ -573,6 +592,10 @@ def show(ctx: typer.Context, revision: Annotated[str, typer.Argument(help="A rev
          config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None) -> None:
     """Show one revision in full; `current` shows the revision(s) the database is at."""
     import re
+
+    from still.revisions.ids import check_targets
+
+    check_targets([revision])
 
     reads_db = bool(re.match(r"^current([+-]\d+)?$", revision))
     cfg = _cfg(ctx, config, name, x, url, needs_url=reads_db)

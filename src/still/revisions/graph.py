@@ -204,6 +204,19 @@ class RevisionGraph:
             self._labels_by_revision = found
         return tuple(found.get(rev_id, ()))
 
+    def check_new(self, rev_id: Optional[str], labels: Iterable[str] = ()) -> None:
+        """A new revision's id and labels must not be taken (in any version directory), as
+        a revision id or as a label: the file would be written, and then no graph loads."""
+        names = [("revision id", rev_id)] if rev_id is not None else []
+        for kind, name in names + [("branch label", label) for label in labels]:
+            if name in self.revisions:
+                taken = "already exists in" if kind == "revision id" else "is already the id of"
+                raise StillError(f"{kind} '{name}' {taken} {self.revisions[name].path}: choose another")
+            if name in self.branch_labels:
+                owner = self.revisions[self.branch_labels[name]]
+                raise StillError(f"{kind} '{name}' is already a branch label of {owner.revision} ({owner.path}): "
+                                 f"choose another")
+
     # -- the applied set and the version table ---------------------------------
 
     def check_current(self, current: Iterable[str]) -> tuple[str, ...]:

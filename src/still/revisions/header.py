@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from still.errors import StillError
+from still.revisions.ids import problem, shown
 from still.revisions.quick_header import quick_values
 
 HEADER_NAMES = ("revision", "down_revision", "branch_labels", "depends_on")
@@ -105,7 +106,7 @@ def quick_header(text: str, path: Path) -> Revision | None:
         return None
     values, docstring = found
     revision = values.get("revision")
-    if not isinstance(revision, str) or not revision.strip():
+    if not isinstance(revision, str) or not revision.strip() or _bad_id(values) is not None:
         return None  # missing or invalid: let the ast route say what is wrong, and where
     return _revision(values, docstring, path)
 
@@ -152,7 +153,25 @@ def _revision_from_module(module: ast.Module, path: Path) -> Revision:
     revision = values["revision"]
     if not isinstance(revision, str) or not revision.strip():
         raise StillError(f"{path}:{lines['revision']}: 'revision' must be a non-empty string")
+    bad = _bad_id(values)
+    if bad is not None:
+        name, value, reason = bad
+        raise StillError(f"{path}:{lines[name]}: invalid {_WHAT[name]} {shown(value)}: {reason}")
     return _revision(values, _docstring(module), path)
+
+
+_WHAT = {"revision": "revision id", "down_revision": "down_revision id", "branch_labels": "branch label",
+         "depends_on": "depends_on id"}
+
+
+def _bad_id(values: dict) -> tuple[str, str, str] | None:
+    """(header name, value, why) for the first id or label that breaks the rule (ids.py)."""
+    for name in HEADER_NAMES:
+        for value in _as_tuple(values.get(name)) if name != "revision" else (values[name],):
+            reason = problem(value)
+            if reason is not None:
+                return name, value, reason
+    return None
 
 
 def _revision(values: dict, docstring: str, path: Path) -> Revision:

@@ -17,6 +17,7 @@ import re
 from typing import TYPE_CHECKING
 
 from still.errors import StillError
+from still.revisions.ids import check_target, shown
 
 if TYPE_CHECKING:
     from still.revisions.graph import RevisionGraph
@@ -29,6 +30,7 @@ def resolve(graph: RevisionGraph, target: str, current: tuple[str, ...] = ()) ->
     target = target.strip()
     if not target:
         raise StillError("empty revision target: name a revision, 'head', 'heads' or 'base'")
+    check_target(target)
     if target == "base":
         return ()
     if target == "heads":
@@ -201,8 +203,11 @@ def history_range(graph: RevisionGraph, rev_range: str, current) -> set[str]:
     it, only when the range needs it), `current+N` / `current-N` count from there; a START
     of `-N` is N revisions below END, an END of `+N` is N revisions above START."""
     if ":" not in rev_range:
-        raise StillError(f"-r {rev_range!r}: expected START:END, e.g. base:head, -2: or current:")
+        raise StillError(f"-r {shown(rev_range)}: expected START:END, e.g. base:head, -2: or current:")
     start, _, end = (part.strip() for part in rev_range.partition(":"))
+    for part in (start, end):
+        if part:
+            check_target(part)
     if _RELATIVE.match(end) and end.startswith("-"):
         raise StillError(f"-r {rev_range!r}: END cannot be {end} (counted from START it must go up); "
                          f"use {end}: for the head and the {end[1:]} below it")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from still.errors import StillError
 from still.revisions.header import parse_header, read_header
+from still.revisions.ids import check_id, check_new_revision
 
 DEFAULT_TEMPLATE = '''"""${message}
 
@@ -45,7 +46,6 @@ def downgrade() -> None:
 PLACEHOLDERS = ("message", "create_date", "revision", "revises", "down_revision", "branch_labels",
                 "depends_on", "upgrade", "downgrade", "imports")
 _PLACEHOLDER = re.compile(r"\$\{(" + "|".join(PLACEHOLDERS) + r")\}")
-_ILLEGAL_ID = re.compile(r"[\s@+\-:,'\"\\]")
 _SLUG_MAX = 40
 
 
@@ -115,13 +115,12 @@ def write_revision(directory: Path | str, message: str, head: tuple[str, ...] = 
         while rev_id in existing:
             rev_id = new_revision_id()
     else:
-        if not rev_id or _ILLEGAL_ID.search(rev_id):
-            raise StillError(f"invalid revision id {rev_id!r}: use letters, digits and '_' only")
+        check_id(rev_id, "revision id")
         if rev_id in existing:
             raise StillError(f"revision id '{rev_id}' already exists in {existing[rev_id]}: choose another")
-    for label in branch_labels:
-        if not label or _ILLEGAL_ID.search(label.replace("-", "")):
-            raise StillError(f"invalid branch label {label!r}: use letters, digits, '_' and '-' only")
+    check_new_revision(rev_id, branch_labels)
+    for parent in (*head, *depends_on):
+        check_id(parent, "parent revision id")
     if template is not None:
         try:
             text = Path(template).read_text(encoding="utf-8")
@@ -144,13 +143,22 @@ def write_revision(directory: Path | str, message: str, head: tuple[str, ...] = 
     }
     content = render_template(text, values)
     slug = slugify(message)
-    path = directory / (f"{rev_id}_{slug}.py" if slug else f"{rev_id}.py")
+    path = inside(directory, f"{rev_id}_{slug}.py" if slug else f"{rev_id}.py")
     written = parse_header(content, path)  # a template that breaks the header fails here, not later
     if written.revision != rev_id:
         raise StillError(f"revision template {template} does not set revision = \"${{revision}}\"")
     if path.exists():
         raise StillError(f"{path} already exists: choose another message or id")
     path.write_text(content, encoding="utf-8")
+    return path
+
+
+def inside(directory: Path, name: str) -> Path:
+    """`directory / name`, made sure to be a file directly in `directory`: a name built from
+    user input (an id, a message) never reaches another directory."""
+    path = directory / name
+    if Path(name).name != name or name in ("", ".", "..") or path.resolve().parent != directory.resolve():
+        raise StillError(f"refusing to write {name!r}: a revision file name must stay in {directory}")
     return path
 
 

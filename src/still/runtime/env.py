@@ -12,6 +12,7 @@ Alembic, is not run: it would configure Alembic, not still.
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 import types
@@ -34,7 +35,53 @@ def load_env(script_path: Path) -> Hooks:
     if not path.is_file() or is_alembic_env(path):
         return Hooks()
     module = import_file(path, "still_env")
-    return Hooks(**{name: getattr(module, name, None) for name in ("connect", "target_metadata", "include_object")})
+    found = {name: getattr(module, name, None) for name in ("connect", "target_metadata", "include_object")}
+    for name, hook in found.items():
+        if hook is not None and not callable(hook):
+            raise StillError(f"{path}: '{name}' must be a function, not {type(hook).__name__}")
+    return Hooks(connect=_guarded(found["connect"], "connect", path, _engine_or_connection),
+                 target_metadata=_guarded(found["target_metadata"], "target_metadata", path, None),
+                 include_object=_guarded(found["include_object"], "include_object", path, None))
+
+
+def _guarded(hook, name: str, path: Path, check):
+    """`hook` such that whatever it raises (or a sys.exit() in it) is one StillError naming
+    env.py and the line, and `check(result)` vets what it returns; None stays None."""
+    if hook is None:
+        return None
+
+    @functools.wraps(hook)
+    def call(*args, **kwargs):
+        try:
+            result = hook(*args, **kwargs)
+        except StillError:
+            raise
+        except (Exception, SystemExit) as err:
+            raise StillError(f"{path}: {name}() raised {_described(err, path)}") from err
+        if check is not None:
+            check(result, path, name)
+        return result
+
+    return call
+
+
+def _described(err: BaseException, path: Path) -> str:
+    import traceback
+
+    line = next((f.lineno for f in reversed(traceback.extract_tb(err.__traceback__)) if f.filename == str(path)),
+                None)
+    text = " ".join(str(err).split())
+    return f"{type(err).__name__}{': ' + text if text else ''}" + (f" (line {line})" if line else "")
+
+
+def _engine_or_connection(result, path: Path, name: str) -> None:
+    if result is None:
+        return
+    import sqlalchemy as sa
+
+    if not isinstance(result, (sa.engine.Engine, sa.engine.Connection)):
+        raise StillError(f"{path}: {name}() must return a SQLAlchemy Engine or Connection (or None for "
+                         f"still's own), not {type(result).__name__}")
 
 
 def is_alembic_env(path: Path) -> bool:
@@ -75,7 +122,7 @@ def import_file(path: Path, module_name: str, revision: bool = False):
     except StillError:
         sys.modules.pop(module_name, None)
         raise
-    except Exception as err:
+    except (Exception, SystemExit) as err:
         sys.modules.pop(module_name, None)
         raise StillError(f"cannot import {path}: {type(err).__name__}: {err}") from err
     return module

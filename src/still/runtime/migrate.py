@@ -94,13 +94,13 @@ class Run:
         return hooks.connect(self.url(), dict(self.cfg.x))
 
     def offline_dialect(self):
-        from sqlalchemy.engine import make_url
+        from still.db import mask, parse_url
 
-        url = self.url()
+        url = parse_url(self.url())
         try:
-            return make_url(url).get_dialect()()
+            return url.get_dialect()()
         except Exception as err:
-            raise StillError(f"cannot tell the dialect from the database URL: {err}") from None
+            raise StillError(f"cannot tell the dialect from the database URL {mask(url)}: {err}") from None
 
     # -- reading ---------------------------------------------------------------------
     def current(self) -> tuple[str, ...]:
@@ -191,9 +191,14 @@ class Run:
                 self.version_table.ensure(conn)
                 self.version_table.apply(conn, tuple(delete), tuple(insert))
                 conn.commit()
-            except Exception:
+            except Exception as err:
                 conn.rollback()
-                raise
+                from still.db import driver_error
+
+                reason = driver_error(err)
+                if reason is None:
+                    raise
+                raise StillError(f"stamp failed: {reason}; rolled back: the version table is as it was") from err
         return delete, insert
 
     def _online(self, plan_steps, transaction: str) -> int:

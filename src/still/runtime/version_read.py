@@ -102,9 +102,7 @@ def _postgresql(match: re.Match, schema: Optional[str], queries) -> Optional[lis
         connection = psycopg.connect(**params)
     except psycopg.OperationalError as err:
         # the same one line as still.db.connect gives, without importing SQLAlchemy
-        reason = (str(err).strip().splitlines() or [type(err).__name__])[0]
-        if params.get("password"):
-            reason = reason.replace(str(params["password"]), "***")
+        reason = _masked(match, (str(err).strip().splitlines() or [type(err).__name__])[0])
         raise StillError(f"cannot connect to {_masked(match)}: {reason}") from None
     out = []
     with connection:
@@ -116,9 +114,9 @@ def _postgresql(match: re.Match, schema: Optional[str], queries) -> Optional[lis
     return out
 
 
-def _masked(match: re.Match) -> str:
-    url = match.string
-    if match.group("password") is None:
-        return url
-    start, end = match.span("password")
-    return url[:start] + "***" + url[end:]
+def _masked(match: re.Match, text: Optional[str] = None) -> str:
+    """`text` (default: the URL) with the URL's password masked (still.db.mask)."""
+    from still.db import mask, remember
+
+    remember(match.string)
+    return mask(match.string if text is None else text)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+VERSION_NUM_LENGTH = 32  # Alembic's alembic_version.version_num is VARCHAR(32) too
+
 
 def _literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
@@ -26,7 +28,7 @@ class VersionTable:
 
     def create_sql(self, dialect) -> str:
         constraint = dialect.identifier_preparer.quote(f"{self.name}_pkc")
-        return (f"CREATE TABLE {self.qualified(dialect)} (\n    version_num VARCHAR(32) NOT NULL,\n"
+        return (f"CREATE TABLE {self.qualified(dialect)} (\n    version_num VARCHAR({VERSION_NUM_LENGTH}) NOT NULL,\n"
                 f"    CONSTRAINT {constraint} PRIMARY KEY (version_num)\n)")
 
     def exists(self, connection) -> bool:
