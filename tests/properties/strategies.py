@@ -14,6 +14,7 @@ from typing import Optional
 
 import sqlalchemy as sa
 from hypothesis import strategies as st
+from sqlalchemy.dialects import postgresql
 
 # type key -> (SQLAlchemy type, defaults that suit it). Plain strings are string literals
 # (`DEFAULT '0'`) the database converts to the column's type: each type gets some, in
@@ -49,6 +50,12 @@ INDEX_SPELLINGS = [
     lambda cols: [sa.desc(sa.func.coalesce(sa.column(cols[0]), sa.column(cols[0]))), *cols[1:]],
 ]
 NAMES = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa"]
+# A table may have an enum type of its own, "Mood_<table>" (a name PostgreSQL must quote), for
+# columns of type "enum" and "enum[]" (an array of it on PostgreSQL, JSON elsewhere). Its
+# first value is what defaults, the partial index and the CHECK over such a column use, so an
+# edit never removes it (a removed value still in use is the rows' problem, told by a finding).
+ENUM_TYPES = ("enum", "enum[]")
+ENUM_VALUES = ["new", "done", "won't", "later", "Odd Case"]
 
 
 @dataclass
@@ -75,6 +82,9 @@ class TableSpec:
     only: list[tuple[str, str]] = field(default_factory=list)
     # a standalone sequence that goes with the table: (start, increment); PostgreSQL only
     sequence: Optional[tuple[int, int]] = None
+    enum: Optional[list[str]] = None  # the values of the table's enum type (ENUM_TYPES)
+    enum_index: bool = False  # a partial index WHERE <first enum column> <> values[0]
+    enum_check: bool = False  # CHECK (<first enum column> <> values[0])
 
 
 def _on_sqlite(ddl, target, bind, **kw) -> bool:
@@ -93,15 +103,24 @@ def build(spec: list[TableSpec]) -> sa.MetaData:
     for t in spec:
         cols = [sa.Column("id", sa.Integer, primary_key=True)]
         for c in t.columns:
-            factory, defaults = TYPES[c.type]
-            default = None
-            if c.default is not None and defaults:
-                value = defaults[c.default % len(defaults)]
-                default = value() if callable(value) else value
+            if c.type in ENUM_TYPES:
+                type_, default = _enum_column(t, c)
+            else:
+                factory, defaults = TYPES[c.type]
+                type_, default = factory(), None
+                if c.default is not None and defaults:
+                    value = defaults[c.default % len(defaults)]
+                    default = value() if callable(value) else value
             info = {"still": {"renamed_from": c.renamed_from}} if c.renamed_from else None
-            cols.append(sa.Column(c.name, factory(), nullable=c.nullable, server_default=default,
+            cols.append(sa.Column(c.name, type_, nullable=c.nullable, server_default=default,
                                   comment=c.comment, info=info))
         items = list(cols)
+        scalar = next((c.name for c in t.columns if c.type == "enum"), None)
+        if scalar and t.enum_index:
+            where = sa.text(f"{scalar} <> {_literal(t.enum[0])}")
+            items.append(sa.Index(f"ix_{t.name}_{scalar}_p", scalar, postgresql_where=where, sqlite_where=where))
+        if scalar and t.enum_check:
+            items.append(sa.CheckConstraint(f"{scalar} <> {_literal(t.enum[0])}", name=f"ck_{t.name}_{scalar}"))
         for col, target in t.fks:
             items.append(sa.ForeignKeyConstraint([col], [f"{target}.id"], name=f"fk_{t.name}_{col}"))
         for cols_ in t.uniques:
@@ -118,10 +137,26 @@ def build(spec: list[TableSpec]) -> sa.MetaData:
     return md
 
 
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _enum_column(t: TableSpec, c: ColSpec):
+    enum = sa.Enum(*t.enum, name=f"Mood_{t.name}")
+    if c.type == "enum":
+        return enum, t.enum[0] if c.default is not None else None
+    array = sa.JSON().with_variant(postgresql.ARRAY(enum), "postgresql")
+    return array, "{" + t.enum[0] + "}" if c.default is not None else None
+
+
+def enums():
+    return st.lists(st.sampled_from(ENUM_VALUES), min_size=1, max_size=3, unique=True)
+
+
 @st.composite
-def columns(draw, taken: set[str]):
+def columns(draw, taken: set[str], enum: bool = False):
     name = draw(st.sampled_from([n for n in NAMES if n not in taken]))
-    type_ = draw(st.sampled_from(sorted(TYPES)))
+    type_ = draw(st.sampled_from(sorted(TYPES) + (list(ENUM_TYPES) if enum else [])))
     return ColSpec(name=name, type=type_, nullable=draw(st.booleans()),
                    default=draw(st.none() | st.integers(0, DEFAULT_CHOICES - 1)),
                    comment=draw(st.none() | st.sampled_from(["a note", "it's quoted"])))
@@ -133,10 +168,17 @@ def sequences():
 
 @st.composite
 def tables(draw, name: str, others: list[str]):
+    enum = draw(st.none() | enums())
     cols: list[ColSpec] = []
     for _ in range(draw(st.integers(1, 4))):
-        cols.append(draw(columns({c.name for c in cols})))
-    t = TableSpec(name=name, columns=cols, comment=draw(st.none() | st.just(f"table {name}")))
+        cols.append(draw(columns({c.name for c in cols}, enum is not None)))
+    if enum is not None and not any(c.type in ENUM_TYPES for c in cols) and len(cols) < len(NAMES):
+        column = draw(columns({c.name for c in cols}, True))
+        column.type = draw(st.sampled_from(ENUM_TYPES))
+        cols.append(column)
+    t = TableSpec(name=name, columns=cols, comment=draw(st.none() | st.just(f"table {name}")), enum=enum)
+    if enum is not None:
+        t.enum_index, t.enum_check = draw(st.booleans()), draw(st.booleans())
     ints = [c.name for c in cols if c.type == "int"]
     if ints and draw(st.booleans()):  # to an earlier table, or to this one (self-reference)
         t.fks.append((ints[0], draw(st.sampled_from([*others, name]))))
@@ -172,7 +214,8 @@ def _used(table: TableSpec, col: str) -> bool:
 EDITS = ["add_table", "drop_table", "add_column", "drop_column", "alter_type", "alter_nullable",
          "alter_default", "alter_comment", "table_comment", "add_index", "drop_index",
          "add_unique", "drop_unique", "add_check", "drop_check", "add_fk", "drop_fk",
-         "add_dialect_index", "drop_dialect_index", "alter_sequence", "rename_column"]
+         "add_dialect_index", "drop_dialect_index", "alter_sequence", "rename_column", "enum_values", "enum_values", "enum_values",
+         "enum_dependents"]
 
 
 @st.composite
@@ -181,6 +224,7 @@ def edited(draw, spec: list[TableSpec]):
     # Names that existed in A are never reused for a new table or column: a migration
     # does not reorder columns, so "drop x, add x again" would be a reorder, not a change.
     original = {t.name: {c.name for c in t.columns} for t in spec}
+    firsts = {t.name: t.enum[0] for t in spec if t.enum}  # what A's defaults and predicates use
     spec = copy.deepcopy(spec)
     for _ in range(draw(st.integers(1, 4))):
         edit = draw(st.sampled_from(EDITS))
@@ -195,14 +239,14 @@ def edited(draw, spec: list[TableSpec]):
         elif edit == "add_column":
             taken = {c.name for c in t.columns} | original.get(t.name, set())
             if len(taken) < len(NAMES):
-                t.columns.append(draw(columns(taken)))
+                t.columns.append(draw(columns(taken, t.enum is not None)))
         elif edit == "drop_column" and len(t.columns) > 1:
             col = draw(st.sampled_from(t.columns))
             if not _used(t, col.name):
                 t.columns.remove(col)
         elif edit.startswith("alter_"):
             col = draw(st.sampled_from(t.columns))
-            if edit == "alter_type" and not _used(t, col.name):
+            if edit == "alter_type" and not _used(t, col.name) and col.type not in ENUM_TYPES:
                 col.type = draw(st.sampled_from(sorted(TYPES)))
             elif edit == "alter_nullable":
                 col.nullable = not col.nullable
@@ -253,6 +297,21 @@ def edited(draw, spec: list[TableSpec]):
             t.only.pop(0)
         elif edit == "alter_sequence":
             t.sequence = draw(st.none() | sequences())
+        elif edit == "enum_values" and t.enum is not None:
+            # values added (first, between, last), others than the first removed, reordered
+            values = list(t.enum)
+            free = [v for v in ENUM_VALUES if v not in values]
+            how = draw(st.sampled_from(["add", "remove", "reorder"]))
+            removable = [v for v in values[1:] if v != firsts.get(t.name)]
+            if how == "add" and free:
+                values.insert(draw(st.integers(0, len(values))), draw(st.sampled_from(free)))
+            elif how == "remove" and removable:
+                values.remove(draw(st.sampled_from(removable)))
+            elif how == "reorder":
+                values = draw(st.permutations(values))
+            t.enum = list(values)
+        elif edit == "enum_dependents" and t.enum is not None:
+            t.enum_index, t.enum_check = draw(st.booleans()), draw(st.booleans())
         elif edit == "rename_column":
             # a declared rename of a column its checks and indexes use: the database rewrites them
             col = draw(st.sampled_from(t.columns))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from typing import Optional
 
 from still import snapshot as s
@@ -37,10 +39,11 @@ def diff(current: s.Snapshot, target: s.Snapshot, renames: Optional[Renames] = N
     for name in sorted(current.schemas.keys() - target.schemas.keys() - defaults):
         changes.append((Phase.DROP_SCHEMA, DropSchema(schema_name=name)))
         findings.append(Finding.of(Code.DROP_SCHEMA, f"schema {name} is dropped with everything in it", name))
+    used = _literal_use(target)
     for name in sorted(current.schemas.keys() | target.schemas.keys()):
         have = current.schemas.get(name, empty)
         want = target.schemas.get(name, empty)
-        diff_enums(name, have.enums, want.enums, changes, findings)
+        diff_enums(name, have.enums, want.enums, changes, findings, used)
         diff_sequences(name, have.sequences, want.sequences, changes)
         for table in sorted(want.tables.keys() - have.tables.keys()):
             created.append((name, want.tables[table]))
@@ -57,3 +60,37 @@ def diff(current: s.Snapshot, target: s.Snapshot, renames: Optional[Renames] = N
     changes += order_tables(created, dropped)
     findings += possible_table_renames(dropped, created)
     return Plan(operations=ordered(changes), findings=tuple(findings))
+
+
+_STRING = re.compile(r"'((?:[^']|'')*)'")
+
+
+def _literal_use(target: s.Snapshot):
+    """`used(value)`: whether the SQL the target holds (defaults, CHECKs, index predicates
+    and expressions, generation expressions) has `value` as a string literal or as an
+    element of an array literal (`'{a,b}'`)."""
+    found: set[str] = set()
+    collected: list[bool] = []
+
+    def collect() -> set[str]:
+        if not collected:
+            texts = []
+            for _, table in target.all_tables():
+                texts.extend(c.default for c in table.columns if c.default)
+                texts.extend(c.computed.expression for c in table.columns if c.computed)
+                texts.extend(k.expression for k in table.check_constraints)
+                for ix in table.indexes:
+                    texts.extend(t for t in [ix.where, *(e.expression for e in ix.elements)] if t)
+            for text in texts:
+                for match in _STRING.finditer(text):
+                    content = match.group(1).replace("\'\'", "\'")
+                    found.add(content)
+                    if content.startswith("{") and content.endswith("}"):
+                        found.update(e.strip().strip('"') for e in content[1:-1].split(","))
+            collected.append(True)
+        return found
+
+    def used(value: str) -> bool:
+        return value in collect()
+
+    return used

@@ -9,7 +9,12 @@ from still.ops import (AddEnumValue, AlterSequence, CreateEnum, CreateSequence, 
                        ReplaceEnum)
 
 
-def diff_enums(schema: str, have: dict[str, s.Enum], want: dict[str, s.Enum], changes: list, findings: list):
+def diff_enums(schema: str, have: dict[str, s.Enum], want: dict[str, s.Enum], changes: list, findings: list,
+               used=lambda value: False):
+    """`used(value)`: whether the target uses that value in SQL (a default, a CHECK, an
+    index predicate). PostgreSQL refuses a value `ALTER TYPE ... ADD VALUE` added until its
+    transaction commits ("unsafe use of new value"), so an enum whose new value is used in
+    the same migration is recreated instead (ReplaceEnum), which one transaction can hold."""
     for name in want.keys() - have.keys():
         changes.append((Phase.CREATE_TYPE, CreateEnum(schema_name=schema, enum=want[name])))
     for name in have.keys() - want.keys():
@@ -18,7 +23,9 @@ def diff_enums(schema: str, have: dict[str, s.Enum], want: dict[str, s.Enum], ch
         old, new = have[name].values, want[name].values
         if old == new:
             continue
-        if [v for v in new if v in old] == list(old):  # only additions, old order kept
+        added = [v for v in new if v not in old]
+        if [v for v in new if v in old] == list(old) and not any(used(v) for v in added):
+            # only additions, old order kept, none used yet: ADD VALUE, no table rewritten
             values = list(old)
             for i, value in enumerate(new):
                 if value in values:
@@ -30,7 +37,13 @@ def diff_enums(schema: str, have: dict[str, s.Enum], want: dict[str, s.Enum], ch
                 values.insert(values.index(following) if following else len(values), value)
             continue
         removed = [v for v in old if v not in new]
-        if removed:
+        if not removed and [v for v in new if v in old] == list(old):
+            findings.append(Finding.of(
+                Code.ENUM_REORDERED,
+                f"enum {schema}.{name} gains value(s) {', '.join(added)} that this migration already uses: "
+                f"the type is recreated (columns of it are rewritten), since PostgreSQL cannot use a value "
+                f"ADD VALUE added before its transaction commits", schema))
+        elif removed:
             findings.append(Finding.of(
                 Code.ENUM_VALUE_REMOVED,
                 f"enum {schema}.{name} loses value(s) {', '.join(removed)}: rows holding them make the "

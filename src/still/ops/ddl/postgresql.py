@@ -13,6 +13,7 @@ from still import ops
 from still import snapshot as s
 from still.ops.ddl.sa_build import build_column, build_constraint, build_index, build_table
 from still.written import Written
+from still.sqlexpr import identifiers
 
 SERIAL = {"integer": "SERIAL", "bigint": "BIGSERIAL", "smallint": "SMALLSERIAL"}
 # types that convert among themselves with a direct cast; anything else goes through text
@@ -263,21 +264,61 @@ def _drop_index(w: _Writer, op: ops.DropIndex) -> list[str]:
 
 
 def _replace_enum(w: _Writer, op: ops.ReplaceEnum) -> list[str]:
+    """Rename the old type away, create the new one, convert every column of the type (and
+    arrays of it) through text, drop the old type. What stores a constant of the old type
+    about such a column (a default, a CHECK, an index predicate or expression) cannot be
+    converted by ALTER TYPE: it is dropped before and made again after, from its text."""
     enum = w.name(op.schema_name, op.enum_name)
     parked = w.name(op.schema_name, f"{op.enum_name}__old")
     out = [f"ALTER TYPE {enum} RENAME TO {w.q.quote(op.enum_name + '__old')}",
            f"CREATE TYPE {enum} AS ENUM ({', '.join(w.literal(v) for v in op.new_values)})"]
-    spellings = {op.enum_name, f"{op.schema_name}.{op.enum_name}"}
+    after: list[str] = []
     for schema, table in w.before.all_tables():
+        converted = {col.name: depth for col in table.columns
+                     if (depth := enum_depth(col.type, op.schema_name, op.enum_name, schema)) is not None}
+        if not converted:
+            continue
+        uses = lambda text: text is not None and bool(identifiers(text) & converted.keys())  # noqa: E731
+        for ix in table.indexes:
+            if uses(ix.where) or any(uses(e.expression) for e in ix.elements):
+                out += _drop_index(w, ops.DropIndex(schema_name=schema, table_name=table.name, index=ix))
+                after += _create_index(w, ops.CreateIndex(schema_name=schema, table_name=table.name, index=ix))
+        for ck in table.check_constraints:
+            if uses(ck.expression):
+                change = dict(schema_name=schema, table_name=table.name, kind="check", constraint=ck)
+                out += _drop_constraint(w, ops.DropConstraint(**change))
+                after += _add_constraint(w, ops.AddConstraint(**change))
         for col in table.columns:
-            if col.type in spellings:
-                alter = f"ALTER TABLE {w.name(schema, table.name)} ALTER COLUMN {w.q.quote(col.name)}"
-                if col.default is not None:
-                    out.append(f"{alter} DROP DEFAULT")
-                out.append(f"{alter} TYPE {enum} USING {w.q.quote(col.name)}::text::{enum}")
-                if col.default is not None:
-                    out.append(f"{alter} SET DEFAULT {default_sql(col)}")
-    return out + [f"DROP TYPE {parked}"]
+            if col.name not in converted:
+                continue
+            alter = f"ALTER TABLE {w.name(schema, table.name)} ALTER COLUMN {w.q.quote(col.name)}"
+            arrays = "[]" * converted[col.name]
+            if col.default is not None:
+                out.append(f"{alter} DROP DEFAULT")
+            out.append(f"{alter} TYPE {enum}{arrays} USING {w.q.quote(col.name)}::text{arrays}::{enum}{arrays}")
+            if col.default is not None:
+                after.append(f"{alter} SET DEFAULT {default_sql(col)}")
+    return out + after + [f"DROP TYPE {parked}"]
+
+
+_TYPE_NAME = re.compile(r'^((?:"(?:[^"]|"")+"|[^".\[]+)\.)?("(?:[^"]|"")+"|[^".\[]+)((?:\[\d*\])*)$')
+
+
+def enum_depth(type_text: str, schema: str, name: str, table_schema: str) -> Optional[int]:
+    """How many array levels a column of type `type_text` (as format_type spells it, in a
+    table of `table_schema`) wraps the enum `schema.name` in: 0 for the type itself, 1 for
+    `name[]`; None when it is another type."""
+    match = _TYPE_NAME.match(type_text.strip())
+    if match is None:
+        return None
+    qualifier, base, arrays = match.groups()
+    unquote = lambda part: part[1:-1].replace('""', '"') if part.startswith('"') else part  # noqa: E731
+    where = unquote(qualifier[:-1]) if qualifier else None
+    if unquote(base) != name or (where or schema) != schema:
+        return None
+    if where is None and schema != table_schema and schema != "public":
+        return None  # an unqualified name resolves by search_path: here, to the table's schema or public
+    return arrays.count("[")
 
 
 def _sequence(w: _Writer, seq: s.Sequence, schema: str) -> sa.Sequence:
