@@ -27,6 +27,7 @@ class Code(str, enum.Enum):
     BACKFILL = "not-null-needs-backfill"
     ENUM_VALUE_REMOVED = "enum-value-removed"
     ENUM_REORDERED = "enum-values-reordered"
+    ENUM_RECREATED = "enum-recreated"
     COMPUTED_CHANGED = "computed-changed"
     UNVERIFIABLE = "unverifiable"
     SKIPPED = "skipped-by-filter"
@@ -43,6 +44,7 @@ SEVERITY: dict[Code, Severity] = {
     Code.BACKFILL: "warning",
     Code.ENUM_VALUE_REMOVED: "danger",
     Code.ENUM_REORDERED: "warning",
+    Code.ENUM_RECREATED: "warning",
     Code.COMPUTED_CHANGED: "warning",
     Code.UNVERIFIABLE: "info",
     Code.SKIPPED: "info",

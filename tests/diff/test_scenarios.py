@@ -41,6 +41,19 @@ def with_enum(values):
     return md
 
 
+def with_moods(values, default="a"):
+    """What enum replacement must carry along (issue 10): a type whose name needs quotes,
+    a column of it with a default, an array of it, a partial index and a CHECK on it."""
+    md = sa.MetaData()
+    mood = pg.ENUM(*values, name="MoodType", metadata=md)
+    sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True),
+             sa.Column("s", mood, server_default=default),
+             sa.Column("many", pg.ARRAY(mood), server_default="{" + default + "}"),
+             sa.Index("ix_t_s_live", "s", postgresql_where=sa.text("s <> 'b'")),
+             sa.CheckConstraint("s <> 'z'", name="ck_t_s"))
+    return md
+
+
 SCENARIOS = {
     "create_table": (sa.MetaData, lambda: users(), ["create_table"], [], BOTH),
     "drop_table": (lambda: users(), sa.MetaData, ["drop_table"], ["drop-table"], BOTH),
@@ -151,6 +164,12 @@ SCENARIOS = {
     "add_enum_value": (lambda: with_enum(["a", "c"]), lambda: with_enum(["a", "b", "c"]), ["add_enum_value"], [], PG),
     "remove_enum_value": (lambda: with_enum(["a", "b"]), lambda: with_enum(["a"]), ["replace_enum"],
                           ["enum-value-removed"], PG),
+    "replace_enum_with_dependents": (lambda: with_moods(["a", "b", "z", "x"]), lambda: with_moods(["b", "a", "z"]),
+                                     ["replace_enum"], ["enum-value-removed"], PG),
+    # a new value that the same migration uses as a default cannot come from ADD VALUE
+    "new_enum_value_used_at_once": (lambda: with_moods(["a", "b", "z"]),
+                                    lambda: with_moods(["a", "b", "z", "new"], default="new"),
+                                    ["replace_enum", "alter_column", "alter_column"], ["enum-recreated"], PG),
     "reorder_enum": (lambda: with_enum(["a", "b"]), lambda: with_enum(["b", "a"]), ["replace_enum"],
                      ["enum-values-reordered"], PG),
     "create_sequence": (lambda: users(), lambda: users(metadata=_seq_md()), ["create_sequence"], [], PG),

@@ -37,6 +37,10 @@ TYPES = {
     "json": (sa.JSON, ["{}", '{"a": 1}']),
     "numeric": (lambda: sa.Numeric(10, 2), ["0", "1.5", "1e3", "007"]),
     "float": (sa.Float, ["0", "1e3", "0.00001"]),
+    # arrays on PostgreSQL (JSON elsewhere): defaults in array_in's syntax, stored as array_out prints
+    "text[]": (lambda: sa.JSON().with_variant(postgresql.ARRAY(sa.Text), "postgresql"),
+               ["{}", "{a b, c}", '{"x,y",NULL,"NULL"}']),
+    "int[]": (lambda: sa.JSON().with_variant(postgresql.ARRAY(sa.Integer), "postgresql"), ["{007, 8}", "{}"]),
 }
 UNINDEXABLE = {"json"}  # no btree operator class on PostgreSQL: no index, no UNIQUE
 DEFAULT_CHOICES = 6  # ColSpec.default is drawn below this (taken modulo the type's list)

@@ -39,7 +39,7 @@ def diff_enums(schema: str, have: dict[str, s.Enum], want: dict[str, s.Enum], ch
         removed = [v for v in old if v not in new]
         if not removed and [v for v in new if v in old] == list(old):
             findings.append(Finding.of(
-                Code.ENUM_REORDERED,
+                Code.ENUM_RECREATED,
                 f"enum {schema}.{name} gains value(s) {', '.join(added)} that this migration already uses: "
                 f"the type is recreated (columns of it are rewritten), since PostgreSQL cannot use a value "
                 f"ADD VALUE added before its transaction commits", schema))

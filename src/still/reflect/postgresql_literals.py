@@ -40,6 +40,14 @@ def stored_literal(type_name: str, value: str) -> Optional[str]:
     """The canonical text of the constant PostgreSQL stores for `DEFAULT '<value>'` on a
     column of `type_name`; None when it is not worked out here (the caller keeps the
     literal as sent)."""
+    if type_name.endswith("[]"):
+        from still.reflect.postgresql_arrays import stored_array
+
+        convert = _CONVERTERS.get(base_type(type_name[:-2].rstrip("[]")))
+        try:
+            return stored_array(value, convert and (lambda item: _array_element(convert(item))))
+        except (ValueError, InvalidOperation, OverflowError, struct.error):
+            return None
     convert = _CONVERTERS.get(base_type(type_name))
     if convert is None:
         return None
@@ -47,6 +55,16 @@ def stored_literal(type_name: str, value: str) -> Optional[str]:
         return convert(value)
     except (ValueError, InvalidOperation, OverflowError, struct.error):
         return None  # PostgreSQL rejects it too: create_all fails before any comparison
+
+
+def _array_element(canonical: str) -> str:
+    """An element's text inside an array literal, from its canonical constant: booleans
+    print as t/f there, quoted constants without their quotes."""
+    if canonical in ("true", "false"):
+        return canonical[0]
+    if len(canonical) >= 2 and canonical[0] == canonical[-1] == "'":
+        return canonical[1:-1].replace("''", "'")
+    return canonical
 
 
 def quoted(text: str) -> str:
