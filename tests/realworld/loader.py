@@ -6,7 +6,8 @@ As a script: `python loader.py create_all URL` builds the models' schema, `pytho
 history URL` runs the app's own Alembic history, `python loader.py names URL` prints the
 constraint names the MetaData gives (JSON), `python loader.py patches URL` what the patches
 changed, one per line; `alembic_upgrade URL REV` runs the history by Alembic up to REV,
-`prepare URL` does what the app does before its history, `site` prints site-packages.
+`prepare URL` does what the app does before its history, `site` prints site-packages,
+`compare_metadata URL` runs Alembic's autogenerate comparison and prints how many diffs.
 """
 
 from __future__ import annotations
@@ -80,6 +81,15 @@ if __name__ == "__main__":
             APP.current(args[0])
         else:
             alembic_command.current(APP.alembic_config(args[0]))
+    elif command == "compare_metadata":  # URL: Alembic's autogenerate comparison; prints how many diffs
+        import sqlalchemy as sa
+        from alembic.autogenerate import compare_metadata
+        from alembic.runtime.migration import MigrationContext
+
+        engine = sa.create_engine(args[0], poolclass=sa.pool.NullPool)
+        with engine.connect() as conn:
+            print(len(compare_metadata(MigrationContext.configure(conn), metadata)))
+        engine.dispose()
     elif command == "prepare":
         APP.prepare(*args)
     elif command == "site":
