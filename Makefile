@@ -24,6 +24,7 @@ bench: install
 	$(BIN)/python bench/reflect.py
 	$(BIN)/python bench/revisions.py
 	$(BIN)/python bench/migrate.py
+	$(BIN)/python bench/realworld.py
 
 schemas: install
 	$(BIN)/python -m still.schemas schemas

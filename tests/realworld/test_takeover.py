@@ -142,3 +142,36 @@ def test_alembic_half_way_then_still(app, dialect, app_python, new_db, tmp_path)
     heads = still(python, app, project, url, tmp_path, "heads").split()
     current = runner.loader(python, app, "alembic_current", url, tmp_path)
     assert heads and heads[0] in current and "(head)" in current
+
+
+@pytest.mark.parametrize(("app", "dialect"), cases("commands"))
+def test_the_commands_work_on_a_taken_over_project(app, dialect, app_python, new_db, tmp_path):
+    """After `init --from-alembic` (on a copy of the app's history, as a team's own tree):
+    current, history, check and generate work with no edit, and the generated revision
+    brings the database to the models (check is clean after it)."""
+    python, url = app_python(app), new_db(dialect)
+    site = runner.loader(python, app, "site", "sqlite://", tmp_path).strip()
+    copy = tmp_path / "history"
+    shutil.copytree(f"{site}/{app.history}", copy, ignore=shutil.ignore_patterns("__pycache__"))
+    project = take_over(python, app, dialect, tmp_path)
+    config = project / "still.toml"
+    text = config.read_text()
+    assert f"{site}/{app.history}" in text, text
+    config.write_text(text.replace(f"{site}/{app.history}", str(copy)))
+    runner.loader(python, app, "prepare", url, tmp_path)
+    still(python, app, project, url, tmp_path, "upgrade", "head")
+    head = still(python, app, project, url, tmp_path, "heads").split()[0]
+    assert still(python, app, project, url, tmp_path, "current").split()[0] == head
+    assert head in still(python, app, project, url, tmp_path, "history")
+    models = ("--metadata", "loader:metadata")
+    checked = runner.run(python, app, url, "-m", "still", "check", "--url", url, *models, tmp_path=tmp_path,
+                         cwd=str(project))
+    assert checked.returncode in (0, 1) and "error:" not in checked.stderr, checked.stderr[-2000:]
+    before = set(copy.rglob("*.py"))
+    out = still(python, app, project, url, tmp_path, "generate", "-m", "match the models", *models)
+    made = set(copy.rglob("*.py")) - before
+    assert len(made) == (1 if checked.returncode == 1 else 0), out
+    still(python, app, project, url, tmp_path, "upgrade", "head")
+    again = runner.run(python, app, url, "-m", "still", "check", "--url", url, *models, tmp_path=tmp_path,
+                       cwd=str(project))
+    assert again.returncode == 0, again.stdout[-3000:]
