@@ -6,16 +6,16 @@ import importlib
 
 import sqlalchemy as sa
 
-FIXTURE_MODULES = ("app", "types", "postgres")
+FIXTURE_MODULES = ("app", "types", "postgres", "mysql")
 
 
 def fixture_module(name: str):
     return importlib.import_module(f"fixtures.models.{name}")
 
 
-def fixture_cases():
-    """(module name, dialect) for every fixture and every dialect it supports."""
-    return [(name, d) for name in FIXTURE_MODULES for d in fixture_module(name).DIALECTS]
+def fixture_cases(dialects=("sqlite", "postgresql", "mysql")):
+    """(module name, dialect) for every fixture and every dialect it supports, of `dialects`."""
+    return [(name, d) for name in FIXTURE_MODULES for d in fixture_module(name).DIALECTS if d in dialects]
 
 
 def snapshot_differences(left, right, path: str = "") -> list[str]:
