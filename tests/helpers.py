@@ -99,6 +99,12 @@ def reset_database(url: str) -> None:
         if conn.dialect.name == "postgresql":
             conn.exec_driver_sql("DROP SCHEMA public CASCADE")
             conn.exec_driver_sql("CREATE SCHEMA public")
+        elif conn.dialect.name == "mysql":
+            conn.exec_driver_sql("SET FOREIGN_KEY_CHECKS=0")
+            for (name,) in conn.exec_driver_sql(
+                    "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()").fetchall():
+                conn.exec_driver_sql(f"DROP TABLE `{name}`")
+            conn.exec_driver_sql("SET FOREIGN_KEY_CHECKS=1")
         else:
             conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
             for (name,) in conn.exec_driver_sql(

@@ -188,6 +188,12 @@ SCENARIOS = {
     "mysql_drop_foreign_key_and_its_index": (
         lambda: two(extra_b=[sa.ForeignKeyConstraint(["org_id"], ["orgs.id"], name="fk_org")]), lambda: two(),
         ["drop_constraint", "drop_index"], [], MY),
+    # the index that served the key goes: the key needs another before it can go
+    "mysql_drop_the_index_a_foreign_key_uses": (
+        lambda: two(extra_b=[sa.ForeignKeyConstraint(["org_id"], ["orgs.id"], name="fk_org"),
+                             sa.Index("ix_org_email", "org_id", "email")]),
+        lambda: two(extra_b=[sa.ForeignKeyConstraint(["org_id"], ["orgs.id"], name="fk_org")]),
+        ["drop_index", "create_index"], [], MY),
     "mysql_unique_index_is_a_unique_key": (
         lambda: users(sa.Column("x", sa.Integer)),
         lambda: users(sa.Column("x", sa.Integer), sa.Index("ix_x", "x", unique=True)), ["add_constraint"], [], MY),

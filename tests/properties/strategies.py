@@ -25,7 +25,8 @@ TYPES = {
     "str50": (lambda: sa.String(50), ["y", "it's", "1.5"]),
     # a collation (each dialect has its own names): changing to and from it alters the column
     "str20c": (lambda: sa.String(20).with_variant(sa.String(20, collation="C"), "postgresql")
-               .with_variant(sa.String(20, collation="NOCASE"), "sqlite"), ["x", "0"]),
+               .with_variant(sa.String(20, collation="NOCASE"), "sqlite")
+               .with_variant(sa.String(20, collation="utf8mb4_bin"), "mysql"), ["x", "0"]),
     "text": (sa.Text, ["note", "0"]),
     "bool": (sa.Boolean, [sa.true, sa.false, "0", "1", "t", "false"]),
     "date": (sa.Date, ["2020-1-2", "2021-03-04"]),
@@ -37,6 +38,19 @@ TYPES = {
     "numeric": (lambda: sa.Numeric(10, 2), ["0", "1.5", "1e3", "007"]),
     "float": (sa.Float, ["0", "1e3", "0.00001"]),
 }
+# MySQL/MariaDB: the types with the defaults it takes (it rejects `'t'` for a boolean, an
+# interval is a DATETIME there) in the spellings it stores (a date in full)
+MYSQL_TYPES = {
+    "my_bool": (sa.Boolean, [sa.true, sa.false, "0", "1"]),
+    "my_date": (sa.Date, ["2020-01-02", "2021-03-04"]),
+    "my_datetime": (sa.DateTime, ["2020-01-02 03:04:05", "2021-03-04 00:00:00"]),
+    "my_time": (sa.Time, ["10:11:12", "01:02:00"]),
+    "my_uuid": (sa.Uuid, []),
+    "my_unsigned": (lambda: sa.Integer().with_variant(sa.dialects.mysql.INTEGER(unsigned=True), "mysql"),
+                    ["0", "12"]),
+    "my_enum": (lambda: sa.Enum("a", "b", "c", name="my_enum"), ["a", "c"]),
+}
+ALL_TYPES = {**TYPES, **MYSQL_TYPES}
 UNINDEXABLE = {"json"}  # no btree operator class on PostgreSQL: no index, no UNIQUE
 DEFAULT_CHOICES = 6  # ColSpec.default is drawn below this (taken modulo the type's list)
 # the ways a model writes an index's keys (the first one ordered or computed)
@@ -49,6 +63,29 @@ INDEX_SPELLINGS = [
     lambda cols: [sa.desc(sa.func.coalesce(sa.column(cols[0]), sa.column(cols[0]))), *cols[1:]],
 ]
 NAMES = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa"]
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the generator may draw for a dialect."""
+
+    types: tuple[str, ...] = tuple(sorted(TYPES))
+    unindexable: frozenset = frozenset(UNINDEXABLE)
+    spellings: int = len(INDEX_SPELLINGS)
+    sequences: bool = True
+
+
+DEFAULT = Profile()
+PROFILES = {
+    # MariaDB: no expression indexes, no key on a TEXT without a length, no sequences read
+    "mysql": Profile(types=tuple(sorted({"int", "bigint", "str20", "str50", "str20c", "text", "json",
+                                         "numeric", "float"} | set(MYSQL_TYPES))),
+                     unindexable=frozenset({"json", "text"}), spellings=4, sequences=False),
+}
+
+
+def profile(dialect: Optional[str]) -> Profile:
+    return PROFILES.get(dialect, DEFAULT)
 
 
 @dataclass
@@ -93,7 +130,7 @@ def build(spec: list[TableSpec]) -> sa.MetaData:
     for t in spec:
         cols = [sa.Column("id", sa.Integer, primary_key=True)]
         for c in t.columns:
-            factory, defaults = TYPES[c.type]
+            factory, defaults = ALL_TYPES[c.type]
             default = None
             if c.default is not None and defaults:
                 value = defaults[c.default % len(defaults)]
@@ -119,9 +156,9 @@ def build(spec: list[TableSpec]) -> sa.MetaData:
 
 
 @st.composite
-def columns(draw, taken: set[str]):
+def columns(draw, taken: set[str], p: Profile = DEFAULT):
     name = draw(st.sampled_from([n for n in NAMES if n not in taken]))
-    type_ = draw(st.sampled_from(sorted(TYPES)))
+    type_ = draw(st.sampled_from(p.types))
     return ColSpec(name=name, type=type_, nullable=draw(st.booleans()),
                    default=draw(st.none() | st.integers(0, DEFAULT_CHOICES - 1)),
                    comment=draw(st.none() | st.sampled_from(["a note", "it's quoted"])))
@@ -132,22 +169,22 @@ def sequences():
 
 
 @st.composite
-def tables(draw, name: str, others: list[str]):
+def tables(draw, name: str, others: list[str], p: Profile = DEFAULT):
     cols: list[ColSpec] = []
     for _ in range(draw(st.integers(1, 4))):
-        cols.append(draw(columns({c.name for c in cols})))
+        cols.append(draw(columns({c.name for c in cols}, p)))
     t = TableSpec(name=name, columns=cols, comment=draw(st.none() | st.just(f"table {name}")))
     ints = [c.name for c in cols if c.type == "int"]
     if ints and draw(st.booleans()):  # to an earlier table, or to this one (self-reference)
         t.fks.append((ints[0], draw(st.sampled_from([*others, name]))))
-    keyable = [c.name for c in cols if c.type not in UNINDEXABLE]
+    keyable = [c.name for c in cols if c.type not in p.unindexable]
     if keyable and draw(st.booleans()):
         t.uniques.append((keyable[0],))
     if ints and draw(st.booleans()):
         t.checks.append(ints[-1])
     if keyable and draw(st.booleans()):
-        t.indexes.append(((keyable[-1],), draw(st.integers(0, len(INDEX_SPELLINGS) - 1))))
-    if draw(st.integers(0, 3)) == 0:
+        t.indexes.append(((keyable[-1],), draw(st.integers(0, p.spellings - 1))))
+    if draw(st.integers(0, 3)) == 0 and p.sequences:
         t.sequence = draw(sequences())
     if keyable and draw(st.integers(0, 3)) == 0:
         t.only.append((keyable[0], draw(st.sampled_from(sorted(ONLY_ON)))))
@@ -155,11 +192,11 @@ def tables(draw, name: str, others: list[str]):
 
 
 @st.composite
-def schemas(draw, max_tables: int = 4):
+def schemas(draw, max_tables: int = 4, p: Profile = DEFAULT):
     count = draw(st.integers(1, max_tables))
     spec: list[TableSpec] = []
     for i in range(count):
-        spec.append(draw(tables(f"t{i}", [t.name for t in spec])))
+        spec.append(draw(tables(f"t{i}", [t.name for t in spec], p)))
     return spec
 
 
@@ -176,7 +213,7 @@ EDITS = ["add_table", "drop_table", "add_column", "drop_column", "alter_type", "
 
 
 @st.composite
-def edited(draw, spec: list[TableSpec]):
+def edited(draw, spec: list[TableSpec], p: Profile = DEFAULT):
     """A copy of `spec` with one to four random edits that keep it valid."""
     # Names that existed in A are never reused for a new table or column: a migration
     # does not reorder columns, so "drop x, add x again" would be a reorder, not a change.
@@ -186,7 +223,7 @@ def edited(draw, spec: list[TableSpec]):
         edit = draw(st.sampled_from(EDITS))
         if edit == "add_table" or not spec:
             name = f"t{max([int(n[1:]) for n in original] + [int(t.name[1:]) for t in spec] + [-1]) + 1}"
-            spec.append(draw(tables(name, [t.name for t in spec])))
+            spec.append(draw(tables(name, [t.name for t in spec], p)))
             continue
         t = draw(st.sampled_from(spec))
         if edit == "drop_table":
@@ -195,7 +232,7 @@ def edited(draw, spec: list[TableSpec]):
         elif edit == "add_column":
             taken = {c.name for c in t.columns} | original.get(t.name, set())
             if len(taken) < len(NAMES):
-                t.columns.append(draw(columns(taken)))
+                t.columns.append(draw(columns(taken, p)))
         elif edit == "drop_column" and len(t.columns) > 1:
             col = draw(st.sampled_from(t.columns))
             if not _used(t, col.name):
@@ -203,7 +240,7 @@ def edited(draw, spec: list[TableSpec]):
         elif edit.startswith("alter_"):
             col = draw(st.sampled_from(t.columns))
             if edit == "alter_type" and not _used(t, col.name):
-                col.type = draw(st.sampled_from(sorted(TYPES)))
+                col.type = draw(st.sampled_from(p.types))
             elif edit == "alter_nullable":
                 col.nullable = not col.nullable
             elif edit == "alter_default":
@@ -214,17 +251,17 @@ def edited(draw, spec: list[TableSpec]):
         elif edit == "table_comment":
             t.comment = None if t.comment else f"about {t.name}"
         elif edit == "add_index":
-            keyable = [c.name for c in t.columns if c.type not in UNINDEXABLE]
+            keyable = [c.name for c in t.columns if c.type not in p.unindexable]
             if not keyable:
                 continue
             cols = tuple(draw(st.lists(st.sampled_from(keyable), min_size=1,
                                        max_size=2, unique=True)))
             if all(cols != ix for ix, _ in t.indexes):
-                t.indexes.append((cols, draw(st.integers(0, len(INDEX_SPELLINGS) - 1))))
+                t.indexes.append((cols, draw(st.integers(0, p.spellings - 1))))
         elif edit == "drop_index" and t.indexes:
             t.indexes.pop(draw(st.integers(0, len(t.indexes) - 1)))
         elif edit == "add_unique":
-            keyable = [c.name for c in t.columns if c.type not in UNINDEXABLE]
+            keyable = [c.name for c in t.columns if c.type not in p.unindexable]
             if not keyable:
                 continue
             cols = (draw(st.sampled_from(keyable)),)
@@ -245,13 +282,13 @@ def edited(draw, spec: list[TableSpec]):
         elif edit == "drop_fk" and t.fks:
             t.fks.pop()
         elif edit == "add_dialect_index":
-            keyable = [c.name for c in t.columns if c.type not in UNINDEXABLE]
+            keyable = [c.name for c in t.columns if c.type not in p.unindexable]
             where = draw(st.sampled_from(sorted(ONLY_ON)))
             if keyable and (keyable[-1], where) not in t.only:
                 t.only.append((keyable[-1], where))
         elif edit == "drop_dialect_index" and t.only:
             t.only.pop(0)
-        elif edit == "alter_sequence":
+        elif edit == "alter_sequence" and p.sequences:
             t.sequence = draw(st.none() | sequences())
         elif edit == "rename_column":
             # a declared rename of a column its checks and indexes use: the database rewrites them
@@ -269,6 +306,8 @@ def edited(draw, spec: list[TableSpec]):
 
 
 @st.composite
-def schema_pairs(draw, max_tables: int = 4):
-    a = draw(schemas(max_tables))
-    return a, draw(edited(a))
+def schema_pairs(draw, max_tables: int = 4, dialect: Optional[str] = None):
+    """(A, B) for a dialect: what it can hold (`PROFILES`), everything when None."""
+    p = profile(dialect)
+    a = draw(schemas(max_tables, p))
+    return a, draw(edited(a, p))

@@ -93,6 +93,78 @@ class _Writer:
         return text
 
 
+def plan_statements(operations, before: s.Snapshot, dialect):
+    """(operation, statements) in plan order. MySQL refuses to drop the last key a foreign
+    key can use ("needed in a foreign key constraint"), even when the plan adds another
+    later: the drop and the key that takes over go in one ALTER TABLE (checked as a whole),
+    and the later operation sends nothing."""
+    operations = list(operations)
+    taken_over: set[int] = set()
+    snap = before
+    for i, op in enumerate(operations):
+        stmts = [] if i in taken_over else statements(op, snap, dialect)
+        if stmts and _drops_a_key(op):
+            after = op.apply(snap)
+            table = after.table(op.table_name, op.schema_name)
+            for j in range(i + 1, len(operations)):
+                unserved = _unserved(table)
+                if not unserved:
+                    break
+                later = operations[j]
+                if j in taken_over or not _adds_a_key(later, op) or not any(
+                        _serves(_key_columns(later), fk.columns) for fk in unserved):
+                    continue
+                stmts = [stmts[0] + ", " + _add_clause(_Writer(dialect, snap), later)]
+                taken_over.add(j)
+                table = later.apply(after).table(op.table_name, op.schema_name)
+        yield op, stmts
+        snap = op.apply(snap)
+
+
+def _drops_a_key(op) -> bool:
+    return isinstance(op, ops.DropIndex) or (
+        isinstance(op, ops.DropConstraint) and op.kind in ("unique", "primary_key"))
+
+
+def _adds_a_key(op, drop) -> bool:
+    same_table = (getattr(op, "schema_name", None), getattr(op, "table_name", None)) == \
+        (drop.schema_name, drop.table_name)
+    return same_table and (isinstance(op, ops.CreateIndex) or (
+        isinstance(op, ops.AddConstraint) and op.kind in ("unique", "primary_key")))
+
+
+def _key_columns(op) -> tuple[str, ...]:
+    if isinstance(op, ops.CreateIndex):
+        return _leading_columns(op.index) if op.index.method is None else ()
+    return tuple(op.constraint.columns)
+
+
+def _add_clause(w: "_Writer", op) -> str:
+    if isinstance(op, ops.CreateIndex):
+        return f"ADD {w.index(op.index)}"
+    return f"ADD {w.constraint(op.kind, op.constraint)}"
+
+
+def _leading_columns(index: s.Index) -> tuple[str, ...]:
+    out = []
+    for element in index.elements:
+        if element.column is None:
+            break
+        out.append(element.column)
+    return tuple(out)
+
+
+def _serves(key: tuple[str, ...], columns: tuple[str, ...]) -> bool:
+    return tuple(key[:len(columns)]) == tuple(columns)
+
+
+def _unserved(table: s.Table) -> list[s.ForeignKey]:
+    keys = [table.primary_key.columns] if table.primary_key else []
+    keys += [u.columns for u in table.unique_constraints]
+    keys += [_leading_columns(ix) for ix in table.indexes if ix.method is None]
+    return [fk for fk in table.foreign_keys if not any(_serves(k, fk.columns) for k in keys)]
+
+
 def statements(op, before: s.Snapshot, dialect) -> list[str]:
     handler = _HANDLERS.get(type(op))
     if handler is None:
