@@ -140,3 +140,26 @@ def test_varchar_without_length_is_rejected_as_sqlalchemy_rejects_it():
     sa.Table("v", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("name", sa.String))
     with pytest.raises(StillError, match=r"^column v.name: VARCHAR requires a length on dialect mysql$"):
         declare(md, "mysql")
+
+
+@pytest.mark.parametrize(("type_", "sent", "stored"), [
+    (sa.Date, "2020-1-2", "'2020-01-02'"),
+    (sa.DateTime, "2020-01-02", "'2020-01-02 00:00:00'"),
+    (sa.DateTime, "2020-01-02 03:04:05.500", "'2020-01-02 03:04:05'"),
+    (mysql.DATETIME(fsp=3), "2020-1-2 3:4:5.5", "'2020-01-02 03:04:05.500'"),
+    (sa.Time, "1:2", "'01:02:00'"),
+    (sa.Uuid, "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11", "'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'"),
+    (sa.Float, "0.00001", "1e-05"),
+    (sa.Numeric(10, 2), "1e3", "1000.00"),
+    (sa.BigInteger, " 12", "12"),
+])
+def test_a_literal_default_is_the_value_the_server_stores(mysql_url, type_, sent, stored):
+    md = sa.MetaData()
+    sa.Table("lit", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("v", type_, server_default=sent))
+    create_all(mysql_url, md)
+    engine = sa.create_engine(mysql_url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        reflected = reflect(conn).table("lit").column("v")
+        declared = declare(md, conn.dialect).table("lit").column("v")
+    engine.dispose()
+    assert reflected.default == declared.default == stored

@@ -39,13 +39,11 @@ TYPES = {
     "float": (sa.Float, ["0", "1e3", "0.00001"]),
 }
 # MySQL/MariaDB: the types with the defaults it takes (it rejects `'t'` for a boolean, an
-# interval is a DATETIME there) in the spellings it stores (a date in full)
+# interval is a DATETIME there)
 MYSQL_TYPES = {
     "my_bool": (sa.Boolean, [sa.true, sa.false, "0", "1"]),
-    "my_date": (sa.Date, ["2020-01-02", "2021-03-04"]),
-    "my_datetime": (sa.DateTime, ["2020-01-02 03:04:05", "2021-03-04 00:00:00"]),
-    "my_time": (sa.Time, ["10:11:12", "01:02:00"]),
-    "my_uuid": (sa.Uuid, []),
+    "my_datetime": (lambda: sa.DateTime().with_variant(sa.dialects.mysql.DATETIME(fsp=3), "mysql"),
+                    ["2020-01-02", "2020-1-2 3:4:5.5", "2021-03-04 00:00:00.1239"]),
     "my_unsigned": (lambda: sa.Integer().with_variant(sa.dialects.mysql.INTEGER(unsigned=True), "mysql"),
                     ["0", "12"]),
     "my_enum": (lambda: sa.Enum("a", "b", "c", name="my_enum"), ["a", "c"]),
@@ -79,7 +77,8 @@ DEFAULT = Profile()
 PROFILES = {
     # MariaDB: no expression indexes, no key on a TEXT without a length, no sequences read
     "mysql": Profile(types=tuple(sorted({"int", "bigint", "str20", "str50", "str20c", "text", "json",
-                                         "numeric", "float"} | set(MYSQL_TYPES))),
+                                         "numeric", "float", "date", "datetime", "time", "uuid"}
+                                        | set(MYSQL_TYPES))),
                      unindexable=frozenset({"json", "text"}), spellings=4, sequences=False),
 }
 

@@ -190,7 +190,7 @@ def canonical_default(text: Optional[str], type_text: str) -> Optional[str]:
             number = _number(value, type_text)
             if number is not None:
                 return number
-        return quoted(value)
+        return quoted(_temporal(value, type_text) or (value.lower() if name == "uuid" else value))
     if _NUMBER.match(text):
         if name in NUMERIC_TYPES:
             return _number(text, type_text) or text
@@ -225,6 +225,37 @@ def _number(value: str, type_text: str) -> Optional[str]:
     if number == number.to_integral_value():
         return str(int(number))
     return str(number)
+
+
+_DATE = r"(\d{1,4})-(\d{1,2})-(\d{1,2})"
+_CLOCK = r"(\d{1,3}):(\d{1,2})(?::(\d{1,2})(?:\.(\d*))?)?"
+_DATE_VALUE = re.compile(rf"^{_DATE}$")
+_DATETIME_VALUE = re.compile(rf"^{_DATE}(?:[ T]{_CLOCK})?$")
+_TIME_VALUE = re.compile(rf"^(-?){_CLOCK}$")
+
+
+def _temporal(value: str, type_text: str) -> Optional[str]:
+    """A date/time literal as the server prints the value it stored: in full, the
+    fraction cut (not rounded) to the column's precision; None when it is not one."""
+    name, params, _ = split_type(type_text)
+    if name not in ("date", "datetime", "timestamp", "time"):
+        return None
+    fsp = int(params[0]) if params and params[0].isdigit() else 0
+    value = value.strip()
+
+    def clock(hours, minutes, seconds, fraction) -> str:
+        out = f"{int(hours):02d}:{int(minutes):02d}:{int(seconds or 0):02d}"
+        if fsp:
+            out += "." + (fraction or "").ljust(fsp, "0")[:fsp]
+        return out
+
+    if name == "date" and (m := _DATE_VALUE.match(value)):
+        return f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}"
+    if name in ("datetime", "timestamp") and (m := _DATETIME_VALUE.match(value)):
+        return f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d} " + clock(m[4] or 0, m[5] or 0, m[6], m[7])
+    if name == "time" and (m := _TIME_VALUE.match(value)):
+        return m[1] + clock(m[2], m[3], m[4], m[5])
+    return None
 
 
 def _wrapped(text: str) -> bool:
