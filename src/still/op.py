@@ -193,7 +193,11 @@ def create_index(index_name: Optional[str], table_name: str, columns: Sequence[U
     kw = {k: v for k, v in kw.items() if k != "if_not_exists"}
     sa.Index(index_name, *keys, unique=unique, _table=table, **kw)
     declared = build.declared(ex, table)
-    index = next(ix for ix in declared.indexes if ix.name == index_name)
+    index = next((ix for ix in declared.indexes if ix.name == index_name), None)
+    if index is None:  # MySQL keeps a unique index on plain columns as a unique key
+        ex.run(ops.AddConstraint(schema_name=ex.schema(schema), table_name=table_name, kind="unique",
+                                 constraint=next(u for u in declared.unique_constraints if u.name == index_name)))
+        return
     ex.run(ops.CreateIndex(schema_name=ex.schema(schema), table_name=table_name, index=index,
                            concurrently=concurrently))
 
@@ -221,6 +225,13 @@ def drop_index(index_name: str, table_name: Optional[str] = None, schema: Option
                 ex.run(ops.DropIndex(schema_name=schema_name, table_name=table.name, index=ix,
                                      concurrently=concurrently))
                 return
+    if ex.dialect.name == "mysql":  # a unique index there is a unique key
+        for table in tables:
+            for cons in table.unique_constraints:
+                if cons.name == index_name:
+                    ex.run(ops.DropConstraint(schema_name=schema_name, table_name=table.name, kind="unique",
+                                              constraint=cons))
+                    return
     raise StillError(f"index {index_name!r} does not exist" + (f" on table {table_name!r}" if table_name else ""))
 
 

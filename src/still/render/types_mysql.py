@@ -15,6 +15,11 @@ DEFAULT_SCHEMA = ""
 # a lone integer primary key gets AUTO_INCREMENT unless the column says autoincrement=False
 EXPLICIT_AUTOINCREMENT = True
 MYSQL = "from sqlalchemy.dialects import mysql"
+# a new table's indexes are created with it: a foreign key then uses the index the
+# snapshot holds for it instead of making one of its own
+INDEXES_IN_CREATE_TABLE = True
+# FULLTEXT and SPATIAL indexes, as SQLAlchemy's MySQL dialect takes them
+INDEX_METHOD_KEYWORD = "mysql_prefix"
 
 _PLAIN = {
     "int": "sa.Integer()", "bigint": "sa.BigInteger()", "smallint": "sa.SmallInteger()",
@@ -30,6 +35,16 @@ _MYSQL_PLAIN = {"tinytext": "TINYTEXT", "mediumtext": "MEDIUMTEXT", "longtext": 
 _SIZED = {"varchar": "sa.String", "char": "sa.CHAR", "varbinary": "sa.VARBINARY", "binary": "sa.BINARY"}
 _FRACTIONAL = {"datetime": "DATETIME", "timestamp": "TIMESTAMP", "time": "TIME"}
 _VALUE = re.compile(r"'((?:[^']|'')*)'")
+_PREFIX_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_$]*|`(?:[^`]|``)+`)\((\d+)\)$")
+
+
+def prefix_key(expression: str):
+    """(column, length) for a key on a column's first characters (`login(10)`), else None."""
+    m = _PREFIX_KEY.match(expression)
+    if not m:
+        return None
+    name = m[1][1:-1].replace("``", "`") if m[1].startswith("`") else m[1]
+    return name, int(m[2])
 
 
 def render_type(text: str) -> tuple[str, set[str]]:
