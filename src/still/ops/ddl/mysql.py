@@ -18,6 +18,9 @@ from still import ops
 from still import snapshot as s
 from still.errors import StillError
 
+# each DDL statement commits by itself: a revision that fails part-way stays part-way
+TRANSACTIONAL_DDL = False
+
 # a key on the first N characters of a column, as reflect/mysql_indexes.py spells it
 _PREFIX_KEY = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_$]*|`(?:[^`]|``)+`)\(\d+\)$")
 
