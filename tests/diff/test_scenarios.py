@@ -177,6 +177,10 @@ SCENARIOS = {
                       sa.Column("at", mysql.TIMESTAMP, nullable=False,
                                 server_default=sa.text("CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP"))),
         ["alter_column", "alter_column"], ["type-change"], MY),
+    "mysql_int_to_uuid_and_a_renamed_json_column": (
+        lambda: users(sa.Column("n", sa.BigInteger), sa.Column("doc", sa.JSON)),
+        lambda: users(sa.Column("n", sa.Uuid), sa.Column("body", sa.JSON, info={"still": {"renamed_from": "doc"}})),
+        ["rename_column", "alter_column"], ["type-change"], MY),
     "mysql_collation": (lambda: users(sa.Column("s", sa.String(10))),
                         lambda: users(sa.Column("s", sa.String(10, collation="utf8mb4_bin"))),
                         ["alter_column"], [], MY),

@@ -33,9 +33,13 @@ ORDER BY TABLE_SCHEMA, TABLE_NAME
 
 
 def server_traits(dialect) -> tuple[bool, bool, bool]:
-    """(MariaDB, drops integer display widths, keeps descending index keys)."""
-    version = dialect.server_version_info or (0,)
+    """(MariaDB, drops integer display widths, keeps descending index keys). A dialect that
+    has not met its server (declare by name, offline --sql) assumes a current one that
+    keeps the widths: MariaDB 10.8 or later."""
+    version = dialect.server_version_info
     mariadb = bool(getattr(dialect, "is_mariadb", False))
+    if version is None:
+        return mariadb, False, True
     if mariadb:
         return True, False, version >= (10, 8)
     return False, version >= (8, 0, 19), version >= (8,)

@@ -71,18 +71,18 @@ def read_foreign_keys(rows, schema_key) -> dict[tuple[str, str], list[s.ForeignK
     return out
 
 
-def _json_check(name: str, clause: str) -> bool:
-    return re.fullmatch(r"\s*json_valid\s*\(\s*`" + re.escape(name.replace("`", "``")) + r"`\s*\)\s*",
-                        clause, re.I) is not None
+_JSON_CHECK = re.compile(r"\s*json_valid\s*\(\s*`((?:[^`]|``)+)`\s*\)\s*", re.I)
 
 
 def read_checks(rows) -> tuple[dict[tuple[str, str], list[s.CheckConstraint]], set]:
-    """The table's checks, and (schema, table, column) of every JSON column check."""
+    """The table's checks, and (schema, table, column) of every JSON column check (named
+    after the column when it was made; a renamed column keeps the old name)."""
     out: dict[tuple[str, str], list[s.CheckConstraint]] = {}
     json_checks = set()
     for schema, table, name, level, clause in rows:
-        if level == "Column" and _json_check(name, clause):
-            json_checks.add((schema, table, name))
+        found = _JSON_CHECK.fullmatch(clause) if level == "Column" else None
+        if found:
+            json_checks.add((schema, table, found.group(1).replace("``", "`")))
             continue
         out.setdefault((schema, table), []).append(
             s.CheckConstraint(name=name, expression=expression(clause)))

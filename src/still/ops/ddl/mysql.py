@@ -213,7 +213,21 @@ def _alter_column(w: _Writer, op: ops.AlterColumn) -> list[str]:
         return (_alter(w, op, f"DROP COLUMN {w.quote(old.name)}")
                 + _add_column(w, ops.AddColumn(schema_name=op.schema_name, table_name=op.table_name,
                                                column=new)))
+    if old.type != new.type and (_base(old.type) in _FROM_TEXT_ONLY or _base(new.type) in _FROM_TEXT_ONLY) \
+            and not {_base(old.type), _base(new.type)} & _TEXT_TYPES:
+        # MariaDB converts a UUID or INET column only to and from text: through a VARCHAR
+        via = new.model_copy(update={"type": "varchar(255)", "collation": None, "default": None,
+                                     "nullable": True, "autoincrement": False})
+        return _alter(w, op, f"MODIFY COLUMN {w.column(via)}") + _alter(w, op, f"MODIFY COLUMN {w.column(new)}")
     return _alter(w, op, f"MODIFY COLUMN {w.column(new)}")
+
+
+_FROM_TEXT_ONLY = {"uuid", "inet4", "inet6"}
+_TEXT_TYPES = {"char", "varchar", "tinytext", "text", "mediumtext", "longtext"}
+
+
+def _base(type_text: str) -> str:
+    return type_text.split("(", 1)[0].split(" ", 1)[0]
 
 
 def _add_constraint(w: _Writer, op: ops.AddConstraint) -> list[str]:
