@@ -169,14 +169,17 @@ SCENARIOS = {
     # MySQL: a column is redefined whole (MODIFY COLUMN), whatever changes
     "mysql_enum_value_added": (lambda: users(sa.Column("s", mysql.ENUM("a", "b"), server_default="b")),
                                lambda: users(sa.Column("s", mysql.ENUM("a", "b", "c"), server_default="b")),
-                               ["alter_column"], ["type-change"], MY),
+                               ["alter_column"], [], MY),
+    "mysql_enum_value_removed": (lambda: users(sa.Column("s", mysql.ENUM("a", "b", "c"))),
+                                 lambda: users(sa.Column("s", mysql.ENUM("a", "c"))),
+                                 ["alter_column"], ["type-narrowing"], MY),
     "mysql_unsigned_and_on_update": (
         lambda: users(sa.Column("n", sa.Integer, comment="count"), sa.Column("at", mysql.TIMESTAMP, nullable=False,
                                                                              server_default=sa.func.now())),
         lambda: users(sa.Column("n", mysql.INTEGER(unsigned=True), comment="count"),
                       sa.Column("at", mysql.TIMESTAMP, nullable=False,
                                 server_default=sa.text("CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP"))),
-        ["alter_column", "alter_column"], ["type-change"], MY),
+        ["alter_column", "alter_column"], ["type-narrowing"], MY),
     "mysql_int_to_uuid_and_a_renamed_json_column": (
         lambda: users(sa.Column("n", sa.BigInteger), sa.Column("doc", sa.JSON)),
         lambda: users(sa.Column("n", sa.Uuid), sa.Column("body", sa.JSON, info={"still": {"renamed_from": "doc"}})),
