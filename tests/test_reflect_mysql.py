@@ -163,3 +163,26 @@ def test_a_literal_default_is_the_value_the_server_stores(mysql_url, type_, sent
         declared = declare(md, conn.dialect).table("lit").column("v")
     engine.dispose()
     assert reflected.default == declared.default == stored
+
+
+def test_a_mariadb_url_is_the_same_dialect_under_its_own_name(mysql_url):
+    # SQLAlchemy reads mariadb_* options (not mysql_*) for mariadb:// URLs
+    metadata = sa.MetaData()
+    sa.Table("m", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("body", sa.Text),
+             sa.Column("code", sa.String(40)), sa.Column("doc", sa.JSON),
+             sa.Index("ix_m_body", "body", mariadb_prefix="FULLTEXT"),
+             sa.Index("ix_m_code", "code", mariadb_length=4), mariadb_collate="utf8mb4_bin")
+
+    url = mysql_url.replace("mysql+pymysql://", "mariadb+pymysql://", 1)
+    create_all(url, metadata)
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        reflected = reflect(conn)
+        declared = declare(metadata, conn.dialect)
+    engine.dispose()
+    assert reflected.dialect == declared.dialect == "mariadb"
+    assert_same_snapshot(reflected, declared)
+    from still.render import render_plan
+
+    text = render_plan(diff(declare(sa.MetaData(), engine.dialect), declared), "mariadb").upgrade
+    assert 'mariadb_prefix="fulltext"' in text and 'mariadb_length={"code": 4}' in text

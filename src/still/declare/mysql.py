@@ -71,12 +71,13 @@ class Rules(DeclareRules):
         return None if found == self._table_collation(column.table) else found
 
     def _table_collation(self, table: sa.Table) -> Optional[str]:
-        options = table.dialect_options["mysql"]
-        collate = options.get("collate") or table.kwargs.get("mysql_collate")
+        d = self.dialect.name  # SQLAlchemy reads mariadb_* options for mariadb:// URLs
+        options = table.dialect_options[d]
+        collate = options.get("collate") or table.kwargs.get(f"{d}_collate")
         if collate:
             return canonical_collation(collate)
         charset = options.get("charset") or options.get("default charset") \
-            or table.kwargs.get("mysql_charset") or table.kwargs.get("mysql_default_charset")
+            or table.kwargs.get(f"{d}_charset") or table.kwargs.get(f"{d}_default_charset")
         return DEFAULT_COLLATIONS.get(charset.lower()) if charset else None
 
     def autoincrement(self, column: sa.Column) -> bool:
@@ -165,11 +166,11 @@ class Rules(DeclareRules):
 
     # -- indexes ------------------------------------------------------------------------
     def index_method(self, index: sa.Index) -> Optional[str]:
-        prefix = index.dialect_options["mysql"]["prefix"]
+        prefix = index.dialect_options[self.dialect.name]["prefix"]
         return METHODS.get(prefix.upper()) if prefix else None
 
     def index_elements(self, index: sa.Index) -> tuple[s.IndexElement, ...]:
-        lengths = index.dialect_options["mysql"]["length"]
+        lengths = index.dialect_options[self.dialect.name]["length"]
         fulltext = self.index_method(index) is not None
         out = []
         for expr in index.expressions:

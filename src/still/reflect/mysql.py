@@ -54,8 +54,9 @@ def reflect(connection: Connection, schemas: Optional[Iterable[str]] = None) -> 
     else:
         wanted = [current if name == DEFAULT_SCHEMA else name for name in schemas]
         wanted = [name for name in wanted if name is not None]
+    name = connection.dialect.name  # "mariadb" for mariadb:// URLs, as declare says too
     if not wanted:
-        return s.Snapshot(dialect="mysql", default_schema=DEFAULT_SCHEMA)
+        return s.Snapshot(dialect=name, default_schema=DEFAULT_SCHEMA)
 
     def key(name: Optional[str]) -> str:
         return DEFAULT_SCHEMA if name == current else name
@@ -81,20 +82,20 @@ def reflect(connection: Connection, schemas: Optional[Iterable[str]] = None) -> 
 
     by_schema: dict[str, dict[str, s.Table]] = {}
     nothing = indexes_.TableKeys()
-    for schema, name, _, comment in tables:
-        found = keys.get((schema, name), nothing)
-        by_schema.setdefault(key(schema), {})[name] = s.Table(
-            name=name,
-            columns=tuple(cols.get((schema, name), ())),
+    for schema, table, _, comment in tables:
+        found = keys.get((schema, table), nothing)
+        by_schema.setdefault(key(schema), {})[table] = s.Table(
+            name=table,
+            columns=tuple(cols.get((schema, table), ())),
             primary_key=found.primary_key,
-            foreign_keys=tuple(fks.get((schema, name), ())),
+            foreign_keys=tuple(fks.get((schema, table), ())),
             unique_constraints=tuple(found.unique_constraints),
-            check_constraints=tuple(checks.get((schema, name), ())),
+            check_constraints=tuple(checks.get((schema, table), ())),
             indexes=tuple(found.indexes),
             comment=comment or None,
         )
     return s.Snapshot(
-        dialect="mysql",
+        dialect=name,
         default_schema=DEFAULT_SCHEMA,
-        schemas={name: s.Schema(name=name, tables=tables_) for name, tables_ in by_schema.items()},
+        schemas={schema: s.Schema(name=schema, tables=tables_) for schema, tables_ in by_schema.items()},
     )

@@ -132,7 +132,7 @@ class OpRenderer:
                 keys[i] = e.model_copy(update={"column": found[0], "expression": None})
                 lengths[found[0]] = found[1]
         if lengths:
-            kw["mysql_length"] = "{" + ", ".join(f"{py_str(k)}: {v}" for k, v in lengths.items()) + "}"
+            kw[self.types.INDEX_LENGTH_KEYWORD] = "{" + ", ".join(f"{py_str(k)}: {v}" for k, v in lengths.items()) + "}"
         return "[" + ", ".join(self._index_element(e) for e in keys) + "]", kw
 
     # -- operations ------------------------------------------------------------------

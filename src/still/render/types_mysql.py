@@ -20,6 +20,7 @@ MYSQL = "from sqlalchemy.dialects import mysql"
 INDEXES_IN_CREATE_TABLE = True
 # FULLTEXT and SPATIAL indexes, as SQLAlchemy's MySQL dialect takes them
 INDEX_METHOD_KEYWORD = "mysql_prefix"
+INDEX_LENGTH_KEYWORD = "mysql_length"
 
 _PLAIN = {
     "int": "sa.Integer()", "bigint": "sa.BigInteger()", "smallint": "sa.SmallInteger()",
