@@ -25,13 +25,8 @@ from still.errors import StillError
 from still.reflect.mysql import DEFAULT_SCHEMA, server_traits
 from still.reflect.mysql_constraints import fk_action
 from still.reflect.mysql_indexes import METHODS, prefix_key
-from still.reflect.mysql_types import (
-    DEFAULT_COLLATIONS,
-    canonical_collation,
-    canonical_default,
-    canonical_type,
-    expression,
-)
+from still.reflect.mysql_defaults import canonical_default
+from still.reflect.mysql_types import DEFAULT_COLLATIONS, canonical_collation, canonical_type, expression
 
 _CHARSET = re.compile(r"\bCHARACTER\s+SET\s+(\w+)", re.I)
 _COLLATE = re.compile(r"\bCOLLATE\s+(\w+)", re.I)

@@ -5,12 +5,8 @@ generated columns, collations that differ from the table's, comments."""
 from __future__ import annotations
 
 from still import snapshot as s
-from still.reflect.mysql_types import (
-    canonical_collation,
-    canonical_default,
-    canonical_type,
-    expression,
-)
+from still.reflect.mysql_defaults import canonical_default
+from still.reflect.mysql_types import canonical_collation, canonical_type, expression
 
 COLUMNS_SQL = """
 SELECT c.TABLE_SCHEMA, c.TABLE_NAME, c.COLUMN_NAME, c.COLUMN_TYPE, c.IS_NULLABLE,
