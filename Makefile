@@ -11,7 +11,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[postgresql,test,bench]"
+	$(BIN)/pip install --quiet -e ".[postgresql,mysql,test,bench]"
 	touch $(STAMP)
 
 demo: install

@@ -2,8 +2,9 @@
 
     make bench            (or: .venv/bin/python bench/reflect.py [--tables N] [--repeat R])
 
-For each dialect it builds the schema once (SQLite: a file; PostgreSQL: a throwaway server
-from the installed binaries, or STILL_BENCH_POSTGRES_URL), then times, best of R runs:
+For each dialect it builds the schema once (SQLite: a file; PostgreSQL and MariaDB: a
+throwaway server from the installed binaries, or STILL_BENCH_POSTGRES_URL /
+STILL_BENCH_MYSQL_URL), then times, best of R runs:
   still reflect                  the whole schema -> Snapshot
   still plan                     reflect + declare the models + diff (what `still plan` does)
   sqlalchemy MetaData.reflect    what Alembic's autogenerate reflects through
@@ -115,6 +116,23 @@ def main():
         url = server.url
     try:
         bench_dialect("postgresql", url, metadata, args.repeat)
+    finally:
+        if server:
+            server.stop()
+
+    url = os.environ.get("STILL_BENCH_MYSQL_URL")
+    server = None
+    if not url:
+        from tests.mysql_server import MariaDBServer
+
+        server = MariaDBServer().start()
+        admin = sa.create_engine(server.url, poolclass=sa.pool.NullPool)
+        with admin.connect() as conn:
+            conn.exec_driver_sql("CREATE DATABASE bench")
+        admin.dispose()
+        url = server.url.rsplit("/", 1)[0] + "/bench"
+    try:
+        bench_dialect("mysql (MariaDB)", url, metadata, args.repeat)
     finally:
         if server:
             server.stop()

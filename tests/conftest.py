@@ -1,8 +1,13 @@
-"""Real databases for every test: a SQLite file per test, a fresh PostgreSQL database per test.
+"""Real databases for every test: a SQLite file per test, a fresh PostgreSQL or MariaDB
+database per test.
 
 PostgreSQL comes from `STILL_TEST_POSTGRES_URL` when set, otherwise from a throwaway
-server started once per run (tests/pg_server.py). With `CI=true` a missing server is a
+server started once per run (tests/pg_server.py); MariaDB likewise from
+`STILL_TEST_MYSQL_URL` or tests/mysql_server.py. With `CI=true` a missing server is a
 failure, never a skip.
+
+The `dialect` fixture runs a test on SQLite and PostgreSQL; a test that holds on MySQL
+too says so with `@pytest.mark.parametrize("dialect", ALL_DIALECTS)`.
 """
 
 from __future__ import annotations
@@ -19,17 +24,19 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # the fixture model modules live in ROOT/fixtures
     sys.path.insert(0, str(ROOT))
 
+from tests.mysql_server import MariaDBServer  # noqa: E402
 from tests.pg_server import PostgresServer, ServerUnavailable  # noqa: E402
 
 DIALECTS = ("sqlite", "postgresql")
+ALL_DIALECTS = ("sqlite", "postgresql", "mysql")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 _counter = itertools.count()
 
 
-def _unavailable(reason: str):
+def _unavailable(reason: str, server: str = "PostgreSQL"):
     if IN_CI:
-        pytest.fail(f"PostgreSQL is required in CI but unavailable: {reason}", pytrace=False)
-    pytest.skip(f"PostgreSQL unavailable: {reason}")
+        pytest.fail(f"{server} is required in CI but unavailable: {reason}", pytrace=False)
+    pytest.skip(f"{server} unavailable: {reason}")
 
 
 @pytest.fixture(scope="session")
@@ -73,6 +80,47 @@ def pg_url(pg_admin_engine):
         conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture(scope="session")
+def mysql_admin_url():
+    """URL of a MariaDB/MySQL server for this run, as root (or the given account)."""
+    given = os.environ.get("STILL_TEST_MYSQL_URL")
+    if given:
+        yield given
+        return
+    try:
+        server = MariaDBServer().start()
+    except ServerUnavailable as exc:
+        _unavailable(str(exc), "MariaDB")
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def mysql_admin_engine(mysql_admin_url):
+    try:
+        engine = sa.create_engine(mysql_admin_url, poolclass=sa.pool.NullPool)
+        with engine.connect():
+            pass
+    except Exception as exc:  # a given URL that does not answer, or no driver
+        _unavailable(str(exc).splitlines()[0], "MariaDB")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def mysql_url(mysql_admin_engine):
+    """A fresh, empty MySQL database (schema) for one test."""
+    name = f"still_test_{os.getpid()}_{next(_counter)}"
+    with mysql_admin_engine.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE `{name}`")
+    url = mysql_admin_engine.url.set(database=name)
+    yield url.render_as_string(hide_password=False)
+    with mysql_admin_engine.connect() as conn:
+        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS `{name}`")
+
+
 @pytest.fixture
 def sqlite_url(tmp_path):
     return f"sqlite:///{tmp_path / 'test.db'}"
@@ -86,7 +134,7 @@ def dialect(request):
 @pytest.fixture
 def db_url(request, dialect):
     """A fresh database URL for the `dialect` under test."""
-    fixture = "pg_url" if dialect == "postgresql" else "sqlite_url"
+    fixture = {"postgresql": "pg_url", "mysql": "mysql_url"}.get(dialect, "sqlite_url")
     return request.getfixturevalue(fixture)
 
 

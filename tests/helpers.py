@@ -6,16 +6,16 @@ import importlib
 
 import sqlalchemy as sa
 
-FIXTURE_MODULES = ("app", "types", "postgres")
+FIXTURE_MODULES = ("app", "types", "postgres", "mysql")
 
 
 def fixture_module(name: str):
     return importlib.import_module(f"fixtures.models.{name}")
 
 
-def fixture_cases():
-    """(module name, dialect) for every fixture and every dialect it supports."""
-    return [(name, d) for name in FIXTURE_MODULES for d in fixture_module(name).DIALECTS]
+def fixture_cases(dialects=("sqlite", "postgresql", "mysql")):
+    """(module name, dialect) for every fixture and every dialect it supports, of `dialects`."""
+    return [(name, d) for name in FIXTURE_MODULES for d in fixture_module(name).DIALECTS if d in dialects]
 
 
 def snapshot_differences(left, right, path: str = "") -> list[str]:
@@ -99,6 +99,12 @@ def reset_database(url: str) -> None:
         if conn.dialect.name == "postgresql":
             conn.exec_driver_sql("DROP SCHEMA public CASCADE")
             conn.exec_driver_sql("CREATE SCHEMA public")
+        elif conn.dialect.name == "mysql":
+            conn.exec_driver_sql("SET FOREIGN_KEY_CHECKS=0")
+            for (name,) in conn.exec_driver_sql(
+                    "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()").fetchall():
+                conn.exec_driver_sql(f"DROP TABLE `{name}`")
+            conn.exec_driver_sql("SET FOREIGN_KEY_CHECKS=1")
         else:
             conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
             for (name,) in conn.exec_driver_sql(

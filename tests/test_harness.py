@@ -1,6 +1,10 @@
+import pytest
 import sqlalchemy as sa
 
+from tests.conftest import ALL_DIALECTS
 
+
+@pytest.mark.parametrize("dialect", ALL_DIALECTS)
 def test_database_is_real_and_empty(engine, dialect):
     with engine.connect() as conn:
         assert conn.dialect.name == dialect

@@ -133,7 +133,8 @@ def open_engine(url: str, must_exist: bool = True, connect_args: Optional[dict] 
         raise StillError(f"unknown database dialect or driver in {mask(parsed)}") from None
     except ImportError as err:
         driver = parsed.drivername
-        extra = " (pip install 'still[postgresql]')" if parsed.get_backend_name() == "postgresql" else ""
+        extra = {"postgresql": " (pip install 'still[postgresql]')", "mysql": " (pip install 'still[mysql]', with a mysql+pymysql:// URL)",
+                 "mariadb": " (pip install 'still[mysql]', with a mariadb+pymysql:// URL)"}.get(parsed.get_backend_name(), "")
         raise StillError(f"the driver for {driver} is not installed: {err}{extra}") from None
 
 

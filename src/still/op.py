@@ -231,7 +231,11 @@ def create_index(index_name: Optional[str], table_name: str, columns: Sequence[U
     made = sa.Index(index_name, *keys, unique=unique, _table=table, **kw)
     declared = build.declared(ex, table)
     final = ex.rules.name_of(made)  # a naming convention may name it (metadata_naming_convention)
-    index = next(ix for ix in declared.indexes if ix.name == final)
+    index = next((ix for ix in declared.indexes if ix.name == final), None)
+    if index is None:  # MySQL keeps a unique index on plain columns as a unique key
+        ex.run(ops.AddConstraint(schema_name=ex.schema(schema), table_name=table_name, kind="unique",
+                                 constraint=next(u for u in declared.unique_constraints if u.name == final)))
+        return
     ex.run(ops.CreateIndex(schema_name=ex.schema(schema), table_name=table_name, index=index,
                            concurrently=concurrently))
 
@@ -259,6 +263,13 @@ def drop_index(index_name: str, table_name: Optional[str] = None, schema: Option
                 ex.run(ops.DropIndex(schema_name=schema_name, table_name=table.name, index=ix,
                                      concurrently=concurrently))
                 return
+    if ex.dialect.name == "mysql":  # a unique index there is a unique key
+        for table in tables:
+            for cons in table.unique_constraints:
+                if cons.name == index_name:
+                    ex.run(ops.DropConstraint(schema_name=schema_name, table_name=table.name, kind="unique",
+                                              constraint=cons))
+                    return
     raise StillError(f"index {index_name!r} does not exist" + (f" on table {table_name!r}" if table_name else ""))
 
 

@@ -1,10 +1,15 @@
-"""The migration commands end to end, as a user runs them, on SQLite and PostgreSQL."""
+"""The migration commands end to end, as a user runs them, on SQLite and PostgreSQL (and
+the lifecycle on MySQL)."""
 
 from __future__ import annotations
 
+import pytest
+
+from tests.conftest import ALL_DIALECTS
 from tests.runtime.project import HISTORY, Project, history_project, reflect_url
 
 
+@pytest.mark.parametrize("dialect", ALL_DIALECTS)
 def test_linear_lifecycle(tmp_path, db_url):
     project = history_project(tmp_path / "p", db_url)
     assert project.ok("heads").split() == ["c3", "(head)"]

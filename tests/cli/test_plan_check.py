@@ -105,3 +105,27 @@ def test_rename_option_turns_drop_add_into_rename(sqlite_url):
     declared = still("plan", "--url", sqlite_url, "--metadata", APP, "--format", "json", "--rename", "orgs.title=name")
     ops = [op["op"] for op in json.loads(declared.stdout)["operations"]]
     assert ops == ["rename_column"]
+
+
+MYSQL_APP = "fixtures.models.mysql:metadata"
+
+
+def test_check_and_plan_on_mysql(mysql_url):
+    create_all(mysql_url, fixture_module("mysql").metadata)
+    clean = still("check", "--url", mysql_url, "--metadata", MYSQL_APP)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+
+    execute(mysql_url, "ALTER TABLE accounts DROP INDEX ix_accounts_created",
+            "ALTER TABLE accounts MODIFY COLUMN score tinyint NOT NULL DEFAULT 1")
+    drift = still("check", "--url", mysql_url, "--metadata", MYSQL_APP)
+    assert drift.returncode == 1, drift.stdout + drift.stderr
+    result = still("plan", "--url", mysql_url, "--metadata", MYSQL_APP, "--format", "json", "--sql")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    jsonschema.validate(report, PLAN_SCHEMA)
+    assert sorted(op["op"] for op in report["operations"]) == ["alter_column", "create_index"]
+    assert "ALTER TABLE `accounts` ADD KEY `ix_accounts_created` (`created_at` DESC)" in report["statements"]
+    assert "ALTER TABLE `accounts` MODIFY COLUMN `score` tinyint NOT NULL DEFAULT 0" in report["statements"]
+
+    broken = still("check", "--url", mysql_url + "_nope", "--metadata", MYSQL_APP)
+    assert broken.returncode == 2 and broken.stderr.startswith("error: ") and len(broken.stderr.splitlines()) == 1

@@ -7,6 +7,7 @@ reflects to B; then runs the reversed plan and checks it is back at A.
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
 from sqlalchemy.dialects import postgresql as pg
 
 from still.compare import declared_renames
@@ -17,7 +18,10 @@ from still.reflect import reflect
 from tests.helpers import assert_plan_round_trip, create_all
 
 BOTH = ("sqlite", "postgresql")
+ALL = ("sqlite", "postgresql", "mysql")
 PG = ("postgresql",)
+COMMENTS = ("postgresql", "mysql")
+MY = ("mysql",)
 
 
 def users(*extra, name="users", **kw):
@@ -55,54 +59,54 @@ def with_moods(values, default="a"):
 
 
 SCENARIOS = {
-    "create_table": (sa.MetaData, lambda: users(), ["create_table"], [], BOTH),
-    "drop_table": (lambda: users(), sa.MetaData, ["drop_table"], ["drop-table"], BOTH),
-    "add_column": (lambda: users(), lambda: users(sa.Column("x", sa.Integer)), ["add_column"], [], BOTH),
+    "create_table": (sa.MetaData, lambda: users(), ["create_table"], [], ALL),
+    "drop_table": (lambda: users(), sa.MetaData, ["drop_table"], ["drop-table"], ALL),
+    "add_column": (lambda: users(), lambda: users(sa.Column("x", sa.Integer)), ["add_column"], [], ALL),
     "add_column_not_null_no_default": (
         lambda: users(), lambda: users(sa.Column("x", sa.Integer, nullable=False)),
-        ["add_column"], ["not-null-needs-backfill"], BOTH),
+        ["add_column"], ["not-null-needs-backfill"], ALL),
     "drop_column": (lambda: users(sa.Column("x", sa.Integer)), lambda: users(), ["drop_column"],
-                    ["drop-column"], BOTH),
+                    ["drop-column"], ALL),
     "alter_type_widening": (lambda: users(sa.Column("x", sa.String(10))), lambda: users(sa.Column("x", sa.String(20))),
-                            ["alter_column"], [], BOTH),
+                            ["alter_column"], [], ALL),
     "alter_type_narrowing": (lambda: users(sa.Column("x", sa.String(20))), lambda: users(sa.Column("x", sa.String(5))),
-                             ["alter_column"], ["type-narrowing"], BOTH),
+                             ["alter_column"], ["type-narrowing"], ALL),
     "alter_type_unknown": (lambda: users(sa.Column("x", sa.Date)), lambda: users(sa.Column("x", sa.Integer)),
-                           ["alter_column"], ["type-change"], BOTH),
+                           ["alter_column"], ["type-change"], ALL),
     "alter_nullable_to_not_null": (lambda: users(sa.Column("x", sa.Integer)),
                                    lambda: users(sa.Column("x", sa.Integer, nullable=False)),
-                                   ["alter_column"], ["not-null-needs-backfill"], BOTH),
+                                   ["alter_column"], ["not-null-needs-backfill"], ALL),
     "alter_nullable_with_default": (lambda: users(sa.Column("x", sa.Integer)),
                                     lambda: users(sa.Column("x", sa.Integer, nullable=False, server_default="0")),
-                                    ["alter_column"], [], BOTH),
+                                    ["alter_column"], [], ALL),
     "alter_default": (lambda: users(sa.Column("x", sa.Integer, server_default="1")),
-                      lambda: users(sa.Column("x", sa.Integer, server_default="2")), ["alter_column"], [], BOTH),
+                      lambda: users(sa.Column("x", sa.Integer, server_default="2")), ["alter_column"], [], ALL),
     "alter_comment": (lambda: users(sa.Column("x", sa.Integer)),
-                      lambda: users(sa.Column("x", sa.Integer, comment="hi")), ["alter_column"], [], PG),
+                      lambda: users(sa.Column("x", sa.Integer, comment="hi")), ["alter_column"], [], COMMENTS),
     "alter_identity": (lambda: users(sa.Column("x", sa.Integer, nullable=False)),
                        lambda: users(sa.Column("x", sa.Integer, sa.Identity(), nullable=False)),
                        ["alter_column"], [], PG),
     "alter_computed": (lambda: users(sa.Column("a", sa.Integer), sa.Column("b", sa.Integer, sa.Computed("a + 1"))),
                        lambda: users(sa.Column("a", sa.Integer), sa.Column("b", sa.Integer, sa.Computed("a + 2"))),
-                       ["alter_column"], ["computed-changed"], BOTH),
-    "set_table_comment": (lambda: users(), lambda: users(comment="people"), ["set_table_comment"], [], PG),
+                       ["alter_column"], ["computed-changed"], ALL),
+    "set_table_comment": (lambda: users(), lambda: users(comment="people"), ["set_table_comment"], [], COMMENTS),
     "create_index": (lambda: users(sa.Column("x", sa.Integer)),
-                     lambda: users(sa.Column("x", sa.Integer), sa.Index("ix_x", "x")), ["create_index"], [], BOTH),
+                     lambda: users(sa.Column("x", sa.Integer), sa.Index("ix_x", "x")), ["create_index"], [], ALL),
     "drop_index": (lambda: users(sa.Column("x", sa.Integer), sa.Index("ix_x", "x")),
-                   lambda: users(sa.Column("x", sa.Integer)), ["drop_index"], [], BOTH),
+                   lambda: users(sa.Column("x", sa.Integer)), ["drop_index"], [], ALL),
     # the same definition under a new name: renamed, not built again
     "rename_index": (lambda: users(sa.Column("x", sa.Integer), sa.Index("ix_x", "x")),
-                     lambda: users(sa.Column("x", sa.Integer), sa.Index("ix_users_x", "x")), ["rename_index"], [], BOTH),
+                     lambda: users(sa.Column("x", sa.Integer), sa.Index("ix_users_x", "x")), ["rename_index"], [], ALL),
     # ... unless the new name is still taken by another index: drop both, create
     "rename_index_onto_a_taken_name": (
         lambda: users(sa.Column("x", sa.Integer), sa.Column("y", sa.Integer), sa.Index("ix_a", "x"), sa.Index("ix_b", "y")),
         lambda: users(sa.Column("x", sa.Integer), sa.Column("y", sa.Integer), sa.Index("ix_b", "x")),
-        ["drop_index", "drop_index", "create_index"], [], BOTH),
+        ["drop_index", "drop_index", "create_index"], [], ALL),
     "index_becomes_partial_and_desc": (
         lambda: users(sa.Column("x", sa.Integer), sa.Index("ix_x", "x")),
         lambda: users(sa.Column("x", sa.Integer), sa.Index("ix_x", sa.desc("x"), postgresql_where=sa.text("x > 0"),
                                                             sqlite_where=sa.text("x > 0"))),
-        ["drop_index", "create_index"], [], BOTH),
+        ["drop_index", "create_index"], [], ALL),
     "expression_index": (lambda: users(sa.Column("e", sa.String(20))),
                          lambda: users(sa.Column("e", sa.String(20)), sa.Index("ix_e", sa.func.lower(sa.text("e")))),
                          ["create_index"], [], BOTH),
@@ -111,38 +115,38 @@ SCENARIOS = {
                                     sa.Index("ix_a", "a", postgresql_include=["b"])), ["create_index"], [], PG),
     "add_unique": (lambda: users(sa.Column("x", sa.Integer)),
                    lambda: users(sa.Column("x", sa.Integer), sa.UniqueConstraint("x", name="uq_x")),
-                   ["add_constraint"], [], BOTH),
+                   ["add_constraint"], [], ALL),
     "drop_unique": (lambda: users(sa.Column("x", sa.Integer), sa.UniqueConstraint("x", name="uq_x")),
-                    lambda: users(sa.Column("x", sa.Integer)), ["drop_constraint"], [], BOTH),
+                    lambda: users(sa.Column("x", sa.Integer)), ["drop_constraint"], [], ALL),
     "add_check": (lambda: users(sa.Column("x", sa.Integer)),
                   lambda: users(sa.Column("x", sa.Integer), sa.CheckConstraint("x > 0", name="ck_x")),
-                  ["add_constraint"], [], BOTH),
+                  ["add_constraint"], [], ALL),
     "change_check": (lambda: users(sa.Column("x", sa.Integer), sa.CheckConstraint("x > 0", name="ck_x")),
                      lambda: users(sa.Column("x", sa.Integer), sa.CheckConstraint("x >= 0", name="ck_x")),
-                     ["drop_constraint", "add_constraint"], [], BOTH),
+                     ["drop_constraint", "add_constraint"], [], ALL),
     "add_foreign_key": (lambda: two(), lambda: two(extra_b=[sa.ForeignKeyConstraint(["org_id"], ["orgs.id"], name="fk_org")]),
-                        ["add_constraint"], [], BOTH),
+                        ["add_constraint"], [], ALL),
     "add_self_foreign_key": (
         lambda: users(sa.Column("parent_id", sa.Integer)),
         lambda: users(sa.Column("parent_id", sa.Integer),
                       sa.ForeignKeyConstraint(["parent_id"], ["users.id"], name="fk_parent")),
-        ["add_constraint"], [], BOTH),
+        ["add_constraint"], [], ALL),
     "foreign_key_options": (
         lambda: two(extra_b=[sa.ForeignKeyConstraint(["org_id"], ["orgs.id"], name="fk_org")]),
         lambda: two(extra_b=[sa.ForeignKeyConstraint(["org_id"], ["orgs.id"], name="fk_org", ondelete="CASCADE")]),
-        ["drop_constraint", "add_constraint"], [], BOTH),
+        ["drop_constraint", "add_constraint"], [], ALL),
     "change_primary_key": (
-        lambda: _keyed("a"), lambda: _keyed("b"), ["drop_constraint", "add_constraint"], [], BOTH),
+        lambda: _keyed("a"), lambda: _keyed("b"), ["drop_constraint", "add_constraint"], [], ALL),
     # explicit key names: PostgreSQL keeps `users_pkey` through a rename (see the note in diff)
     "rename_table_declared": (lambda: users(sa.Column("x", sa.Integer), sa.PrimaryKeyConstraint("id", name="pk_u")),
                               lambda: users(sa.Column("x", sa.Integer), sa.PrimaryKeyConstraint("id", name="pk_u"),
                                             name="people", info={"still": {"renamed_from": "users"}}),
-                              ["rename_table"], [], BOTH),
+                              ["rename_table"], [], ALL),
     "rename_table_guess": (lambda: users(sa.Column("x", sa.Integer)), lambda: users(sa.Column("x", sa.Integer), name="people"),
-                           ["create_table", "drop_table"], ["drop-table", "possible-table-rename"], BOTH),
+                           ["create_table", "drop_table"], ["drop-table", "possible-table-rename"], ALL),
     "rename_column_declared": (lambda: users(sa.Column("x", sa.Integer)),
                                lambda: users(sa.Column("y", sa.Integer, info={"still": {"renamed_from": "x"}})),
-                               ["rename_column"], [], BOTH),
+                               ["rename_column"], [], ALL),
     # the database rewrites the expressions that use a renamed column itself
     "rename_column_used_by_expressions": (
         lambda: users(sa.Column("qty", sa.Integer), sa.Column("Name", sa.String(20)),
@@ -158,7 +162,7 @@ SCENARIOS = {
                                postgresql_where=sa.text("amount > 0"))),
         ["rename_column", "rename_column"], [], BOTH),
     "rename_column_guess": (lambda: users(sa.Column("x", sa.Integer)), lambda: users(sa.Column("y", sa.Integer)),
-                            ["add_column", "drop_column"], ["drop-column", "possible-column-rename"], BOTH),
+                            ["add_column", "drop_column"], ["drop-column", "possible-column-rename"], ALL),
     "create_enum": (lambda: users(), lambda: with_enum(["a", "b"]), ["create_enum", "create_table", "drop_table"],
                     ["drop-table"], PG),
     "add_enum_value": (lambda: with_enum(["a", "c"]), lambda: with_enum(["a", "b", "c"]), ["add_enum_value"], [], PG),
@@ -181,7 +185,51 @@ SCENARIOS = {
     "alter_sequence_bounds": (lambda: users(metadata=_seq_md()),
                               lambda: users(metadata=_seq_md(minvalue=5, maxvalue=500)), ["alter_sequence"], [], PG),
     "create_schema": (lambda: users(), lambda: users(metadata=_schema_md()), ["create_schema", "create_table"], [], PG),
+    # MySQL: a column is redefined whole (MODIFY COLUMN), whatever changes
+    "mysql_enum_value_added": (lambda: users(sa.Column("s", mysql.ENUM("a", "b"), server_default="b")),
+                               lambda: users(sa.Column("s", mysql.ENUM("a", "b", "c"), server_default="b")),
+                               ["alter_column"], [], MY),
+    "mysql_enum_value_removed": (lambda: users(sa.Column("s", mysql.ENUM("a", "b", "c"))),
+                                 lambda: users(sa.Column("s", mysql.ENUM("a", "c"))),
+                                 ["alter_column"], ["type-narrowing"], MY),
+    "mysql_unsigned_and_on_update": (
+        lambda: users(sa.Column("n", sa.Integer, comment="count"), sa.Column("at", mysql.TIMESTAMP, nullable=False,
+                                                                             server_default=sa.func.now())),
+        lambda: users(sa.Column("n", mysql.INTEGER(unsigned=True), comment="count"),
+                      sa.Column("at", mysql.TIMESTAMP, nullable=False,
+                                server_default=sa.text("CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP"))),
+        ["alter_column", "alter_column"], ["type-narrowing"], MY),
+    "mysql_int_to_uuid_and_a_renamed_json_column": (
+        lambda: users(sa.Column("n", sa.BigInteger), sa.Column("doc", sa.JSON)),
+        lambda: users(sa.Column("n", sa.Uuid), sa.Column("body", sa.JSON, info={"still": {"renamed_from": "doc"}})),
+        ["rename_column", "alter_column"], ["type-change"], MY),
+    "mysql_collation": (lambda: users(sa.Column("s", sa.String(10))),
+                        lambda: users(sa.Column("s", sa.String(10, collation="utf8mb4_bin"))),
+                        ["alter_column"], [], MY),
+    "mysql_prefix_and_fulltext_indexes": (
+        lambda: users(sa.Column("s", sa.String(40)), sa.Column("body", sa.Text)),
+        lambda: users(sa.Column("s", sa.String(40)), sa.Column("body", sa.Text),
+                      sa.Index("ix_s", "s", mysql_length=8), sa.Index("ix_body", "body", mysql_prefix="FULLTEXT")),
+        ["create_index", "create_index"], [], MY),
+    "mysql_drop_foreign_key_and_its_index": (
+        lambda: two(extra_b=[sa.ForeignKeyConstraint(["org_id"], ["orgs.id"], name="fk_org")]), lambda: two(),
+        ["drop_constraint", "drop_index"], [], MY),
+    # the index that served the key goes: the key needs another before it can go
+    "mysql_drop_the_index_a_foreign_key_uses": (
+        lambda: two(extra_b=[sa.ForeignKeyConstraint(["org_id"], ["orgs.id"], name="fk_org"),
+                             sa.Index("ix_org_email", "org_id", "email")]),
+        lambda: two(extra_b=[sa.ForeignKeyConstraint(["org_id"], ["orgs.id"], name="fk_org")]),
+        ["drop_index", "create_index"], [], MY),
+    "mysql_unique_index_is_a_unique_key": (
+        lambda: users(sa.Column("x", sa.Integer)),
+        lambda: users(sa.Column("x", sa.Integer), sa.Index("ix_x", "x", unique=True)), ["add_constraint"], [], MY),
 }
+
+
+# MySQL gives a foreign key an index of its own when no other key serves it: the models
+# declare it with the key (declare/mysql.py), so it is created first, under the key's name
+MYSQL_OPS = {"add_foreign_key": ["create_index", "add_constraint"],
+             "add_self_foreign_key": ["create_index", "add_constraint"]}
 
 
 def _renamed_users():
@@ -219,6 +267,8 @@ CASES = [pytest.param(name, d, id=f"{name}-{d}") for name, spec in SCENARIOS.ite
 @pytest.mark.parametrize(("name", "dialect"), CASES)
 def test_scenario(name, dialect, db_url):
     make_a, make_b, expected_ops, expected_findings, _ = SCENARIOS[name]
+    if dialect == "mysql":
+        expected_ops = MYSQL_OPS.get(name, expected_ops)
     model_a, model_b = make_a(), make_b()
     create_all(db_url, model_a)
     engine = migration_engine(db_url)
@@ -234,7 +284,7 @@ def test_scenario(name, dialect, db_url):
         engine.dispose()
 
 
-@pytest.mark.parametrize(("module", "dialect"), [(m, d) for m in ("app", "types", "postgres")
+@pytest.mark.parametrize(("module", "dialect"), [(m, d) for m in ("app", "types", "postgres", "mysql")
                                                  for d in __import__(f"fixtures.models.{m}", fromlist=["x"]).DIALECTS])
 def test_no_drift_after_create_all(module, dialect, db_url):
     from tests.helpers import fixture_module

@@ -26,7 +26,8 @@ TYPES = {
     "str50": (lambda: sa.String(50), ["y", "it's", "1.5"]),
     # a collation (each dialect has its own names): changing to and from it alters the column
     "str20c": (lambda: sa.String(20).with_variant(sa.String(20, collation="C"), "postgresql")
-               .with_variant(sa.String(20, collation="NOCASE"), "sqlite"), ["x", "0"]),
+               .with_variant(sa.String(20, collation="NOCASE"), "sqlite")
+               .with_variant(sa.String(20, collation="utf8mb4_bin"), "mysql"), ["x", "0"]),
     "text": (sa.Text, ["note", "0"]),
     "bool": (sa.Boolean, [sa.true, sa.false, "0", "1", "t", "false"]),
     "date": (sa.Date, ["2020-1-2", "2021-03-04"]),
@@ -42,6 +43,17 @@ TYPES = {
                ["{}", "{a b, c}", '{"x,y",NULL,"NULL"}']),
     "int[]": (lambda: sa.JSON().with_variant(postgresql.ARRAY(sa.Integer), "postgresql"), ["{007, 8}", "{}"]),
 }
+# MySQL/MariaDB: the types with the defaults it takes (it rejects `'t'` for a boolean, an
+# interval is a DATETIME there)
+MYSQL_TYPES = {
+    "my_bool": (sa.Boolean, [sa.true, sa.false, "0", "1"]),
+    "my_datetime": (lambda: sa.DateTime().with_variant(sa.dialects.mysql.DATETIME(fsp=3), "mysql"),
+                    ["2020-01-02", "2020-1-2 3:4:5.5", "2021-03-04 00:00:00.1239"]),
+    "my_unsigned": (lambda: sa.Integer().with_variant(sa.dialects.mysql.INTEGER(unsigned=True), "mysql"),
+                    ["0", "12"]),
+    "my_enum": (lambda: sa.Enum("a", "b", "c", name="my_enum"), ["a", "c"]),
+}
+ALL_TYPES = {**TYPES, **MYSQL_TYPES}
 UNINDEXABLE = {"json"}  # no btree operator class on PostgreSQL: no index, no UNIQUE
 DEFAULT_CHOICES = 6  # ColSpec.default is drawn below this (taken modulo the type's list)
 # the ways a model writes an index's keys (the first one ordered or computed)
@@ -60,6 +72,31 @@ NAMES = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "
 # edit never removes it (a removed value still in use is the rows' problem, told by a finding).
 ENUM_TYPES = ("enum", "enum[]")
 ENUM_VALUES = ["new", "done", "won't", "later", "Odd Case"]
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the generator may draw for a dialect."""
+
+    types: tuple[str, ...] = tuple(sorted(TYPES))
+    unindexable: frozenset = frozenset(UNINDEXABLE)
+    spellings: int = len(INDEX_SPELLINGS)
+    sequences: bool = True
+    enums: bool = True  # per-table enum types (ENUM_TYPES), arrays of them on PostgreSQL
+
+
+DEFAULT = Profile()
+PROFILES = {
+    # MariaDB: no expression indexes, no key on a TEXT without a length, no sequences read
+    "mysql": Profile(types=tuple(sorted({"int", "bigint", "str20", "str50", "str20c", "text", "json",
+                                         "numeric", "float", "date", "datetime", "time", "uuid"}
+                                        | set(MYSQL_TYPES))),
+                     unindexable=frozenset({"json", "text"}), spellings=4, sequences=False, enums=False),
+}
+
+
+def profile(dialect: Optional[str]) -> Profile:
+    return PROFILES.get(dialect, DEFAULT)
 
 
 @dataclass
@@ -110,7 +147,7 @@ def build(spec: list[TableSpec]) -> sa.MetaData:
             if c.type in ENUM_TYPES:
                 type_, default = _enum_column(t, c)
             else:
-                factory, defaults = TYPES[c.type]
+                factory, defaults = ALL_TYPES[c.type]
                 type_, default = factory(), None
                 if c.default is not None and defaults:
                     value = defaults[c.default % len(defaults)]
@@ -158,9 +195,9 @@ def enums():
 
 
 @st.composite
-def columns(draw, taken: set[str], enum: bool = False):
+def columns(draw, taken: set[str], p: Profile = DEFAULT, enum: bool = False):
     name = draw(st.sampled_from([n for n in NAMES if n not in taken]))
-    type_ = draw(st.sampled_from(sorted(TYPES) + (list(ENUM_TYPES) if enum else [])))
+    type_ = draw(st.sampled_from(p.types + (ENUM_TYPES if enum else ())))
     return ColSpec(name=name, type=type_, nullable=draw(st.booleans()),
                    default=draw(st.none() | st.integers(0, DEFAULT_CHOICES - 1)),
                    comment=draw(st.none() | st.sampled_from(["a note", "it's quoted"])))
@@ -171,13 +208,13 @@ def sequences():
 
 
 @st.composite
-def tables(draw, name: str, others: list[str]):
-    enum = draw(st.none() | enums())
+def tables(draw, name: str, others: list[str], p: Profile = DEFAULT):
+    enum = draw(st.none() | enums()) if p.enums else None
     cols: list[ColSpec] = []
     for _ in range(draw(st.integers(1, 4))):
-        cols.append(draw(columns({c.name for c in cols}, enum is not None)))
+        cols.append(draw(columns({c.name for c in cols}, p, enum is not None)))
     if enum is not None and not any(c.type in ENUM_TYPES for c in cols) and len(cols) < len(NAMES):
-        column = draw(columns({c.name for c in cols}, True))
+        column = draw(columns({c.name for c in cols}, p, True))
         column.type = draw(st.sampled_from(ENUM_TYPES))
         cols.append(column)
     t = TableSpec(name=name, columns=cols, comment=draw(st.none() | st.just(f"table {name}")), enum=enum)
@@ -186,14 +223,14 @@ def tables(draw, name: str, others: list[str]):
     ints = [c.name for c in cols if c.type == "int"]
     if ints and draw(st.booleans()):  # to an earlier table, or to this one (self-reference)
         t.fks.append((ints[0], draw(st.sampled_from([*others, name]))))
-    keyable = [c.name for c in cols if c.type not in UNINDEXABLE]
+    keyable = [c.name for c in cols if c.type not in p.unindexable]
     if keyable and draw(st.booleans()):
         t.uniques.append((keyable[0],))
     if ints and draw(st.booleans()):
         t.checks.append(ints[-1])
     if keyable and draw(st.booleans()):
-        t.indexes.append(((keyable[-1],), draw(st.integers(0, len(INDEX_SPELLINGS) - 1))))
-    if draw(st.integers(0, 3)) == 0:
+        t.indexes.append(((keyable[-1],), draw(st.integers(0, p.spellings - 1))))
+    if draw(st.integers(0, 3)) == 0 and p.sequences:
         t.sequence = draw(sequences())
     if keyable and draw(st.integers(0, 3)) == 0:
         t.only.append((keyable[0], draw(st.sampled_from(sorted(ONLY_ON)))))
@@ -201,11 +238,11 @@ def tables(draw, name: str, others: list[str]):
 
 
 @st.composite
-def schemas(draw, max_tables: int = 4):
+def schemas(draw, max_tables: int = 4, p: Profile = DEFAULT):
     count = draw(st.integers(1, max_tables))
     spec: list[TableSpec] = []
     for i in range(count):
-        spec.append(draw(tables(f"t{i}", [t.name for t in spec])))
+        spec.append(draw(tables(f"t{i}", [t.name for t in spec], p)))
     return spec
 
 
@@ -223,7 +260,7 @@ EDITS = ["add_table", "drop_table", "add_column", "drop_column", "alter_type", "
 
 
 @st.composite
-def edited(draw, spec: list[TableSpec]):
+def edited(draw, spec: list[TableSpec], p: Profile = DEFAULT):
     """A copy of `spec` with one to four random edits that keep it valid."""
     # Names that existed in A are never reused for a new table or column: a migration
     # does not reorder columns, so "drop x, add x again" would be a reorder, not a change.
@@ -234,7 +271,7 @@ def edited(draw, spec: list[TableSpec]):
         edit = draw(st.sampled_from(EDITS))
         if edit == "add_table" or not spec:
             name = f"t{max([int(n[1:]) for n in original] + [int(t.name[1:]) for t in spec] + [-1]) + 1}"
-            spec.append(draw(tables(name, [t.name for t in spec])))
+            spec.append(draw(tables(name, [t.name for t in spec], p)))
             continue
         t = draw(st.sampled_from(spec))
         if edit == "drop_table":
@@ -243,7 +280,7 @@ def edited(draw, spec: list[TableSpec]):
         elif edit == "add_column":
             taken = {c.name for c in t.columns} | original.get(t.name, set())
             if len(taken) < len(NAMES):
-                t.columns.append(draw(columns(taken, t.enum is not None)))
+                t.columns.append(draw(columns(taken, p, t.enum is not None)))
         elif edit == "drop_column" and len(t.columns) > 1:
             col = draw(st.sampled_from(t.columns))
             if not _used(t, col.name):
@@ -251,7 +288,7 @@ def edited(draw, spec: list[TableSpec]):
         elif edit.startswith("alter_"):
             col = draw(st.sampled_from(t.columns))
             if edit == "alter_type" and not _used(t, col.name) and col.type not in ENUM_TYPES:
-                col.type = draw(st.sampled_from(sorted(TYPES)))
+                col.type = draw(st.sampled_from(p.types))
             elif edit == "alter_nullable":
                 col.nullable = not col.nullable
             elif edit == "alter_default":
@@ -262,17 +299,17 @@ def edited(draw, spec: list[TableSpec]):
         elif edit == "table_comment":
             t.comment = None if t.comment else f"about {t.name}"
         elif edit == "add_index":
-            keyable = [c.name for c in t.columns if c.type not in UNINDEXABLE]
+            keyable = [c.name for c in t.columns if c.type not in p.unindexable]
             if not keyable:
                 continue
             cols = tuple(draw(st.lists(st.sampled_from(keyable), min_size=1,
                                        max_size=2, unique=True)))
             if all(cols != ix for ix, _ in t.indexes):
-                t.indexes.append((cols, draw(st.integers(0, len(INDEX_SPELLINGS) - 1))))
+                t.indexes.append((cols, draw(st.integers(0, p.spellings - 1))))
         elif edit == "drop_index" and t.indexes:
             t.indexes.pop(draw(st.integers(0, len(t.indexes) - 1)))
         elif edit == "add_unique":
-            keyable = [c.name for c in t.columns if c.type not in UNINDEXABLE]
+            keyable = [c.name for c in t.columns if c.type not in p.unindexable]
             if not keyable:
                 continue
             cols = (draw(st.sampled_from(keyable)),)
@@ -293,13 +330,13 @@ def edited(draw, spec: list[TableSpec]):
         elif edit == "drop_fk" and t.fks:
             t.fks.pop()
         elif edit == "add_dialect_index":
-            keyable = [c.name for c in t.columns if c.type not in UNINDEXABLE]
+            keyable = [c.name for c in t.columns if c.type not in p.unindexable]
             where = draw(st.sampled_from(sorted(ONLY_ON)))
             if keyable and (keyable[-1], where) not in t.only:
                 t.only.append((keyable[-1], where))
         elif edit == "drop_dialect_index" and t.only:
             t.only.pop(0)
-        elif edit == "alter_sequence":
+        elif edit == "alter_sequence" and p.sequences:
             t.sequence = draw(st.none() | sequences())
         elif edit == "enum_values" and t.enum is not None:
             # values added (first, between, last), others than the first removed, reordered
@@ -332,6 +369,8 @@ def edited(draw, spec: list[TableSpec]):
 
 
 @st.composite
-def schema_pairs(draw, max_tables: int = 4):
-    a = draw(schemas(max_tables))
-    return a, draw(edited(a))
+def schema_pairs(draw, max_tables: int = 4, dialect: Optional[str] = None):
+    """(A, B) for a dialect: what it can hold (`PROFILES`), everything when None."""
+    p = profile(dialect)
+    a = draw(schemas(max_tables, p))
+    return a, draw(edited(a, p))

@@ -20,6 +20,17 @@ EXAMPLES = int(os.environ.get("STILL_PROPERTY_EXAMPLES", "100"))
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(pair=schema_pairs())
 def test_execute_plan_converges_and_reverses(db_url, dialect, pair):
+    converges_and_reverses(db_url, pair)
+
+
+@settings(max_examples=EXAMPLES, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(pair=schema_pairs(dialect="mysql"))
+def test_execute_plan_converges_and_reverses_on_mysql(mysql_url, pair):
+    converges_and_reverses(mysql_url, pair)
+
+
+def converges_and_reverses(db_url, pair):
     reset_database(db_url)
     model_a, model_b = build(pair[0]), build(pair[1])
     create_all(db_url, model_a)

@@ -13,9 +13,19 @@ from tests.properties.strategies import build, schema_pairs
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pair=schema_pairs())
 def test_plan_applies_and_reverses(dialect, pair):
+    applies_and_reverses(dialect, pair)
+
+
+def applies_and_reverses(dialect, pair):
     a = declare(build(pair[0]), dialect)
     b = declare(build(pair[1]), dialect)
     plan = diff(a, b)
     assert_same_snapshot(plan.apply(a), b, column_order=False)
     assert_same_snapshot(plan.reverse().apply(b), a, column_order=False)
     assert diff(b, b).empty
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pair=schema_pairs(dialect="mysql"))
+def test_plan_applies_and_reverses_on_mysql(pair):
+    applies_and_reverses("mysql", pair)

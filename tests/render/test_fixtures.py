@@ -16,7 +16,7 @@ from tests.render.helpers import (
     snapshots,
 )
 
-CASES = [(name, d) for name in ("app", "types", "postgres", "generated") for d in fixture_module(name).DIALECTS]
+CASES = [(name, d) for name in ("app", "types", "postgres", "generated", "mysql") for d in fixture_module(name).DIALECTS]
 
 
 @pytest.mark.parametrize(("name", "dialect"), CASES)

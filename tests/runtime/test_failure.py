@@ -81,3 +81,24 @@ def test_a_revision_that_does_not_compile_stops_the_run_before_anything_changes(
     after, rows = reflect_url(db_url)
     assert rows == ()
     assert_same_snapshot(after, before)
+
+
+def test_failing_revision_on_mysql_says_what_stays_applied(tmp_path, mysql_url):
+    """MySQL commits each DDL statement: the third statement failing leaves the first two
+    in the database, and the message says so (never a rollback) and where the version table is."""
+    project = Project(tmp_path / "p", mysql_url).init()
+    project.revision("r1", "first", FIRST, 'op.drop_table("keep")')
+    project.ok("upgrade", "head")
+    project.revision("r2", "broken one", BROKEN, "pass")
+    result = project.run("upgrade", "head")
+    assert result.returncode == 2
+    error = result.stderr.strip().splitlines()[-1]
+    assert error.startswith("error: upgrade of revision r2 (broken one) failed: execute failed:"), error
+    assert "no_such_table" in error and "rolled back:" not in error
+    assert "statement 3 of this revision failed and its DDL was not rolled back (MariaDB commits each DDL" in error
+    assert "statements 1-2 of it (CREATE TABLE `doomed`" in error and "ALTER TABLE `keep` ADD COLUMN `w`" in error
+    assert error.endswith("the version table still says r1"), error
+    after, rows = reflect_url(mysql_url)
+    assert rows == ("r1",)
+    assert "doomed" in after.schemas[after.default_schema].tables
+    assert [c.name for c in after.table("keep").columns] == ["id", "v", "w"]

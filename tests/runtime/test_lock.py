@@ -7,8 +7,10 @@ import subprocess
 import sys
 import time
 
+import pytest
 import sqlalchemy as sa
 
+from tests.conftest import ALL_DIALECTS
 from tests.runtime.project import Project
 
 REVISIONS = 4
@@ -32,6 +34,7 @@ def start(p: Project, *args: str) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+@pytest.mark.parametrize("dialect", ALL_DIALECTS)
 def test_eight_upgrades_at_once_apply_each_revision_once(tmp_path, db_url):
     p = project(tmp_path, db_url)
     if db_url.startswith("sqlite"):
@@ -51,6 +54,7 @@ def test_eight_upgrades_at_once_apply_each_revision_once(tmp_path, db_url):
     assert sum("waiting for the migration lock" in err for _, _, err in results) >= 1
 
 
+@pytest.mark.parametrize("dialect", ALL_DIALECTS)
 def test_a_run_that_cannot_get_the_lock_in_time_says_who_holds_it(tmp_path, db_url):
     p = project(tmp_path, db_url)
     p.ok("upgrade", "r0")
@@ -62,5 +66,7 @@ def test_a_run_that_cannot_get_the_lock_in_time_says_who_holds_it(tmp_path, db_u
     assert "timed out after 0.5s waiting for the migration lock" in error and "nothing was changed" in error
     if db_url.startswith("postgresql"):
         assert "pid " in error and "'still'" in error
+    if db_url.startswith("mysql"):
+        assert "held by connection " in error and "root@" in error
     assert holder.wait(timeout=60) == 0
     assert p.ok("current").split()[0] == "r1"

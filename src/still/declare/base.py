@@ -352,6 +352,11 @@ class DeclareRules:
         """A table or column comment as the database keeps it."""
         return text if self.supports_comments else None
 
+    def finish_table(self, table: sa.Table, declared: s.Table) -> s.Table:
+        """The table as the database keeps it, from everything declared for it: for what
+        a database adds or merges by itself (MySQL's indexes for foreign keys)."""
+        return declared
+
     def object_schemas(self, table_schemas: set[str], wanted: Optional[set[str]]):
         """The `schemas` the enums/sequences hooks are asked for (None: every schema)."""
         return table_schemas if wanted is None else wanted
@@ -530,7 +535,7 @@ def declare_table(rules: DeclareRules, table: sa.Table) -> s.Table:
             method=rules.index_method(index),
             nulls_not_distinct=rules.index_nulls_not_distinct(index),
         ))
-    return s.Table(
+    return rules.finish_table(table, s.Table(
         name=table.name,
         columns=columns,
         primary_key=pk,
@@ -539,7 +544,7 @@ def declare_table(rules: DeclareRules, table: sa.Table) -> s.Table:
         check_constraints=tuple(checks),
         indexes=tuple(indexes),
         comment=rules.comment(table.comment),
-    )
+    ))
 
 
 def declare_with(rules: DeclareRules, metadata: MetaData,

@@ -116,18 +116,37 @@ class OpRenderer:
             expr = self._call(f"sa.nulls{e.nulls}", expr)
         return expr
 
+    def index_item(self, ix: s.Index) -> str:
+        """The index as an sa.Index in op.create_table's items (the table is created with it)."""
+        elements, kw = self._index_parts(ix)
+        return self._call("sa.Index", py_str(ix.name), elements[1:-1], **kw)
+
     def create_index(self, schema: str, table: str, ix: s.Index) -> str:
-        kw = {"unique": "True" if ix.unique else None, "schema": self._schema(schema)}
+        elements, kw = self._index_parts(ix)
+        kw = {"unique": kw.pop("unique"), "schema": self._schema(schema), **kw}
+        return self._call("op.create_index", py_str(ix.name), py_str(table), elements, **kw)
+
+    def _index_parts(self, ix: s.Index) -> tuple[str, dict]:
+        """The keys as a list literal, and the keyword arguments, of an index."""
+        kw = {"unique": "True" if ix.unique else None}
         if ix.where:
             kw[f"{self.dialect}_where"] = self._call("sa.text", py_str(written(ix.where)))
         if ix.include:
             kw["postgresql_include"] = py_value(list(ix.include))
         if ix.method:
-            kw["postgresql_using"] = py_str(ix.method)
+            kw[getattr(self.types, "INDEX_METHOD_KEYWORD", "postgresql_using")] = py_str(ix.method)
         if ix.nulls_not_distinct:
             kw["postgresql_nulls_not_distinct"] = "True"
-        elements = "[" + ", ".join(self._index_element(e) for e in ix.elements) + "]"
-        return self._call("op.create_index", py_str(ix.name), py_str(table), elements, **kw)
+        keys, lengths = list(ix.elements), {}
+        prefix_key = getattr(self.types, "prefix_key", None)  # MySQL: a key on a column's first N characters
+        for i, e in enumerate(keys):
+            found = prefix_key(e.expression) if prefix_key and e.expression else None
+            if found:
+                keys[i] = e.model_copy(update={"column": found[0], "expression": None})
+                lengths[found[0]] = found[1]
+        if lengths:
+            kw[self.types.INDEX_LENGTH_KEYWORD] = "{" + ", ".join(f"{py_str(k)}: {v}" for k, v in lengths.items()) + "}"
+        return "[" + ", ".join(self._index_element(e) for e in keys) + "]", kw
 
     # -- operations ------------------------------------------------------------------
     def render(self, op) -> list[str]:
@@ -142,10 +161,13 @@ class OpRenderer:
 
     def _create_table(self, op) -> list[str]:
         t = op.table
-        out = [self._call("op.create_table", py_str(t.name), *self.table_items(t),
+        inline = getattr(self.types, "INDEXES_IN_CREATE_TABLE", False)
+        items = self.table_items(t) + ([self.index_item(ix) for ix in t.indexes] if inline else [])
+        out = [self._call("op.create_table", py_str(t.name), *items,
                           schema=self._schema(op.schema_name),
                           comment=py_str(t.comment) if t.comment is not None else None)]
-        out += [self.create_index(op.schema_name, t.name, ix) for ix in t.indexes]
+        if not inline:
+            out += [self.create_index(op.schema_name, t.name, ix) for ix in t.indexes]
         return out
 
     def _drop_table(self, op) -> list[str]:

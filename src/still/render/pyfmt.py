@@ -71,6 +71,9 @@ def _node(expr: ast.expr) -> _Node:
         return _Group("[", "]", [("", _node(e)) for e in expr.elts])
     if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
         return _Atom(py_str(expr.value))
+    if isinstance(expr, ast.Dict) and all(k is not None for k in expr.keys):
+        return _Atom("{" + ", ".join(f"{_node(k).flat()}: {_node(v).flat()}"
+                                     for k, v in zip(expr.keys, expr.values)) + "}")
     return _Atom(ast.unparse(expr))
 
 

@@ -37,7 +37,7 @@ class MigrationContext:
 
     @property
     def opts(self) -> dict:
-        return {"as_sql": self.as_sql, "literal_binds": self.as_sql, "transactional_ddl": True,
+        return {"as_sql": self.as_sql, "literal_binds": self.as_sql, "transactional_ddl": self._ex.transactional_ddl,
                 "version_table": self.version_table, "version_table_schema": self.version_table_schema,
                 "tag": self._ex.tag, "x_arguments": dict(self._ex.x)}
 

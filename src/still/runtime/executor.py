@@ -68,6 +68,9 @@ class Executor(abc.ABC):
         self.may_orphan = False
         self.in_autocommit = False  # inside op.autocommit_block()
         self._ddl = importlib.import_module(f"still.ops.ddl.{dialect.name}")
+        # False where each DDL statement commits itself (MySQL): a failure cannot roll back
+        self.transactional_ddl = getattr(self._ddl, "TRANSACTIONAL_DDL", True)
+        self.applied: list[str] = []  # statements run online since the migration last reset it
 
     @property
     def default_schema(self) -> str:
@@ -146,6 +149,7 @@ class OnlineExecutor(Executor):
         except exc.DBAPIError as err:
             reason = _first_line(str(err.orig)) if err.orig else _first_line(str(err))
             raise StillError(f"{what} failed: {reason} (statement: {_one_line(sql)})") from err
+        self.applied.append(sql)
         self._after_statement()
 
     def _after_statement(self) -> None:
@@ -169,6 +173,7 @@ class OnlineExecutor(Executor):
         except exc.DBAPIError as err:
             reason = _first_line(str(err.orig)) if err.orig else _first_line(str(err))
             raise StillError(f"execute failed: {reason} (statement: {_one_line(str(statement))})") from err
+        self.applied.append(str(statement))
         self._after_statement()
 
     def bulk_insert(self, table, rows, multiinsert: bool = True) -> None:
@@ -272,12 +277,13 @@ class OfflineExecutor(Executor):
 
     @contextlib.contextmanager
     def autocommit_block(self):
-        if self.out is not None:
+        brackets = self.out is not None and self.transactional_ddl
+        if brackets:
             self.out.write("COMMIT;\n\n")
         self.in_autocommit = True
         try:
             yield
         finally:
             self.in_autocommit = False
-        if self.out is not None:
+        if brackets:
             self.out.write("BEGIN;\n\n")

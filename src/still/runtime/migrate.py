@@ -230,6 +230,7 @@ class Run:
             try:
                 for number, step in enumerate(steps):
                     self.progress.step(step)
+                    executor.applied = []
                     try:
                         if number == 0:
                             self.version_table.ensure(conn)
@@ -250,6 +251,9 @@ class Run:
                             conn.commit()
                     except BaseException as err:
                         conn.rollback()
+                        if not executor.transactional_ddl:
+                            raise _failed_unrolled(step, err, executor.applied, dialect_label(conn.dialect),
+                                                   self.version_table.heads(conn)) from err
                         raise _failed(step, err, transaction) from err
                 if transaction == "all":
                     conn.commit()
@@ -285,8 +289,11 @@ class Run:
         steps = plan_steps()
         self.load_steps(steps)
         self.progress.start(len(steps))
-        per_revision = transaction == "per-revision"
-        if not per_revision and steps:
+        # where DDL commits by itself (MySQL) no BEGIN/COMMIT pretends otherwise
+        brackets = executor.transactional_ddl
+        per_revision = transaction == "per-revision" and brackets
+        whole = transaction == "all" and brackets
+        if whole and steps:
             out.write("BEGIN;\n\n")
         for number, step in enumerate(steps):
             self.progress.step(step)
@@ -312,7 +319,7 @@ class Run:
                                                    self._checksums[rev.revision], None, None))
             if per_revision:
                 out.write("COMMIT;\n\n")
-        if not per_revision and steps:
+        if whole and steps:
             out.write("COMMIT;\n\n")
         self.progress.done()
         return len(steps)
@@ -395,6 +402,34 @@ def _stamp_range(targets: list[str]) -> tuple[str, list[str]]:
 def _check_transaction(transaction: str) -> None:
     if transaction not in TRANSACTIONS:
         raise StillError(f"--transaction must be one of {', '.join(TRANSACTIONS)}, not {transaction!r}")
+
+
+def dialect_label(dialect) -> str:
+    return "MariaDB" if getattr(dialect, "is_mariadb", False) else {"mysql": "MySQL"}.get(dialect.name, dialect.name)
+
+
+def _failed_unrolled(step, err: BaseException, applied: list[str], label: str, heads) -> BaseException:
+    """The failure where DDL cannot be rolled back: what of the revision is in the database
+    now, and what the version table says (it changes only after a revision's last statement)."""
+    if isinstance(err, KeyboardInterrupt):
+        return err
+    base = _failed(step, err, None)
+    # what ran after the last DDL statement was rolled back with the transaction
+    ddl = [i for i, sql in enumerate(applied) if sql.lstrip()[:8].upper().split(" ")[0] in _DDL_WORDS]
+    rolled_back = len(applied) - (ddl[-1] + 1 if ddl else 0)
+    failed_at = len(applied) + 1
+    applied = applied[:len(applied) - rolled_back]
+    done = "; ".join(_one_line(sql)[:80] for sql in applied)
+    ran = (f"statements 1-{len(applied)} of it ({done}) are applied" if len(applied) > 1 else
+           f"statement 1 of it ({done}) is applied" if applied else "none of its DDL ran")
+    version = ", ".join(heads) if heads else "base"
+    undone = f", the {rolled_back} after the last DDL statement were rolled back" if rolled_back else ""
+    return StillError(f"{base}; statement {failed_at} of this revision failed and its DDL was not rolled "
+                      f"back ({label} commits each DDL statement): {ran}{undone}; the version table still "
+                      f"says {version}")
+
+
+_DDL_WORDS = {"CREATE", "ALTER", "DROP", "RENAME", "TRUNCATE"}
 
 
 def _failed(step, err: BaseException, transaction: Optional[str]) -> BaseException:

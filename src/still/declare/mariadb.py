@@ -1,0 +1,3 @@
+"""`mariadb://` URLs: the MySQL rules (declare/mysql.py)."""
+
+from still.declare.mysql import Rules  # noqa: F401

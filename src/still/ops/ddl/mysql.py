@@ -1,0 +1,288 @@
+"""MySQL/MariaDB DDL for every operation.
+
+MySQL cannot change one attribute of a column alone: `ALTER TABLE ... MODIFY COLUMN`
+takes the whole definition, so an AlterColumn sends the new column complete (type,
+collation, NULL, default with its ON UPDATE, AUTO_INCREMENT, comment). CREATE TABLE
+lists the table's indexes inline, so a foreign key finds the index the snapshot says
+serves it rather than making one of its own. Every name is written out, the server's
+own ones too (`PRIMARY`, `CONSTRAINT_1`, `t_ibfk_1`), so the database ends up with the
+names the snapshot holds. Each statement commits by itself: MySQL has no transactional DDL.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from still import ops
+from still import snapshot as s
+from still.errors import StillError
+
+# each DDL statement commits by itself: a revision that fails part-way stays part-way
+TRANSACTIONAL_DDL = False
+
+# a key on the first N characters of a column, as reflect/mysql_indexes.py spells it
+_PREFIX_KEY = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_$]*|`(?:[^`]|``)+`)\(\d+\)$")
+
+
+class _Writer:
+    def __init__(self, dialect, before: s.Snapshot):
+        self.dialect = dialect
+        self.before = before
+        self.q = dialect.identifier_preparer
+
+    def quote(self, name: str) -> str:
+        return "`" + name.replace("`", "``") + "`"
+
+    def name(self, schema: str, name: str) -> str:
+        if schema == self.before.default_schema:
+            return self.quote(name)
+        return f"{self.quote(schema)}.{self.quote(name)}"
+
+    def literal(self, text: Optional[str]) -> str:
+        if text is None:
+            return "''"
+        return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
+
+    def columns(self, names) -> str:
+        return ", ".join(self.quote(n) for n in names)
+
+    def column(self, col: s.Column, key: bool = False) -> str:
+        """The whole column definition, as CREATE TABLE, ADD COLUMN and MODIFY take it."""
+        parts = [self.quote(col.name), col.type]
+        if col.collation:
+            parts.append(f"COLLATE {col.collation}")
+        if col.computed:
+            parts.append(f"GENERATED ALWAYS AS ({col.computed.expression}) "
+                         f"{'STORED' if col.computed.persisted else 'VIRTUAL'}")
+        else:
+            parts.append("NULL" if col.nullable else "NOT NULL")
+            if col.default is not None:
+                parts.append(f"DEFAULT {col.default}")
+            if col.autoincrement:
+                parts.append("AUTO_INCREMENT")
+        if col.comment is not None:
+            parts.append(f"COMMENT {self.literal(col.comment)}")
+        return " ".join(parts)
+
+    def key_part(self, element: s.IndexElement) -> str:
+        if element.column is not None:
+            text = self.quote(element.column)
+        elif _PREFIX_KEY.match(element.expression):
+            text = element.expression
+        else:  # an expression key (MySQL 8): in its own parentheses
+            text = f"({element.expression})"
+        return text + (" DESC" if element.descending else "")
+
+    def index(self, ix: s.Index) -> str:
+        """`[UNIQUE|FULLTEXT|SPATIAL] KEY name (parts)`, as CREATE TABLE lists it."""
+        kind = "UNIQUE " if ix.unique else (f"{ix.method.upper()} " if ix.method else "")
+        return f"{kind}KEY {self.quote(ix.name)} ({', '.join(self.key_part(e) for e in ix.elements)})"
+
+    def constraint(self, kind: str, cons) -> str:
+        if kind == "primary_key":
+            return f"PRIMARY KEY ({self.columns(cons.columns)})"
+        if kind == "unique":
+            return f"CONSTRAINT {self.quote(cons.name)} UNIQUE ({self.columns(cons.columns)})"
+        if kind == "check":
+            return f"CONSTRAINT {self.quote(cons.name)} CHECK ({cons.expression})"
+        text = (f"CONSTRAINT {self.quote(cons.name)} FOREIGN KEY ({self.columns(cons.columns)}) "
+                f"REFERENCES {self.name(cons.referred_schema, cons.referred_table)} "
+                f"({self.columns(cons.referred_columns)})")
+        if cons.ondelete:
+            text += f" ON DELETE {cons.ondelete}"
+        if cons.onupdate:
+            text += f" ON UPDATE {cons.onupdate}"
+        return text
+
+
+def plan_statements(operations, before: s.Snapshot, dialect):
+    """(operation, statements) in plan order. MySQL refuses to drop the last key a foreign
+    key can use ("needed in a foreign key constraint"), even when the plan adds another
+    later: the drop and the key that takes over go in one ALTER TABLE (checked as a whole),
+    and the later operation sends nothing."""
+    operations = list(operations)
+    taken_over: set[int] = set()
+    snap = before
+    for i, op in enumerate(operations):
+        stmts = [] if i in taken_over else statements(op, snap, dialect)
+        if stmts and _drops_a_key(op):
+            after = op.apply(snap)
+            table = after.table(op.table_name, op.schema_name)
+            for j in range(i + 1, len(operations)):
+                unserved = _unserved(table)
+                if not unserved:
+                    break
+                later = operations[j]
+                if j in taken_over or not _adds_a_key(later, op) or not any(
+                        _serves(_key_columns(later), fk.columns) for fk in unserved):
+                    continue
+                stmts = [stmts[0] + ", " + _add_clause(_Writer(dialect, snap), later)]
+                taken_over.add(j)
+                table = later.apply(after).table(op.table_name, op.schema_name)
+        yield op, stmts
+        snap = op.apply(snap)
+
+
+def _drops_a_key(op) -> bool:
+    return isinstance(op, ops.DropIndex) or (
+        isinstance(op, ops.DropConstraint) and op.kind in ("unique", "primary_key"))
+
+
+def _adds_a_key(op, drop) -> bool:
+    same_table = (getattr(op, "schema_name", None), getattr(op, "table_name", None)) == \
+        (drop.schema_name, drop.table_name)
+    return same_table and (isinstance(op, ops.CreateIndex) or (
+        isinstance(op, ops.AddConstraint) and op.kind in ("unique", "primary_key")))
+
+
+def _key_columns(op) -> tuple[str, ...]:
+    if isinstance(op, ops.CreateIndex):
+        return _leading_columns(op.index) if op.index.method is None else ()
+    return tuple(op.constraint.columns)
+
+
+def _add_clause(w: "_Writer", op) -> str:
+    if isinstance(op, ops.CreateIndex):
+        return f"ADD {w.index(op.index)}"
+    return f"ADD {w.constraint(op.kind, op.constraint)}"
+
+
+def _leading_columns(index: s.Index) -> tuple[str, ...]:
+    out = []
+    for element in index.elements:
+        if element.column is None:
+            break
+        out.append(element.column)
+    return tuple(out)
+
+
+def _serves(key: tuple[str, ...], columns: tuple[str, ...]) -> bool:
+    return tuple(key[:len(columns)]) == tuple(columns)
+
+
+def _unserved(table: s.Table) -> list[s.ForeignKey]:
+    keys = [table.primary_key.columns] if table.primary_key else []
+    keys += [u.columns for u in table.unique_constraints]
+    keys += [_leading_columns(ix) for ix in table.indexes if ix.method is None]
+    return [fk for fk in table.foreign_keys if not any(_serves(k, fk.columns) for k in keys)]
+
+
+def statements(op, before: s.Snapshot, dialect) -> list[str]:
+    handler = _HANDLERS.get(type(op))
+    if handler is None:
+        raise StillError(f"{op.op} has no MySQL equivalent")
+    return handler(_Writer(dialect, before), op)
+
+
+def _create_table(w: _Writer, op: ops.CreateTable) -> list[str]:
+    t = op.table
+    parts = [w.column(c) for c in t.columns]
+    if t.primary_key:
+        parts.append(w.constraint("primary_key", t.primary_key))
+    parts += [w.constraint("unique", u) for u in t.unique_constraints]
+    parts += [w.index(ix) for ix in t.indexes]
+    parts += [w.constraint("check", c) for c in t.check_constraints]
+    parts += [w.constraint("foreign_key", fk) for fk in t.foreign_keys]
+    body = ",\n  ".join(parts)
+    comment = f" COMMENT={w.literal(t.comment)}" if t.comment is not None else ""
+    return [f"CREATE TABLE {w.name(op.schema_name, t.name)} (\n  {body}\n){comment}"]
+
+
+def _alter(w: _Writer, op, clause: str) -> list[str]:
+    return [f"ALTER TABLE {w.name(op.schema_name, op.table_name)} {clause}"]
+
+
+def _add_column(w: _Writer, op: ops.AddColumn) -> list[str]:
+    clause = f"ADD COLUMN {w.column(op.column)}"
+    if op.column.autoincrement:  # AUTO_INCREMENT needs a key from the start
+        clause += f", ADD PRIMARY KEY ({w.quote(op.column.name)})" if not _table(w, op).primary_key \
+            else f", ADD KEY ({w.quote(op.column.name)})"
+    return _alter(w, op, clause)
+
+
+def _table(w: _Writer, op) -> s.Table:
+    return w.before.table(op.table_name, op.schema_name)
+
+
+def _alter_column(w: _Writer, op: ops.AlterColumn) -> list[str]:
+    old, new = op.old, op.new
+    if old.computed != new.computed and (old.computed or new.computed):
+        # a column turns generated or back, or its expression changes: it holds no data of
+        # its own to keep, so it is made again
+        return (_alter(w, op, f"DROP COLUMN {w.quote(old.name)}")
+                + _add_column(w, ops.AddColumn(schema_name=op.schema_name, table_name=op.table_name,
+                                               column=new)))
+    if old.type != new.type and (_base(old.type) in _FROM_TEXT_ONLY or _base(new.type) in _FROM_TEXT_ONLY) \
+            and not {_base(old.type), _base(new.type)} & _TEXT_TYPES:
+        # MariaDB converts a UUID or INET column only to and from text: through a VARCHAR
+        via = new.model_copy(update={"type": "varchar(255)", "collation": None, "default": None,
+                                     "nullable": True, "autoincrement": False})
+        return _alter(w, op, f"MODIFY COLUMN {w.column(via)}") + _alter(w, op, f"MODIFY COLUMN {w.column(new)}")
+    return _alter(w, op, f"MODIFY COLUMN {w.column(new)}")
+
+
+_FROM_TEXT_ONLY = {"uuid", "inet4", "inet6"}
+_TEXT_TYPES = {"char", "varchar", "tinytext", "text", "mediumtext", "longtext"}
+
+
+def _base(type_text: str) -> str:
+    return type_text.split("(", 1)[0].split(" ", 1)[0]
+
+
+def _add_constraint(w: _Writer, op: ops.AddConstraint) -> list[str]:
+    return _alter(w, op, f"ADD {w.constraint(op.kind, op.constraint)}")
+
+
+def _drop_constraint(w: _Writer, op: ops.DropConstraint) -> list[str]:
+    if op.kind == "primary_key":
+        return _alter(w, op, "DROP PRIMARY KEY")
+    name = w.quote(op.constraint.name)
+    if op.kind == "unique":
+        return _alter(w, op, f"DROP INDEX {name}")
+    if op.kind == "foreign_key":
+        return _alter(w, op, f"DROP FOREIGN KEY {name}")
+    return _alter(w, op, f"DROP CONSTRAINT {name}")
+
+
+def _rename_constraint(w: _Writer, op: ops.RenameConstraint) -> list[str]:
+    if op.kind == "primary_key":
+        return []  # always PRIMARY
+    if op.kind == "unique":
+        return _alter(w, op, f"RENAME INDEX {w.quote(op.old_name)} TO {w.quote(op.new_name)}")
+    # checks and foreign keys cannot be renamed: made again under the new name
+    table = _table(w, op)
+    group = table.foreign_keys if op.kind == "foreign_key" else table.check_constraints
+    cons = next(c for c in group if c.name == op.old_name)
+    drop = ops.DropConstraint(schema_name=op.schema_name, table_name=op.table_name, kind=op.kind,
+                              constraint=cons)
+    add = ops.AddConstraint(schema_name=op.schema_name, table_name=op.table_name, kind=op.kind,
+                            constraint=cons.model_copy(update={"name": op.new_name}))
+    return _drop_constraint(w, drop) + _add_constraint(w, add)
+
+
+def _create_index(w: _Writer, op: ops.CreateIndex) -> list[str]:
+    return _alter(w, op, f"ADD {w.index(op.index)}")
+
+
+_HANDLERS = {
+    ops.CreateSchema: lambda w, op: [f"CREATE SCHEMA {w.quote(op.schema_name)}"],
+    ops.DropSchema: lambda w, op: [f"DROP SCHEMA {w.quote(op.schema_name)}"],
+    ops.CreateTable: _create_table,
+    ops.DropTable: lambda w, op: [f"DROP TABLE {w.name(op.schema_name, op.table.name)}"],
+    ops.RenameTable: lambda w, op: [f"RENAME TABLE {w.name(op.schema_name, op.old_name)} "
+                                    f"TO {w.name(op.schema_name, op.new_name)}"],
+    ops.SetTableComment: lambda w, op: _alter(w, op, f"COMMENT = {w.literal(op.new_comment)}"),
+    ops.AddColumn: _add_column,
+    ops.DropColumn: lambda w, op: _alter(w, op, f"DROP COLUMN {w.quote(op.column.name)}"),
+    ops.AlterColumn: _alter_column,
+    ops.RenameColumn: lambda w, op: _alter(w, op, f"RENAME COLUMN {w.quote(op.old_name)} "
+                                                  f"TO {w.quote(op.new_name)}"),
+    ops.CreateIndex: _create_index,
+    ops.DropIndex: lambda w, op: _alter(w, op, f"DROP INDEX {w.quote(op.index.name)}"),
+    ops.RenameIndex: lambda w, op: _alter(w, op, f"RENAME INDEX {w.quote(op.old_name)} "
+                                                 f"TO {w.quote(op.new_name)}"),
+    ops.AddConstraint: _add_constraint,
+    ops.DropConstraint: _drop_constraint,
+    ops.RenameConstraint: _rename_constraint,
+}
