@@ -25,6 +25,7 @@ def diff(current: s.Snapshot, target: s.Snapshot, renames: Optional[Renames] = N
     not give (see declare.base.invented_names): those match whatever name they have."""
     changes: list = []
     findings: list[Finding] = []
+    start = current
     for op in rename_operations(current, target, renames or Renames()):
         changes.append((Phase.RENAME, op))
         current = op.apply(current)
@@ -59,7 +60,12 @@ def diff(current: s.Snapshot, target: s.Snapshot, renames: Optional[Renames] = N
                        lambda kind, table, cons, n, schema=name: (schema, table, n) in loose)
     changes += order_tables(created, dropped)
     findings += possible_table_renames(dropped, created)
-    return Plan(operations=ordered(changes), findings=tuple(findings))
+    operations = ordered(changes)
+    if target.dialect in ("mysql", "mariadb"):
+        from still.ops.ddl.mysql import keys_first
+
+        operations = keys_first(operations, start)
+    return Plan(operations=operations, findings=tuple(findings))
 
 
 _STRING = re.compile(r"'((?:[^']|'')*)'")

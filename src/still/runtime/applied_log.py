@@ -104,12 +104,16 @@ class LogTable:
         from still import __version__
 
         table = self.qualified(dialect)
-        started = "CURRENT_TIMESTAMP" if started_at is None else \
-            _literal(started_at.astimezone(timezone.utc).isoformat(sep=" "))
-        values = ", ".join([f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table})", _literal(revision),
-                            _literal(direction), _literal(digest), started, _literal(duration_ms),
-                            _literal(__version__)])
-        return f"INSERT INTO {table} (id, {', '.join(COLUMNS)}) VALUES ({values})"
+        mysql = dialect.name in ("mysql", "mariadb")  # DATETIME: UTC without an offset
+        if started_at is None:
+            started = "UTC_TIMESTAMP()" if mysql else "CURRENT_TIMESTAMP"
+        else:
+            utc = started_at.astimezone(timezone.utc)
+            started = _literal((utc.replace(tzinfo=None) if mysql else utc).isoformat(sep=" "))
+        values = ", ".join(["COALESCE(MAX(id), 0) + 1", _literal(revision), _literal(direction), _literal(digest),
+                            started, _literal(duration_ms), _literal(__version__)])
+        # INSERT ... SELECT: MySQL refuses a subquery on the table being inserted into (1093)
+        return f"INSERT INTO {table} (id, {', '.join(COLUMNS)}) SELECT {values} FROM {table}"
 
     def exists(self, connection) -> bool:
         import sqlalchemy as sa

@@ -193,6 +193,17 @@ def _alter(w: _Writer, op, clause: str) -> list[str]:
     return [f"ALTER TABLE {w.name(op.schema_name, op.table_name)} {clause}"]
 
 
+def _drop_index(w: _Writer, op: ops.DropIndex) -> list[str]:
+    """The index a foreign key made for itself is dropped by the server as soon as another
+    key serves the foreign key (see keys_first): then it may be gone already, and MariaDB
+    is told IF EXISTS."""
+    table = _table(w, op)
+    implicit = any(fk.name == op.index.name for fk in table.foreign_keys)
+    others = table.model_copy(update={"indexes": tuple(ix for ix in table.indexes if ix.name != op.index.name)})
+    gone = implicit and not _unserved(others) and getattr(w.dialect, "is_mariadb", False)
+    return _alter(w, op, f"DROP INDEX {'IF EXISTS ' if gone else ''}{w.quote(op.index.name)}")
+
+
 def _add_column(w: _Writer, op: ops.AddColumn) -> list[str]:
     clause = f"ADD COLUMN {w.column(op.column)}"
     if op.column.autoincrement:  # AUTO_INCREMENT needs a key from the start
@@ -279,10 +290,43 @@ _HANDLERS = {
     ops.RenameColumn: lambda w, op: _alter(w, op, f"RENAME COLUMN {w.quote(op.old_name)} "
                                                   f"TO {w.quote(op.new_name)}"),
     ops.CreateIndex: _create_index,
-    ops.DropIndex: lambda w, op: _alter(w, op, f"DROP INDEX {w.quote(op.index.name)}"),
+    ops.DropIndex: lambda w, op: _drop_index(w, op),
     ops.RenameIndex: lambda w, op: _alter(w, op, f"RENAME INDEX {w.quote(op.old_name)} "
                                                  f"TO {w.quote(op.new_name)}"),
     ops.AddConstraint: _add_constraint,
     ops.DropConstraint: _drop_constraint,
     ops.RenameConstraint: _rename_constraint,
 }
+
+
+def keys_first(operations, before: s.Snapshot) -> tuple:
+    """The plan's operations with each key that takes over a foreign key's index moved
+    before the drop that would leave the foreign key without one: MySQL refuses that drop
+    ("needed in a foreign key constraint") statement by statement, as a revision file runs
+    them. Only a key whose columns exist at the drop and whose name differs moves; the
+    rest is left to plan_statements, which joins the two in one ALTER TABLE."""
+    operations = list(operations)
+    snap = before
+    i = 0
+    while i < len(operations):
+        op = operations[i]
+        if _drops_a_key(op):
+            table = op.apply(snap).table(op.table_name, op.schema_name)
+            unserved = _unserved(table)
+            present = {c.name for c in table.columns}
+            dropped = op.index.name if isinstance(op, ops.DropIndex) else op.constraint.name
+            for j in range(i + 1, len(operations)):
+                later = operations[j]
+                if not unserved:
+                    break
+                if not _adds_a_key(later, op) or not set(_key_columns(later)) <= present:
+                    continue
+                name = later.index.name if isinstance(later, ops.CreateIndex) else later.constraint.name
+                if name == dropped or not any(_serves(_key_columns(later), fk.columns) for fk in unserved):
+                    continue
+                operations.insert(i, operations.pop(j))
+                op = operations[i]
+                break
+        snap = op.apply(snap)
+        i += 1
+    return tuple(operations)
