@@ -219,7 +219,7 @@ SCENARIOS = {
         lambda: two(extra_b=[sa.ForeignKeyConstraint(["org_id"], ["orgs.id"], name="fk_org"),
                              sa.Index("ix_org_email", "org_id", "email")]),
         lambda: two(extra_b=[sa.ForeignKeyConstraint(["org_id"], ["orgs.id"], name="fk_org")]),
-        ["drop_index", "create_index"], [], MY),
+        ["create_index", "drop_index"], [], MY),  # the key that takes over first (keys_first)
     "mysql_unique_index_is_a_unique_key": (
         lambda: users(sa.Column("x", sa.Integer)),
         lambda: users(sa.Column("x", sa.Integer), sa.Index("ix_x", "x", unique=True)), ["add_constraint"], [], MY),
