@@ -6,7 +6,7 @@ import importlib
 
 import sqlalchemy as sa
 
-FIXTURE_MODULES = ("app", "types", "postgres")
+FIXTURE_MODULES = ("app", "types", "postgres", "domains")
 
 
 def fixture_module(name: str):

@@ -12,7 +12,7 @@ import re
 from typing import Optional
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql.named_types import NamedType
+from sqlalchemy.dialects.postgresql.named_types import DOMAIN, NamedType
 from sqlalchemy.sql.schema import MetaData
 
 from still import snapshot as s
@@ -77,9 +77,17 @@ class Rules(DeclareRules):
         return self.per_type("type", column, self._column_type)
 
     def _column_type(self, column: sa.Column) -> str:
-        compiled = _COLLATE.sub("", self.compiled_type(column))
+        return self._spelled(self.compiled_type(column), column.type)
+
+    def type_spelling(self, type_) -> str:
+        """A type (not a column's) as format_type spells it: a domain's base type."""
+        type_ = sa.types.to_instance(type_)
+        return self._spelled(self.dialect.type_compiler_instance.process(type_), type_)
+
+    def _spelled(self, compiled: str, type_) -> str:
+        compiled = _COLLATE.sub("", compiled)
         base, dims = _ARRAY.match(compiled).groups()
-        element = _impl(column.type, self.dialect)
+        element = _impl(type_, self.dialect)
         if dims and isinstance(element, sa.ARRAY):
             element = _impl(element.item_type, self.dialect)
         if isinstance(element, NamedType):  # enums, domains: the name as compiled
@@ -153,7 +161,10 @@ class Rules(DeclareRules):
         return self.per_type("collation", column, self._collation)
 
     def _collation(self, column: sa.Column) -> Optional[str]:
-        return getattr(_impl(column.type, self.dialect), "collation", None)
+        impl = _impl(column.type, self.dialect)
+        if isinstance(impl, DOMAIN):
+            return None  # the domain's collation is the column's own default
+        return getattr(impl, "collation", None)
 
     def expression(self, text: str) -> str:
         if text not in self._expressions:
@@ -292,6 +303,33 @@ class Rules(DeclareRules):
                 out.setdefault(schema, {})[impl.name] = s.Enum(
                     name=impl.name, values=tuple(impl.enums))
         return out
+
+    def domains(self, metadata: MetaData, schemas: Optional[set[str]]):
+        out: dict[str, dict[str, s.Domain]] = {}
+        for obj in _schema_objects(metadata):
+            if not isinstance(obj, DOMAIN):
+                continue
+            schema = obj.schema or self.default_schema
+            if schemas is None or schema in schemas:
+                out.setdefault(schema, {})[obj.name] = self.domain(obj)
+        return out
+
+    def domain(self, domain: DOMAIN) -> s.Domain:
+        """What CREATE DOMAIN as SQLAlchemy compiles it leaves in pg_type/pg_constraint.
+        SQLAlchemy writes `CONSTRAINT name` before NOT NULL, so with not_null the name
+        goes to the NOT NULL and the CHECK takes PostgreSQL's `<domain>_check`."""
+        type_ = self.type_spelling(domain.data_type)
+        default = None
+        if domain.default is not None:
+            text = self._sent(self.ddl.render_default_string(domain.default))
+            default = remember(stored_default(text, type_), text)
+        checks = ()
+        if domain.check is not None:
+            name = domain.constraint_name if domain.constraint_name and not domain.not_null \
+                else make_object_name(domain.name, None, "check")
+            checks = (s.CheckConstraint(name=name, expression=self.expression(self.sql(domain.check))),)
+        return s.Domain(name=domain.name, type=type_, not_null=bool(domain.not_null), default=default,
+                        checks=checks, collation=domain.collation)
 
     def sequences(self, metadata: MetaData, schemas: Optional[set[str]]):
         out: dict[str, dict[str, s.Sequence]] = {}
