@@ -130,10 +130,20 @@ class Rules(DeclareRules):
         text = self.compiled_default(column)
         if text is None:
             return None
-        key = (text, self.column_type(column))
+        key = (text, self.per_type("domain_base", column, self._domain_base) or self.column_type(column))
         if key not in self._defaults:
             self._defaults[key] = remember(stored_default(text, key[1]), text)
         return self._defaults[key]
+
+    def _domain_base(self, column: sa.Column) -> Optional[str]:
+        """On a domain column, the domain's base type: what a default is stored as
+        (PostgreSQL coerces the constant to it and prints it so)."""
+        impl = _impl(column.type, self.dialect)
+        if not isinstance(impl, DOMAIN):
+            return None
+        while isinstance(impl, DOMAIN):
+            impl = _impl(impl.data_type, self.dialect)
+        return self.type_spelling(impl)
 
     def nullable(self, column: sa.Column) -> bool:
         return super().nullable(column) and not self._has_identity(column)
