@@ -329,17 +329,25 @@ class Rules(DeclareRules):
         SQLAlchemy writes `CONSTRAINT name` before NOT NULL, so with not_null the name
         goes to the NOT NULL and the CHECK takes PostgreSQL's `<domain>_check`."""
         type_ = self.type_spelling(domain.data_type)
-        default = None
-        if domain.default is not None:
-            text = self._sent(self.ddl.render_default_string(domain.default))
-            default = remember(stored_default(text, type_), text)
         checks = ()
         if domain.check is not None:
             name = domain.constraint_name if domain.constraint_name and not domain.not_null \
                 else make_object_name(domain.name, None, "check")
-            checks = (s.CheckConstraint(name=name, expression=self.expression(self.sql(domain.check))),)
-        return s.Domain(name=domain.name, type=type_, not_null=bool(domain.not_null), default=default,
-                        checks=checks, collation=domain.collation)
+            checks = (self.domain_check(name, domain.check),)
+        return s.Domain(name=domain.name, type=type_, not_null=bool(domain.not_null),
+                        default=self.domain_default(domain.default, type_), checks=checks,
+                        collation=domain.collation)
+
+    def domain_default(self, default, type_: str) -> Optional[str]:
+        """A domain's DEFAULT as stored: a str is a literal, a text() clause SQL."""
+        if default is None:
+            return None
+        text = self._sent(self.ddl.render_default_string(default))
+        return remember(stored_default(text, type_), text)
+
+    def domain_check(self, name: Optional[str], check) -> s.CheckConstraint:
+        clause = sa.text(check) if isinstance(check, str) else check
+        return s.CheckConstraint(name=name, expression=self.expression(self.sql(clause)))
 
     def sequences(self, metadata: MetaData, schemas: Optional[set[str]]):
         out: dict[str, dict[str, s.Sequence]] = {}
