@@ -321,13 +321,18 @@ def enum_depth(type_text: str, schema: str, name: str, table_schema: str) -> Opt
     return arrays.count("[")
 
 
-def _domain_default(domain: s.Domain) -> Optional[str]:
-    return default_sql(s.Column(name=domain.name, type=domain.type, default=domain.default))
+def _escaped(w: _Writer, text: str) -> str:
+    """SQL text as compiled constructs hold it: `%` doubled for a format/pyformat driver."""
+    return text.replace("%", "%%") if w.q._double_percents else text
+
+
+def _domain_default(w: _Writer, domain: s.Domain) -> Optional[str]:
+    return _escaped(w, default_sql(s.Column(name=domain.name, type=domain.type, default=domain.default)))
 
 
 def _check(w: _Writer, check: s.CheckConstraint) -> str:
     name = f"CONSTRAINT {w.q.quote(check.name)} " if check.name else ""
-    return f"{name}CHECK ({written(check.expression)})"
+    return f"{name}CHECK ({_escaped(w, written(check.expression))})"
 
 
 def _create_domain(w: _Writer, op: ops.CreateDomain) -> list[str]:
@@ -336,7 +341,7 @@ def _create_domain(w: _Writer, op: ops.CreateDomain) -> list[str]:
     if d.collation:
         parts.append(f"COLLATE {w.q.quote(d.collation)}")
     if d.default is not None:
-        parts.append(f"DEFAULT {_domain_default(d)}")
+        parts.append(f"DEFAULT {_domain_default(w, d)}")
     if d.not_null:
         parts.append("NOT NULL")
     parts += [_check(w, c) for c in d.checks]
@@ -348,7 +353,8 @@ def _alter_domain(w: _Writer, op: ops.AlterDomain) -> list[str]:
     alter = f"ALTER DOMAIN {w.name(op.schema_name, new.name)}"
     out = [f"{alter} DROP CONSTRAINT {w.q.quote(c.name)}" for c in op.dropped_checks()]
     if old.default != new.default:
-        out.append(f"{alter} DROP DEFAULT" if new.default is None else f"{alter} SET DEFAULT {_domain_default(new)}")
+        out.append(f"{alter} DROP DEFAULT" if new.default is None
+                   else f"{alter} SET DEFAULT {_domain_default(w, new)}")
     if old.not_null != new.not_null:
         out.append(f"{alter} {'SET' if new.not_null else 'DROP'} NOT NULL")
     out += [f"{alter} ADD {_check(w, c)}" for c in op.added_checks()]
