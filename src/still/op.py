@@ -54,12 +54,18 @@ def create_table(table_name: str, *columns_and_constraints, schema: Optional[str
 
 
 def _create_missing_enums(ex, metadata: sa.MetaData, schema_name: str) -> None:
-    # a native Enum column brings its type along, as create_table does in SQLAlchemy
+    # a native Enum column brings its type along, as create_table does in SQLAlchemy; so
+    # does a DOMAIN column unless create_type=False (what generated revisions say)
     for enum_schema, enums in ex.rules.enums(metadata, None).items():
         present = ex.snapshot.schemas.get(enum_schema)
         for name, enum in enums.items():
             if present is None or name not in present.enums:
                 ex.run(ops.CreateEnum(schema_name=enum_schema, enum=enum))
+    for domain_schema, domains in ex.rules.domains(metadata, None, created_only=True).items():
+        present = ex.snapshot.schemas.get(domain_schema)
+        for name, domain in domains.items():
+            if present is None or name not in present.domains:
+                ex.run(ops.CreateDomain(schema_name=domain_schema, domain=domain))
 
 
 def drop_table(table_name: str, schema: Optional[str] = None, **kw) -> None:

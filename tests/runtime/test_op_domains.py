@@ -48,6 +48,24 @@ def test_create_alter_drop_domains(pg_url):
     assert "stamp" not in snap.schemas["public"].domains
 
 
+def test_a_domain_column_brings_its_domain_unless_create_type_false(pg_url):
+    """As create_table does in SQLAlchemy (and so in Alembic revisions)."""
+    def body():
+        op.create_table("t", sa.Column("id", sa.Integer, primary_key=True),
+                        sa.Column("a", pg.DOMAIN("pos", sa.Integer, check="VALUE > 0", not_null=True)))
+        op.add_column("t", sa.Column("b", pg.DOMAIN("tag", sa.String(8), default="none")))
+        op.add_column("t", sa.Column("c", pg.DOMAIN("pos", sa.Integer, create_type=False)))
+
+    domains = run_ops(pg_url, body).schemas["public"].domains
+    assert sorted(domains) == ["pos", "tag"]
+    assert domains["pos"].not_null and domains["pos"].checks[0].expression == "value > 0"
+    assert domains["tag"].default == "'none'"
+
+    with pytest.raises(StillError, match='type "nowhere" does not exist'):
+        run_ops(pg_url, lambda: op.add_column("t", sa.Column("d", pg.DOMAIN("nowhere", sa.Integer,
+                                                                             create_type=False))))
+
+
 def test_missing_domain_is_named(pg_url):
     with pytest.raises(StillError, match="domain 'nope' does not exist"):
         run_ops(pg_url, lambda: op.drop_domain("nope"))

@@ -338,7 +338,8 @@ class DeclareRules:
     def sequences(self, metadata: MetaData, schemas: set[str]) -> dict[str, dict[str, s.Sequence]]:
         return {}
 
-    def domains(self, metadata: MetaData, schemas: set[str]) -> dict[str, dict[str, s.Domain]]:
+    def domains(self, metadata: MetaData, schemas: set[str],
+                created_only: bool = False) -> dict[str, dict[str, s.Domain]]:
         return {}
 
     def table_constraints(self, table: sa.Table) -> list:

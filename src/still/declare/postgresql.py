@@ -314,10 +314,11 @@ class Rules(DeclareRules):
                     name=impl.name, values=tuple(impl.enums))
         return out
 
-    def domains(self, metadata: MetaData, schemas: Optional[set[str]]):
+    def domains(self, metadata: MetaData, schemas: Optional[set[str]], created_only: bool = False):
+        """`created_only`: just the domains a CREATE TABLE brings along (create_type)."""
         out: dict[str, dict[str, s.Domain]] = {}
         for obj in _schema_objects(metadata):
-            if not isinstance(obj, DOMAIN):
+            if not isinstance(obj, DOMAIN) or (created_only and not obj.create_type):
                 continue
             schema = obj.schema or self.default_schema
             if schemas is None or schema in schemas:
