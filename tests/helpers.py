@@ -6,7 +6,7 @@ import importlib
 
 import sqlalchemy as sa
 
-FIXTURE_MODULES = ("app", "types", "postgres", "mysql")
+FIXTURE_MODULES = ("app", "types", "postgres", "mysql", "domains")
 
 
 def fixture_module(name: str):

@@ -28,6 +28,8 @@ class Code(str, enum.Enum):
     ENUM_VALUE_REMOVED = "enum-value-removed"
     ENUM_REORDERED = "enum-values-reordered"
     ENUM_RECREATED = "enum-recreated"
+    DOMAIN_TYPE_CHANGED = "domain-type-changed"
+    DOMAIN_CHECK_BLOCKED = "domain-check-blocked"
     COMPUTED_CHANGED = "computed-changed"
     UNVERIFIABLE = "unverifiable"
     SKIPPED = "skipped-by-filter"
@@ -45,6 +47,8 @@ SEVERITY: dict[Code, Severity] = {
     Code.ENUM_VALUE_REMOVED: "danger",
     Code.ENUM_REORDERED: "warning",
     Code.ENUM_RECREATED: "warning",
+    Code.DOMAIN_TYPE_CHANGED: "danger",
+    Code.DOMAIN_CHECK_BLOCKED: "danger",
     Code.COMPUTED_CHANGED: "warning",
     Code.UNVERIFIABLE: "info",
     Code.SKIPPED: "info",

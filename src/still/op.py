@@ -24,6 +24,9 @@ _CONSTRAINT_TYPES = {"foreignkey": "foreign_key", "foreign": "foreign_key", "fk"
                      "primary_key": "primary_key", "primarykey": "primary_key"}
 
 
+_UNSET: Any = object()
+
+
 def _ex():
     return current()
 
@@ -51,12 +54,18 @@ def create_table(table_name: str, *columns_and_constraints, schema: Optional[str
 
 
 def _create_missing_enums(ex, metadata: sa.MetaData, schema_name: str) -> None:
-    # a native Enum column brings its type along, as create_table does in SQLAlchemy
+    # a native Enum column brings its type along, as create_table does in SQLAlchemy; so
+    # does a DOMAIN column unless create_type=False (what generated revisions say)
     for enum_schema, enums in ex.rules.enums(metadata, None).items():
         present = ex.snapshot.schemas.get(enum_schema)
         for name, enum in enums.items():
             if present is None or name not in present.enums:
                 ex.run(ops.CreateEnum(schema_name=enum_schema, enum=enum))
+    for domain_schema, domains in ex.rules.domains(metadata, None, created_only=True).items():
+        present = ex.snapshot.schemas.get(domain_schema)
+        for name, domain in domains.items():
+            if present is None or name not in present.domains:
+                ex.run(ops.CreateDomain(schema_name=domain_schema, domain=domain))
 
 
 def drop_table(table_name: str, schema: Optional[str] = None, **kw) -> None:
@@ -462,6 +471,68 @@ def replace_enum(name: str, old_values: Sequence[str], new_values: Sequence[str]
                            new_values=tuple(new_values)))
 
 
+# -- domains (PostgreSQL) ----------------------------------------------------------------
+
+def _domain_rules(ex):
+    rules = ex.rules
+    if not hasattr(rules, "domain_check"):
+        raise StillError(f"{ex.dialect.name} has no domains (they are PostgreSQL's)")
+    return rules
+
+
+def _domain_checks(rules, checks) -> tuple[s.CheckConstraint, ...]:
+    return tuple(rules.domain_check(check_name, sql) for check_name, sql in dict(checks).items())
+
+
+def create_domain(name: str, type_, not_null: bool = False, default=None, check=None,
+                  constraint_name: Optional[str] = None, checks: Optional[dict] = None,
+                  collation: Optional[str] = None, schema: Optional[str] = None) -> None:
+    """CREATE DOMAIN. `default` is a literal (str) or SQL (`sa.text`); `check` (with
+    `constraint_name`, else PostgreSQL's `<name>_check`) or `checks` ({name: SQL}) hold the
+    CHECKs, `VALUE` standing for the value."""
+    ex = _ex()
+    rules = _domain_rules(ex)
+    type_text = rules.type_spelling(type_)
+    found = _domain_checks(rules, checks or {})
+    if check is not None:
+        from still.declare.postgresql import make_object_name
+
+        found += (rules.domain_check(constraint_name or make_object_name(name, None, "check"), check),)
+    domain = s.Domain(name=name, type=type_text, not_null=not_null, default=rules.domain_default(default, type_text),
+                      checks=found, collation=collation)
+    ex.run(ops.CreateDomain(schema_name=ex.schema(schema), domain=domain))
+
+
+def _domain(ex, name: str, schema: Optional[str]) -> s.Domain:
+    domain = ex.snapshot.schemas.get(ex.schema(schema), s.Schema(name="")).domains.get(name)
+    if domain is None:
+        raise StillError(f"domain {name!r} does not exist")
+    return domain
+
+
+def alter_domain(name: str, default=_UNSET, not_null: bool = _UNSET, checks: dict = _UNSET,
+                 schema: Optional[str] = None) -> None:
+    """ALTER DOMAIN: what is given changes (`default=None` drops it; `checks` is the whole
+    new set of CHECKs, {name: SQL}), the rest stays."""
+    ex = _ex()
+    rules = _domain_rules(ex)
+    old = _domain(ex, name, schema)
+    update = {}
+    if default is not _UNSET:
+        update["default"] = rules.domain_default(default, old.type)
+    if not_null is not _UNSET:
+        update["not_null"] = bool(not_null)
+    if checks is not _UNSET:
+        update["checks"] = _domain_checks(rules, checks)
+    new = s.Domain(**{**dict(old), **update})
+    ex.run(ops.AlterDomain(schema_name=ex.schema(schema), old=old, new=new))
+
+
+def drop_domain(name: str, schema: Optional[str] = None) -> None:
+    ex = _ex()
+    ex.run(ops.DropDomain(schema_name=ex.schema(schema), domain=_domain(ex, name, schema)))
+
+
 def create_schema(name: str) -> None:
     _ex().run(ops.CreateSchema(schema_name=name))
 
@@ -475,8 +546,6 @@ def create_sequence(name: str, start: int = 1, increment: int = 1, schema: Optio
     ex.run(ops.CreateSequence(schema_name=ex.schema(schema),
                               sequence=s.Sequence(name=name, start=start, increment=increment, **kw)))
 
-
-_UNSET: Any = object()
 
 
 def alter_sequence(name: str, schema: Optional[str] = None, start: int = _UNSET, increment: int = _UNSET,

@@ -159,6 +159,23 @@ class Enum(_Frozen):
     values: tuple[str, ...]
 
 
+class Domain(_Frozen):
+    """A PostgreSQL domain: a base type (as format_type spells it) with its own default,
+    NOT NULL and CHECK constraints (`VALUE` names the value), kept sorted by name."""
+
+    name: Name
+    type: str
+    not_null: bool = False
+    default: Optional[Sql] = None  # normalised as column defaults are
+    checks: tuple[CheckConstraint, ...] = ()
+    collation: Optional[str] = None  # only when not the base type's
+
+    @field_validator("checks")
+    @classmethod
+    def _sorted(cls, v: tuple) -> tuple:
+        return _by_name(v)
+
+
 class Sequence(_Frozen):
     """A standalone sequence (sequences owned by SERIAL/identity columns are not listed)."""
 
@@ -175,9 +192,10 @@ class Schema(_Frozen):
     name: Name
     tables: dict[Name, Table] = {}
     enums: dict[Name, Enum] = {}
+    domains: dict[Name, Domain] = {}
     sequences: dict[Name, Sequence] = {}
 
-    @field_validator("tables", "enums", "sequences")
+    @field_validator("tables", "enums", "domains", "sequences")
     @classmethod
     def _sorted_keys(cls, v: dict) -> dict:
         return {k: v[k] for k in sorted(v)}

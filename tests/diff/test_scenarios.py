@@ -58,6 +58,28 @@ def with_moods(values, default="a"):
     return md
 
 
+def with_domain(column=True, type_=sa.Integer, name="score", schema=None, arrays=True, **kw):
+    """A table t, a domain (issue 10: domains are domains, not enums) and maybe a column of
+    it and one of an array of it."""
+    md = sa.MetaData()
+    domain = pg.DOMAIN(name, type_, metadata=md, schema=schema, **kw)
+    extra = [sa.Column("x", domain)] if column else []
+    extra += [sa.Column("xs", pg.ARRAY(domain))] if column and arrays else []
+    sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), *extra)
+    return md
+
+
+def domain_over_enum():
+    md = sa.MetaData()
+    mood = pg.ENUM("calm", "busy", name="mood", schema="other", metadata=md)
+    calm = pg.DOMAIN("calm_mood", mood, default="calm", check="VALUE <> 'busy'", schema="other",
+                     metadata=md)
+    inner = pg.DOMAIN("inner_pos", sa.Integer, check="VALUE > 0", metadata=md)
+    pg.DOMAIN("outer_small", inner, check="VALUE < 10", metadata=md)
+    sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("m", calm), schema="other")
+    return md
+
+
 SCENARIOS = {
     "create_table": (sa.MetaData, lambda: users(), ["create_table"], [], ALL),
     "drop_table": (lambda: users(), sa.MetaData, ["drop_table"], ["drop-table"], ALL),
@@ -223,6 +245,35 @@ SCENARIOS = {
     "mysql_unique_index_is_a_unique_key": (
         lambda: users(sa.Column("x", sa.Integer)),
         lambda: users(sa.Column("x", sa.Integer), sa.Index("ix_x", "x", unique=True)), ["add_constraint"], [], MY),
+    "create_domain_and_columns": (lambda: users(name="t"),
+                                  lambda: with_domain(check="VALUE > 0", default="1", not_null=True),
+                                  ["create_domain", "add_column", "add_column"], [], PG),
+    "drop_domain_and_columns": (lambda: with_domain(check="VALUE > 0", collation=None),
+                                lambda: users(name="t"),
+                                ["drop_column", "drop_column", "drop_domain"], ["drop-column", "drop-column"], PG),
+    "alter_domain_default_and_not_null": (lambda: with_domain(arrays=False, default="1"),
+                                          lambda: with_domain(arrays=False, default=sa.text("2"), not_null=True),
+                                          ["alter_domain"], [], PG),
+    "alter_domain_drop_default": (lambda: with_domain(arrays=False, default="1", not_null=True),
+                                  lambda: with_domain(arrays=False),
+                                  ["alter_domain"], [], PG),
+    "alter_domain_check": (lambda: with_domain(arrays=False, check="VALUE > 0"),
+                           lambda: with_domain(arrays=False, check="VALUE >= 0"),
+                           ["alter_domain"], [], PG),
+    "alter_domain_check_name": (lambda: with_domain(arrays=False, check="VALUE > 0"),
+                                lambda: with_domain(arrays=False, check="VALUE > 0", constraint_name="score_positive"),
+                                ["alter_domain"], [], PG),
+    "domain_base_type_of_unused_domain": (lambda: with_domain(column=False, type_=sa.String(10)),
+                                          lambda: with_domain(column=False, type_=sa.String(20)),
+                                          ["drop_domain", "create_domain"], ["domain-type-changed"], PG),
+    "domain_collation_of_unused_domain": (lambda: with_domain(column=False, type_=sa.Text),
+                                          lambda: with_domain(column=False, type_=sa.Text, collation="C"),
+                                          ["drop_domain", "create_domain"], ["domain-type-changed"], PG),
+    "column_to_domain": (lambda: users(sa.Column("x", sa.Integer), name="t"), lambda: with_domain(),
+                         ["create_domain", "add_column", "alter_column"], ["type-change"], PG),
+    "domains_over_enum_and_domain": (lambda: users(), domain_over_enum,
+                                     ["create_schema", "create_enum", "create_domain", "create_domain",
+                                      "create_domain", "create_table", "drop_table"], ["drop-table"], PG),
 }
 
 
@@ -284,7 +335,7 @@ def test_scenario(name, dialect, db_url):
         engine.dispose()
 
 
-@pytest.mark.parametrize(("module", "dialect"), [(m, d) for m in ("app", "types", "postgres", "mysql")
+@pytest.mark.parametrize(("module", "dialect"), [(m, d) for m in ("app", "types", "postgres", "mysql", "domains")
                                                  for d in __import__(f"fixtures.models.{m}", fromlist=["x"]).DIALECTS])
 def test_no_drift_after_create_all(module, dialect, db_url):
     from tests.helpers import fixture_module
@@ -380,3 +431,46 @@ def test_unnamed_constraints_keep_any_name(pg_url):
         assert diff(reached, b, loose=frozenset(invented)).empty
     finally:
         engine.dispose()
+
+
+def test_domain_base_type_change_in_use_is_refused(pg_url):
+    """ALTER DOMAIN cannot change a base type; with columns of the domain, still plans
+    nothing for it and says so (a danger finding naming the columns), never a guess."""
+    create_all(pg_url, with_domain(type_=sa.String(10)))
+    engine = migration_engine(pg_url)
+    try:
+        with engine.connect() as conn:
+            a = reflect(conn)
+        b = declare(with_domain(type_=sa.String(20)), engine.dialect)
+    finally:
+        engine.dispose()
+    plan = diff(a, b)
+    assert [op.op for op in plan.operations] == []
+    [finding] = plan.findings
+    assert finding.code.value == "domain-type-changed" and finding.severity == "danger"
+    assert "public.t.x" in finding.message and "public.t.xs" in finding.message
+    assert "by hand" in finding.message
+
+
+def test_domain_check_is_not_added_over_arrays_of_it(pg_url):
+    """PostgreSQL refuses ALTER DOMAIN ... ADD CONSTRAINT / SET NOT NULL while a column holds
+    an array of the domain: the plan leaves those out with a finding, and runs the rest."""
+    create_all(pg_url, with_domain(check="VALUE > 0", default="1"))
+    engine = migration_engine(pg_url)
+    try:
+        with engine.connect() as conn:
+            a = reflect(conn)
+        b = declare(with_domain(check="VALUE >= 0", not_null=True), engine.dialect)
+        plan = diff(a, b)
+        assert [op.op for op in plan.operations] == ["alter_domain"]
+        assert [f.code.value for f in plan.findings] == ["domain-check-blocked"]
+        assert "public.t.xs" in plan.findings[0].message
+        from still.ops.ddl import execute_plan
+        with engine.begin() as conn:
+            execute_plan(plan, a, conn)
+        with engine.connect() as conn:
+            reached = reflect(conn).schemas["public"].domains["score"]
+    finally:
+        engine.dispose()
+    assert reached.default is None and not reached.not_null
+    assert [c.expression for c in reached.checks] == ["value > 0"]

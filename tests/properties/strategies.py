@@ -16,6 +16,24 @@ import sqlalchemy as sa
 from hypothesis import strategies as st
 from sqlalchemy.dialects import postgresql
 
+class _Domain(postgresql.DOMAIN):
+    """A DOMAIN for `with_variant(..., "postgresql")`: SQLAlchemy runs a variant named type's
+    CREATE on every dialect's create_all (SQLite has no `has_type`); this one only on
+    PostgreSQL."""
+
+    def _on_metadata_create(self, target, bind, **kw):
+        if bind.dialect.name == "postgresql":
+            super()._on_metadata_create(target, bind, **kw)
+
+    def _on_metadata_drop(self, target, bind, **kw):
+        if bind.dialect.name == "postgresql":
+            super()._on_metadata_drop(target, bind, **kw)
+
+    def _on_table_create(self, target, bind, **kw):
+        if bind.dialect.name == "postgresql":
+            super()._on_table_create(target, bind, **kw)
+
+
 # type key -> (SQLAlchemy type, defaults that suit it). Plain strings are string literals
 # (`DEFAULT '0'`) the database converts to the column's type: each type gets some, in
 # spellings the database stores otherwise (`'0'` on a boolean is `false`).
@@ -42,6 +60,12 @@ TYPES = {
     "text[]": (lambda: sa.JSON().with_variant(postgresql.ARRAY(sa.Text), "postgresql"),
                ["{}", "{a b, c}", '{"x,y",NULL,"NULL"}']),
     "int[]": (lambda: sa.JSON().with_variant(postgresql.ARRAY(sa.Integer), "postgresql"), ["{007, 8}", "{}"]),
+    # domains on PostgreSQL (the base type elsewhere): created with their first column, dropped
+    # with their last; a column's default is a constant of the base type
+    "dom_int": (lambda: sa.Integer().with_variant(
+        _Domain("pos_int", sa.Integer, check="VALUE >= 0"), "postgresql"), ["0", "7", "007"]),
+    "dom_str": (lambda: sa.String(20).with_variant(
+        _Domain("code_c", sa.String(20), collation="C", default="none"), "postgresql"), ["x", "007"]),
 }
 # MySQL/MariaDB: the types with the defaults it takes (it rejects `'t'` for a boolean, an
 # interval is a DATETIME there)

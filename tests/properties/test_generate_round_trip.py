@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql as pg
 from hypothesis import HealthCheck, given, settings
 
 from still.compare import compare
@@ -50,7 +51,12 @@ def test_generate_upgrade_downgrade_on_mysql(mysql_url, pair):
 
 def generate_upgrade_downgrade(db_url, dialect, pair):
     reset_database(db_url)
-    model_a, model_b = build(pair[0]), build(pair[1])
+    round_trip(db_url, dialect, build(pair[0]), build(pair[1]))
+
+
+def round_trip(db_url: str, dialect: str, model_a, model_b) -> None:
+    """Database at A, stamped; generate to B; upgrade reaches B, check is clean; downgrade
+    comes back to A."""
     create_all(db_url, model_a)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -63,9 +69,10 @@ def generate_upgrade_downgrade(db_url, dialect, pair):
 
         engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
         with engine.connect() as conn:
-            plan = compare(conn, model_b).plan
+            comparison = compare(conn, model_b)
         engine.dispose()
-        rendered = render_plan(plan, dialect)
+        plan = comparison.plan
+        rendered = render_plan(plan, dialect, (comparison.current, comparison.target))
         path = write_revision(root / "migrations" / "versions", "to B", head=("a0",), rev_id="b1",
                               upgrade_body=function_body(rendered.upgrade),
                               downgrade_body=function_body(rendered.downgrade),
@@ -86,3 +93,24 @@ def generate_upgrade_downgrade(db_url, dialect, pair):
         Run(cfg).downgrade("-1")
         assert_same_snapshot(_reflect(db_url), at_a, column_order=False)
         assert base.exists()
+
+
+def _domain_models(step: int):
+    md = sa.MetaData()
+    score = pg.DOMAIN("score", sa.Integer, check="VALUE > 0" if step == 0 else "VALUE >= 0",
+                      default="1" if step == 0 else None, metadata=md)
+    columns = [sa.Column("points", score)]
+    if step == 1:
+        email = pg.DOMAIN("email", sa.String(120), not_null=True, default="nobody@example.org",
+                          collation="C", schema="people", metadata=md)
+        columns += [sa.Column("email", email, nullable=False), sa.Column("history", pg.ARRAY(score))]
+    sa.Table("person", md, sa.Column("id", sa.Integer, primary_key=True), *columns)
+    if step == 0:
+        pg.DOMAIN("gone", sa.Text, metadata=md)
+    return md
+
+
+def test_domains_generate_upgrade_downgrade(pg_url):
+    """Issue 10: a revision generated for domains (created, altered, dropped, columns of
+    them and an array of one) runs, reaches the models, and comes back."""
+    round_trip(pg_url, "postgresql", _domain_models(0), _domain_models(1))

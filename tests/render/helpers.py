@@ -32,9 +32,9 @@ def plan_of(a, b, dialect: str) -> Plan:
     return diff(current, target, renames)
 
 
-def revision_text(plan: Plan, dialect: str, directory: Path) -> str:
-    """The whole revision file `generate` would write for `plan`."""
-    rendered = render_plan(plan, dialect)
+def revision_text(plan: Plan, dialect: str, directory: Path, snaps: tuple = ()) -> str:
+    """The whole revision file `generate` would write for `plan` (between `snaps`)."""
+    rendered = render_plan(plan, dialect, snaps)
     directory = directory / "versions"
     directory.mkdir(exist_ok=True)
     path = write_revision(directory, "render test", rev_id="abc123",

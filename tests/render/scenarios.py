@@ -59,6 +59,19 @@ def with_status(values):
     return md
 
 
+def with_domains(column=True, arrays=True, **kw):
+    """Domains (issue 10): one with a CHECK, one with NOT NULL, a default and a collation in
+    another schema, and columns of them (and an array of one)."""
+    md = sa.MetaData()
+    score = pg.DOMAIN("score", sa.Integer, metadata=md, **{"check": "VALUE > 0", **kw})
+    email = pg.DOMAIN("email", sa.String(120), not_null=True, default="nobody@example.org", collation="C",
+                      schema="work", metadata=md)
+    extra = [sa.Column("points", score), sa.Column("email", email)] if column else []
+    extra += [sa.Column("history", pg.ARRAY(score))] if column and arrays else []
+    sa.Table("people", md, sa.Column("id", sa.Integer, primary_key=True), *extra)
+    return md
+
+
 def two_tables(fk=False, unique=False, check=False, name_prefix=""):
     md = sa.MetaData()
     sa.Table("orgs", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("code", sa.String(10)))
@@ -122,4 +135,8 @@ SCENARIOS = {
     "alter_sequence": ("postgresql", lambda: projects(with_seq=True), lambda: projects(seq_increment=10), True),
     "add_enum_value": ("postgresql", lambda: with_status(["a", "c"]), lambda: with_status(["a", "b", "c"]), True),
     "replace_enum": ("postgresql", lambda: with_status(["a", "b", "c"]), lambda: with_status(["a", "c"]), True),
+    "create_domain": ("postgresql", lambda: None, with_domains, True),
+    "add_domain_column": ("postgresql", lambda: with_domains(column=False), with_domains, True),
+    "alter_domain": ("postgresql", lambda: with_domains(arrays=False, default="1"),
+                     lambda: with_domains(arrays=False, check="VALUE >= 0", not_null=True), True),
 }

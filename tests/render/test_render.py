@@ -36,7 +36,7 @@ def golden_text(name: str, tmp_path: Path) -> str:
     plan = plan_of(a, b, dialect)
     assert not plan.empty, name
     rendered = render_plan(plan, dialect)
-    text = revision_text(plan, dialect, tmp_path)
+    text = revision_text(plan, dialect, tmp_path, snapshots(a, b, dialect))
     # the date line changes on every run; the summary shows what a reviewer sees first
     lines = [line for line in text.splitlines() if not line.startswith("Create Date:")]
     header = "\n".join(f"# {line}" for line in rendered.summary.splitlines())
@@ -58,7 +58,7 @@ def test_golden(name, tmp_path):
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
 def test_compiles_and_is_ruff_stable(name, tmp_path):
     dialect, a, b, _ = _case(name)
-    text = revision_text(plan_of(a, b, dialect), dialect, tmp_path)
+    text = revision_text(plan_of(a, b, dialect), dialect, tmp_path, snapshots(a, b, dialect))
     compile(text, name, "exec")
     if not RUFF.exists():
         pytest.skip("ruff is not installed next to the interpreter")
@@ -69,7 +69,7 @@ def test_compiles_and_is_ruff_stable(name, tmp_path):
 def test_replay_reaches_target_and_back(name, tmp_path):
     dialect, a, b, _ = _case(name)
     start, target = snapshots(a, b, dialect)
-    text = revision_text(plan_of(a, b, dialect), dialect, tmp_path)
+    text = revision_text(plan_of(a, b, dialect), dialect, tmp_path, (start, target))
     up = replay(text, "upgrade", start, dialect)
     assert snapshot_differences(up, target) == []
     down = replay(text, "downgrade", up, dialect)

@@ -38,9 +38,9 @@ def test_history_replays_to_the_migrated_database(module, dialect, db_url):
         for step, models in enumerate([_partial(metadata, len(metadata.tables) // 2), metadata]):
             engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
             with engine.connect() as conn:
-                plan = compare(conn, models).plan
+                comparison = compare(conn, models)
             engine.dispose()
-            rendered = render_plan(plan, dialect)
+            rendered = render_plan(comparison.plan, dialect, (comparison.current, comparison.target))
             write_revision(versions, f"step {step}", head=head, rev_id=f"r{step}",
                            upgrade_body=function_body(rendered.upgrade),
                            downgrade_body=function_body(rendered.downgrade), imports=rendered.imports)

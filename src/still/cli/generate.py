@@ -121,7 +121,7 @@ def generate(
         from still.errors import StillError
 
         raise StillError(f"multiple heads ({', '.join(heads)}): merge them first with 'still merge heads'")
-    rendered = render_plan(plan, run.offline_dialect().name)
+    rendered = render_plan(plan, run.offline_dialect().name, (result.current, result.target))
     template = Path(cfg.script_path()) / "script.py.tmpl"
     path = write_revision(directory, message, head=heads, rev_id=rev_id,
                           branch_labels=tuple(branch_label or ()), depends_on=dependencies,

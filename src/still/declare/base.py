@@ -338,6 +338,10 @@ class DeclareRules:
     def sequences(self, metadata: MetaData, schemas: set[str]) -> dict[str, dict[str, s.Sequence]]:
         return {}
 
+    def domains(self, metadata: MetaData, schemas: set[str],
+                created_only: bool = False) -> dict[str, dict[str, s.Domain]]:
+        return {}
+
     def table_constraints(self, table: sa.Table) -> list:
         """The table's unique, check and foreign key constraints, in the order the database
         creates (and so numbers) them."""
@@ -560,13 +564,14 @@ def declare_with(rules: DeclareRules, metadata: MetaData,
     present = rules.object_schemas(set(tables), wanted)
     enums = rules.enums(metadata, present)
     sequences = rules.sequences(metadata, present)
-    names = set(tables) | set(enums) | set(sequences)
+    domains = rules.domains(metadata, present)
+    names = set(tables) | set(enums) | set(domains) | set(sequences)
     return s.Snapshot(
         dialect=rules.dialect.name,
         default_schema=rules.default_schema,
         schemas={
             name: s.Schema(name=name, tables=tables.get(name, {}), enums=enums.get(name, {}),
-                           sequences=sequences.get(name, {}))
+                           domains=domains.get(name, {}), sequences=sequences.get(name, {}))
             for name in names
         },
     )

@@ -12,7 +12,7 @@ import re
 from typing import Optional
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql.named_types import NamedType
+from sqlalchemy.dialects.postgresql.named_types import DOMAIN, NamedType
 from sqlalchemy.sql.schema import MetaData
 
 from still import snapshot as s
@@ -77,9 +77,17 @@ class Rules(DeclareRules):
         return self.per_type("type", column, self._column_type)
 
     def _column_type(self, column: sa.Column) -> str:
-        compiled = _COLLATE.sub("", self.compiled_type(column))
+        return self._spelled(self.compiled_type(column), column.type)
+
+    def type_spelling(self, type_) -> str:
+        """A type (not a column's) as format_type spells it: a domain's base type."""
+        type_ = sa.types.to_instance(type_)
+        return self._spelled(self.dialect.type_compiler_instance.process(type_), type_)
+
+    def _spelled(self, compiled: str, type_) -> str:
+        compiled = _COLLATE.sub("", compiled)
         base, dims = _ARRAY.match(compiled).groups()
-        element = _impl(column.type, self.dialect)
+        element = _impl(type_, self.dialect)
         if dims and isinstance(element, sa.ARRAY):
             element = _impl(element.item_type, self.dialect)
         if isinstance(element, NamedType):  # enums, domains: the name as compiled
@@ -122,10 +130,20 @@ class Rules(DeclareRules):
         text = self.compiled_default(column)
         if text is None:
             return None
-        key = (text, self.column_type(column))
+        key = (text, self.per_type("domain_base", column, self._domain_base) or self.column_type(column))
         if key not in self._defaults:
             self._defaults[key] = remember(stored_default(text, key[1]), text)
         return self._defaults[key]
+
+    def _domain_base(self, column: sa.Column) -> Optional[str]:
+        """On a domain column, the domain's base type: what a default is stored as
+        (PostgreSQL coerces the constant to it and prints it so)."""
+        impl = _impl(column.type, self.dialect)
+        if not isinstance(impl, DOMAIN):
+            return None
+        while isinstance(impl, DOMAIN):
+            impl = _impl(impl.data_type, self.dialect)
+        return self.type_spelling(impl)
 
     def nullable(self, column: sa.Column) -> bool:
         return super().nullable(column) and not self._has_identity(column)
@@ -153,7 +171,10 @@ class Rules(DeclareRules):
         return self.per_type("collation", column, self._collation)
 
     def _collation(self, column: sa.Column) -> Optional[str]:
-        return getattr(_impl(column.type, self.dialect), "collation", None)
+        impl = _impl(column.type, self.dialect)
+        if isinstance(impl, DOMAIN):
+            return None  # the domain's collation is the column's own default
+        return getattr(impl, "collation", None)
 
     def expression(self, text: str) -> str:
         if text not in self._expressions:
@@ -292,6 +313,42 @@ class Rules(DeclareRules):
                 out.setdefault(schema, {})[impl.name] = s.Enum(
                     name=impl.name, values=tuple(impl.enums))
         return out
+
+    def domains(self, metadata: MetaData, schemas: Optional[set[str]], created_only: bool = False):
+        """`created_only`: just the domains a CREATE TABLE brings along (create_type)."""
+        out: dict[str, dict[str, s.Domain]] = {}
+        for obj in _schema_objects(metadata):
+            if not isinstance(obj, DOMAIN) or (created_only and not obj.create_type):
+                continue
+            schema = obj.schema or self.default_schema
+            if schemas is None or schema in schemas:
+                out.setdefault(schema, {})[obj.name] = self.domain(obj)
+        return out
+
+    def domain(self, domain: DOMAIN) -> s.Domain:
+        """What CREATE DOMAIN as SQLAlchemy compiles it leaves in pg_type/pg_constraint.
+        SQLAlchemy writes `CONSTRAINT name` before NOT NULL, so with not_null the name
+        goes to the NOT NULL and the CHECK takes PostgreSQL's `<domain>_check`."""
+        type_ = self.type_spelling(domain.data_type)
+        checks = ()
+        if domain.check is not None:
+            name = domain.constraint_name if domain.constraint_name and not domain.not_null \
+                else make_object_name(domain.name, None, "check")
+            checks = (self.domain_check(name, domain.check),)
+        return s.Domain(name=domain.name, type=type_, not_null=bool(domain.not_null),
+                        default=self.domain_default(domain.default, type_), checks=checks,
+                        collation=domain.collation)
+
+    def domain_default(self, default, type_: str) -> Optional[str]:
+        """A domain's DEFAULT as stored: a str is a literal, a text() clause SQL."""
+        if default is None:
+            return None
+        text = self._sent(self.ddl.render_default_string(default))
+        return remember(stored_default(text, type_), text)
+
+    def domain_check(self, name: Optional[str], check) -> s.CheckConstraint:
+        clause = sa.text(check) if isinstance(check, str) else check
+        return s.CheckConstraint(name=name, expression=self.expression(self.sql(clause)))
 
     def sequences(self, metadata: MetaData, schemas: Optional[set[str]]):
         out: dict[str, dict[str, s.Sequence]] = {}

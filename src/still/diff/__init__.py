@@ -10,7 +10,7 @@ from still import snapshot as s
 from still.diff.ordering import Phase, order_tables, ordered
 from still.diff.renames import Renames, possible_table_renames, rename_operations
 from still.diff.tables import diff_table, type_equivalence
-from still.diff.types import diff_enums, diff_sequences
+from still.diff.types import diff_domains, diff_enums, diff_sequences
 from still.findings import Code, Finding
 from still.ops import CreateSchema, DropSchema
 from still.plan import Plan
@@ -46,6 +46,8 @@ def diff(current: s.Snapshot, target: s.Snapshot, renames: Optional[Renames] = N
         want = target.schemas.get(name, empty)
         diff_enums(name, have.enums, want.enums, changes, findings, used)
         diff_sequences(name, have.sequences, want.sequences, changes)
+        if have.domains or want.domains:
+            diff_domains(name, have.domains, want.domains, changes, findings, (current, target))
         for table in sorted(want.tables.keys() - have.tables.keys()):
             created.append((name, want.tables[table]))
         for table in sorted(have.tables.keys() - want.tables.keys()):

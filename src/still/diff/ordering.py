@@ -19,20 +19,22 @@ class Phase(enum.IntEnum):
     CREATE_SCHEMA = 0
     RENAME = 1
     CREATE_TYPE = 2
-    DROP_FOREIGN_KEY = 3
-    DROP_INDEX = 4
-    DROP_CONSTRAINT = 5
-    CREATE_TABLE = 6
-    ADD_COLUMN = 7
-    ALTER_COLUMN = 8
-    DROP_COLUMN = 9
-    DROP_TABLE = 10
-    ADD_CONSTRAINT = 11
-    CREATE_INDEX = 12
-    ADD_FOREIGN_KEY = 13
-    COMMENT = 14
-    DROP_TYPE = 15
-    DROP_SCHEMA = 16
+    CREATE_DOMAIN = 3  # after the types a domain's base type may be
+    DROP_FOREIGN_KEY = 4
+    DROP_INDEX = 5
+    DROP_CONSTRAINT = 6
+    CREATE_TABLE = 7
+    ADD_COLUMN = 8
+    ALTER_COLUMN = 9
+    DROP_COLUMN = 10
+    DROP_TABLE = 11
+    ADD_CONSTRAINT = 12
+    CREATE_INDEX = 13
+    ADD_FOREIGN_KEY = 14
+    COMMENT = 15
+    DROP_DOMAIN = 16  # before the types a domain's base type may be
+    DROP_TYPE = 17
+    DROP_SCHEMA = 18
 
 
 def _topological(tables: list[tuple[str, s.Table]]) -> tuple[list[tuple[str, s.Table]], set]:

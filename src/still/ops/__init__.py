@@ -16,15 +16,15 @@ from still.ops.constraints import AddConstraint, DropConstraint, RenameConstrain
 from still.ops.indexes import CreateIndex, DropIndex, RenameIndex
 from still.ops.schemas import CreateSchema, DropSchema
 from still.ops.tables import CreateTable, DropTable, RenameTable, SetTableComment
-from still.ops.types import (AddEnumValue, AlterSequence, CreateEnum, CreateSequence, DropEnum,
-                             DropSequence, ReplaceEnum)
+from still.ops.types import (AddEnumValue, AlterDomain, AlterSequence, CreateDomain, CreateEnum,
+                             CreateSequence, DropDomain, DropEnum, DropSequence, ReplaceEnum)
 
 Operation = Annotated[
     Union[
         CreateSchema, DropSchema, CreateTable, DropTable, RenameTable, SetTableComment,
         AddColumn, DropColumn, AlterColumn, RenameColumn, CreateIndex, DropIndex, RenameIndex,
         AddConstraint, DropConstraint, RenameConstraint, CreateEnum, DropEnum, AddEnumValue, ReplaceEnum,
-        CreateSequence, AlterSequence, DropSequence,
+        CreateDomain, DropDomain, AlterDomain, CreateSequence, AlterSequence, DropSequence,
     ],
     Field(discriminator="op"),
 ]
@@ -36,5 +36,5 @@ __all__ = [
     "CreateSchema", "DropSchema", "CreateTable", "DropTable", "RenameTable", "SetTableComment",
     "AddColumn", "DropColumn", "AlterColumn", "RenameColumn", "CreateIndex", "DropIndex", "RenameIndex",
     "AddConstraint", "DropConstraint", "RenameConstraint", "CreateEnum", "DropEnum", "AddEnumValue", "ReplaceEnum",
-    "CreateSequence", "AlterSequence", "DropSequence",
+    "CreateDomain", "DropDomain", "AlterDomain", "CreateSequence", "AlterSequence", "DropSequence",
 ]

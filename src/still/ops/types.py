@@ -1,4 +1,4 @@
-"""PostgreSQL enum types and standalone sequences."""
+"""PostgreSQL enum types, domains and standalone sequences."""
 
 from __future__ import annotations
 
@@ -93,6 +93,58 @@ class ReplaceEnum(OperationBase):
     def apply(self, snap: s.Snapshot) -> s.Snapshot:
         return _set_enum(snap, self.schema_name, self.enum_name,
                          s.Enum(name=self.enum_name, values=self.new_values))
+
+
+def _set_domain(snap: s.Snapshot, schema: str, name: str, domain: Optional[s.Domain]) -> s.Snapshot:
+    return _set_named(snap, schema, "domains", name, domain)
+
+
+class CreateDomain(OperationBase):
+    op: Literal["create_domain"] = "create_domain"
+    domain: s.Domain
+
+    def reverse(self) -> "DropDomain":
+        return DropDomain(schema_name=self.schema_name, domain=self.domain)
+
+    def apply(self, snap: s.Snapshot) -> s.Snapshot:
+        return _set_domain(snap, self.schema_name, self.domain.name, self.domain)
+
+
+class DropDomain(OperationBase):
+    op: Literal["drop_domain"] = "drop_domain"
+    domain: s.Domain
+
+    @property
+    def destructive(self) -> bool:
+        return True
+
+    def reverse(self) -> CreateDomain:
+        return CreateDomain(schema_name=self.schema_name, domain=self.domain)
+
+    def apply(self, snap: s.Snapshot) -> s.Snapshot:
+        return _set_domain(snap, self.schema_name, self.domain.name, None)
+
+
+class AlterDomain(OperationBase):
+    """What ALTER DOMAIN changes in place: the default, NOT NULL, the CHECKs. Base type
+    and collation it cannot change, so old and new share them."""
+
+    op: Literal["alter_domain"] = "alter_domain"
+    old: s.Domain
+    new: s.Domain
+
+    def reverse(self) -> "AlterDomain":
+        return AlterDomain(schema_name=self.schema_name, old=self.new, new=self.old)
+
+    def apply(self, snap: s.Snapshot) -> s.Snapshot:
+        return _set_domain(snap, self.schema_name, self.new.name, self.new)
+
+    def dropped_checks(self) -> tuple[s.CheckConstraint, ...]:
+        """The old CHECKs gone or changed (dropped before the new ones are added)."""
+        return tuple(c for c in self.old.checks if c not in self.new.checks)
+
+    def added_checks(self) -> tuple[s.CheckConstraint, ...]:
+        return tuple(c for c in self.new.checks if c not in self.old.checks)
 
 
 def _set_sequence(snap: s.Snapshot, schema: str, name: str, seq: Optional[s.Sequence]) -> s.Snapshot:

@@ -2,7 +2,7 @@
 
 Reflection runs a fixed number of catalog queries whatever the number of tables: one
 for the schemas, then one per object kind across all of them (tables, columns,
-constraints, indexes, enums, sequences). Each kind has its own module
+constraints, indexes, enums, domains, sequences). Each kind has its own module
 (`postgresql_<kind>.py`) holding its SQL and the conversion of its rows; this module
 only runs them in order and assembles the snapshot.
 """
@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 from still import snapshot as s
 from still.reflect import postgresql_columns as columns_
 from still.reflect import postgresql_constraints as constraints_
+from still.reflect import postgresql_domains as domains_
 from still.reflect import postgresql_enums as enums_
 from still.reflect import postgresql_indexes as indexes_
 from still.reflect import postgresql_schemas as schemas_
@@ -32,6 +33,7 @@ def reflect(connection: Connection, schemas: Optional[Iterable[str]] = None) -> 
         cons = constraints_.read_constraints(scope, cols.names)
         idxs = indexes_.read_indexes(scope, cols.names)
         enums = enums_.read_enums(scope)
+        domains = domains_.read_domains(scope)
         sequences = sequences_.read_sequences(scope, exclude=cols.owned_sequences)
 
     by_schema: dict[str, dict[str, s.Table]] = {}
@@ -49,13 +51,14 @@ def reflect(connection: Connection, schemas: Optional[Iterable[str]] = None) -> 
             comment=table.comment,
         )
     # A schema appears in the snapshot when it holds something, as in a declared one.
-    names = set(by_schema) | set(enums) | set(sequences)
+    names = set(by_schema) | set(enums) | set(domains) | set(sequences)
     return s.Snapshot(
         dialect="postgresql",
         default_schema=schemas_.DEFAULT_SCHEMA,
         schemas={
             name: s.Schema(name=name, tables=by_schema.get(name, {}),
-                           enums=enums.get(name, {}), sequences=sequences.get(name, {}))
+                           enums=enums.get(name, {}), domains=domains.get(name, {}),
+                           sequences=sequences.get(name, {}))
             for name in names
         },
     )

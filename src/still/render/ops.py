@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Optional
 
 from still import snapshot as s
 from still.render.pyfmt import py_str, py_value
@@ -20,11 +21,13 @@ _CONSTRAINT_TYPE = {"primary_key": "primary", "foreign_key": "foreignkey", "uniq
 class OpRenderer:
     """Renders operations for one dialect, collecting the imports the calls need."""
 
-    def __init__(self, dialect: str):
+    def __init__(self, dialect: str, domains: Optional[dict] = None):
         self.dialect = dialect
         self.types = dialect_module(dialect)
         self.default_schema = self.types.DEFAULT_SCHEMA
         self.imports: set[str] = set()
+        # (schema, name) -> Domain: a column type naming one renders as a DOMAIN
+        self.domains: dict = dict(domains or {})
 
     # -- pieces ----------------------------------------------------------------------
     def _call(self, func: str, *args: str, **kw: str | None) -> str:
@@ -35,10 +38,15 @@ class OpRenderer:
         return None if schema == self.default_schema else py_str(schema)
 
     def type_(self, col: s.Column) -> str:
-        expr, imports = self.types.render_type(col.type)
-        self.imports |= imports
+        expr = self.type_text(col.type)
         if col.collation:
             expr = expr[:-1] + (", " if not expr.endswith("(") else "") + f"collation={py_str(col.collation)})"
+        return expr
+
+    def type_text(self, text: str) -> str:
+        # domains are known on PostgreSQL alone, so only a snapshot with some passes them
+        expr, imports = self.types.render_type(text, **({"domains": self.domains} if self.domains else {}))
+        self.imports |= imports
         return expr
 
     def identity(self, i: s.Identity) -> str:
@@ -283,6 +291,32 @@ class OpRenderer:
     def _replace_enum(self, op) -> list[str]:
         return [self._call("op.replace_enum", py_str(op.enum_name), py_value(list(op.old_values)),
                            py_value(list(op.new_values)), schema=self._schema(op.schema_name))]
+
+    def _domain_checks(self, checks) -> str:
+        return "{" + ", ".join(f"{py_str(c.name)}: {py_str(written(c.expression))}" for c in checks) + "}"
+
+    def _create_domain(self, op) -> list[str]:
+        d = op.domain
+        return [self._call("op.create_domain", py_str(d.name), self.type_text(d.type),
+                           not_null="True" if d.not_null else None,
+                           default=self.default(d.default) if d.default is not None else None,
+                           checks=self._domain_checks(d.checks) if d.checks else None,
+                           collation=py_str(d.collation) if d.collation else None,
+                           schema=self._schema(op.schema_name))]
+
+    def _drop_domain(self, op) -> list[str]:
+        return [self._call("op.drop_domain", py_str(op.domain.name), schema=self._schema(op.schema_name))]
+
+    def _alter_domain(self, op) -> list[str]:
+        old, new = op.old, op.new
+        kw = {}
+        if old.default != new.default:
+            kw["default"] = self.default(new.default) if new.default is not None else "None"
+        if old.not_null != new.not_null:
+            kw["not_null"] = py_value(new.not_null)
+        if old.checks != new.checks:
+            kw["checks"] = self._domain_checks(new.checks)
+        return [self._call("op.alter_domain", py_str(new.name), **kw, schema=self._schema(op.schema_name))]
 
     def _create_sequence(self, op) -> list[str]:
         q = op.sequence

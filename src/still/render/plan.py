@@ -5,9 +5,11 @@ from __future__ import annotations
 import textwrap
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Iterable
 
 from still.findings import Finding
 from still.plan import Plan
+from still.snapshot import Domain, Snapshot
 from still.render.ops import OpRenderer
 from still.render.pyfmt import format_statement
 
@@ -55,6 +57,12 @@ def _enum_of(op) -> str | None:
     return getattr(op, "enum_name", None)
 
 
+def _domain_of(op) -> str | None:
+    if op.op in ("create_domain", "drop_domain"):
+        return op.domain.name
+    return op.new.name if op.op == "alter_domain" else None
+
+
 def _matches(finding: Finding, op, column: bool) -> bool:
     if finding.schema_name is not None and finding.schema_name != op.schema_name:
         return False
@@ -62,6 +70,9 @@ def _matches(finding: Finding, op, column: bool) -> bool:
         enum = _enum_of(op)
         if enum is not None:
             return f"enum {op.schema_name}.{enum} " in finding.message
+        domain = _domain_of(op)
+        if domain is not None:
+            return f"domain {op.schema_name}.{domain} " in finding.message
         return op.target_table is None
     if finding.table_name not in _tables_of(op):
         return False
@@ -101,6 +112,8 @@ def destruction(op, default_schema: str) -> str | None:
         return f"drops schema {op.schema_name}"
     if kind == "drop_enum":
         return f"drops enum type {_label(op.schema_name, op.enum.name, default_schema)}"
+    if kind == "drop_domain":
+        return f"drops domain {_label(op.schema_name, op.domain.name, default_schema)}"
     if kind == "drop_sequence":
         return (f"drops sequence {_label(op.schema_name, op.sequence.name, default_schema)} "
                 f"and its current value")
@@ -148,15 +161,30 @@ def summary(plan: Plan) -> str:
     return "\n".join(lines)
 
 
-def render_plan(plan: Plan, dialect: str) -> RenderedRevision:
+def render_plan(plan: Plan, dialect: str, snapshots: Iterable[Snapshot] = ()) -> RenderedRevision:
     """The revision text for `plan` on `dialect`: upgrade() runs the plan's operations,
     downgrade() runs `plan.reverse()`; findings become REVIEW comments above the
-    operation they concern, destructive operations get a DESTRUCTIVE comment."""
-    renderer = OpRenderer(dialect)
+    operation they concern, destructive operations get a DESTRUCTIVE comment.
+    `snapshots` (the plan's source and target) tell which named types are domains."""
+    renderer = OpRenderer(dialect, domains_of(plan, snapshots))
     upgrade = _body(plan, renderer, with_findings=True)
     downgrade = _body(plan.reverse(), renderer, with_findings=False)
     return RenderedRevision(upgrade=upgrade, downgrade=downgrade, summary=summary(plan),
                             imports=sorted(renderer.imports))
+
+
+def domains_of(plan: Plan, snapshots: Iterable[Snapshot]) -> dict:
+    """(schema, name) -> Domain, from the plan's domain operations and the snapshots."""
+    found: dict = {}
+    for op in plan.operations:
+        for domain in (getattr(op, "domain", None), getattr(op, "old", None), getattr(op, "new", None)):
+            if isinstance(domain, Domain):
+                found.setdefault((op.schema_name, domain.name), domain)
+    for snap in snapshots:
+        for schema in snap.schemas.values():
+            for domain in schema.domains.values():
+                found.setdefault((schema.name, domain.name), domain)
+    return found
 
 
 def function_body(body: str) -> str:

@@ -49,11 +49,12 @@ class _Atom:
 
 @dataclass
 class _Group:
-    """A call `head(...)` or a list `[...]`: something ruff may split inside its brackets."""
+    """A call `head(...)`, a list `[...]` or a dict `{...}`: something ruff may split inside
+    its brackets."""
 
-    head: str  # "op.create_table(" or "["
+    head: str  # "op.create_table(", "[" or "{"
     close: str
-    items: list  # of (prefix, node): prefix is "" or "name="
+    items: list  # of (prefix, node): prefix is "", "name=" or "key: "
 
     def flat(self) -> str:
         return self.head + ", ".join(p + n.flat() for p, n in self.items) + self.close
@@ -69,6 +70,8 @@ def _node(expr: ast.expr) -> _Node:
         return _Group(ast.unparse(expr.func) + "(", ")", items)
     if isinstance(expr, ast.List):
         return _Group("[", "]", [("", _node(e)) for e in expr.elts])
+    if isinstance(expr, ast.Dict) and all(k is not None for k in expr.keys):
+        return _Group("{", "}", [(_node(k).flat() + ": ", _node(v)) for k, v in zip(expr.keys, expr.values)])
     if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
         return _Atom(py_str(expr.value))
     if isinstance(expr, ast.Dict) and all(k is not None for k in expr.keys):

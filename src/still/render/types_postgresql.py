@@ -6,6 +6,7 @@ Each entry renders a type that `declare` spells back exactly as it was given.
 from __future__ import annotations
 
 import re
+from typing import Optional
 
 from sqlalchemy.dialects import postgresql as _pg
 
@@ -52,9 +53,11 @@ def _unquote(ident: str) -> str:
     return ident[1:-1].replace('""', '"') if ident.startswith('"') else ident
 
 
-def render_type(text: str) -> tuple[str, set[str]]:
+def render_type(text: str, domains: Optional[dict] = None) -> tuple[str, set[str]]:
+    """`domains`: (schema, name) -> Domain of the snapshots the types come from; a named
+    type among them renders as a DOMAIN over its base type, any other as an ENUM."""
     if text.endswith("[]"):
-        inner, imports = render_type(text[:-2])
+        inner, imports = render_type(text[:-2], domains)
         return f"postgresql.ARRAY({inner})", imports | {PG}
     if text in _PLAIN:
         return _PLAIN[text], set()
@@ -74,8 +77,14 @@ def render_type(text: str) -> tuple[str, set[str]]:
     if upper.isidentifier() and isinstance(getattr(_pg, upper, None), type) and upper != "ENUM":
         return f"postgresql.{upper}()", {PG}
     if m := _NAMED.fullmatch(text):
-        # a user-defined type name: still's snapshots only hold enums as named types
+        # a user-defined type name: a domain of the snapshot, else an enum (the only other
+        # named type a snapshot holds)
+        name = _unquote(m[2])
         schema = f", schema={py_str(_unquote(m[1]))}" if m[1] else ""
-        return f"postgresql.ENUM(name={py_str(_unquote(m[2]))}{schema}, create_type=False)", {PG}
+        domain = (domains or {}).get((_unquote(m[1]) if m[1] else DEFAULT_SCHEMA, name))
+        if domain is not None:
+            base, imports = render_type(domain.type, domains)
+            return f"postgresql.DOMAIN({py_str(name)}, {base}{schema}, create_type=False)", imports | {PG}
+        return f"postgresql.ENUM(name={py_str(name)}{schema}, create_type=False)", {PG}
     raise StillError(f"still cannot render the PostgreSQL type {text!r} as SQLAlchemy; "
                      f"write it by hand in the revision")

@@ -12,7 +12,7 @@ from sqlalchemy.schema import AddConstraint, CreateIndex, CreateSequence, Create
 from still import ops
 from still import snapshot as s
 from still.ops.ddl.sa_build import build_column, build_constraint, build_index, build_table
-from still.written import Written
+from still.written import Written, written
 from still.sqlexpr import identifiers
 
 SERIAL = {"integer": "SERIAL", "bigint": "BIGSERIAL", "smallint": "SMALLSERIAL"}
@@ -321,6 +321,46 @@ def enum_depth(type_text: str, schema: str, name: str, table_schema: str) -> Opt
     return arrays.count("[")
 
 
+def _escaped(w: _Writer, text: str) -> str:
+    """SQL text as compiled constructs hold it: `%` doubled for a format/pyformat driver."""
+    return text.replace("%", "%%") if w.q._double_percents else text
+
+
+def _domain_default(w: _Writer, domain: s.Domain) -> Optional[str]:
+    return _escaped(w, default_sql(s.Column(name=domain.name, type=domain.type, default=domain.default)))
+
+
+def _check(w: _Writer, check: s.CheckConstraint) -> str:
+    name = f"CONSTRAINT {w.q.quote(check.name)} " if check.name else ""
+    return f"{name}CHECK ({_escaped(w, written(check.expression))})"
+
+
+def _create_domain(w: _Writer, op: ops.CreateDomain) -> list[str]:
+    d = op.domain
+    parts = [f"CREATE DOMAIN {w.name(op.schema_name, d.name)} AS {d.type}"]
+    if d.collation:
+        parts.append(f"COLLATE {w.q.quote(d.collation)}")
+    if d.default is not None:
+        parts.append(f"DEFAULT {_domain_default(w, d)}")
+    if d.not_null:
+        parts.append("NOT NULL")
+    parts += [_check(w, c) for c in d.checks]
+    return [" ".join(parts)]
+
+
+def _alter_domain(w: _Writer, op: ops.AlterDomain) -> list[str]:
+    old, new = op.old, op.new
+    alter = f"ALTER DOMAIN {w.name(op.schema_name, new.name)}"
+    out = [f"{alter} DROP CONSTRAINT {w.q.quote(c.name)}" for c in op.dropped_checks()]
+    if old.default != new.default:
+        out.append(f"{alter} DROP DEFAULT" if new.default is None
+                   else f"{alter} SET DEFAULT {_domain_default(w, new)}")
+    if old.not_null != new.not_null:
+        out.append(f"{alter} {'SET' if new.not_null else 'DROP'} NOT NULL")
+    out += [f"{alter} ADD {_check(w, c)}" for c in op.added_checks()]
+    return out
+
+
 def _sequence(w: _Writer, seq: s.Sequence, schema: str) -> sa.Sequence:
     return sa.Sequence(seq.name, start=seq.start, increment=seq.increment, minvalue=seq.minvalue,
                        maxvalue=seq.maxvalue, cycle=seq.cycle, cache=seq.cache,
@@ -356,6 +396,9 @@ _HANDLERS = {
                                      f"{w.literal(op.value)}"
                                      + (f" BEFORE {w.literal(op.before)}" if op.before else "")],
     ops.ReplaceEnum: _replace_enum,
+    ops.CreateDomain: _create_domain,
+    ops.DropDomain: lambda w, op: [f"DROP DOMAIN {w.name(op.schema_name, op.domain.name)}"],
+    ops.AlterDomain: _alter_domain,
     ops.CreateSequence: lambda w, op: [w.compile(CreateSequence(_sequence(w, op.sequence, op.schema_name)))],
     ops.AlterSequence: lambda w, op: _alter_sequence(w, op),
     ops.DropSequence: lambda w, op: [f"DROP SEQUENCE {w.name(op.schema_name, op.sequence.name)}"],

@@ -184,7 +184,8 @@ def after_plan(connection) -> None:
 
 
 _UNSUPPORTED = {ops.CreateSchema, ops.DropSchema, ops.CreateEnum, ops.DropEnum, ops.AddEnumValue,
-                ops.ReplaceEnum, ops.CreateSequence, ops.AlterSequence, ops.DropSequence}
+                ops.ReplaceEnum, ops.CreateSequence, ops.AlterSequence, ops.DropSequence,
+                ops.CreateDomain, ops.DropDomain, ops.AlterDomain}
 
 _DIRECT = {
     ops.CreateTable: lambda w, op: w.create_ddl(op.table),
