@@ -24,7 +24,7 @@ from tests.render.helpers import (
 def test_rendered_revision_replays(dialect, pair, tmp_path):
     a, b = build(pair[0]), build(pair[1])
     start, target = snapshots(a, b, dialect)
-    text = revision_text(plan_of(a, b, dialect), dialect, tmp_path)
+    text = revision_text(plan_of(a, b, dialect), dialect, tmp_path, (start, target))
     compile(text, "<revision>", "exec")
     if RUFF.exists():
         assert ruff_diff(text, tmp_path) == ""
