@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import importlib
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Optional
 
 DEFAULT_TIMEOUT = 300.0
 
@@ -40,3 +40,50 @@ def migration_lock(conn, version_table, timeout: float, say: Callable[[str], Non
         yield
     finally:
         release()
+
+
+POLL = 0.2  # seconds between tries while another run holds the lock
+
+
+def wait_for_lock(conn, try_lock: Callable[[], bool], holder: Callable[[], Optional[str]], timeout: float,
+                  say: Callable[[str], None]) -> None:
+    """Try the dialect's non-blocking lock until it is ours, saying once whom we wait for;
+    after `timeout` seconds give up with one line. Each try is committed, so no transaction
+    stays open while waiting."""
+    import time
+
+    from still.errors import StillError
+
+    deadline = time.monotonic() + timeout
+    told = False
+    who = "another session"
+    while True:
+        got = try_lock()
+        conn.commit()
+        if got:
+            return
+        who = holder() or who
+        if not told:
+            say(f"waiting for the migration lock, held by {who} (up to {timeout:g}s)")
+            told = True
+        if time.monotonic() >= deadline:
+            raise StillError(f"timed out after {timeout:g}s waiting for the migration lock held by {who}; "
+                             "nothing was changed (raise --lock-timeout, or end that session)")
+        time.sleep(POLL)
+
+
+def releaser(conn, unlock_sql: str, params: dict) -> Callable[[], None]:
+    """What lets go of a session lock: end any transaction, run `unlock_sql`; a dead
+    connection has let go already."""
+    def release() -> None:
+        import sqlalchemy as sa
+
+        try:
+            if conn.in_transaction():
+                conn.rollback()
+            conn.execute(sa.text(unlock_sql), params)
+            conn.commit()
+        except Exception:
+            pass
+
+    return release

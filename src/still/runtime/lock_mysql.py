@@ -7,12 +7,7 @@ apart."""
 
 from __future__ import annotations
 
-import time
-
-from still.errors import StillError
-from still.runtime.lock import lock_key
-
-POLL = 0.2
+from still.runtime.lock import lock_key, releaser, wait_for_lock
 
 
 def server_lock_name(conn, name: str) -> str:
@@ -24,33 +19,9 @@ def acquire(conn, name: str, timeout: float, say):
     import sqlalchemy as sa
 
     key = server_lock_name(conn, name)
-    deadline = time.monotonic() + timeout
-    told = False
-    holder = "another session"
-    while True:
-        got = conn.execute(sa.text("SELECT GET_LOCK(:k, 0)"), {"k": key}).scalar()
-        conn.commit()
-        if got == 1:
-            break
-        holder = _holder(conn, key) or holder
-        if not told:
-            say(f"waiting for the migration lock, held by {holder} (up to {timeout:g}s)")
-            told = True
-        if time.monotonic() >= deadline:
-            raise StillError(f"timed out after {timeout:g}s waiting for the migration lock held by {holder}; "
-                             "nothing was changed (raise --lock-timeout, or end that session)")
-        time.sleep(POLL)
-
-    def release() -> None:
-        try:
-            if conn.in_transaction():
-                conn.rollback()
-            conn.execute(sa.text("SELECT RELEASE_LOCK(:k)"), {"k": key})
-            conn.commit()
-        except Exception:  # a dead connection has let go of the lock already
-            pass
-
-    return release
+    wait_for_lock(conn, lambda: conn.execute(sa.text("SELECT GET_LOCK(:k, 0)"), {"k": key}).scalar() == 1,
+                  lambda: _holder(conn, key), timeout, say)
+    return releaser(conn, "SELECT RELEASE_LOCK(:k)", {"k": key})
 
 
 def _holder(conn, key: str):

@@ -11,12 +11,8 @@ cancelled, its transaction rolled back and the lock released within that time.""
 
 from __future__ import annotations
 
-import time
+from still.runtime.lock import lock_key, releaser, wait_for_lock
 
-from still.errors import StillError
-from still.runtime.lock import lock_key
-
-POLL = 0.2
 CLIENT_CHECK = "1s"
 
 
@@ -27,33 +23,9 @@ def acquire(conn, name: str, timeout: float, say):
     if (conn.dialect.server_version_info or (0,)) >= (14,):
         conn.execute(sa.text(f"SET client_connection_check_interval = '{CLIENT_CHECK}'"))
         conn.commit()
-    deadline = time.monotonic() + timeout
-    told = False
-    holder = "another session"
-    while True:
-        got = conn.execute(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar()
-        conn.commit()
-        if got:
-            break
-        holder = _holder(conn, key) or holder
-        if not told:
-            say(f"waiting for the migration lock, held by {holder} (up to {timeout:g}s)")
-            told = True
-        if time.monotonic() >= deadline:
-            raise StillError(f"timed out after {timeout:g}s waiting for the migration lock held by {holder}; "
-                             "nothing was changed (raise --lock-timeout, or end that session)")
-        time.sleep(POLL)
-
-    def release() -> None:
-        try:
-            if conn.in_transaction():
-                conn.rollback()
-            conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": key})
-            conn.commit()
-        except Exception:  # a dead connection has let go of the lock already
-            pass
-
-    return release
+    wait_for_lock(conn, lambda: bool(conn.execute(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar()),
+                  lambda: _holder(conn, key), timeout, say)
+    return releaser(conn, "SELECT pg_advisory_unlock(:k)", {"k": key})
 
 
 def _holder(conn, key: int):
