@@ -110,6 +110,16 @@ class Index(_Frozen):
     method: Optional[str] = None  # PostgreSQL access method when not btree
     nulls_not_distinct: bool = False
 
+    def leading_columns(self) -> tuple[Name, ...]:
+        """The plain columns the index starts with (up to its first expression key): what
+        it can serve a foreign key or a lookup with."""
+        out = []
+        for element in self.elements:
+            if element.column is None:
+                break
+            out.append(element.column)
+        return tuple(out)
+
 
 def _by_name(items):
     # named items sort by name; unnamed ones (SQLite) by their content, so order is stable

@@ -214,7 +214,7 @@ class Rules(DeclareRules):
                 indexes.append(index)
         served = [declared.primary_key.columns] if declared.primary_key else []
         served += [u.columns for u in uniques]
-        served += [_leading_columns(ix) for ix in indexes if ix.method is None]
+        served += [ix.leading_columns() for ix in indexes if ix.method is None]
         names = {"PRIMARY"} | {u.name for u in uniques} | {ix.name for ix in indexes}
         by_columns = {fk.columns: fk for fk in declared.foreign_keys}
         for cons, named in self._foreign_keys:
@@ -228,15 +228,6 @@ class Rules(DeclareRules):
             served.append(columns)
         return declared.model_copy(update={"unique_constraints": s._by_name(uniques),
                                            "indexes": s._by_name(indexes)})
-
-
-def _leading_columns(index: s.Index) -> tuple[str, ...]:
-    out = []
-    for element in index.elements:
-        if element.column is None:
-            break
-        out.append(element.column)
-    return tuple(out)
 
 
 def _unique_name(base: str, taken: set) -> str:

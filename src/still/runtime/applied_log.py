@@ -76,9 +76,9 @@ class LogTable:
     schema: Optional[str] = None
 
     def qualified(self, dialect) -> str:
-        q = dialect.identifier_preparer
-        name = q.quote(self.name)
-        return f"{q.quote_schema(self.schema)}.{name}" if self.schema else name
+        from still.runtime.version_table import qualified
+
+        return qualified(dialect, self.schema, self.name)
 
     def create_sql(self, dialect) -> str:
         """CREATE TABLE IF NOT EXISTS: offline scripts that start above base meet

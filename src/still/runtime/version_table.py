@@ -16,15 +16,19 @@ def _literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def qualified(dialect, schema: Optional[str], name: str) -> str:
+    """A table's name quoted for `dialect`, with its schema when it has one."""
+    q = dialect.identifier_preparer
+    return f"{q.quote_schema(schema)}.{q.quote(name)}" if schema else q.quote(name)
+
+
 @dataclass(frozen=True)
 class VersionTable:
     name: str = "still_version"
     schema: Optional[str] = None
 
     def qualified(self, dialect) -> str:
-        q = dialect.identifier_preparer
-        name = q.quote(self.name)
-        return f"{q.quote_schema(self.schema)}.{name}" if self.schema else name
+        return qualified(dialect, self.schema, self.name)
 
     def create_sql(self, dialect) -> str:
         constraint = dialect.identifier_preparer.quote(f"{self.name}_pkc")

@@ -138,7 +138,7 @@ def _adds_a_key(op, drop) -> bool:
 
 def _key_columns(op) -> tuple[str, ...]:
     if isinstance(op, ops.CreateIndex):
-        return _leading_columns(op.index) if op.index.method is None else ()
+        return op.index.leading_columns() if op.index.method is None else ()
     return tuple(op.constraint.columns)
 
 
@@ -148,15 +148,6 @@ def _add_clause(w: "_Writer", op) -> str:
     return f"ADD {w.constraint(op.kind, op.constraint)}"
 
 
-def _leading_columns(index: s.Index) -> tuple[str, ...]:
-    out = []
-    for element in index.elements:
-        if element.column is None:
-            break
-        out.append(element.column)
-    return tuple(out)
-
-
 def _serves(key: tuple[str, ...], columns: tuple[str, ...]) -> bool:
     return tuple(key[:len(columns)]) == tuple(columns)
 
@@ -164,7 +155,7 @@ def _serves(key: tuple[str, ...], columns: tuple[str, ...]) -> bool:
 def _unserved(table: s.Table) -> list[s.ForeignKey]:
     keys = [table.primary_key.columns] if table.primary_key else []
     keys += [u.columns for u in table.unique_constraints]
-    keys += [_leading_columns(ix) for ix in table.indexes if ix.method is None]
+    keys += [ix.leading_columns() for ix in table.indexes if ix.method is None]
     return [fk for fk in table.foreign_keys if not any(_serves(k, fk.columns) for k in keys)]
 
 
