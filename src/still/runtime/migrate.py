@@ -58,6 +58,9 @@ class Run:
         self._modules: dict = {}  # revision id -> its imported file, for this run
         self._convention: Optional[dict] = None  # see naming_convention()
         self._checksums: dict = {}  # revision id -> checksum of the file imported
+        from still.revisions.code_index import CodeIndex
+
+        self._code = CodeIndex()  # compiled revision files, kept between runs
         base = str(self.cfg.base_dir)
         if base not in sys.path:  # revision files may import the project's modules
             sys.path.insert(0, base)
@@ -321,11 +324,14 @@ class Run:
         """Import the revision files of `steps` before anything runs: a file that does not
         compile or import fails the command while the database is still untouched, and the
         run itself is not interrupted by compiling."""
-        for step in steps:
-            try:
-                self._module(step.revision)
-            except BaseException as err:
-                raise _failed(step, err, None) from err
+        try:
+            for step in steps:
+                try:
+                    self._module(step.revision)
+                except BaseException as err:
+                    raise _failed(step, err, None) from err
+        finally:
+            self._code.save()
 
     def _module(self, rev):
         from still.runtime.env import import_file
@@ -334,9 +340,12 @@ class Run:
         if module is None:
             from still.runtime.applied_log import checksum
 
-            self._checksums[rev.revision] = checksum(rev.path)  # of the text that is imported
+            try:  # the compiled file and its checksum, from one read (or none: code_index)
+                code, self._checksums[rev.revision] = self._code.get(Path(rev.path))
+            except (OSError, SyntaxError, ValueError):  # said below, as import_file says it
+                code, self._checksums[rev.revision] = None, checksum(rev.path)  # of the text imported
             module = self._modules[rev.revision] = import_file(Path(rev.path), f"still_revision_{rev.revision}",
-                                                                   revision=True)
+                                                                   revision=True, code=code)
         return module
 
     def naming_convention(self) -> Optional[dict]:

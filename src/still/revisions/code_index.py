@@ -1,0 +1,81 @@
+"""Compiled revision files, kept beside the header index (`.still_cache/<dir>.code`), so
+an upgrade or an offline script over a thousand revisions does not compile a thousand
+files again on every run, nor read each one twice (once to run, once for its checksum).
+
+An entry holds the file's stat (size, mtime, ctime), its path, its code object and the
+checksum of its text (runtime.applied_log.checksum); a file whose stat or path differs is
+read and compiled again, and a file modified in the last two seconds is not kept (see
+header_index). Nothing here decides what runs: the code is exactly what `compile` gives
+for the file's bytes. Where the cache cannot be written, nothing is kept and nothing said.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import sys
+import time
+from pathlib import Path
+from types import CodeType
+
+from still.revisions.header_index import _RACY_NS, _read, _write, index_path
+
+
+def _code_path(directory: Path) -> Path:
+    return index_path(directory).with_suffix(".code")
+
+
+def text_checksum(data: bytes) -> str:
+    """sha256 (hex) of a revision file's bytes, with CRLF and CR read as LF (the one
+    rule of runtime.applied_log.checksum)."""
+    return hashlib.sha256(data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")).hexdigest()
+
+
+class CodeIndex:
+    """Code objects and checksums of revision files, one index file per version directory."""
+
+    def __init__(self) -> None:
+        self._dirs: dict[Path, dict] = {}
+        self._dirty: set[Path] = set()
+        self.compiled = 0  # files read and compiled (not found in the index)
+
+    def get(self, path: Path) -> tuple[CodeType, str]:
+        """(code, checksum) of the file at `path`; OSError or SyntaxError as reading and
+        compiling it would raise them."""
+        path = Path(path)
+        st = os.stat(path)
+        # -O strips asserts from the code compile gives: an entry is for one level
+        key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, str(path), sys.flags.optimize)
+        directory = path.parent
+        entries = self._dirs.get(directory)
+        if entries is None:
+            entries = self._dirs[directory] = _read(_code_path(directory))
+        entry = entries.get(path.name)
+        if type(entry) is tuple and len(entry) == 3 and entry[0] == key:
+            try:
+                code = marshal.loads(entry[1])
+            except (EOFError, ValueError, TypeError):
+                code = None
+            if isinstance(code, CodeType):
+                return code, entry[2]
+        source = path.read_bytes()
+        self.compiled += 1
+        code = compile(source, str(path), "exec", dont_inherit=True)
+        checksum = text_checksum(source)
+        if st.st_mtime_ns < time.time_ns() - _RACY_NS:
+            entries[path.name] = (key, marshal.dumps(code), checksum)
+            self._dirty.add(directory)
+        return code, checksum
+
+    def save(self) -> None:
+        """Write the indexes that gained entries (dropping files no longer there)."""
+        for directory in self._dirty:
+            entries = self._dirs[directory]
+            try:
+                present = {e.name for e in os.scandir(directory)}
+            except OSError:
+                continue
+            _write(_code_path(directory), {name: e for name, e in entries.items() if name in present})
+        self._dirty.clear()
+
