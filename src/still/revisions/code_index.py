@@ -1,12 +1,15 @@
-"""Compiled revision files, kept beside the header index (`.still_cache/<dir>.code`), so
-an upgrade or an offline script over a thousand revisions does not compile a thousand
-files again on every run, nor read each one twice (once to run, once for its checksum).
+"""Compiled revision files, kept beside the header index (`.still_cache/<dir>.code/`, one
+entry per file, as `__pycache__` keeps one per module), so an upgrade or an offline script
+over a thousand revisions does not compile a thousand files again on every run, nor read
+each one twice (once to run, once for its checksum); a run of one new revision reads one
+entry, whatever the length of the history.
 
-An entry holds the file's stat (size, mtime, ctime), its path, its code object and the
-checksum of its text (runtime.applied_log.checksum); a file whose stat or path differs is
-read and compiled again, and a file modified in the last two seconds is not kept (see
-header_index). Nothing here decides what runs: the code is exactly what `compile` gives
-for the file's bytes. Where the cache cannot be written, nothing is kept and nothing said.
+An entry holds the file's stat (size, mtime, ctime), its path, the -O level, its code
+object and the checksum of its text (runtime.applied_log.checksum); a file whose stat or
+path differs is read and compiled again, and a file modified in the last two seconds is
+not kept (see header_index). Nothing here decides what runs: the code is exactly what
+`compile` gives for the file's bytes. Where the cache cannot be written, nothing is kept
+and nothing is said.
 """
 
 from __future__ import annotations
@@ -22,8 +25,9 @@ from types import CodeType
 from still.revisions.header_index import _RACY_NS, _read, _write, index_path
 
 
-def _code_path(directory: Path) -> Path:
-    return index_path(directory).with_suffix(".code")
+def entry_path(path: Path) -> Path:
+    """Where the compiled form of the revision file `path` is kept."""
+    return index_path(path.parent).with_suffix(".code") / f"{path.name}.bin"
 
 
 def text_checksum(data: bytes) -> str:
@@ -33,11 +37,9 @@ def text_checksum(data: bytes) -> str:
 
 
 class CodeIndex:
-    """Code objects and checksums of revision files, one index file per version directory."""
+    """Code objects and checksums of revision files, for one run."""
 
     def __init__(self) -> None:
-        self._dirs: dict[Path, dict] = {}
-        self._dirty: set[Path] = set()
         self.compiled = 0  # files read and compiled (not found in the index)
 
     def get(self, path: Path) -> tuple[CodeType, str]:
@@ -47,11 +49,8 @@ class CodeIndex:
         st = os.stat(path)
         # -O strips asserts from the code compile gives: an entry is for one level
         key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, str(path), sys.flags.optimize)
-        directory = path.parent
-        entries = self._dirs.get(directory)
-        if entries is None:
-            entries = self._dirs[directory] = _read(_code_path(directory))
-        entry = entries.get(path.name)
+        kept = entry_path(path)
+        entry = _read(kept).get("entry")
         if type(entry) is tuple and len(entry) == 3 and entry[0] == key:
             try:
                 code = marshal.loads(entry[1])
@@ -64,18 +63,5 @@ class CodeIndex:
         code = compile(source, str(path), "exec", dont_inherit=True)
         checksum = text_checksum(source)
         if st.st_mtime_ns < time.time_ns() - _RACY_NS:
-            entries[path.name] = (key, marshal.dumps(code), checksum)
-            self._dirty.add(directory)
+            _write(kept, {"entry": (key, marshal.dumps(code), checksum)}, make_parents=True)
         return code, checksum
-
-    def save(self) -> None:
-        """Write the indexes that gained entries (dropping files no longer there)."""
-        for directory in self._dirty:
-            entries = self._dirs[directory]
-            try:
-                present = {e.name for e in os.scandir(directory)}
-            except OSError:
-                continue
-            _write(_code_path(directory), {name: e for name, e in entries.items() if name in present})
-        self._dirty.clear()
-

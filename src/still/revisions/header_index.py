@@ -29,6 +29,8 @@ _RACY_NS = 2_000_000_000
 
 def index_path(directory: Path) -> Path:
     directory = Path(directory)
+    if not directory.name or directory.name == "..":  # "." or "x/..": name the directory itself
+        directory = directory.resolve()
     return directory.parent / CACHE_DIR / f"{directory.name}.headers"
 
 
@@ -80,12 +82,15 @@ def _read(path: Path) -> dict:
     return data[1]
 
 
-def _write(path: Path, entries: dict) -> None:
+def _write(path: Path, entries: dict, make_parents: bool = False) -> None:
     """Write the index next to the versions; silently nothing where that is not possible."""
     try:
-        if not path.parent.is_dir():
+        cache = path.parent if not make_parents else path.parent.parent
+        if not cache.is_dir():
+            cache.mkdir()
+            (cache / ".gitignore").write_text("# still's cache of revision headers and code (safe to delete)\n*\n")
+        if make_parents and not path.parent.is_dir():
             path.parent.mkdir()
-            (path.parent / ".gitignore").write_text("# still's cache of revision headers (safe to delete)\n*\n")
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         with open(tmp, "wb") as file:
             marshal.dump((_FORMAT, entries), file)

@@ -324,14 +324,11 @@ class Run:
         """Import the revision files of `steps` before anything runs: a file that does not
         compile or import fails the command while the database is still untouched, and the
         run itself is not interrupted by compiling."""
-        try:
-            for step in steps:
-                try:
-                    self._module(step.revision)
-                except BaseException as err:
-                    raise _failed(step, err, None) from err
-        finally:
-            self._code.save()
+        for step in steps:
+            try:
+                self._module(step.revision)
+            except BaseException as err:
+                raise _failed(step, err, None) from err
 
     def _module(self, rev):
         from still.runtime.env import import_file
