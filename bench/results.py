@@ -1,8 +1,7 @@
 """The table in bench/RESULTS.md, written by the bench scripts themselves.
 
-Each script owns its rows (the `bench` column) and replaces only those when it runs with
-`--write-results`, so `make bench` (all three) leaves one table with the latest numbers of
-each. Times are medians of whole processes (or of in-process runs where the case says so).
+Each script replaces the rows of the cases it ran when it runs with `--write-results`, so
+`make bench` (all three) leaves one table with the latest number of every case. Times are medians of whole processes (or of in-process runs where the case says so).
 """
 
 from __future__ import annotations
@@ -90,12 +89,14 @@ def machine() -> str:
 
 
 def write(bench: str, rows: list[Row]) -> None:
-    """Replace this bench's rows in RESULTS.md (the other benches' rows stay)."""
+    """Replace the rows of these cases in RESULTS.md (other cases' rows stay, so a run of one
+    size, e.g. `reflect.py --tables 5000`, updates only its own)."""
     kept: list[str] = []
+    cases = {row.case for row in rows}
     if RESULTS.exists():
         for line in RESULTS.read_text().splitlines():
             cells = [c.strip() for c in line.strip().strip("|").split("|")]
-            if line.startswith("| ") and line != HEADER and len(cells) == 6 and cells[5] != bench:
+            if line.startswith("| ") and line != HEADER and len(cells) == 6 and cells[0] not in cases:
                 kept.append(line)
     order = {"reflect.py": 0, "revisions.py": 1, "migrate.py": 2}
     lines = sorted(kept + [row.line(bench) for row in rows],
