@@ -21,9 +21,9 @@ test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install
-	$(BIN)/python bench/reflect.py
-	$(BIN)/python bench/revisions.py
-	$(BIN)/python bench/migrate.py
+	$(BIN)/python bench/reflect.py --write-results
+	$(BIN)/python bench/revisions.py --write-results
+	$(BIN)/python bench/migrate.py --write-results
 	$(BIN)/python bench/realworld.py
 
 schemas: install

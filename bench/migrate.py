@@ -1,8 +1,9 @@
-"""Migration runtime speed, side by side with Alembic on the same history: `heads`,
-`current` and `history` as whole processes on 1,000 revisions, and `upgrade head` of 1,000
-small revisions on SQLite (online and as an offline --sql script).
+"""Migration runtime speed, side by side with Alembic on the same history, as whole
+processes (median of 3): `heads`, `history`, `current` and `show head` on 1,000 and 10,000
+revisions, and on 1,000 small revisions `upgrade head` on SQLite (against the floor of
+sqlite3 alone) and the offline scripts `upgrade base:head --sql` / `downgrade head:base --sql`.
 
-    .venv/bin/python bench/migrate.py [--revisions 1000] [--no-alembic]
+    .venv/bin/python bench/migrate.py [--revisions 1000] [--readers 1000,10000] [--no-alembic] [--write-results]
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import argparse
 import compileall
 import os
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -17,6 +20,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from results import Row, _secs, median_process, write  # noqa: E402
 
 REVISION = '''"""step {n}
 
@@ -84,68 +90,127 @@ def make_project(path: Path, count: int, op_module: str = "still") -> None:
             n=n, rev=rev, down=down or "", down_literal=f'"{down}"' if down else "None",
             upgrade=up, downgrade=back).replace("from still import op", f"from {op_module} import op"))
         down = rev
+    # a history is files written well before a run: still's indexes leave out a file modified
+    # in the last 2 s (see still.revisions.header_index); the "cold" rows time a run without them
+    past = time.time() - 60
+    for file in versions.iterdir():
+        os.utime(file, (past, past))
 
 
-def timed(args: list[str], cwd: Path, env: dict, repeat: int = 3, tool: str = "still") -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = subprocess.run([sys.executable, "-m", tool, *args], cwd=cwd, env=env,
-                                capture_output=True, text=True)
-        elapsed = time.perf_counter() - start
-        if result.returncode != 0:
-            raise SystemExit(f"{tool} {' '.join(args)} failed: {result.stderr.strip()[-500:]}")
-        best = min(best, elapsed)
-    return best
+def timed(args: list[str], cwd: Path, env: dict, tool: str = "still", runs: int = 3) -> float:
+    return median_process([sys.executable, "-m", tool, *args], cwd, env, runs)
+
+
+def readers(n: int, tmp: Path, use_alembic: bool) -> list[Row]:
+    """heads, history, current and show on an n-revision history at head (stamped)."""
+    still_dir, alembic_dir = tmp / f"still-{n}", tmp / f"alembic-{n}"
+    make_project(still_dir, n)
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{still_dir / 'bench.db'}", "PYTHONPATH": str(ROOT / "src")}
+    env.pop("STILL_DATABASE_URL", None)
+    subprocess.run([sys.executable, "-m", "still", "-q", "stamp", "head"], cwd=still_dir, env=env, check=True)
+    if use_alembic:
+        make_alembic_project(alembic_dir, n, f"sqlite:///{alembic_dir / 'bench.db'}")
+        subprocess.run([sys.executable, "-m", "alembic", "stamp", "head"], cwd=alembic_dir, env=env,
+                       check=True, capture_output=True)
+    rows = []
+    for args in (["heads"], ["history"], ["current"], ["show", "head"]):
+        name = f"{' '.join(args)} ({n} revisions)"
+        ours = timed(args, still_dir, env)
+        theirs = timed(args, alembic_dir, env, "alembic") if use_alembic else None
+        rows.append(Row(name, ours, theirs))
+        print(f"  {name:<45} {ours:7.3f}s {_secs(theirs):>8} {_ratio(ours, theirs):>13}", flush=True)
+    cache = still_dir / "migrations" / ".still_cache"
+    times = []
+    for _ in range(3):  # the first run after a checkout: every header read, the index written
+        shutil.rmtree(cache, ignore_errors=True)
+        times.append(timed(["heads"], still_dir, env, runs=1))
+    name = f"heads, cold: no header index ({n} revisions)"
+    rows.append(Row(name, statistics.median(times), rows[0].alembic))
+    print(f"  {name:<45} {rows[-1].still:7.3f}s", flush=True)
+    return rows
+
+
+def _ratio(ours: float, theirs) -> str:
+    return f"{theirs / ours:.1f}x" if theirs is not None else "-"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--revisions", type=int, default=1000)
+    parser.add_argument("--readers", default="1000,10000",
+                        help="history sizes for heads/history/current/show (comma-separated)")
     parser.add_argument("--no-alembic", action="store_true")
+    parser.add_argument("--write-results", action="store_true", help="update bench/RESULTS.md")
     args = parser.parse_args()
     n = args.revisions
-    rows = [("--help", ["--help"], ["--help"], 3), ("heads", ["heads"], ["heads"], 3),
-            ("history", ["history"], ["history"], 3),
-            (f"upgrade head ({n} revisions, SQLite)", ["-q", "upgrade", "head"], ["-q", "upgrade", "head"], 1),
-            ("current", ["current"], ["current"], 3),
-            (f"upgrade base:head --sql ({n} revisions)", ["upgrade", "base:head", "--sql", "-q"],
-             ["upgrade", "base:head", "--sql"], 1)]
     # an installed package runs from byte-code (pip compiles it; the editable install here
     # may not, e.g. under PYTHONDONTWRITEBYTECODE): compile still's sources once, as Alembic's are
     compileall.compile_dir(str(ROOT / "src" / "still"), quiet=1)
+    use_alembic = not args.no_alembic
+    if use_alembic:
+        try:
+            import alembic  # noqa: F401
+        except ImportError:
+            use_alembic = False
+    rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp:
-        still_dir, alembic_dir = Path(tmp) / "still", Path(tmp) / "alembic"
+        tmp = Path(tmp)
+        print("whole processes, median of 3")
+        print(f"  {'':45} {'still':>8} {'alembic':>8} {'alembic/still':>14}")
+        for size in (int(s) for s in args.readers.split(",") if s):
+            rows += readers(size, tmp, use_alembic)
+        still_dir, alembic_dir = tmp / "still", tmp / "alembic"
         make_project(still_dir, n)
         env = {**os.environ, "DATABASE_URL": f"sqlite:///{still_dir / 'bench.db'}",
                "PYTHONPATH": str(ROOT / "src")}
         env.pop("STILL_DATABASE_URL", None)
-        use_alembic = not args.no_alembic
-        if use_alembic:
-            try:
-                import alembic  # noqa: F401
-            except ImportError:
-                use_alembic = False
         if use_alembic:
             make_alembic_project(alembic_dir, n, f"sqlite:///{alembic_dir / 'bench.db'}")
-        print(f"{n} revisions; whole processes, best of 3 (upgrade: one run)")
-        print(f"  {'':45} {'still':>8} {'alembic':>8} {'alembic/still':>14}")
-        for name, still_args, alembic_args, repeat in rows:
-            ours = timed(still_args, still_dir, env, repeat)
-            theirs = timed(alembic_args, alembic_dir, env, repeat, "alembic") if use_alembic else float("nan")
-            print(f"  {name:<45} {ours:7.3f}s {theirs:7.3f}s {theirs / ours:13.1f}x")
-        for mode in ("wal-sync", "file"):  # the other sqlite_commit settings, each on a new database
+        floors = {(wal, sync): sqlite_floor(tmp / f"floor-{wal}-{sync}.db", n, wal, sync)
+                  for wal, sync in ((False, "FULL"), (True, "NORMAL"), (True, "FULL"))}
+        # what any tool writing the script from these files pays first: the revision files
+        # import SQLAlchemy
+        bare = median_process([sys.executable, "-c", "import sqlalchemy"], still_dir, env)
+        cases = [("--help", ["--help"], ["--help"], None),
+                 (f"upgrade base:head --sql ({n} revisions; floor: import sqlalchemy)",
+                  ["upgrade", "base:head", "--sql", "-q"], ["upgrade", "base:head", "--sql"], bare),
+                 (f"downgrade head:base --sql ({n} revisions; floor: import sqlalchemy)",
+                  ["downgrade", "head:base", "--sql", "-q"], ["downgrade", "head:base", "--sql"], bare),
+                 (f"upgrade head ({n} revisions, SQLite; floor: WAL, synchronous=NORMAL)",
+                  ["-q", "upgrade", "head"], ["-q", "upgrade", "head"], floors[True, "NORMAL"])]
+        for name, still_args, alembic_args, floor in cases:
+            if still_args[-1] == "head":  # each run starts from an empty database
+                ours = _fresh(lambda: timed(still_args, still_dir, env, runs=1), still_dir / "bench.db")
+                theirs = _fresh(lambda: timed(alembic_args, alembic_dir, env, "alembic", 1),
+                                alembic_dir / "bench.db") if use_alembic else None
+            else:
+                ours = timed(still_args, still_dir, env)
+                theirs = timed(alembic_args, alembic_dir, env, "alembic") if use_alembic else None
+            rows.append(Row(name, ours, theirs, floor))
+            print(f"  {name:<45} {ours:7.3f}s {_secs(theirs):>8} {_ratio(ours, theirs):>13}", flush=True)
+        for mode, floor in (("wal-sync", floors[True, "FULL"]), ("file", floors[False, "FULL"])):
             config = still_dir / f"still-{mode}.toml"
             config.write_text(f'script_location = "migrations"\nurl = "${{DATABASE_URL}}"\nsqlite_commit = "{mode}"\n')
             mode_env = {**env, "DATABASE_URL": f"sqlite:///{still_dir / f'bench-{mode}.db'}"}
-            ours = timed(["-c", str(config), "-q", "upgrade", "head"], still_dir, mode_env, 1)
-            print(f"  {f'upgrade head, sqlite_commit={mode}':<45} {ours:7.3f}s")
-        print(f"  floor: the same DDL, version updates and {n} commits through sqlite3 alone:")
-        for label, wal, sync in (("rollback journal, synchronous=FULL (how Alembic commits)", False, "FULL"),
-                                 ("WAL, synchronous=NORMAL (still's default, sqlite_commit=wal)", True, "NORMAL"),
-                                 ("WAL, synchronous=FULL (sqlite_commit=wal-sync)", True, "FULL")):
-            floor = sqlite_floor(Path(tmp) / f"floor-{wal}-{sync}.db", n, wal, sync)
-            print(f"    {label:<62} {floor:7.3f}s")
+            ours = _fresh(lambda: timed(["-c", str(config), "-q", "upgrade", "head"], still_dir, mode_env, runs=1),
+                          still_dir / f"bench-{mode}.db")
+            name = f"upgrade head, sqlite_commit={mode} (floor: {'WAL' if mode == 'wal-sync' else 'rollback journal'}, synchronous=FULL)"
+            rows.append(Row(name, ours, None, floor))
+            print(f"  {name:<45} {ours:7.3f}s", flush=True)
+    if args.write_results:
+        write("migrate.py", rows)
+
+
+def _fresh(run, database: Path) -> float:
+    """`run` timed 3 times, as median_process does, each time on a new database file."""
+    import statistics
+
+    times = []
+    for _ in range(3):
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(str(database) + suffix).unlink(missing_ok=True)
+        times.append(run())
+    return statistics.median(times)
 
 
 def sqlite_floor(path: Path, count: int, wal: bool = False, sync: str = "FULL") -> float:

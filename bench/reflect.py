@@ -1,21 +1,26 @@
-"""Reflection speed on a 1,000-table schema, side by side with SQLAlchemy and Alembic.
+"""Reflection and `plan` speed on 1,000- and 5,000-table schemas, side by side with
+SQLAlchemy and Alembic.
 
-    make bench            (or: .venv/bin/python bench/reflect.py [--tables N] [--repeat R])
+    make bench   (or: .venv/bin/python bench/reflect.py [--tables 1000,5000] [--repeat R] [--write-results])
 
 For each dialect it builds the schema once (SQLite: a file; PostgreSQL and MariaDB: a
 throwaway server from the installed binaries, or STILL_BENCH_POSTGRES_URL /
-STILL_BENCH_MYSQL_URL), then times, best of R runs:
+STILL_BENCH_MYSQL_URL), then times, median of R runs:
   still reflect                  the whole schema -> Snapshot
   still plan                     reflect + declare the models + diff (what `still plan` does)
   sqlalchemy MetaData.reflect    what Alembic's autogenerate reflects through
   alembic compare_metadata       Alembic's autogenerate comparison (reflection + compare)
-and prints the catalog queries each one issued.
+and prints the catalog queries each one issued. Then, as whole processes (median of 3):
+  still plan                     the command, on a project whose models module builds the schema
+  alembic check                  Alembic's autogenerate comparison of the same models
+  floor                          a bare `python -c "import <models>"`: what both pay first
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -24,6 +29,9 @@ import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from results import Row, median_process, write  # noqa: E402
 
 from fixtures.models.generated import wide_metadata  # noqa: E402
 from still.reflect import reflect  # noqa: E402
@@ -49,7 +57,7 @@ def best_of(repeat, engine, fn):
             fn(conn)
             times.append(time.perf_counter() - start)
         queries = counter[0]
-    return min(times), queries
+    return statistics.median(times), queries
 
 
 def still_plan(metadata):
@@ -93,20 +101,68 @@ def bench_dialect(label, url, metadata, repeat):
         print(f"  {name:34} {secs:9.3f} {queries:8d} {secs / base:16.1f}x")
     plan, alembic = rows[1][1][0], rows[-1][1][0]
     print(f"  alembic compare_metadata / still plan: {alembic / plan:.1f}x")
+    n = len(metadata.tables)
+    table = [Row(f"reflect, in-process ({n} tables, {label}; {rows[0][1][1]} queries; Alembic column: "
+                 f"MetaData.reflect, {rows[2][1][1]} queries)", rows[0][1][0], rows[2][1][0]),
+             Row(f"plan vs compare_metadata, in-process ({n} tables, {label})", plan,
+                 None if alembic != alembic else alembic)]
+    table.append(plan_processes(label, url, n))
+    return table
+
+
+MODELS = "from fixtures.models.generated import wide_metadata\n\nmetadata = wide_metadata({n})\n"
+ALEMBIC_ENV = """from alembic import context
+from sqlalchemy import create_engine
+
+from bench_models import metadata
+
+with create_engine(context.config.get_main_option("sqlalchemy.url")).connect() as connection:
+    context.configure(connection=connection, target_metadata=metadata)
+    with context.begin_transaction():
+        context.run_migrations()
+"""
+
+
+def plan_processes(label: str, url: str, n: int) -> Row:
+    """`still plan` and `alembic check` as whole processes on the database just built, and
+    the floor: a bare process importing the models module both of them import."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        project = Path(tmp)
+        (project / "bench_models.py").write_text(MODELS.format(n=n))
+        (project / "still.toml").write_text(f'url = "{url}"\nmetadata = "bench_models:metadata"\n')
+        (project / "migrations" / "versions").mkdir(parents=True)
+        (project / "migrations" / "env.py").write_text(ALEMBIC_ENV)
+        (project / "alembic.ini").write_text(f"[alembic]\nscript_location = migrations\nsqlalchemy.url = {url}\n")
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(project), str(ROOT / "src"), str(ROOT)])}
+        env.pop("STILL_DATABASE_URL", None)
+        python = sys.executable
+        floor = median_process([python, "-c", "import bench_models"], project, env)
+        ours = median_process([python, "-m", "still", "plan"], project, env)
+        try:
+            import alembic  # noqa: F401
+
+            # exit 255 is its "New upgrade operations detected" (it reports the descending
+            # indexes as changed): the comparison ran all the same
+            theirs = median_process([python, "-m", "alembic", "check"], project, env, ok=(0, 255))
+        except ImportError:
+            theirs = None
+    case = f"plan ({n} tables, {label}; Alembic: alembic check; floor: import the models)"
+    print(f"  whole processes: still plan {ours:.3f}s, alembic check "
+          f"{theirs if theirs is None else round(theirs, 3)}s, floor {floor:.3f}s (plan - floor {ours - floor:.3f}s)")
+    return Row(case, ours, theirs, floor)
 
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--tables", type=int, default=1000)
+    parser.add_argument("--tables", default="1000,5000", help="schema sizes (comma-separated)")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--write-results", action="store_true", help="update bench/RESULTS.md")
     args = parser.parse_args()
-    metadata = wide_metadata(args.tables)
-
     import tempfile
 
-    with tempfile.TemporaryDirectory() as tmp:
-        bench_dialect("sqlite", f"sqlite:///{tmp}/bench.db", metadata, args.repeat)
-
+    rows: list[Row] = []
     url = os.environ.get("STILL_BENCH_POSTGRES_URL")
     server = None
     if not url:
@@ -115,7 +171,15 @@ def main():
         server = PostgresServer().start()
         url = server.url
     try:
-        bench_dialect("postgresql", url, metadata, args.repeat)
+        for n in (int(t) for t in args.tables.split(",") if t):
+            metadata = wide_metadata(n)
+            with tempfile.TemporaryDirectory() as tmp:
+                rows += bench_dialect("sqlite", f"sqlite:///{tmp}/bench.db", metadata, args.repeat)
+            rows += bench_dialect("postgresql", url, metadata, args.repeat)
+            engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+            with engine.begin() as conn:
+                metadata.drop_all(conn)
+            engine.dispose()
     finally:
         if server:
             server.stop()
@@ -132,10 +196,12 @@ def main():
         admin.dispose()
         url = server.url.rsplit("/", 1)[0] + "/bench"
     try:
-        bench_dialect("mysql (MariaDB)", url, metadata, args.repeat)
+        rows += bench_dialect("mysql (MariaDB)", url, wide_metadata(1000), args.repeat)
     finally:
         if server:
             server.stop()
+    if args.write_results:
+        write("reflect.py", rows)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+sys.path.insert(0, str(ROOT / "bench"))
+
+from results import Row, write  # noqa: E402
 from still.revisions import RevisionGraph  # noqa: E402
 
 BODY = "\n".join(f"    op.add_column('table_{{n}}', sa.Column('col_{i}', sa.String(length=50), nullable=True))"
@@ -122,7 +125,9 @@ def main() -> None:
     parser.add_argument("--revisions", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-alembic", action="store_true")
+    parser.add_argument("--write-results", action="store_true", help="update bench/RESULTS.md")
     args = parser.parse_args()
+    rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp:
         still_dir = Path(tmp) / "still_versions"
         still_dir.mkdir()
@@ -131,13 +136,15 @@ def main() -> None:
         print(f"{count} revision files, heads {heads}, history {history} entries, head {head}")
         print(f"still    load+heads+history+resolve(head): {total * 1000:8.1f} ms  "
               f"(load {load * 1000:.1f} ms, queries {queries * 1000:.1f} ms)  best of {args.repeat}")
+        case = f"graph load+heads+history+resolve(head), in-process, best of {args.repeat} ({count} revisions)"
+        rows.append(Row(case, total))
         if args.no_alembic:
-            return
+            return finish(args, rows)
         try:
             import alembic  # noqa: F401
         except ImportError:
             print("alembic  not installed (pip install -e '.[bench]')")
-            return
+            return finish(args, rows)
         alembic_root = Path(tmp) / "alembic"
         (alembic_root / "versions").mkdir(parents=True)
         generate(alembic_root / "versions", args.revisions, "alembic")
@@ -145,6 +152,13 @@ def main() -> None:
         assert a_count == count and a_head == head[0], (a_count, a_head)
         print(f"alembic  ScriptDirectory+heads+walk+get(head):{a_total * 1000:7.1f} ms  best of {args.repeat}"
               f"  ({a_total / total:.0f}x still)")
+        rows[-1].alembic = a_total
+    finish(args, rows)
+
+
+def finish(args, rows) -> None:
+    if args.write_results:
+        write("revisions.py", rows)
 
 
 if __name__ == "__main__":

@@ -352,7 +352,7 @@ def run(project: Path, db: Database, args, env: Optional[dict] = None) -> subpro
 def files_state(project: Path) -> dict:
     out = {}
     for path in sorted(project.rglob("*")):
-        if "__pycache__" in path.parts:
+        if "__pycache__" in path.parts or ".still_cache" in path.parts:  # caches, each with its own ignore
             continue
         rel = path.relative_to(project).as_posix()
         out[rel] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "dir"

@@ -1,9 +1,21 @@
-"""Revision files, the revision graph, target resolution and step computation (no database)."""
+"""Revision files, the revision graph, target resolution and step computation (no database).
 
-from still.revisions.graph import RevisionGraph
-from still.revisions.header import Revision, parse_header, read_header
-from still.revisions.steps import Step
-from still.revisions.writer import DEFAULT_TEMPLATE, slugify, write_revision
+Names are imported on first use: `still heads` needs the graph and not the writer."""
 
-__all__ = ["DEFAULT_TEMPLATE", "Revision", "RevisionGraph", "Step", "parse_header", "read_header",
-           "slugify", "write_revision"]
+from __future__ import annotations
+
+import importlib
+
+_WHERE = {"RevisionGraph": "graph", "Revision": "header", "parse_header": "header", "read_header": "header",
+          "Step": "steps", "DEFAULT_TEMPLATE": "writer", "slugify": "writer", "write_revision": "writer"}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'still.revisions' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"still.revisions.{module}"), name)
+    globals()[name] = value
+    return value

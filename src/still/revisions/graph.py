@@ -13,13 +13,12 @@ has no row of its own (see `version_rows`).
 from __future__ import annotations
 
 import heapq
-import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Optional
 
 from still.errors import StillError
-from still.revisions.header import Revision, read_header
+from still.revisions.header import Revision
 
 
 class RevisionGraph:
@@ -64,14 +63,20 @@ class RevisionGraph:
         self._labels_by_revision: Optional[dict[str, list[str]]] = None  # labels_of, built on first use
         self._heads = tuple(sorted(r for r, kids in self._children.items() if not kids))
         self._bases = tuple(sorted(r for r, rev in by_id.items() if not rev.down_revisions))
+        self.parsed_files = 0  # revision files read to build this graph (see load)
 
     @classmethod
     def load(cls, directories: Iterable[Path | str]) -> RevisionGraph:
         """Every `*.py` file not starting with `_` in the version directories (not recursive).
 
         A directory listed twice (by any spelling) is read once; the same id in two
-        directories is an error."""
+        directories is an error. Headers come from the index beside each directory
+        (revisions.header_index): only files changed since it was written are read;
+        `parsed_files` says how many."""
+        from still.revisions.header_index import load_headers
+
         revisions = []
+        parsed = 0
         seen: set[Path] = set()
         for directory in directories:
             directory = Path(directory)
@@ -81,10 +86,12 @@ class RevisionGraph:
             if directory.resolve() in seen:
                 continue
             seen.add(directory.resolve())
-            names = sorted(e.name for e in os.scandir(directory)
-                           if e.name.endswith(".py") and not e.name.startswith("_") and e.is_file())
-            revisions.extend(read_header(directory / name) for name in names)
-        return cls(revisions)
+            found, count = load_headers(directory)
+            revisions.extend(found)
+            parsed += count
+        graph = cls(revisions)
+        graph.parsed_files = parsed
+        return graph
 
     # -- shape -----------------------------------------------------------------
 

@@ -96,17 +96,20 @@ def is_alembic_env(path: Path) -> bool:
 _ALEMBIC_IMPORT = re.compile(r"^\s*(from\s+alembic(\.\w+)*\s+import|import\s+alembic)\b", re.M)
 
 
-def import_file(path: Path, module_name: str, revision: bool = False):
+def import_file(path: Path, module_name: str, revision: bool = False, code=None):
     """Import a Python file by path, turning any failure into a one-line StillError.
     A revision file (`revision=True`) runs with builtins whose `import alembic` gives
-    still's stand-in (see still.alembic_compat.importer).
+    still's stand-in (see still.alembic_compat.importer). `code`, when given, is the
+    file's already compiled code (revisions.code_index).
 
     The file is compiled and run directly rather than through importlib's machinery, which
     costs twice as much per file and shows when an upgrade runs a thousand revisions."""
-    try:
-        source = Path(path).read_bytes()
-    except OSError as err:
-        raise StillError(f"cannot import {path}: {err.strerror or err}") from None
+    source = b""
+    if code is None:
+        try:
+            source = Path(path).read_bytes()
+        except OSError as err:
+            raise StillError(f"cannot import {path}: {err.strerror or err}") from None
     module = types.ModuleType(module_name)
     module.__file__ = str(path)
     if revision:
@@ -115,7 +118,8 @@ def import_file(path: Path, module_name: str, revision: bool = False):
         module.__builtins__ = revision_builtins()
     sys.modules[module_name] = module
     try:
-        exec(compile(source, str(path), "exec", dont_inherit=True), module.__dict__)
+        exec(code if code is not None else compile(source, str(path), "exec", dont_inherit=True),
+             module.__dict__)
     except SyntaxError as err:
         sys.modules.pop(module_name, None)
         raise StillError(f"{path}:{err.lineno}: syntax error: {err.msg}") from err

@@ -58,6 +58,9 @@ class Run:
         self._modules: dict = {}  # revision id -> its imported file, for this run
         self._convention: Optional[dict] = None  # see naming_convention()
         self._checksums: dict = {}  # revision id -> checksum of the file imported
+        from still.revisions.code_index import CodeIndex
+
+        self._code = CodeIndex()  # compiled revision files, kept between runs
         base = str(self.cfg.base_dir)
         if base not in sys.path:  # revision files may import the project's modules
             sys.path.insert(0, base)
@@ -341,9 +344,12 @@ class Run:
         if module is None:
             from still.runtime.applied_log import checksum
 
-            self._checksums[rev.revision] = checksum(rev.path)  # of the text that is imported
+            try:  # the compiled file and its checksum, from one read (or none: code_index)
+                code, self._checksums[rev.revision] = self._code.get(Path(rev.path))
+            except (OSError, SyntaxError, ValueError):  # said below, as import_file says it
+                code, self._checksums[rev.revision] = None, checksum(rev.path)  # of the text imported
             module = self._modules[rev.revision] = import_file(Path(rev.path), f"still_revision_{rev.revision}",
-                                                                   revision=True)
+                                                                   revision=True, code=code)
         return module
 
     def naming_convention(self) -> Optional[dict]:

@@ -1,0 +1,113 @@
+"""The table in bench/RESULTS.md, written by the bench scripts themselves.
+
+Each script replaces the rows of the cases it ran when it runs with `--write-results`, so
+`make bench` (all three) leaves one table with the latest number of every case. Times are medians of whole processes (or of in-process runs where the case says so).
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+HEADER = "| case | still | Alembic | Alembic/still | floor | bench |"
+RULE = "|---|---:|---:|---:|---:|---|"
+
+
+@dataclass
+class Row:
+    case: str
+    still: float
+    alembic: Optional[float] = None
+    floor: Optional[float] = None
+
+    def line(self, bench: str) -> str:
+        ratio = f"{self.alembic / self.still:.1f}x" if self.alembic is not None else "-"
+        return (f"| {self.case} | {_secs(self.still)} | {_secs(self.alembic)} | {ratio} | "
+                f"{_secs(self.floor)} | {bench} |")
+
+
+def _secs(value: Optional[float]) -> str:
+    return "-" if value is None else f"{value:.3f} s"
+
+
+def median_process(cmd: list[str], cwd: Path, env: dict, runs: int = 3, ok: tuple[int, ...] = (0,)) -> float:
+    """The median wall time of `runs` whole processes; one exiting outside `ok` stops the bench."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+        times.append(time.perf_counter() - start)
+        if result.returncode not in ok:
+            raise SystemExit(f"{' '.join(cmd[2:])} failed: {result.stderr.strip()[-800:]}")
+    return statistics.median(times)
+
+
+def postgres_version() -> str:
+    sys.path.insert(0, str(RESULTS.parent.parent))
+    try:
+        from tests.pg_server import find_binary
+    except ImportError:
+        return "unknown"
+    binary = find_binary("postgres")
+    if not binary:
+        return "not installed"
+    import re
+
+    out = subprocess.run([binary, "--version"], capture_output=True, text=True).stdout
+    found = re.search(r"\d+\.\d+", out)  # "postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)"
+    return found.group(0) if found else "unknown"
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import sqlalchemy
+
+    try:
+        from importlib.metadata import version
+
+        alembic = version("alembic")
+    except Exception:
+        alembic = "not installed"
+    return (f"{os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}, "
+            f"Python {platform.python_version()}, SQLAlchemy {sqlalchemy.__version__}, Alembic {alembic}, "
+            f"PostgreSQL {postgres_version()}, SQLite {__import__('sqlite3').sqlite_version}")
+
+
+def write(bench: str, rows: list[Row]) -> None:
+    """Replace the rows of these cases in RESULTS.md (other cases' rows stay, so a run of one
+    size, e.g. `reflect.py --tables 5000`, updates only its own)."""
+    kept: list[str] = []
+    cases = {row.case for row in rows}
+    if RESULTS.exists():
+        for line in RESULTS.read_text().splitlines():
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if line.startswith("| ") and line != HEADER and len(cells) == 6 and cells[0] not in cases:
+                kept.append(line)
+    order = {"reflect.py": 0, "revisions.py": 1, "migrate.py": 2}
+    lines = sorted(kept + [row.line(bench) for row in rows],
+                   key=lambda line: order.get(line.rstrip(" |").rsplit("| ", 1)[-1], 9))
+    text = ["# Benchmark results", "",
+            "Written by `make bench` (each script with `--write-results`); do not edit by hand.",
+            "Whole processes, median of 3, unless the case says in-process. Floor: what the",
+            "work costs without either tool (importing the models for `plan`; sqlite3 alone for",
+            "`upgrade head`).", "",
+            f"Machine: {machine()}.", "",
+            f"Last written: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} (by {bench}).", "",
+            HEADER, RULE, *lines, ""]
+    RESULTS.write_text("\n".join(text))
+    print(f"wrote {RESULTS}", file=sys.stderr)
