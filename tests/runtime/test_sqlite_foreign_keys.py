@@ -79,3 +79,22 @@ def test_the_check_runs_only_after_what_can_orphan(tmp_path, sqlite_url):
     assert len(checks) == 1
     assert any("_still_new_child" in sql for sql in seen[:checks[0]])  # after r3's rebuild
     assert reflect_url(sqlite_url)[1] == ("r3",)
+
+
+def test_a_foreign_key_to_no_key_does_not_stop_a_rebuild(tmp_path, sqlite_url):
+    """SQLite cannot check a foreign key whose parent columns are not a key ("foreign key
+    mismatch"), and create_all makes such tables (MLflow's input_tags -> inputs.input_uuid):
+    the revision goes on, the other tables are still checked."""
+    project = Project(tmp_path / "p", sqlite_url).init()
+    project.revision("r1", "no key", """
+        op.execute("CREATE TABLE inputs (id INTEGER PRIMARY KEY, input_uuid VARCHAR(36))")
+        op.execute("CREATE TABLE input_tags (id INTEGER PRIMARY KEY, "
+                   "input_uuid VARCHAR(36) REFERENCES inputs (input_uuid))")
+        op.execute("INSERT INTO inputs VALUES (1, 'a')")
+    """, 'op.drop_table("input_tags")\nop.drop_table("inputs")')
+    project.ok("upgrade", "head")
+    project.revision("r2", "rebuild", 'op.alter_column("inputs", "input_uuid", type_=sa.String(40))')
+    project.ok("upgrade", "head")
+    project.revision("r3", "orphans elsewhere", PARENT_CHILD + '\n    op.execute("DELETE FROM parent")')
+    error = project.fail("upgrade", "head")
+    assert "violating foreign keys" in error and "child" in error
