@@ -31,6 +31,7 @@ class Code(str, enum.Enum):
     DOMAIN_TYPE_CHANGED = "domain-type-changed"
     DOMAIN_CHECK_BLOCKED = "domain-check-blocked"
     COMPUTED_CHANGED = "computed-changed"
+    TABLE_REBUILT = "table-rebuilt"
     UNVERIFIABLE = "unverifiable"
     SKIPPED = "skipped-by-filter"
 
@@ -50,6 +51,7 @@ SEVERITY: dict[Code, Severity] = {
     Code.DOMAIN_TYPE_CHANGED: "danger",
     Code.DOMAIN_CHECK_BLOCKED: "danger",
     Code.COMPUTED_CHANGED: "warning",
+    Code.TABLE_REBUILT: "warning",
     Code.UNVERIFIABLE: "info",
     Code.SKIPPED: "info",
 }

@@ -93,6 +93,29 @@ def drop_table_comment(table_name: str, existing_comment: Optional[str] = None,
     create_table_comment(table_name, None, existing_comment, schema)
 
 
+def alter_table_options(table_name: str, engine: Optional[str] = _UNSET, collation: Optional[str] = _UNSET,
+                        schema: Optional[str] = None) -> None:
+    """MySQL/MariaDB: a table's engine and default collation (None: the database's
+    default). A new collation converts the table's text columns (CONVERT TO CHARACTER SET);
+    the ones with a collation of their own keep it."""
+    from still.reflect import mysql_tables as tableinfo
+    from still.reflect.mysql_types import canonical_collation
+
+    ex = _ex()
+    if ex.snapshot.dialect not in ("mysql", "mariadb"):
+        raise StillError(f"alter_table_options is for MySQL and MariaDB, not {ex.snapshot.dialect}")
+    table = build.table_of(ex, table_name, schema)
+    where = ex.schema(schema)
+    default_engine, default_collation = tableinfo.defaults(ex.rules.dialect, where)
+    engine = (table.options.engine or default_engine) if engine is _UNSET else engine or default_engine
+    if collation is _UNSET:
+        collation = table.options.collation or default_collation
+    elif collation is None:
+        collation = default_collation
+    options = tableinfo.relative_options(engine, canonical_collation(collation), default_engine, default_collation)
+    ex.run(ops.SetTableOptions.of(where, table, options))
+
+
 # -- columns -----------------------------------------------------------------------------
 
 def add_column(table_name: str, column: sa.Column, schema: Optional[str] = None, **kw) -> None:

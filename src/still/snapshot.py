@@ -140,6 +140,18 @@ def _sort_key(item) -> str:
     return json.dumps(item.model_dump(mode="json"), sort_keys=True)
 
 
+class TableOptions(_Frozen):
+    """MySQL/MariaDB table options, each only where it differs from the database's default
+    (None): the engine as the server spells it, the table's default collation (its
+    character set is implied)."""
+
+    engine: Optional[str] = None
+    collation: Optional[str] = None
+
+    def changed(self, other: "TableOptions") -> list[str]:
+        return [f for f in ("engine", "collation") if getattr(self, f) != getattr(other, f)]
+
+
 class Table(_Frozen):
     name: Name
     columns: tuple[Column, ...]
@@ -149,6 +161,7 @@ class Table(_Frozen):
     check_constraints: tuple[CheckConstraint, ...] = ()
     indexes: tuple[Index, ...] = ()
     comment: Optional[str] = None
+    options: TableOptions = TableOptions()
 
     @field_validator("foreign_keys", "unique_constraints", "check_constraints", "indexes")
     @classmethod

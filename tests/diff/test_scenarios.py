@@ -242,6 +242,26 @@ SCENARIOS = {
                              sa.Index("ix_org_email", "org_id", "email")]),
         lambda: two(extra_b=[sa.ForeignKeyConstraint(["org_id"], ["orgs.id"], name="fk_org")]),
         ["create_index", "drop_index"], [], MY),  # the key that takes over first (keys_first)
+    # table options: the engine, and a new default collation converting the text columns
+    # (the one with a collation of its own keeps it)
+    "mysql_table_engine": (lambda: users(sa.Column("s", sa.String(10))),
+                           lambda: users(sa.Column("s", sa.String(10)), mysql_engine="MyISAM"),
+                           ["set_table_options"], ["table-rebuilt"], MY),
+    "mysql_table_charset": (  # TEXT would become MEDIUMTEXT on the way back to utf8mb4
+        lambda: users(sa.Column("s", sa.String(10)), sa.Column("b", sa.String(10, collation="utf8mb4_bin")),
+                      sa.Column("t", sa.Text), sa.Column("doc", sa.JSON)),
+        lambda: users(sa.Column("s", sa.String(10)), sa.Column("b", sa.String(10, collation="utf8mb4_bin")),
+                      sa.Column("t", sa.Text), sa.Column("doc", sa.JSON), mysql_charset="latin1"),
+        ["set_table_options"], ["table-rebuilt"], MY),
+    "mysql_table_options_back_to_the_defaults": (
+        lambda: users(sa.Column("s", sa.String(10)), sa.Column("b", sa.String(10, collation="latin1_bin")),
+                      mysql_engine="Aria", mysql_collate="utf8mb3_unicode_ci"),
+        lambda: users(sa.Column("s", sa.String(10)), sa.Column("b", sa.String(10, collation="latin1_bin"))),
+        ["set_table_options"], ["table-rebuilt"], MY),
+    "mysql_table_collation_and_a_column_that_follows_it": (
+        lambda: users(sa.Column("s", sa.String(10, collation="latin1_swedish_ci"))),
+        lambda: users(sa.Column("s", sa.String(10)), mysql_charset="latin1"),
+        ["set_table_options", "alter_column"], ["table-rebuilt"], MY),
     "mysql_unique_index_is_a_unique_key": (
         lambda: users(sa.Column("x", sa.Integer)),
         lambda: users(sa.Column("x", sa.Integer), sa.Index("ix_x", "x", unique=True)), ["add_constraint"], [], MY),

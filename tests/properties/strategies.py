@@ -107,6 +107,7 @@ class Profile:
     spellings: int = len(INDEX_SPELLINGS)
     sequences: bool = True
     enums: bool = True  # per-table enum types (ENUM_TYPES), arrays of them on PostgreSQL
+    table_options: bool = False  # MySQL table options (TABLE_OPTIONS)
 
 
 DEFAULT = Profile()
@@ -115,8 +116,17 @@ PROFILES = {
     "mysql": Profile(types=tuple(sorted({"int", "bigint", "str20", "str50", "str20c", "text", "json",
                                          "numeric", "float", "date", "datetime", "time", "uuid"}
                                         | set(MYSQL_TYPES))),
-                     unindexable=frozenset({"json", "text"}), spellings=4, sequences=False, enums=False),
+                     unindexable=frozenset({"json", "text"}), spellings=4, sequences=False, enums=False,
+                     table_options=True),
 }
+
+
+# MySQL table options a table may be drawn with: the database's defaults spelled out (no
+# option at all), and default charsets that convert its text columns (TEXT grows to
+# MEDIUMTEXT going back to utf8mb4; str20c keeps its own utf8mb4_bin). Engines other than
+# InnoDB are left to the example scenarios: MyISAM and Aria take no foreign keys.
+TABLE_OPTIONS = ({"mysql_engine": "InnoDB", "mysql_charset": "utf8mb4"}, {"mysql_charset": "latin1"},
+                 {"mysql_charset": "utf8mb3"}, {"mysql_collate": "utf8mb4_unicode_ci"})
 
 
 def profile(dialect: Optional[str]) -> Profile:
@@ -150,6 +160,7 @@ class TableSpec:
     enum: Optional[list[str]] = None  # the values of the table's enum type (ENUM_TYPES)
     enum_index: bool = False  # a partial index WHERE <first enum column> <> values[0]
     enum_check: bool = False  # CHECK (<first enum column> <> values[0])
+    options: dict = field(default_factory=dict)  # Table keywords, one of TABLE_OPTIONS
 
 
 def _on_sqlite(ddl, target, bind, **kw) -> bool:
@@ -196,7 +207,7 @@ def build(spec: list[TableSpec]) -> sa.MetaData:
             items.append(sa.Index(f"ix_{t.name}_{'_'.join(cols_)}", *INDEX_SPELLINGS[spelling](cols_)))
         for col, where in t.only:
             items.append(sa.Index(f"ix_{where}_{t.name}_{col}", col).ddl_if(**ONLY_ON[where]))
-        sa.Table(t.name, md, *items, comment=t.comment)
+        sa.Table(t.name, md, *items, comment=t.comment, **t.options)
         if t.sequence is not None:
             sa.Sequence(f"seq_{t.name}", start=t.sequence[0], increment=t.sequence[1], metadata=md)
     return md
@@ -258,6 +269,8 @@ def tables(draw, name: str, others: list[str], p: Profile = DEFAULT):
         t.sequence = draw(sequences())
     if keyable and draw(st.integers(0, 3)) == 0:
         t.only.append((keyable[0], draw(st.sampled_from(sorted(ONLY_ON)))))
+    if p.table_options and draw(st.integers(0, 2)) == 0:
+        t.options = dict(draw(st.sampled_from(TABLE_OPTIONS)))
     return t
 
 
@@ -280,7 +293,7 @@ EDITS = ["add_table", "drop_table", "add_column", "drop_column", "alter_type", "
          "alter_default", "alter_comment", "table_comment", "add_index", "drop_index",
          "add_unique", "drop_unique", "add_check", "drop_check", "add_fk", "drop_fk",
          "add_dialect_index", "drop_dialect_index", "alter_sequence", "rename_column", "enum_values", "enum_values", "enum_values",
-         "enum_dependents"]
+         "enum_dependents", "table_options"]
 
 
 @st.composite
@@ -360,6 +373,8 @@ def edited(draw, spec: list[TableSpec], p: Profile = DEFAULT):
                 t.only.append((keyable[-1], where))
         elif edit == "drop_dialect_index" and t.only:
             t.only.pop(0)
+        elif edit == "table_options" and p.table_options:
+            t.options = dict(draw(st.sampled_from([{}, *TABLE_OPTIONS])))
         elif edit == "alter_sequence" and p.sequences:
             t.sequence = draw(st.none() | sequences())
         elif edit == "enum_values" and t.enum is not None:

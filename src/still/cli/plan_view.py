@@ -48,6 +48,10 @@ def describe(op) -> tuple[str, str]:
         return "~", f"rename table {op.old_name} → {op.new_name}"
     if kind == "set_table_comment":
         return "~", f"comment: {_show(op.old_comment)} → {_show(op.new_comment)}"
+    if kind == "set_table_options":
+        changes = ", ".join(f"{key} {getattr(op.old_options, key) or 'default'} → "
+                            f"{getattr(op.new_options, key) or 'default'}" for key in op.old_options.changed(op.new_options))
+        return "~", f"table options: {changes}"
     if kind == "add_column":
         return "+", f"column {_col(op.column)}"
     if kind == "drop_column":

@@ -356,6 +356,10 @@ class DeclareRules:
         """A table or column comment as the database keeps it."""
         return text if self.supports_comments else None
 
+    def table_options(self, table: sa.Table) -> s.TableOptions:
+        """The table options the snapshot keeps (see snapshot.Table.options): none here."""
+        return _NO_OPTIONS
+
     def finish_table(self, table: sa.Table, declared: s.Table) -> s.Table:
         """The table as the database keeps it, from everything declared for it: for what
         a database adds or merges by itself (MySQL's indexes for foreign keys)."""
@@ -472,6 +476,9 @@ def invented_names() -> Iterator[set]:
         _invented.reset(token)
 
 
+_NO_OPTIONS = s.TableOptions()
+
+
 def declare_table(rules: DeclareRules, table: sa.Table) -> s.Table:
     taken: set[str] = set()
     invented = _invented.get()
@@ -548,6 +555,7 @@ def declare_table(rules: DeclareRules, table: sa.Table) -> s.Table:
         check_constraints=tuple(checks),
         indexes=tuple(indexes),
         comment=rules.comment(table.comment),
+        options=rules.table_options(table),
     ))
 
 

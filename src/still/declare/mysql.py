@@ -22,11 +22,12 @@ import sqlalchemy as sa
 from still import snapshot as s
 from still.declare.base import DeclareRules, default_index_elements, index_element
 from still.errors import StillError
+from still.reflect import mysql_tables as tableinfo
 from still.reflect.mysql import DEFAULT_SCHEMA, server_traits
 from still.reflect.mysql_constraints import fk_action
 from still.reflect.mysql_indexes import METHODS, prefix_key
 from still.reflect.mysql_defaults import canonical_default
-from still.reflect.mysql_types import DEFAULT_COLLATIONS, canonical_collation, canonical_type, expression
+from still.reflect.mysql_types import canonical_collation, charset_collation, canonical_type, expression
 
 _CHARSET = re.compile(r"\bCHARACTER\s+SET\s+(\w+)", re.I)
 _COLLATE = re.compile(r"\bCOLLATE\s+(\w+)", re.I)
@@ -65,20 +66,38 @@ class Rules(DeclareRules):
         if collate:
             found = canonical_collation(collate.group(1))
         elif charset:
-            found = DEFAULT_COLLATIONS.get(charset.group(1).lower(), charset.group(1).lower() + "_general_ci")
+            found = charset_collation(charset.group(1))
         else:
             return None
         return None if found == self._table_collation(column.table) else found
 
     def _table_collation(self, table: sa.Table) -> Optional[str]:
-        d = self.dialect.name  # SQLAlchemy reads mariadb_* options for mariadb:// URLs
-        options = table.dialect_options[d]
-        collate = options.get("collate") or table.kwargs.get(f"{d}_collate")
+        """The collation the table's columns get by default: its own, else its
+        database's (when a reflection has told it)."""
+        own = self._table_option_values(table)[1]
+        return own or tableinfo.defaults(self.dialect, self.schema_of(table))[1]
+
+    def _table_option_values(self, table: sa.Table) -> tuple[Optional[str], Optional[str]]:
+        """(engine, collation) as CREATE TABLE sends them: MySQLDDLCompiler.post_create_table
+        reads the table's `<dialect name>_*` keywords (mariadb_* for mariadb:// URLs)."""
+        prefix = self.dialect.name + "_"
+        opts = {k[len(prefix):].upper(): v for k, v in table.kwargs.items() if k.startswith(prefix)}
+        engine = opts.get("ENGINE") or opts.get("TYPE")
+        collate = opts.get("COLLATE") or opts.get("DEFAULT_COLLATE")
+        charset = (opts.get("DEFAULT_CHARSET") or opts.get("CHARSET") or opts.get("CHARACTER_SET")
+                   or opts.get("DEFAULT_CHARACTER_SET"))
         if collate:
-            return canonical_collation(collate)
-        charset = options.get("charset") or options.get("default charset") \
-            or table.kwargs.get(f"{d}_charset") or table.kwargs.get(f"{d}_default_charset")
-        return DEFAULT_COLLATIONS.get(charset.lower()) if charset else None
+            collation = canonical_collation(str(collate))
+        elif charset:
+            collation = charset_collation(str(charset))
+        else:
+            collation = None
+        return (str(engine) if engine else None), collation
+
+    def table_options(self, table: sa.Table) -> s.TableOptions:
+        engine, collation = self._table_option_values(table)
+        default_engine, default_collation = tableinfo.defaults(self.dialect, self.schema_of(table))
+        return tableinfo.relative_options(engine, collation, default_engine, default_collation)
 
     def autoincrement(self, column: sa.Column) -> bool:
         # MySQLDDLCompiler.get_column_specification's own test

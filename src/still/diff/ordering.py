@@ -23,18 +23,19 @@ class Phase(enum.IntEnum):
     DROP_FOREIGN_KEY = 4
     DROP_INDEX = 5
     DROP_CONSTRAINT = 6
-    CREATE_TABLE = 7
-    ADD_COLUMN = 8
-    ALTER_COLUMN = 9
-    DROP_COLUMN = 10
-    DROP_TABLE = 11
-    ADD_CONSTRAINT = 12
-    CREATE_INDEX = 13
-    ADD_FOREIGN_KEY = 14
-    COMMENT = 15
-    DROP_DOMAIN = 16  # before the types a domain's base type may be
-    DROP_TYPE = 17
-    DROP_SCHEMA = 18
+    TABLE_OPTIONS = 7  # before columns are added or changed: a conversion would take them
+    CREATE_TABLE = 8
+    ADD_COLUMN = 9
+    ALTER_COLUMN = 10
+    DROP_COLUMN = 11
+    DROP_TABLE = 12
+    ADD_CONSTRAINT = 13
+    CREATE_INDEX = 14
+    ADD_FOREIGN_KEY = 15
+    COMMENT = 16
+    DROP_DOMAIN = 17  # before the types a domain's base type may be
+    DROP_TYPE = 18
+    DROP_SCHEMA = 19
 
 
 def _topological(tables: list[tuple[str, s.Table]]) -> tuple[list[tuple[str, s.Table]], set]:

@@ -8,7 +8,7 @@ from still.diff.renames import possible_column_renames
 from still.diff.typechanges import classify
 from still.findings import Code, Finding
 from still.ops import (AddColumn, AddConstraint, AlterColumn, CreateIndex, DropColumn, DropConstraint,
-                       DropIndex, RenameConstraint, RenameIndex, SetTableComment)
+                       DropIndex, RenameConstraint, RenameIndex, SetTableComment, SetTableOptions)
 
 
 def _fk_signature(fk: s.ForeignKey):
@@ -158,3 +158,18 @@ def diff_table(schema: str, have: s.Table, want: s.Table, changes: list, finding
     if have.comment != want.comment:
         changes.append((Phase.COMMENT, SetTableComment(schema_name=schema, table_name=name,
                                                        old_comment=have.comment, new_comment=want.comment)))
+    if have.options != want.options:
+        changes.append((Phase.TABLE_OPTIONS, SetTableOptions.of(schema, have, want.options)))
+        findings.append(_rebuilt(schema, name, have.options, want.options))
+
+
+def _rebuilt(schema: str, table: str, old: s.TableOptions, new: s.TableOptions) -> Finding:
+    default = "the database's default"
+    said = []
+    if old.engine != new.engine:
+        said.append(f"engine {old.engine or default} -> {new.engine or default}")
+    if old.collation != new.collation:
+        said.append(f"collation {old.collation or default} -> {new.collation or default}: every "
+                    "text column is converted, characters the new character set lacks are lost")
+    return Finding.of(Code.TABLE_REBUILT, f"table {table} is rebuilt ({'; '.join(said)}); "
+                      "it is locked while its rows are copied", schema, table)

@@ -15,13 +15,13 @@ from still.ops.columns import AddColumn, AlterColumn, DropColumn, RenameColumn
 from still.ops.constraints import AddConstraint, DropConstraint, RenameConstraint
 from still.ops.indexes import CreateIndex, DropIndex, RenameIndex
 from still.ops.schemas import CreateSchema, DropSchema
-from still.ops.tables import CreateTable, DropTable, RenameTable, SetTableComment
+from still.ops.tables import CreateTable, DropTable, RenameTable, SetTableComment, SetTableOptions
 from still.ops.types import (AddEnumValue, AlterDomain, AlterSequence, CreateDomain, CreateEnum,
                              CreateSequence, DropDomain, DropEnum, DropSequence, ReplaceEnum)
 
 Operation = Annotated[
     Union[
-        CreateSchema, DropSchema, CreateTable, DropTable, RenameTable, SetTableComment,
+        CreateSchema, DropSchema, CreateTable, DropTable, RenameTable, SetTableComment, SetTableOptions,
         AddColumn, DropColumn, AlterColumn, RenameColumn, CreateIndex, DropIndex, RenameIndex,
         AddConstraint, DropConstraint, RenameConstraint, CreateEnum, DropEnum, AddEnumValue, ReplaceEnum,
         CreateDomain, DropDomain, AlterDomain, CreateSequence, AlterSequence, DropSequence,
@@ -34,7 +34,7 @@ operation_adapter: TypeAdapter = TypeAdapter(Operation)
 __all__ = [
     "Operation", "OperationBase", "operation_adapter",
     "CreateSchema", "DropSchema", "CreateTable", "DropTable", "RenameTable", "SetTableComment",
-    "AddColumn", "DropColumn", "AlterColumn", "RenameColumn", "CreateIndex", "DropIndex", "RenameIndex",
+    "SetTableOptions", "AddColumn", "DropColumn", "AlterColumn", "RenameColumn", "CreateIndex", "DropIndex", "RenameIndex",
     "AddConstraint", "DropConstraint", "RenameConstraint", "CreateEnum", "DropEnum", "AddEnumValue", "ReplaceEnum",
     "CreateDomain", "DropDomain", "AlterDomain", "CreateSequence", "AlterSequence", "DropSequence",
 ]

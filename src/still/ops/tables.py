@@ -91,3 +91,47 @@ class SetTableComment(OperationBase):
     def apply(self, snap: s.Snapshot) -> s.Snapshot:
         return edit_table(snap, self.schema_name, self.table_name,
                           lambda t: t.model_copy(update={"comment": self.new_comment}))
+
+
+class SetTableOptions(OperationBase):
+    """A MySQL/MariaDB table's engine or default collation (snapshot.Table.options; None
+    is the database's default). A new collation converts every text column
+    (`CONVERT TO CHARACTER SET`); `columns` are the ones the conversion would change beyond
+    the collation they follow (a collation of their own, a TEXT it widens), given back their
+    definition right after it."""
+
+    op: Literal["set_table_options"] = "set_table_options"
+    table_name: str
+    old_options: s.TableOptions = s.TableOptions()
+    new_options: s.TableOptions = s.TableOptions()
+    columns: tuple[s.Column, ...] = ()
+
+    @classmethod
+    def of(cls, schema: str, have: s.Table, options: s.TableOptions) -> "SetTableOptions":
+        """`have` given `options`, with the columns a conversion would take."""
+        from still.reflect.mysql_tables import taken_by_conversion
+
+        converts = have.options.collation != options.collation
+        return cls(schema_name=schema, table_name=have.name, old_options=have.options, new_options=options,
+                   columns=tuple(c for c in have.columns if taken_by_conversion(c)) if converts else ())
+
+    def collation_changes(self) -> bool:
+        return self.old_options.collation != self.new_options.collation
+
+    def reverse(self) -> "SetTableOptions":
+        return SetTableOptions(schema_name=self.schema_name, table_name=self.table_name,
+                               old_options=self.new_options, new_options=self.old_options,
+                               columns=self.columns)
+
+    def apply(self, snap: s.Snapshot) -> s.Snapshot:
+        def change(t: s.Table) -> s.Table:
+            columns = t.columns
+            if self.collation_changes():
+                new = self.new_options.collation
+                own = {c.name: c.collation for c in self.columns}
+                # converted: a column keeps a collation of its own only where it is given one back
+                columns = tuple(c.model_copy(update={"collation": own.get(c.name) if own.get(c.name) != new
+                                                     else None}) for c in t.columns)
+            return t.model_copy(update={"options": self.new_options, "columns": columns})
+
+        return edit_table(snap, self.schema_name, self.table_name, change)

@@ -1,6 +1,7 @@
 """Live MySQL/MariaDB database -> Snapshot, from `information_schema`.
 
-Six queries whatever the number of tables: the current database, then tables, check
+Six queries whatever the number of tables: the current database (with the defaults a
+table made without options gets), then tables, check
 constraints, columns, keys (STATISTICS) and foreign keys, each across every wanted
 schema (a MySQL schema is a database). The connection's current database is the
 snapshot's default schema, keyed "" (DEFAULT_SCHEMA) so that a snapshot does not depend
@@ -20,17 +21,10 @@ from still.errors import StillError
 from still.reflect import mysql_columns as columns_
 from still.reflect import mysql_constraints as constraints_
 from still.reflect import mysql_indexes as indexes_
+from still.reflect import mysql_tables as tableinfo
 from still.reflect.mysql_types import equivalent_types  # noqa: F401  (diff asks for it here)
 
 DEFAULT_SCHEMA = ""
-
-TABLES_SQL = """
-SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_COLLATION, TABLE_COMMENT
-FROM information_schema.TABLES
-WHERE TABLE_SCHEMA IN :schemas AND TABLE_TYPE = 'BASE TABLE'
-ORDER BY TABLE_SCHEMA, TABLE_NAME
-"""
-
 
 def server_traits(dialect) -> tuple[bool, bool, bool]:
     """(MariaDB, drops integer display widths, keeps descending index keys). A dialect that
@@ -46,7 +40,8 @@ def server_traits(dialect) -> tuple[bool, bool, bool]:
 
 
 def reflect(connection: Connection, schemas: Optional[Iterable[str]] = None) -> s.Snapshot:
-    current = connection.exec_driver_sql("SELECT DATABASE()").scalar()
+    current, default_engine, default_collation = connection.exec_driver_sql(tableinfo.FIRST_SQL).one()
+    tableinfo.remember_defaults(connection.dialect, default_engine, {DEFAULT_SCHEMA: default_collation})
     if schemas is None:
         if current is None:
             raise StillError("the MySQL URL names no database: add one (mysql+pymysql://.../NAME)")
@@ -68,8 +63,10 @@ def reflect(connection: Connection, schemas: Optional[Iterable[str]] = None) -> 
         stmt = sa.text(sql).bindparams(sa.bindparam("schemas", expanding=True))
         return connection.execute(stmt, params).all()
 
-    tables = rows(TABLES_SQL)
+    tables = rows(tableinfo.TABLES_SQL)
     collations = {(t[0], t[1]): t[2] for t in tables}
+    tableinfo.remember_defaults(connection.dialect, default_engine,
+                               {key(t[0]): t[5] for t in tables if t[0] != current})
     version = connection.dialect.server_version_info or (0,)
     if mariadb or version >= (8, 0, 16):
         check_rows = rows(constraints_.MARIADB_CHECKS_SQL if mariadb else constraints_.MYSQL_CHECKS_SQL)
@@ -82,7 +79,7 @@ def reflect(connection: Connection, schemas: Optional[Iterable[str]] = None) -> 
 
     by_schema: dict[str, dict[str, s.Table]] = {}
     nothing = indexes_.TableKeys()
-    for schema, table, _, comment in tables:
+    for schema, table, collation, comment, engine, schema_collation in tables:
         found = keys.get((schema, table), nothing)
         by_schema.setdefault(key(schema), {})[table] = s.Table(
             name=table,
@@ -93,6 +90,7 @@ def reflect(connection: Connection, schemas: Optional[Iterable[str]] = None) -> 
             check_constraints=tuple(checks.get((schema, table), ())),
             indexes=tuple(found.indexes),
             comment=comment or None,
+            options=tableinfo.relative_options(engine, collation, default_engine, schema_collation),
         )
     return s.Snapshot(
         dialect=name,

@@ -161,6 +161,12 @@ DEFAULT_COLLATIONS = {"utf8mb4": "utf8mb4_general_ci", "utf8mb3": "utf8mb3_gener
                       "latin2": "latin2_general_ci", "cp1251": "cp1251_general_ci"}
 
 
+def charset_collation(charset: str) -> str:
+    """The collation a character set gets when none is named (MariaDB's defaults)."""
+    charset = charset.lower()
+    return DEFAULT_COLLATIONS.get(charset, charset + "_general_ci")
+
+
 def canonical_collation(name: Optional[str]) -> Optional[str]:
     if not name:
         return None

@@ -171,9 +171,11 @@ class OpRenderer:
         t = op.table
         inline = getattr(self.types, "INDEXES_IN_CREATE_TABLE", False)
         items = self.table_items(t) + ([self.index_item(ix) for ix in t.indexes] if inline else [])
+        options = {f"{self.dialect}_{'engine' if k == 'engine' else 'collate'}": py_str(getattr(t.options, k))
+                   for k in ("engine", "collation") if getattr(t.options, k)}
         out = [self._call("op.create_table", py_str(t.name), *items,
                           schema=self._schema(op.schema_name),
-                          comment=py_str(t.comment) if t.comment is not None else None)]
+                          comment=py_str(t.comment) if t.comment is not None else None, **options)]
         if not inline:
             out += [self.create_index(op.schema_name, t.name, ix) for ix in t.indexes]
         return out
@@ -192,6 +194,11 @@ class OpRenderer:
                                schema=self._schema(op.schema_name))]
         return [self._call("op.create_table_comment", py_str(op.table_name), py_str(op.new_comment),
                            existing_comment=existing, schema=self._schema(op.schema_name))]
+
+    def _set_table_options(self, op) -> list[str]:
+        given = {key: py_value(getattr(op.new_options, key)) for key in op.old_options.changed(op.new_options)}
+        return [self._call("op.alter_table_options", py_str(op.table_name), **given,
+                           schema=self._schema(op.schema_name))]
 
     def _add_column(self, op) -> list[str]:
         return [self._call("op.add_column", py_str(op.table_name), self.column(op.column),

@@ -17,6 +17,7 @@ from typing import Optional
 from still import ops
 from still import snapshot as s
 from still.errors import StillError
+from still.ops.ddl.mysql_table_options import set_table_options, table_options_clause
 
 # each DDL statement commits by itself: a revision that fails part-way stays part-way
 TRANSACTIONAL_DDL = False
@@ -177,7 +178,8 @@ def _create_table(w: _Writer, op: ops.CreateTable) -> list[str]:
     parts += [w.constraint("foreign_key", fk) for fk in t.foreign_keys]
     body = ",\n  ".join(parts)
     comment = f" COMMENT={w.literal(t.comment)}" if t.comment is not None else ""
-    return [f"CREATE TABLE {w.name(op.schema_name, t.name)} (\n  {body}\n){comment}"]
+    options = table_options_clause(w, t.options)
+    return [f"CREATE TABLE {w.name(op.schema_name, t.name)} (\n  {body}\n){options}{comment}"]
 
 
 def _alter(w: _Writer, op, clause: str) -> list[str]:
@@ -275,6 +277,7 @@ _HANDLERS = {
     ops.RenameTable: lambda w, op: [f"RENAME TABLE {w.name(op.schema_name, op.old_name)} "
                                     f"TO {w.name(op.schema_name, op.new_name)}"],
     ops.SetTableComment: lambda w, op: _alter(w, op, f"COMMENT = {w.literal(op.new_comment)}"),
+    ops.SetTableOptions: set_table_options,
     ops.AddColumn: _add_column,
     ops.DropColumn: lambda w, op: _alter(w, op, f"DROP COLUMN {w.quote(op.column.name)}"),
     ops.AlterColumn: _alter_column,
