@@ -139,5 +139,7 @@ def test_the_fast_path_imports_no_cli_framework_nor_pydantic_nor_sqlalchemy(sqli
     assert code in (0, 1) and "error" not in err, (out, err)
     assert out.strip() or args == ["current", "--check-heads"] and "not at head" in err
     assert [m for m in HEAVY if m in loaded] == [], args
+    if not any(a in ("current", "-i", "--applied") for a in args):  # these build a Run (a dataclass)
+        assert "dataclasses" not in loaded and "inspect" not in loaded, args
     _, helped = still(project, [*args, "--help"])
     assert "typer" in helped
