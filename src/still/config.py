@@ -1,4 +1,5 @@
-"""Configuration: the `Config` model and `load_config`, which finds and reads the file.
+"""Configuration: the `Config` settings and `load_config`, which finds and reads the file.
+Plain Python (no pydantic): the reading commands import nothing more than they need.
 
 Where the settings come from, strongest first:
 
@@ -20,15 +21,12 @@ Every problem is a `StillError` on one line that names the file and the key.
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal, Optional, Union
-
-from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
+from typing import Any, Optional, Union
 
 from still.errors import StillError
 
@@ -43,76 +41,167 @@ SECTIONS = "databases"
 _METADATA_RE = re.compile(r"^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*:[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$")
 
 
-class Config(BaseModel):
-    """The settings of one run: one database, its models and its migrations."""
+class InvalidConfig(ValueError):
+    """A value Config refuses: a wrong type (`reason` None; `index`: the list item at fault)
+    or a value its rule refuses (`reason` says why)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    def __init__(self, field: str, reason: Optional[str] = None, index: Optional[int] = None):
+        super().__init__(f"{field}: {reason or 'wrong type'}" + (f" (item {index})" if index is not None else ""))
+        self.field, self.reason, self.index = field, reason, index
 
-    url: Optional[str] = None
-    metadata: Optional[str] = None
-    script_location: str = "migrations"
-    version_locations: Optional[list[str]] = None
-    version_table: str = "still_version"
-    version_table_schema: Optional[str] = None
-    schemas: Optional[list[str]] = None
-    exclude_tables: list[str] = []
-    sqlite_commit: Literal["wal", "wal-sync", "file"] = "wal"
-    lock_timeout: float = 300.0  # seconds upgrade/downgrade/stamp wait for the migration lock
+
+# The value rules, each (value, the fields checked before it) -> the value kept, or
+# InvalidConfig's reason raised as ValueError. Applied in order, after the type check.
+
+def _not_empty(value, _checked):
+    if value is not None and not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+def _module_attribute(value, _checked):
+    if value is not None and not _METADATA_RE.match(value.strip()):
+        raise ValueError(f"must look like 'package.module:attribute', not {value!r}")
+    return value.strip() if value is not None else None
+
+
+def _some_locations(value, _checked):
+    if value is None:
+        return value
+    if not value:
+        raise ValueError("must name at least one directory (leave it out to use <script_location>/versions)")
+    for index, item in enumerate(value):
+        if not item.strip():
+            raise ValueError(f"must not contain an empty path (item {index})")
+    return value
+
+
+def _not_negative(value, _checked):
+    if value < 0:
+        raise ValueError("must be 0 or more seconds")
+    return value
+
+
+def _some_schemas(value, _checked):
+    if value is not None and not value:
+        raise ValueError("must name at least one schema (leave it out to use every schema)")
+    return value
+
+
+def _not_the_version_table(value, checked):
+    if value is not None and value == checked.get("version_table"):
+        raise ValueError("must differ from version_table (the log is a table of its own)")
+    return value
+
+
+_SQLITE_COMMIT = ("wal", "wal-sync", "file")
+
+# field: (type, default, rules). Types: "str", "str?" (or None), "list" / "list?" (of
+# strings), "number" (int or float, kept as float), "bool", "dict" (of strings), or a
+# tuple of the allowed strings. Checked strictly: nothing is converted from another type.
+FIELDS: dict[str, tuple[Any, Any, tuple]] = {
+    "url": ("str?", None, (_not_empty,)),
+    "metadata": ("str?", None, (_not_empty, _module_attribute)),
+    "script_location": ("str", "migrations", (_not_empty,)),
+    "version_locations": ("list?", None, (_some_locations,)),
+    "version_table": ("str", "still_version", (_not_empty,)),
+    "version_table_schema": ("str?", None, (_not_empty,)),
+    "schemas": ("list?", None, (_some_schemas,)),
+    "exclude_tables": ("list", [], ()),
+    "sqlite_commit": (_SQLITE_COMMIT, "wal", ()),
+    "lock_timeout": ("number", 300.0, (_not_negative,)),  # seconds upgrade/downgrade/stamp wait for the lock
     # revision files' op.* names follow `metadata`'s naming convention, as Alembic applies
     # env.py's target_metadata's (init --from-alembic turns it on)
-    metadata_naming_convention: bool = False
-    applied_log: bool = True  # one row per revision run in the log table (still.runtime.applied_log)
-    log_table: Optional[str] = None  # default: <version_table>_log
-    x: dict[str, str] = {}
-    source: Optional[str] = None
-    name: Optional[str] = None
+    "metadata_naming_convention": ("bool", False, ()),
+    "applied_log": ("bool", True, ()),  # one row per revision run in the log table (still.runtime.applied_log)
+    "log_table": ("str?", None, (_not_empty, _not_the_version_table)),  # default: <version_table>_log
+    "x": ("dict", {}, ()),
+    "source": ("str?", None, ()),
+    "name": ("str?", None, ()),
+}
 
-    @field_validator("url", "metadata", "script_location", "version_table", "version_table_schema", "log_table")
-    @classmethod
-    def _not_empty(cls, value: Optional[str]) -> Optional[str]:
-        if value is not None and not value.strip():
-            raise ValueError("must not be empty")
+
+def _typed(field: str, kind, value):
+    """`value` if it has the field's type (a number as float), else InvalidConfig."""
+    if kind in ("str?", "list?") and value is None:
         return value
-
-    @field_validator("metadata")
-    @classmethod
-    def _module_attribute(cls, value: Optional[str]) -> Optional[str]:
-        if value is not None and not _METADATA_RE.match(value.strip()):
-            raise ValueError(f"must look like 'package.module:attribute', not {value!r}")
-        return value.strip() if value is not None else None
-
-    @field_validator("version_locations")
-    @classmethod
-    def _some_locations(cls, value: Optional[list[str]]) -> Optional[list[str]]:
-        if value is None:
-            return value
-        if not value:
-            raise ValueError("must name at least one directory (leave it out to use <script_location>/versions)")
+    if kind in ("str", "str?"):
+        ok = isinstance(value, str)
+    elif kind in ("list", "list?"):
+        if not isinstance(value, list):
+            raise InvalidConfig(field)
         for index, item in enumerate(value):
-            if not item.strip():
-                raise ValueError(f"must not contain an empty path (item {index})")
-        return value
+            if not isinstance(item, str):
+                raise InvalidConfig(field, index=index)
+        return list(value)
+    elif kind == "number":
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if ok:
+            return float(value)
+    elif kind == "bool":
+        ok = isinstance(value, bool)
+    elif kind == "dict":
+        ok = isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+        if ok:
+            return dict(value)
+    else:  # one of the allowed strings
+        ok = isinstance(value, str) and value in kind
+    if not ok:
+        raise InvalidConfig(field)
+    return value
 
-    @field_validator("lock_timeout")
-    @classmethod
-    def _not_negative(cls, value: float) -> float:
-        if value < 0:
-            raise ValueError("must be 0 or more seconds")
-        return value
 
-    @field_validator("schemas")
-    @classmethod
-    def _some_schemas(cls, value: Optional[list[str]]) -> Optional[list[str]]:
-        if value is not None and not value:
-            raise ValueError("must name at least one schema (leave it out to use every schema)")
-        return value
+class Config:
+    """The settings of one run: one database, its models and its migrations. Frozen; every
+    value is checked on construction (InvalidConfig names the first field at fault, in the
+    order of FIELDS)."""
 
-    @field_validator("log_table")
-    @classmethod
-    def _not_the_version_table(cls, value: Optional[str], info: ValidationInfo) -> Optional[str]:
-        if value is not None and value == info.data.get("version_table"):
-            raise ValueError("must differ from version_table (the log is a table of its own)")
-        return value
+    __slots__ = tuple(FIELDS)
+
+    def __init__(self, **values: Any):
+        unknown = [key for key in values if key not in FIELDS]
+        if unknown:
+            raise TypeError(f"Config has no setting {unknown[0]!r}")
+        checked: dict[str, Any] = {}
+        for field, (kind, default, rules) in FIELDS.items():
+            if field not in values:
+                checked[field] = default.copy() if isinstance(default, (list, dict)) else default
+                continue
+            value = _typed(field, kind, values[field])
+            for rule in rules:
+                try:
+                    value = rule(value, checked)
+                except ValueError as err:
+                    raise InvalidConfig(field, str(err)) from None
+            checked[field] = value
+        for field, value in checked.items():
+            object.__setattr__(self, field, value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"Config is frozen: {name} cannot be set")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"Config is frozen: {name} cannot be deleted")
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not Config:
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f) for f in FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]  (lists inside)
+
+    def __repr__(self) -> str:
+        return "Config(" + ", ".join(f"{f}={getattr(self, f)!r}" for f in FIELDS) + ")"
+
+    def model_copy(self, update: Optional[Mapping[str, Any]] = None) -> "Config":
+        """A copy with `update`'s values in place, taken as given (not checked again)."""
+        unknown = [key for key in (update or {}) if key not in FIELDS]
+        if unknown:
+            raise TypeError(f"Config has no setting {unknown[0]!r}")
+        copy = object.__new__(Config)
+        for field in FIELDS:
+            object.__setattr__(copy, field, (update or {}).get(field, getattr(self, field)))
+        return copy
 
     def log_table_name(self) -> Optional[str]:
         """The applied-revisions log's table; None when `applied_log` is off."""
@@ -323,6 +412,8 @@ def _check_keys(table: dict, shown: str, path, top: bool) -> None:
             continue
         if key == SECTIONS:
             raise StillError(f"{shown}: key {path(key)!r} is only allowed at the top level, not inside a named section")
+        import difflib
+
         close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
         hint = f"did you mean {close[0]!r}?" if close else "known keys: " + ", ".join(known)
         raise StillError(f"{shown}: unknown key {path(key)!r} ({hint})")
@@ -386,27 +477,24 @@ def _validate(values: dict, keys: dict, shown: str, extras, url, source, name) -
         data["url"] = url
     data.update(x=extras, source=source, name=name)
     try:
-        return Config.model_validate(data, strict=True)
-    except ValidationError as err:
+        return Config(**data)
+    except InvalidConfig as err:
         raise StillError(_validation_message(err, values, keys, shown, url)) from None
 
 
-def _validation_message(err: ValidationError, values: dict, keys: dict, shown: str, url) -> str:
-    error = err.errors()[0]
-    field = str(error["loc"][0])
+def _validation_message(err: InvalidConfig, values: dict, keys: dict, shown: str, url) -> str:
+    field = err.field
     if field == "url" and url is not None and "url" not in values:
         # The URL came from --url or $STILL_DATABASE_URL, not from the file.
-        return f"the database URL given by --url or ${URL_ENV} {error['msg'].removeprefix('Value error, ')}"
+        return f"the database URL given by --url or ${URL_ENV} {err.reason or 'must be a string'}"
     key = keys.get(field, field)
-    if error["type"] == "value_error":
-        reason = str(error["ctx"]["error"]) if "ctx" in error else error["msg"]
-        return f"{shown}: key {key!r} {reason}"
+    if err.reason is not None:
+        return f"{shown}: key {key!r} {err.reason}"
     value = values.get(field)
     expected = _EXPECTED.get(field, "something else")
-    if len(error["loc"]) > 1 and isinstance(value, list):
-        index = error["loc"][1]
-        item = value[index] if isinstance(index, int) and index < len(value) else None
-        return f"{shown}: key {key!r} must be {expected}, but item {index} is {_kind(item)}"
+    if err.index is not None and isinstance(value, list):
+        item = value[err.index] if err.index < len(value) else None
+        return f"{shown}: key {key!r} must be {expected}, but item {err.index} is {_kind(item)}"
     return f"{shown}: key {key!r} must be {expected}, not {_kind(value)}"
 
 

@@ -7,9 +7,7 @@ from typing import Optional, Sequence
 
 
 def main(argv: Optional[Sequence[str]] = None) -> None:
-    import typer
-
-    from still.cli.app import app
+    from still.cli.fast import reading_command
     from still.errors import StillError
 
     args = list(sys.argv[1:] if argv is None else argv)
@@ -19,31 +17,18 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     _state.update(interrupted=False, said=False)
     _remember_urls(args)
     _notice_interrupts()
+    fast = reading_command(args)  # a reading command runs without typer (see still.cli.fast)
     try:
-        command = readable(typer.main.get_command(app))
-        code = command.main(args=args, prog_name="still", standalone_mode=False)
+        code = fast() if fast is not None else _typer_main(args)
     except StillError as err:
         if debug:
             raise
         error(str(err))
         code = err.exit_code
-    except typer.Exit as err:
-        code = err.exit_code
-    except typer.Abort:
-        error("aborted")
-        code = 2
     except KeyboardInterrupt:
         if debug:
             raise
         _state["interrupted"] = True
-    except typer.TyperException as err:  # usage errors: unknown option, bad value, ...
-        ctx = getattr(err, "ctx", None)
-        if type(err).__name__ == "NoArgsIsHelpError" and ctx is not None:
-            print(ctx.get_help())
-        else:
-            where = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-            error(f"{err.format_message()}{where}")
-        code = 2
     except (Exception, SystemExit) as err:  # user code (a revision file, env.py, the models)
         # raised, or called sys.exit(): either way a failure (for check, 1 would read as drift)
         if debug:
@@ -59,6 +44,30 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
         error("interrupted; 'still current' shows where the database is")
         code = INTERRUPTED
     sys.exit(code or 0)
+
+
+def _typer_main(args: list[str]):
+    """Run the typer app on `args`; its own outcomes (exit, abort, usage error) as an exit code."""
+    import typer
+
+    from still.cli.app import app
+
+    try:
+        command = readable(typer.main.get_command(app))
+        return command.main(args=args, prog_name="still", standalone_mode=False)
+    except typer.Exit as err:
+        return err.exit_code
+    except typer.Abort:
+        error("aborted")
+        return 2
+    except typer.TyperException as err:  # usage errors: unknown option, bad value, ...
+        ctx = getattr(err, "ctx", None)
+        if type(err).__name__ == "NoArgsIsHelpError" and ctx is not None:
+            print(ctx.get_help())
+        else:
+            where = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+            error(f"{err.format_message()}{where}")
+        return 2
 
 
 INTERRUPTED = 130  # what shells report for a process ended by SIGINT

@@ -9,6 +9,8 @@ from typing import Optional
 import typer
 from typing_extensions import Annotated
 
+from still.cli.settings import missing_sqlite_file, no_database_yet  # noqa: F401  (imported from here too)
+
 ConfigOpt = Annotated[Optional[Path], typer.Option("-c", "--config", help="Config file (default: still.toml or pyproject.toml [tool.still], searched upwards; $STILL_CONFIG).")]
 NameOpt = Annotated[Optional[str], typer.Option("-n", "--name", help="Named database section of the config.")]
 XOpt = Annotated[Optional[list[str]], typer.Option("-x", help="key=value passed to the environment hooks (repeatable).")]
@@ -23,22 +25,9 @@ def remember(ctx: typer.Context, config, name, x, url) -> None:
 
 def settings(ctx: typer.Context, config=None, name=None, x=None, url=None, metadata=None):
     """The Config for this run: command-level options win over root-level ones."""
-    from still.config import load_config
+    from still.cli.settings import config_for
 
-    root = (ctx.find_root().obj or {}) if ctx else {}
-    cfg = load_config(
-        path=config or root.get("config"),
-        name=name or root.get("name"),
-        url=url or root.get("url"),
-        x=[*root.get("x", []), *(x or [])],
-    )
-    if metadata:
-        cfg = cfg.model_copy(update={"metadata": metadata})
-    if cfg.url:
-        from still.db import remember
-
-        remember(cfg.url)  # its password is masked in every message of this run
-    return cfg
+    return config_for((ctx.find_root().obj or {}) if ctx else {}, config, name, x, url, metadata)
 
 
 def require(cfg, key: str, flag: str):
@@ -54,21 +43,3 @@ def require(cfg, key: str, flag: str):
 def plural(count: int, noun: str) -> str:
     """`1 finding`, `2 findings`: every count the CLI prints goes through here."""
     return f"{count} {noun}" + ("" if count == 1 else "s")
-
-
-def missing_sqlite_file(url: Optional[str]) -> Optional[str]:
-    """The path of a SQLite URL's database file when that file does not exist yet, else
-    None (other dialects, in-memory and `file:` URIs). Reads the URL without SQLAlchemy."""
-    import re
-
-    match = re.match(r"^sqlite(?:\+\w+)?:///([^?]*)", url or "")
-    if not match:
-        return None
-    path = match.group(1)
-    if not path or path == ":memory:" or path.startswith("file:"):
-        return None
-    return None if Path(path).exists() else path
-
-
-def no_database_yet(path: str) -> str:
-    return f"the database file {path} does not exist yet: run 'still upgrade head' to create it"

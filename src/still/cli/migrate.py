@@ -1,8 +1,8 @@
 """The migration commands: init, revision, upgrade, downgrade, current, history, heads,
 branches, show, stamp, merge.
 
-`heads`, `history`, `branches` and `show` read only file headers: they import neither
-revision modules nor SQLAlchemy, so they stay fast on thousands of revisions.
+The reading commands (current, history, heads, branches, show) only parse their options
+here: their work is in still.cli.reading, which still.cli.fast also calls without typer.
 """
 
 from __future__ import annotations
@@ -15,7 +15,11 @@ from typing import Optional
 import typer
 from typing_extensions import Annotated
 
-from still.cli.common import ConfigOpt, NameOpt, UrlOpt, XOpt, settings
+from still.cli import reading  # the reading commands' work, typer-free (the fast path calls it too)
+from still.cli.common import ConfigOpt, NameOpt, UrlOpt, XOpt
+from still.cli.reading import empty_history as _empty_history
+from still.cli.reading import graph_of as _graph
+from still.cli.reading import refuse_missing_sqlite as _refuse_missing_sqlite
 
 QuietOpt = Annotated[bool, typer.Option("-q", "--quiet", help="Print nothing but errors.")]
 SqlOpt = Annotated[bool, typer.Option("--sql", help="Write the SQL script instead of running it (no connection).")]
@@ -32,74 +36,13 @@ TransactionOpt = Annotated[Transaction, typer.Option(
     "--transaction", help="per-revision: each revision and its version row commit together; all: one transaction.")]
 
 
-# Commands that only read revision files must work where the database URL's ${VAR} is
-# unset (a developer writing a revision); an overriding URL keeps the file's from being read.
-_NO_DATABASE = "sqlite://"
-
-
 def _cfg(ctx, config=None, name=None, x=None, url=None, needs_url: bool = True):
-    if not needs_url and not url and not (ctx.find_root().obj or {}).get("url"):
-        url = _NO_DATABASE
-    return settings(ctx, config, name, x, url)
+    return reading.config(ctx.find_root().obj or {}, config, name, x, url, needs_url)
 
 
 def _quiet(ctx, quiet: bool) -> bool:
     root = ctx.find_root().obj or {}
     return quiet or bool(root.get("quiet"))
-
-
-NO_REVISIONS = "there are no revision files yet: create one with 'still revision -m \"...\"'"
-
-
-def _empty_history(graph, message: str) -> bool:
-    """With no revision files, the reading commands and `upgrade/stamp head` have nothing to
-    do: say so in one line (and touch no database)."""
-    if graph.revisions:
-        return False
-    print(f"{message}: {NO_REVISIONS}", file=sys.stderr)
-    return True
-
-
-def _current_rows(run) -> tuple[str, ...]:
-    """The database's version rows; a SQLite file that does not exist is an error saying
-    what to do, rather than an empty file left behind by reading it."""
-    _refuse_missing_sqlite(run)
-    return run.current()
-
-
-def _current_state(run) -> tuple[tuple[str, ...], list, list]:
-    """The version rows, the applied-revisions log, and the applied revisions edited since
-    they ran (each warned about on stderr)."""
-    _refuse_missing_sqlite(run)
-    rows, entries = run.state()
-    return rows, entries, run.warn_edited(rows, entries)
-
-
-def _applied_line(graph, rev, entry) -> str:
-    """When an applied revision last ran, from the log."""
-    from still.runtime.applied_log import utc_text
-
-    if entry is None or entry.direction != "upgrade":
-        when = "applied, not in the log (stamped, or run before the log or by another tool)"
-    else:
-        took = f" in {entry.duration_ms} ms" if entry.duration_ms is not None else " (offline script)"
-        when = f"upgraded {utc_text(entry.started_at)}{took} by still {entry.still_version}"
-    return f"{rev.revision}{_annotations(graph, rev.revision)} {when}, {rev.message}"
-
-
-def _refuse_missing_sqlite(run) -> None:
-    from still.cli.common import missing_sqlite_file, no_database_yet
-    from still.errors import StillError
-
-    missing = missing_sqlite_file(run.url())
-    if missing and run.hooked_engine() is None:  # env.py's connect() may reach it its own way
-        raise StillError(no_database_yet(missing))
-
-
-def _graph(cfg):
-    from still.revisions import RevisionGraph
-
-    return RevisionGraph.load(cfg.version_dirs())
 
 
 def version_path_for(cfg, given: Optional[Path]) -> Path:
@@ -469,78 +412,27 @@ def stamp(
               + (f"; removed {', '.join(delete)}" if delete else ""), file=sys.stderr)
 
 
-# -- reading ------------------------------------------------------------------------------------
+# -- reading (the work is in still.cli.reading, which the fast path calls too) ----------------
 
-def _annotations(graph, rev_id: str) -> str:
-    rev = graph.revisions[rev_id]
-    out = ""
-    labels = graph.labels_of(rev_id)
-    if labels:
-        out += f" ({', '.join(labels)})"
-    if rev_id in graph.heads:
-        out += " (head)"
-    if rev.is_merge:
-        out += " (mergepoint)"
-    if len(graph.children(rev_id)) > 1:
-        out += " (branchpoint)"
-    return out
+def _root(ctx) -> dict:
+    return ctx.find_root().obj or {}
 
 
-def _line(graph, rev, current: tuple[str, ...] = ()) -> str:
-    down = rev.down_revisions
-    left = "<base>" if not down else down[0] if len(down) == 1 else "(" + ", ".join(down) + ")"
-    mark = " (current)" if rev.revision in current else ""
-    return f"{left} -> {rev.revision}{_annotations(graph, rev.revision)}{mark}, {rev.message}"
-
-
-def _verbose(graph, rev, current: tuple[str, ...] = ()) -> str:
-    lines = [f"Rev: {rev.revision}{_annotations(graph, rev.revision)}"
-             + (" (current)" if rev.revision in current else "")]
-    lines.append(f"Parent: {', '.join(rev.down_revisions) or '<base>'}")
-    if rev.depends_on:
-        lines.append(f"Also depends on: {', '.join(rev.depends_on)}")
-    children = graph.children(rev.revision)
-    if len(children) > 1:
-        lines.append(f"Branches into: {', '.join(children)}")
-    if graph.labels_of(rev.revision):
-        lines.append(f"Branch names: {', '.join(graph.labels_of(rev.revision))}")
-    lines.append(f"Path: {rev.path}")
-    if rev.create_date:
-        lines.append(f"Create Date: {rev.create_date}")
-    lines.append("")
-    lines.append(f"    {rev.message}")
-    return "\n".join(lines) + "\n"
+def _exit(code: int) -> None:
+    if code:
+        raise typer.Exit(code)
 
 
 def heads(ctx: typer.Context, verbose: VerboseOpt = False,
           config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None) -> None:
     """Show the heads (revisions nothing revises yet)."""
-    graph = _graph(_cfg(ctx, config, name, x, url, needs_url=False))
-    if _empty_history(graph, "no heads"):
-        return
-    out = []
-    for rev_id in graph.heads:
-        rev = graph.revisions[rev_id]
-        out.append(_verbose(graph, rev) if verbose else f"{rev_id}{_annotations(graph, rev_id)}")
-    if out:
-        sys.stdout.write("\n".join(out) + "\n")
+    _exit(reading.heads(_root(ctx), verbose, config, name, x, url))
 
 
 def branches(ctx: typer.Context, verbose: VerboseOpt = False,
              config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None) -> None:
     """Show the branch points (revisions revised by more than one)."""
-    graph = _graph(_cfg(ctx, config, name, x, url, needs_url=False))
-    out = []
-    for rev_id in graph.topological():
-        children = graph.children(rev_id)
-        if len(children) < 2:
-            continue
-        rev = graph.revisions[rev_id]
-        out.append(_verbose(graph, rev) if verbose else f"{rev_id}{_annotations(graph, rev_id)}, {rev.message}")
-        for child in children:
-            out.append(f"  -> {child}{_annotations(graph, child)}, {graph.revisions[child].message}")
-    if out:
-        sys.stdout.write("\n".join(out) + "\n")
+    _exit(reading.branches(_root(ctx), verbose, config, name, x, url))
 
 
 def history(
@@ -552,112 +444,20 @@ def history(
     config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None,
 ) -> None:
     """List revisions, newest first."""
-    import re
-
-    from still.revisions.targets import history_range
-
-    reads_db = applied or indicate_current or "current" in (rev_range or "") \
-        or bool(re.search(r"@[+-]", rev_range or ""))
-    cfg = _cfg(ctx, config, name, x, url, needs_url=reads_db)
-    graph = _graph(cfg)
-    if _empty_history(graph, "no history"):
-        return
-    rows: list = []  # the database's state, read once: (version rows, log, edited)
-
-    def current() -> tuple[str, ...]:
-        if not rows:
-            from still.runtime.migrate import Run
-
-            rows.append(_current_state(Run(cfg)))
-        return rows[0][0]
-
-    shown = history_range(graph, rev_range, current) if rev_range else set(graph.revisions)
-    marked = current() if indicate_current else ()
-    revs = [r for r in graph.history() if r.revision in shown]
-    if applied:
-        from still.runtime.applied_log import last_runs
-
-        done = graph.applied(tuple(h for h in current() if h in graph.revisions))
-        last = last_runs(rows[0][1])
-        out = [_applied_line(graph, r, last.get(r.revision)) for r in revs if r.revision in done]
-        if out:
-            sys.stdout.write("\n".join(out) + "\n")
-        return
-    out = [(_verbose(graph, r, marked) if verbose else _line(graph, r, marked)) for r in revs]
-    if out:
-        sys.stdout.write("\n".join(out) + "\n")
+    _exit(reading.history(_root(ctx), rev_range, verbose, indicate_current, applied, config, name, x, url))
 
 
 def show(ctx: typer.Context, revision: Annotated[str, typer.Argument(help="A revision (id, prefix, head, label).")],
          config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None) -> None:
     """Show one revision in full; `current` shows the revision(s) the database is at."""
-    import re
-
-    from still.revisions.ids import check_targets
-
-    check_targets([revision])
-
-    reads_db = bool(re.match(r"^current([+-]\d+)?$", revision))
-    cfg = _cfg(ctx, config, name, x, url, needs_url=reads_db)
-    graph = _graph(cfg)
-    if revision in ("head", "heads") and _empty_history(graph, f"nothing to show for {revision!r}"):
-        return
-    if reads_db:
-        from still.revisions.targets import history_range
-        from still.runtime.migrate import Run
-
-        at = _current_rows(Run(cfg))
-        ids = tuple(r for r in at if r in graph.revisions) if revision == "current" else \
-            tuple(sorted(history_range(graph, f"{revision}:{revision}", lambda: at)))
-        for rev_id in at:
-            if rev_id not in graph.revisions:
-                sys.stdout.write(f"{rev_id} (unknown revision: no file defines it)\n")
-    else:
-        ids = graph.resolve(revision)
-    for rev_id in ids:
-        sys.stdout.write(_verbose(graph, graph.revisions[rev_id]))
-    if not ids:
-        sys.stdout.write("<base>\n")
+    _exit(reading.show(_root(ctx), revision, config, name, x, url))
 
 
 def current(ctx: typer.Context, verbose: VerboseOpt = False,
             check_heads: Annotated[bool, typer.Option("--check-heads", help="Exit 1 unless the database is at every head and no applied revision was edited since it ran.")] = False,
             config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None) -> None:
     """Show the revision(s) the database is at."""
-    from still.runtime.migrate import Run
-
-    cfg = _cfg(ctx, config, name, x, url)
-    run = Run(cfg)
-    graph = run.graph
-    if not graph.revisions:
-        from still.cli.common import missing_sqlite_file
-
-        if missing_sqlite_file(run.url()) or not run.current():
-            _empty_history(graph, "at base")
-            return
-    rows, _, edited = _current_state(run)
-    out = []
-    for rev_id in rows:
-        if rev_id not in graph.revisions:
-            out.append(f"{rev_id} (unknown revision: no file defines it)")
-        elif verbose:
-            out.append(_verbose(graph, graph.revisions[rev_id]))
-        else:
-            out.append(f"{rev_id}{_annotations(graph, rev_id)}")
-    if out:
-        sys.stdout.write("\n".join(out) + "\n")
-    failed = False
-    if check_heads and not graph.is_up_to_date(rows):
-        print(f"not at head: database at {', '.join(rows) or '<base>'}, heads are {', '.join(graph.heads)}",
-              file=sys.stderr)
-        failed = True
-    if check_heads and edited:
-        print(f"{len(edited)} applied revision{'s' if len(edited) > 1 else ''} edited after "
-              f"{'they were' if len(edited) > 1 else 'it was'} applied: {', '.join(r for r, _ in edited)}",
-              file=sys.stderr)
-        failed = True
-    if failed:
-        raise typer.Exit(1)
+    _exit(reading.current(_root(ctx), verbose, check_heads, config, name, x, url))
 
 
 def register(app: typer.Typer) -> None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from still.errors import StillError
@@ -28,9 +27,12 @@ _FIRST_DEF = re.compile(r"^(?:async[ \t]+)?def[ \t]", re.MULTILINE)
 _CREATE_DATE = re.compile(r"^[ \t]*Create Date:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
 
 
-@dataclass(frozen=True)
 class Revision:
-    """One revision file, as its header describes it."""
+    """One revision file, as its header describes it. Immutable; equal when every field is.
+    (A plain class rather than a dataclass: `still heads` then never imports dataclasses,
+    and on 10,000 revisions each one is made faster.)"""
+
+    __slots__ = ("revision", "down_revisions", "branch_labels", "depends_on", "message", "path", "create_date")
 
     revision: str
     down_revisions: tuple[str, ...]
@@ -38,7 +40,38 @@ class Revision:
     depends_on: tuple[str, ...]
     message: str
     path: Path
-    create_date: str | None = None
+    create_date: str | None
+
+    def __init__(self, revision: str, down_revisions: tuple[str, ...], branch_labels: tuple[str, ...],
+                 depends_on: tuple[str, ...], message: str, path: Path, create_date: str | None = None):
+        put = object.__setattr__
+        put(self, "revision", revision)
+        put(self, "down_revisions", down_revisions)
+        put(self, "branch_labels", branch_labels)
+        put(self, "depends_on", depends_on)
+        put(self, "message", message)
+        put(self, "path", path)
+        put(self, "create_date", create_date)
+
+    def _fields(self) -> tuple:
+        return tuple(getattr(self, name) for name in Revision.__slots__)
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"cannot assign to field {name!r}: a Revision is immutable")
+
+    def __delattr__(self, name):
+        raise AttributeError(f"cannot delete field {name!r}: a Revision is immutable")
+
+    def __eq__(self, other):
+        if other.__class__ is not Revision:
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def __hash__(self):
+        return hash(self._fields())
+
+    def __repr__(self):
+        return "Revision(" + ", ".join(f"{name}={getattr(self, name)!r}" for name in Revision.__slots__) + ")"
 
     @property
     def is_merge(self) -> bool:

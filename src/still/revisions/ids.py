@@ -18,8 +18,8 @@ import re
 from typing import Iterable
 
 from still.errors import StillError
-from still.runtime.version_table import VERSION_NUM_LENGTH
 
+VERSION_NUM_LENGTH = 32  # the version table's column: Alembic's alembic_version.version_num is VARCHAR(32) too
 MAX_LENGTH = VERSION_NUM_LENGTH
 RESERVED = ("base", "head", "heads", "current")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-VERSION_NUM_LENGTH = 32  # Alembic's alembic_version.version_num is VARCHAR(32) too
+from still.revisions.ids import VERSION_NUM_LENGTH  # defined with the ids it bounds
 
 
 def _literal(value: str) -> str:

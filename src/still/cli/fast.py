@@ -1,0 +1,119 @@
+"""The fast path of the reading commands: `heads`, `branches`, `history`, `show` and
+`current` run without importing typer, click, rich or pydantic.
+
+Building the typer app costs more than the work of these commands on thousands of
+revisions, so `main` first offers the command line to `reading_command`. It takes only a
+line it understands completely — the options below, each given as `-o VALUE`,
+`--option VALUE` or `--option=VALUE`, flags alone, the root options before the command and
+the command's after it — and answers None for anything else (`--help`, an unknown or
+repeated option, a missing value, a value that is empty or starts with `-`, a second
+argument, ...): the typer app then parses that line and says exactly what it always says.
+Either way the work is done by still.cli.reading, so the output is the same.
+
+`STILL_NO_FAST=1` in the environment sends every line to the typer app (the tests compare
+both ways).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable, Optional
+
+# option spelling -> (parameter, takes a value); `-x` may be repeated, its values collect
+_COMMON = {"-c": ("config", True), "--config": ("config", True), "-n": ("name", True), "--name": ("name", True),
+           "-x": ("x", True), "--url": ("url", True)}
+_ROOT = {**_COMMON, "-q": ("quiet", False), "--quiet": ("quiet", False)}
+_VERBOSE = {"-v": ("verbose", False), "--verbose": ("verbose", False)}
+_COMMANDS: dict[str, tuple[dict, int]] = {  # command -> (its options, how many arguments it takes)
+    "heads": ({**_COMMON, **_VERBOSE}, 0),
+    "branches": ({**_COMMON, **_VERBOSE}, 0),
+    "history": ({**_COMMON, **_VERBOSE, "-r": ("rev_range", True), "--rev-range": ("rev_range", True),
+                 "-i": ("indicate_current", False), "--indicate-current": ("indicate_current", False),
+                 "--applied": ("applied", False)}, 0),
+    "current": ({**_COMMON, **_VERBOSE, "--check-heads": ("check_heads", False)}, 0),
+    "show": (_COMMON, 1),
+}
+NO_FAST_ENV = "STILL_NO_FAST"
+
+
+def reading_command(args: list[str]) -> Optional[Callable[[], int]]:
+    """The reading command `args` (the command line after `still`, without --debug) asks
+    for, ready to run and return its exit code; None when the typer app must parse it."""
+    if os.environ.get(NO_FAST_ENV):
+        return None
+    root: dict = {}
+    at = _options(args, 0, _ROOT, root)
+    if at is None or at >= len(args) or args[at] not in _COMMANDS:
+        return None
+    command = args[at]
+    spec, wanted = _COMMANDS[command]
+    given: dict = {}
+    arguments: list[str] = []
+    at += 1
+    while at < len(args):
+        at = _options(args, at, spec, given)
+        if at is None:
+            return None
+        if at < len(args):
+            arguments.append(args[at])
+            at += 1
+    if len(arguments) != wanted:
+        return None
+    root_obj = {"config": _path(root.get("config")), "name": root.get("name"), "x": root.get("x") or [],
+                "url": root.get("url"), "quiet": bool(root.get("quiet"))}
+    common = dict(config_path=_path(given.get("config")), name=given.get("name"), x=given.get("x"),
+                  url=given.get("url"))
+    from still.cli import reading
+
+    if command == "heads":
+        return lambda: reading.heads(root_obj, bool(given.get("verbose")), **common)
+    if command == "branches":
+        return lambda: reading.branches(root_obj, bool(given.get("verbose")), **common)
+    if command == "history":
+        return lambda: reading.history(root_obj, given.get("rev_range"), bool(given.get("verbose")),
+                                       bool(given.get("indicate_current")), bool(given.get("applied")), **common)
+    if command == "current":
+        return lambda: reading.current(root_obj, bool(given.get("verbose")), bool(given.get("check_heads")),
+                                       **common)
+    return lambda: reading.show(root_obj, arguments[0], **common)
+
+
+def _options(args: list[str], at: int, spec: dict, into: dict) -> Optional[int]:
+    """Read the options from args[at] on into `into`; the index of the first argument (or
+    the end), or None for anything the fast path leaves to typer."""
+    while at < len(args):
+        token = args[at]
+        if not token.startswith("-"):
+            return at
+        name, equals, attached = token.partition("=") if token.startswith("--") else (token, "", "")
+        if name not in spec:
+            return None
+        param, takes_value = spec[name]
+        if not takes_value:
+            if equals or (param in into):
+                return None
+            into[param] = True
+            at += 1
+            continue
+        if equals:
+            value = attached
+            at += 1
+        else:
+            if at + 1 >= len(args):
+                return None
+            value = args[at + 1]
+            at += 2
+        if not value or value.startswith("-"):
+            return None
+        if param == "x":
+            into.setdefault("x", []).append(value)
+        elif param in into:
+            return None  # given twice: typer's rule (the last wins) is typer's to apply
+        else:
+            into[param] = value
+    return at
+
+
+def _path(value: Optional[str]) -> Optional[Path]:
+    return None if value is None else Path(value)
