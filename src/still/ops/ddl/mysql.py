@@ -136,6 +136,11 @@ def _adds_a_key(op, drop) -> bool:
         isinstance(op, ops.AddConstraint) and op.kind in ("unique", "primary_key")))
 
 
+def _drops_primary_key(op, other) -> bool:
+    return isinstance(op, ops.DropConstraint) and op.kind == "primary_key" and \
+        (op.schema_name, op.table_name) == (other.schema_name, other.table_name)
+
+
 def _key_columns(op) -> tuple[str, ...]:
     if isinstance(op, ops.CreateIndex):
         return op.index.leading_columns() if op.index.method is None else ()
@@ -295,7 +300,8 @@ def keys_first(operations, before: s.Snapshot) -> tuple:
     before the drop that would leave the foreign key without one: MySQL refuses that drop
     ("needed in a foreign key constraint") statement by statement, as a revision file runs
     them. Only a key whose columns exist at the drop and whose name differs moves; the
-    rest is left to plan_statements, which joins the two in one ALTER TABLE."""
+    rest is left to plan_statements, which joins the two in one ALTER TABLE. A primary key
+    that moves takes the drop of the old one along, ahead of it."""
     operations = list(operations)
     snap = before
     i = 0
@@ -316,6 +322,14 @@ def keys_first(operations, before: s.Snapshot) -> tuple:
                 if name == dropped or not any(_serves(_key_columns(later), fk.columns) for fk in unserved):
                     continue
                 operations.insert(i, operations.pop(j))
+                if isinstance(later, ops.AddConstraint) and later.kind == "primary_key" and \
+                        snap.table(op.table_name, op.schema_name).primary_key is not None:
+                    # a table has one primary key: the old one goes first (in one ALTER
+                    # TABLE with the new one when that leaves a foreign key unserved)
+                    k = next((k for k in range(i + 1, len(operations)) if _drops_primary_key(operations[k], op)),
+                             None)
+                    if k is not None:
+                        operations.insert(i, operations.pop(k))
                 op = operations[i]
                 break
         snap = op.apply(snap)
