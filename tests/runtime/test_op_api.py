@@ -337,3 +337,48 @@ def test_metadata_naming_convention_names_op_constraints(db_url):
     table = snap.table("block_document_reference")
     assert [c.name for c in table.check_constraints] == ["ck_final"]
     assert [u.name for u in table.unique_constraints] == ["uq_block_document_reference__ref_id"]
+
+
+def test_mysql_unnamed_checks_take_the_lowest_free_name(mysql_url):
+    """MariaDB names an unnamed check CONSTRAINT_<n>, the lowest n no check of the table has
+    (MLflow's 39d1c3be5f05 and c48cb773bb87 each add Boolean(create_constraint=True)'s)."""
+    flag = sa.Boolean(create_constraint=True)
+
+    def body():
+        op.create_table("metrics", sa.Column("id", sa.Integer, primary_key=True), sa.Column("n", sa.Integer),
+                        sa.CheckConstraint("n > 0", name="CONSTRAINT_2"))
+        op.add_column("metrics", sa.Column("is_nan", sa.Boolean))
+        op.alter_column("metrics", "is_nan", type_=flag, nullable=False)
+        op.alter_column("metrics", "is_nan", type_=flag, nullable=False, server_default="0")
+        op.create_check_constraint(None, "metrics", "n < 100")
+
+    snap = run_ops(mysql_url, body)
+    assert sorted(c.name for c in snap.table("metrics").check_constraints) == \
+        ["CONSTRAINT_1", "CONSTRAINT_2", "CONSTRAINT_3", "CONSTRAINT_4"]
+
+
+def test_mysql_unnamed_keys_and_foreign_keys_avoid_the_names_there(mysql_url):
+    """A unique key takes its first column's name, `_2`, `_3` past the keys the table has;
+    a foreign key `<table>_ibfk_<n>` after the highest n there is."""
+    def body():
+        op.create_table("p", sa.Column("id", sa.Integer, primary_key=True))
+        op.create_table("c", sa.Column("id", sa.Integer, primary_key=True), sa.Column("a", sa.Integer),
+                        sa.Column("b", sa.Integer), sa.ForeignKeyConstraint(["a"], ["p.id"], name="c_ibfk_3"),
+                        sa.UniqueConstraint("b", name="b"))
+        op.create_unique_constraint(None, "c", ["b", "a"])
+        op.create_foreign_key(None, "c", "p", ["b"], ["id"])
+
+    table = run_ops(mysql_url, body).table("c")
+    assert sorted(u.name for u in table.unique_constraints) == ["b", "b_2"]
+    assert sorted(fk.name for fk in table.foreign_keys) == ["c_ibfk_3", "c_ibfk_4"]
+
+
+def test_postgresql_unnamed_checks_avoid_the_names_there(pg_url):
+    """PostgreSQL numbers an unnamed check past the names the table has: t_x_check1."""
+    def body():
+        op.create_table("t", sa.Column("id", sa.Integer, primary_key=True), sa.Column("x", sa.Integer),
+                        sa.CheckConstraint("x > 0"))
+        op.create_check_constraint(None, "t", "x < 100")
+
+    snap = run_ops(pg_url, body)
+    assert sorted(c.name for c in snap.table("t").check_constraints) == ["t_x_check", "t_x_check1"]
