@@ -383,6 +383,9 @@ def drop_constraint(constraint_name: Optional[str], table_name: str, type_: Opti
         from sqlalchemy.sql.elements import conv
 
         constraint_name = ex.rules.name_of(sa.CheckConstraint(sa.text("1"), name=conv(named)))
+    if type_ and _CONSTRAINT_TYPES.get(type_.lower()) == "primary_key" and constraint_name is not None:
+        # MySQL names every primary key PRIMARY, whatever name it was given: any name is it
+        constraint_name = ex.rules.name_of(sa.PrimaryKeyConstraint(name=constraint_name))
     kind, cons = _find_constraint(build.table_of(ex, table_name, schema), constraint_name, table_name, type_,
                                   columns, condition)
     ex.run(ops.DropConstraint(schema_name=ex.schema(schema), table_name=table_name, kind=kind, constraint=cons))

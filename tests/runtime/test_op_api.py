@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from still import op
+from still import snapshot as s
 from still.db import migration_engine
 from still.errors import StillError
 from still.reflect import reflect
@@ -382,3 +383,18 @@ def test_postgresql_unnamed_checks_avoid_the_names_there(pg_url):
 
     snap = run_ops(pg_url, body)
     assert sorted(c.name for c in snap.table("t").check_constraints) == ["t_x_check", "t_x_check1"]
+
+
+def test_mysql_primary_key_by_the_name_it_was_given(mysql_url):
+    """MySQL names every primary key PRIMARY: Alembic drops it by any name (DROP PRIMARY
+    KEY), as MLflow's 451aebb31d03 does with "metric_pk"."""
+    def body():
+        op.create_table("metrics", sa.Column("key", sa.String(20), nullable=False),
+                        sa.Column("step", sa.Integer, nullable=False),
+                        sa.PrimaryKeyConstraint("key", name="metric_pk"))
+        with op.batch_alter_table("metrics") as batch_op:
+            batch_op.drop_constraint("metric_pk", type_="primary")
+            batch_op.create_primary_key("metric_pk", ["key", "step"])
+
+    assert run_ops(mysql_url, body).table("metrics").primary_key == s.PrimaryKey(name="PRIMARY",
+                                                                                 columns=("key", "step"))
