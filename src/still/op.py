@@ -272,6 +272,8 @@ def drop_index(index_name: str, table_name: Optional[str] = None, schema: Option
                 ex.run(ops.DropIndex(schema_name=schema_name, table_name=table.name, index=ix,
                                      concurrently=concurrently))
                 return
+    if any((schema_name, t.name, index_name) in ex.dropped_by_server for t in tables):
+        return  # the database dropped it by itself already (a foreign key's own index)
     if ex.dialect.name == "mysql":  # a unique index there is a unique key
         for table in tables:
             for cons in table.unique_constraints:
