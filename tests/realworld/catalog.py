@@ -135,7 +135,7 @@ def _mysql(url: str) -> dict:
             keys.setdefault((table, name), [bool(non_unique), method, []])[2].append((column, sub_part, order))
         for (table, name), (non_unique, method, parts) in keys.items():
             columns = ", ".join(c for c, _, _ in parts)
-            whole = method not in ("FULLTEXT", "SPATIAL") and all(sub is None and order == "A" for _, sub, order in parts)
+            whole = method not in ("FULLTEXT", "SPATIAL") and all(sub is None and order != "D" for _, sub, order in parts)
             if name == "PRIMARY":
                 tables[table]["constraints"][name] = f"PRIMARY KEY ({columns})"
             elif not non_unique and whole:
