@@ -1,9 +1,10 @@
 """still plan on real applications' models, side by side with Alembic's compare_metadata.
 
-    make bench            (or: .venv/bin/python bench/realworld.py [--repeat R])
+    make bench            (or: .venv/bin/python bench/realworld.py [--repeat R] [--dialect D ...])
 
 For each app of the real-world corpus (tests/realworld: Prefect, MLflow, Optuna, installed
-from the package index into venvs under .realworld/) and each dialect, a database is made by
+from the package index into venvs under .realworld/) and each of its dialects (SQLite,
+PostgreSQL and MariaDB, each server a throwaway one), a database is made by
 `create_all` of the app's models; then, as whole processes in the app's venv, medians of R:
   floor                      importing the app's models (what both tools pay first)
   still plan                 `python -m still plan` on that database
@@ -28,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
 
+from tests.mysql_server import MariaDBServer  # noqa: E402
 from tests.pg_server import PostgresServer  # noqa: E402
 from tests.realworld import runner  # noqa: E402
 from tests.realworld.apps import APPS  # noqa: E402
@@ -47,35 +49,46 @@ def timed(repeat: int, run) -> tuple[float, subprocess.CompletedProcess]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--dialect", action="append", choices=("sqlite", "postgresql", "mysql"),
+                        help="only these dialects (all when not given)")
     args = parser.parse_args()
-    rows = []
-    server = PostgresServer().start()
-    admin = sa.create_engine(server.url, poolclass=sa.pool.NullPool, isolation_level="AUTOCOMMIT")
+    wanted = set(args.dialect or ("sqlite", "postgresql", "mysql"))
+    rows, servers, admins = [], [], {}
     try:
-        _run_all(args, rows, server, admin)
+        for dialect, server_type in (("postgresql", PostgresServer), ("mysql", MariaDBServer)):
+            if dialect in wanted:
+                servers.append(server_type().start())
+                admins[dialect] = sa.create_engine(servers[-1].url, poolclass=sa.pool.NullPool,
+                                                   isolation_level="AUTOCOMMIT")
+        _run_all(args, rows, admins, wanted)
     finally:
-        admin.dispose()
-        server.stop()
-    _write(rows, args.repeat)
+        for admin in admins.values():
+            admin.dispose()
+        for server in servers:
+            server.stop()
+    _write(rows, args.repeat, wanted)
 
 
 def _database(admin, name: str) -> str:
+    q = "`" if admin.dialect.name == "mysql" else '"'
     with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE template0')
+        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {q}{name}{q}")
+        conn.exec_driver_sql(f"CREATE DATABASE {q}{name}{q}" + (" TEMPLATE template0" if q == '"' else ""))
     return admin.url.set(database=name).render_as_string(hide_password=False)
 
 
-def _run_all(args, rows, server, admin) -> None:
+def _run_all(args, rows, admins, wanted) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         for app in APPS.values():
+            if not wanted & set(app.dialects):
+                continue
             python = venv_python(app)
-            for dialect in app.dialects:
+            for dialect in (d for d in app.dialects if d in wanted):
                 if dialect == "sqlite":
                     url = f"sqlite:///{tmp_path / f'{app.name}.db'}"
                 else:
-                    url = _database(admin, f"bench_{app.name.replace('-', '_')}")
+                    url = _database(admins[dialect], f"bench_{app.name.replace('-', '_')}")
                 runner.loader(python, app, "create_all", url, tmp_path)
                 loader = str(runner.HERE / "loader.py")
                 floor, _ = timed(args.repeat, lambda: runner.run(python, app, url, loader, "site", url,
@@ -91,17 +104,35 @@ def _run_all(args, rows, server, admin) -> None:
                       f"alembic diffs {compared.stdout.strip()}", flush=True)
 
 
-def _write(rows, repeat: int) -> None:
+OUT = ROOT / "bench" / "REALWORLD.md"
+
+
+def _write(rows, repeat: int, wanted: set) -> None:
     lines = ["# still plan on real applications' models", "",
              f"`make bench` (bench/realworld.py), medians of {repeat} whole processes in each app's venv, "
              "on a database `create_all` made from the app's models; this machine: "
              f"{_machine()}.", "",
              "| app | dialect | floor (import models) | still plan | Alembic compare_metadata | ratio | "
              "still operations (phantoms) | Alembic diffs |", "|---|---|---|---|---|---|---|---|"]
+    table = _kept_rows(wanted)
     for name, dialect, floor, still, alembic, ops, diffs in rows:
-        lines.append(f"| {name} | {dialect} | {floor:.2f} s | {still:.2f} s | {alembic:.2f} s | "
-                     f"{alembic / still:.1f}x | {ops} | {diffs} |")
-    (ROOT / "bench" / "REALWORLD.md").write_text("\n".join(lines) + "\n")
+        table[(name, dialect)] = (f"| {name} | {dialect} | {floor:.2f} s | {still:.2f} s | {alembic:.2f} s | "
+                                  f"{alembic / still:.1f}x | {ops} | {diffs} |")
+    order = [(app.name, d) for app in APPS.values() for d in ("sqlite", "postgresql", "mysql")]
+    lines += [table[key] for key in sorted(table, key=lambda k: order.index(k) if k in order else len(order))]
+    OUT.write_text("\n".join(lines) + "\n")
+
+
+def _kept_rows(wanted: set) -> dict:
+    """The rows of the dialects not run this time, as the last run wrote them."""
+    if not OUT.is_file():
+        return {}
+    kept = {}
+    for line in OUT.read_text().splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 8 and cells[0] in APPS and cells[1] not in wanted:
+            kept[(cells[0], cells[1])] = line
+    return kept
 
 
 def _machine() -> str:

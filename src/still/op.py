@@ -295,6 +295,8 @@ def drop_index(index_name: str, table_name: Optional[str] = None, schema: Option
                 ex.run(ops.DropIndex(schema_name=schema_name, table_name=table.name, index=ix,
                                      concurrently=concurrently))
                 return
+    if any((schema_name, t.name, index_name) in ex.dropped_by_server for t in tables):
+        return  # the database dropped it by itself already (a foreign key's own index)
     if ex.dialect.name == "mysql":  # a unique index there is a unique key
         for table in tables:
             for cons in table.unique_constraints:
@@ -406,6 +408,9 @@ def drop_constraint(constraint_name: Optional[str], table_name: str, type_: Opti
         from sqlalchemy.sql.elements import conv
 
         constraint_name = ex.rules.name_of(sa.CheckConstraint(sa.text("1"), name=conv(named)))
+    if type_ and _CONSTRAINT_TYPES.get(type_.lower()) == "primary_key" and constraint_name is not None:
+        # MySQL names every primary key PRIMARY, whatever name it was given: any name is it
+        constraint_name = ex.rules.name_of(sa.PrimaryKeyConstraint(name=constraint_name))
     kind, cons = _find_constraint(build.table_of(ex, table_name, schema), constraint_name, table_name, type_,
                                   columns, condition)
     ex.run(ops.DropConstraint(schema_name=ex.schema(schema), table_name=table_name, kind=kind, constraint=cons))

@@ -262,6 +262,11 @@ SCENARIOS = {
         lambda: users(sa.Column("s", sa.String(10, collation="latin1_swedish_ci"))),
         lambda: users(sa.Column("s", sa.String(10)), mysql_charset="latin1"),
         ["set_table_options", "alter_column"], ["table-rebuilt"], MY),
+    # MLflow's trace_tags: the new primary key takes over the index the foreign key used; it
+    # can only be added once the old key is gone (a table has one), so the old goes first
+    "mysql_primary_key_takes_over_a_foreign_key_index": (
+        lambda: _tagged(("key", "request_id"), index=True), lambda: _tagged(("request_id", "key")),
+        ["drop_constraint", "add_constraint", "drop_index"], [], MY),
     "mysql_unique_index_is_a_unique_key": (
         lambda: users(sa.Column("x", sa.Integer)),
         lambda: users(sa.Column("x", sa.Integer), sa.Index("ix_x", "x", unique=True)), ["add_constraint"], [], MY),
@@ -309,6 +314,15 @@ def _renamed_users():
     sa.Table("people", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("org_id", sa.Integer),
              sa.Column("email", sa.String(50)), sa.UniqueConstraint("email"),
              sa.ForeignKeyConstraint(["org_id"], ["orgs.id"]), info={"still": {"renamed_from": "users"}})
+    return md
+
+
+def _tagged(pk: tuple, index: bool = False):
+    md = sa.MetaData()
+    sa.Table("traces", md, sa.Column("id", sa.String(50), primary_key=True))
+    sa.Table("tags", md, sa.Column("key", sa.String(50)), sa.Column("request_id", sa.String(50)),
+             sa.PrimaryKeyConstraint(*pk), sa.ForeignKeyConstraint(["request_id"], ["traces.id"], name="fk_trace"),
+             *([sa.Index("ix_tags_request_id", "request_id")] if index else []))
     return md
 
 

@@ -245,11 +245,12 @@ APPS = {app.name: app for app in (
         run_history=mlflow_history, patch=mlflow_patch,
         # mlflow-skinny leaves out the database dependencies the full `mlflow` brings; the
         # history needs Alembic (the full package requires `alembic<2,!=1.10.0`).
-        extra_requirements=("alembic==1.20.1",),
+        extra_requirements=("alembic==1.20.1",), dialects=("sqlite", "postgresql", "mysql"),
         ini="mlflow/store/db_migrations/alembic.ini", alembic_config=mlflow_config, prepare=mlflow_prepare),
     App(name="optuna", version="5.1.0",
         base="optuna.storages._rdb.models:BaseModel", models=("optuna.storages._rdb.models",),
         history="optuna/storages/_rdb/alembic",
-        run_history=optuna_history, ini="optuna/storages/_rdb/alembic.ini", ini_cwd="optuna/storages/_rdb",
+        run_history=optuna_history, dialects=("sqlite", "postgresql", "mysql"),
+        ini="optuna/storages/_rdb/alembic.ini", ini_cwd="optuna/storages/_rdb",
         alembic_config=optuna_config),
 )}

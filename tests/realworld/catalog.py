@@ -3,9 +3,13 @@
 `schema(url)` gives {"tables": {table: {"columns", "indexes", "constraints", "comment"}},
 "enums", "sequences"}: PostgreSQL from pg_catalog (format_type, pg_get_expr, pg_get_indexdef,
 pg_get_constraintdef), SQLite from its PRAGMAs and the CREATE text in sqlite_master (CHECK
-clauses and partial-index WHERE clauses exist nowhere else). On PostgreSQL an index that backs a constraint is the
+clauses and partial-index WHERE clauses exist nowhere else), MySQL/MariaDB from information_schema
+(COLUMNS with COLUMN_TYPE, STATISTICS, TABLE_CONSTRAINTS, KEY_COLUMN_USAGE,
+REFERENTIAL_CONSTRAINTS, CHECK_CONSTRAINTS). On PostgreSQL an index that backs a constraint is the
 constraint's (pg_get_constraintdef), and a sequence owned by a column (serial, identity) is
-the column's. `differences(a, b)` lists the
+the column's. MySQL keeps no difference between a unique constraint and a unique index: a
+unique key on whole columns in ascending order is read as a constraint (`UNIQUE (a, b)`), any
+other key, and the index the server adds for a foreign key, as an index. `differences(a, b)` lists the
 objects that differ, as keys still's operations can be matched with (see `op_keys`).
 
 Column defaults are compared as the database evaluates them, with three equivalences and no
@@ -58,7 +62,10 @@ WHERE n.nspname = 'public' AND c.relkind = 'S' AND NOT EXISTS (
 def schema(url: str) -> dict:
     """The schema by the catalogs, without Alembic's version table: it belongs to the
     migration tool, not to the models (still leaves it out of every comparison)."""
-    found = _sqlite(url.split(":///", 1)[1]) if url.startswith("sqlite") else _postgresql(url)
+    if url.startswith("sqlite"):
+        found = _sqlite(url.split(":///", 1)[1])
+    else:
+        found = _mysql(url) if url.startswith("mysql") else _postgresql(url)
     found["tables"].pop("alembic_version", None)
     found["tables"].pop("alembic_version_log", None)  # still's applied-revisions log
     return found
@@ -85,6 +92,68 @@ def _postgresql(url: str) -> dict:
         sequences = sorted(name for (name,) in rows(PG_SEQUENCES))
     engine.dispose()
     return {"tables": tables, "enums": enums, "sequences": sequences}
+
+
+MY_TABLES = """
+SELECT TABLE_NAME, TABLE_COMMENT FROM information_schema.TABLES
+WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'"""
+MY_COLUMNS = """
+SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE = 'NO', COLUMN_DEFAULT, EXTRA, COLLATION_NAME,
+       GENERATION_EXPRESSION, COLUMN_COMMENT
+FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()"""
+MY_KEYS = """
+SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, SUB_PART, COLLATION, INDEX_TYPE
+FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE()
+ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX"""
+MY_FOREIGN_KEYS = """
+SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_SCHEMA = DATABASE(),
+       k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, r.UPDATE_RULE, r.DELETE_RULE
+FROM information_schema.TABLE_CONSTRAINTS t
+JOIN information_schema.KEY_COLUMN_USAGE k ON k.CONSTRAINT_SCHEMA = t.CONSTRAINT_SCHEMA
+ AND k.TABLE_NAME = t.TABLE_NAME AND k.CONSTRAINT_NAME = t.CONSTRAINT_NAME
+JOIN information_schema.REFERENTIAL_CONSTRAINTS r ON r.CONSTRAINT_SCHEMA = t.CONSTRAINT_SCHEMA
+ AND r.TABLE_NAME = t.TABLE_NAME AND r.CONSTRAINT_NAME = t.CONSTRAINT_NAME
+WHERE t.TABLE_SCHEMA = DATABASE() AND t.CONSTRAINT_TYPE = 'FOREIGN KEY'
+ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION"""
+MY_CHECKS = """
+SELECT t.TABLE_NAME, t.CONSTRAINT_NAME, c.CHECK_CLAUSE FROM information_schema.TABLE_CONSTRAINTS t
+JOIN information_schema.CHECK_CONSTRAINTS c ON c.CONSTRAINT_SCHEMA = t.CONSTRAINT_SCHEMA
+ AND c.TABLE_NAME = t.TABLE_NAME AND c.CONSTRAINT_NAME = t.CONSTRAINT_NAME
+WHERE t.TABLE_SCHEMA = DATABASE() AND t.CONSTRAINT_TYPE = 'CHECK'"""
+
+
+def _mysql(url: str) -> dict:
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        rows = lambda sql: conn.exec_driver_sql(sql).all()
+        tables = {name: {"columns": {}, "indexes": {}, "constraints": {}, "comment": comment or None}
+                  for name, comment in rows(MY_TABLES)}
+        for table, name, *spec, comment in rows(MY_COLUMNS):
+            tables[table]["columns"][name] = (*spec[:1], bool(spec[1]), *spec[2:], comment or None)
+        keys = {}
+        for table, name, non_unique, column, sub_part, order, method in rows(MY_KEYS):
+            keys.setdefault((table, name), [bool(non_unique), method, []])[2].append((column, sub_part, order))
+        for (table, name), (non_unique, method, parts) in keys.items():
+            columns = ", ".join(c for c, _, _ in parts)
+            whole = method not in ("FULLTEXT", "SPATIAL") and all(sub is None and order != "D" for _, sub, order in parts)
+            if name == "PRIMARY":
+                tables[table]["constraints"][name] = f"PRIMARY KEY ({columns})"
+            elif not non_unique and whole:
+                tables[table]["constraints"][name] = f"UNIQUE ({columns})"
+            else:
+                tables[table]["indexes"][name] = (not non_unique, method, tuple(parts))
+        fks = {}
+        for table, name, column, local, target, referred, on_update, on_delete in rows(MY_FOREIGN_KEYS):
+            fk = fks.setdefault((table, name), [[], target if local else f"<other>.{target}", [], on_update, on_delete])
+            fk[0].append(column)
+            fk[2].append(referred)
+        for (table, name), (columns, target, referred, on_update, on_delete) in fks.items():
+            tables[table]["constraints"][name] = (f"FOREIGN KEY ({', '.join(columns)}) REFERENCES {target} "
+                                                  f"({', '.join(referred)}) ON UPDATE {on_update} ON DELETE {on_delete}")
+        for table, name, clause in rows(MY_CHECKS):
+            tables[table]["constraints"][name] = f"CHECK ({clause})"
+    engine.dispose()
+    return {"tables": tables, "enums": {}, "sequences": []}
 
 
 def _sqlite(path: str) -> dict:

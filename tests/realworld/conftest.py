@@ -24,6 +24,13 @@ def app_python():
     return get
 
 
+# dialect -> (the admin engine's fixture, CREATE DATABASE, DROP DATABASE) for a database `{}`
+SERVERS = {
+    "postgresql": ("pg_admin_engine", 'CREATE DATABASE "{}" TEMPLATE template0', 'DROP DATABASE IF EXISTS "{}" WITH (FORCE)'),
+    "mysql": ("mysql_admin_engine", "CREATE DATABASE `{}`", "DROP DATABASE IF EXISTS `{}`"),
+}
+
+
 @pytest.fixture
 def new_db(request, tmp_path):
     """dialect -> the URL of a new, empty database (as many as a test asks for)."""
@@ -33,16 +40,16 @@ def new_db(request, tmp_path):
         n = next(_counter)
         if dialect == "sqlite":
             return f"sqlite:///{tmp_path / f'db{n}.db'}"
-        admin = request.getfixturevalue("pg_admin_engine")
+        fixture, create, _ = SERVERS[dialect]
+        admin = request.getfixturevalue(fixture)
         name = f"still_rw_{os.getpid()}_{n}"
         with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE template0')
-        made.append(name)
+            conn.exec_driver_sql(create.format(name))
+        made.append((dialect, name))
         return admin.url.set(database=name).render_as_string(hide_password=False)
 
     yield make
-    if made:
-        admin = request.getfixturevalue("pg_admin_engine")
-        with admin.connect() as conn:
-            for name in made:
-                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    for dialect, name in made:
+        fixture, _, drop = SERVERS[dialect]
+        with request.getfixturevalue(fixture).connect() as conn:
+            conn.exec_driver_sql(drop.format(name))

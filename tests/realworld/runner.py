@@ -17,7 +17,7 @@ HERE = Path(__file__).resolve().parent
 def run(python, app, url, *args, tmp_path, cwd=None) -> subprocess.CompletedProcess:
     """`python *args` in the app's venv, for the database at `url` (its dialect is the one
     the loader patches for)."""
-    dialect = "sqlite" if url.startswith("sqlite") else "postgresql"
+    dialect = url.split(":", 1)[0].split("+", 1)[0]
     env = {**os.environ, "PYTHONPATH": str(HERE), "STILL_REALWORLD_APP": app.name, "STILL_REALWORLD_DIALECT": dialect,
            "PREFECT_HOME": str(tmp_path / "prefect-home"),  # Prefect writes its settings there
            "COLUMNS": "200", "NO_COLOR": "1", **app.env(url)}
@@ -56,7 +56,8 @@ def operation_lines(text: str) -> list[str]:
 
 
 def execute(url: str, statements) -> None:
-    """Run a plan's statements (what `still plan --sql` prints) in one transaction."""
+    """Run a plan's statements (what `still plan --sql` prints) in one transaction (on MySQL
+    each DDL statement commits by itself)."""
     if url.startswith("sqlite"):
         conn = sqlite3.connect(url.split(":///", 1)[1], isolation_level=None)
         conn.execute("BEGIN")
@@ -82,7 +83,7 @@ def cases(test: str, known: dict):
     out = []
     for app in APPS.values():
         for dialect in app.dialects:
-            marks = [pytest.mark.postgresql] if dialect == "postgresql" else []
+            marks = [getattr(pytest.mark, dialect)] if dialect != "sqlite" else []
             if (test, app.name, dialect) in known:
                 marks.append(pytest.mark.xfail(strict=True, reason=known[test, app.name, dialect]))
             out.append(pytest.param(app, dialect, marks=marks, id=f"{app.name}-{dialect}"))

@@ -2,7 +2,9 @@
 
 `<repo>/.realworld/<app>-<version>/` (gitignored) holds a venv with the app at its pinned
 version and still's runtime dependencies (read from pyproject.toml, so they stay in step),
-installed in one pip resolution so the app's own pins win where they are narrower. still
+installed in one pip resolution so the app's own pins win where they are narrower; the
+drivers are still's own extras, `postgresql` always and `mysql` (PyMySQL) for an app whose
+dialects include MySQL. still
 itself is not installed: a .pth file puts the tree's `src` on the path, so the venv runs
 `python -m still` from the tree under test. A stamp file records what the venv was made
 from; a venv whose stamp differs is made anew.
@@ -23,16 +25,17 @@ CACHE = ROOT / ".realworld"
 STAMP = ".still-stamp.json"
 
 
-def still_requirements() -> list[str]:
+def still_requirements(app) -> list[str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    return [*project["dependencies"], *project["optional-dependencies"]["postgresql"]]
+    extras = ["postgresql", *(["mysql"] if "mysql" in app.dialects else [])]
+    return [*project["dependencies"], *(r for extra in extras for r in project["optional-dependencies"][extra])]
 
 
 def venv_python(app) -> Path:
     """The python of `app`'s venv, creating the venv when it is missing or stale."""
     home = CACHE / f"{app.name}-{app.version}"
     python = home / "bin" / "python"
-    wanted = {"requirements": [app.requirement, *app.extra_requirements, *still_requirements()],
+    wanted = {"requirements": [app.requirement, *app.extra_requirements, *still_requirements(app)],
               "python": sys.version.split()[0]}
     stamp = home / STAMP
     if stamp.is_file() and python.is_file() and json.loads(stamp.read_text()) == wanted:

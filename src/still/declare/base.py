@@ -342,9 +342,10 @@ class DeclareRules:
                 created_only: bool = False) -> dict[str, dict[str, s.Domain]]:
         return {}
 
-    def table_constraints(self, table: sa.Table) -> list:
+    def table_constraints(self, table: sa.Table, existing: frozenset = frozenset()) -> list:
         """The table's unique, check and foreign key constraints, in the order the database
-        creates (and so numbers) them."""
+        creates (and so numbers) them; `existing` are the names the table has already (an
+        op.* call adds to a table of the database), which a name the database invents avoids."""
         return list(table.constraints)
 
     def fk_deferrability(self, constraint: sa.ForeignKeyConstraint) -> tuple[bool, Optional[str]]:
@@ -479,8 +480,8 @@ def invented_names() -> Iterator[set]:
 _NO_OPTIONS = s.TableOptions()
 
 
-def declare_table(rules: DeclareRules, table: sa.Table) -> s.Table:
-    taken: set[str] = set()
+def declare_table(rules: DeclareRules, table: sa.Table, existing: frozenset = frozenset()) -> s.Table:
+    taken: set[str] = set(existing)
     invented = _invented.get()
 
     def named(item, kind: str, columns: list[str], expression: Optional[str] = None):
@@ -493,7 +494,7 @@ def declare_table(rules: DeclareRules, table: sa.Table) -> s.Table:
             taken.add(name)
         return name
 
-    constraints = rules.table_constraints(table)
+    constraints = rules.table_constraints(table, existing)
     columns = tuple(rules.declare_column(col) for col in table.columns)
     pk = None
     if table.primary_key.columns and rules.creates(table.primary_key):

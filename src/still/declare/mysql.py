@@ -42,6 +42,7 @@ class Rules(DeclareRules):
         super().__init__(dialect)
         self.mariadb, self.drops_widths, self.descending = server_traits(dialect)
         self._pending: dict[str, deque] = {}
+        self._existing: frozenset = frozenset()
         self._foreign_keys: list[tuple[sa.ForeignKeyConstraint, bool]] = []
 
     # -- columns ------------------------------------------------------------------------
@@ -136,20 +137,32 @@ class Rules(DeclareRules):
             return "PRIMARY"
         return super().name_of(item)
 
-    def table_constraints(self, table: sa.Table) -> list:
+    def table_constraints(self, table: sa.Table, existing: frozenset = frozenset()) -> list:
         inline = [c for col in table.columns for c in col.constraints]
         ordered = [c for c in table._sorted_constraints if c is not table.primary_key]
         constraints = inline + ordered
+        self._existing = existing
         self._plan_names(table, inline, ordered)
         return constraints
 
     def _plan_names(self, table: sa.Table, inline: list, ordered: list) -> None:
         """The names the server gives the unnamed constraints, in the order CREATE TABLE
-        sends them (implicit_name hands them out in the same order)."""
+        (or ALTER TABLE, next to the names the table has: `self._existing`) sends them
+        (implicit_name hands them out in the same order)."""
         keys, checks, fks = deque(), deque(), deque()
         key_names = {"PRIMARY"} | {self.name_of(c) for c in ordered if isinstance(c, sa.UniqueConstraint)
-                                   and self.name_of(c) is not None}
-        check_number = fk_number = 0
+                                   and self.name_of(c) is not None} | set(self._existing)
+        # an unnamed table check takes the lowest CONSTRAINT_<n> no other check of the
+        # table has (one named later in the same statement too), a column check its column's
+        check_names = {self.name_of(c) for c in inline + ordered if isinstance(c, sa.CheckConstraint)
+                       and self.creates(c) and self.name_of(c) is not None}
+        check_names |= {c.parent.name for c in inline if isinstance(c, sa.CheckConstraint)
+                        and isinstance(c.parent, sa.Column) and self.creates(c) and self.name_of(c) is None}
+        check_names |= self._existing
+        check_number = 0
+        # an unnamed foreign key is numbered after the highest <table>_ibfk_<n> there is
+        numbered = re.compile(re.escape(table.name) + r"_ibfk_(\d+)")
+        fk_number = max((int(m.group(1)) for m in map(numbered.fullmatch, self._existing) if m), default=0)
         self._foreign_keys = []
         for cons in inline:
             if isinstance(cons, sa.CheckConstraint) and self.creates(cons) and self.name_of(cons) is None:
@@ -162,6 +175,8 @@ class Rules(DeclareRules):
                 keys.append(_unique_name(list(cons.columns)[0].name, key_names))
             elif isinstance(cons, sa.CheckConstraint) and not named:
                 check_number += 1
+                while f"CONSTRAINT_{check_number}" in check_names:
+                    check_number += 1
                 checks.append(f"CONSTRAINT_{check_number}")
             elif isinstance(cons, sa.ForeignKeyConstraint):
                 self._foreign_keys.append((cons, named))
@@ -234,7 +249,7 @@ class Rules(DeclareRules):
         served = [declared.primary_key.columns] if declared.primary_key else []
         served += [u.columns for u in uniques]
         served += [ix.leading_columns() for ix in indexes if ix.method is None]
-        names = {"PRIMARY"} | {u.name for u in uniques} | {ix.name for ix in indexes}
+        names = {"PRIMARY"} | {u.name for u in uniques} | {ix.name for ix in indexes} | set(self._existing)
         by_columns = {fk.columns: fk for fk in declared.foreign_keys}
         for cons, named in self._foreign_keys:
             columns = tuple(fk.parent.name for fk in cons.elements)

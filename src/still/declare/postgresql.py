@@ -197,7 +197,7 @@ class Rules(DeclareRules):
     def _own_name(self, item) -> Optional[str]:
         return super().name_of(item)
 
-    def table_constraints(self, table: sa.Table) -> list:
+    def table_constraints(self, table: sa.Table, existing: frozenset = frozenset()) -> list:
         # CREATE TABLE lists column-level CHECKs inline with their columns, then the table
         # constraints in creation order; PostgreSQL names them in that order.
         inline = [c for col in table.columns if col.constraints for c in

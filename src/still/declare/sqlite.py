@@ -78,7 +78,7 @@ class Rules(DeclareRules):
         return remember(expression(text), text)
 
     # -- constraints --------------------------------------------------------------------
-    def table_constraints(self, table: sa.Table) -> list:
+    def table_constraints(self, table: sa.Table, existing: frozenset = frozenset()) -> list:
         # CHECKs given on a column are written inline with it; SQLite keeps them all
         inline = [c for col in table.columns for c in col.constraints]
         return inline + list(table.constraints)

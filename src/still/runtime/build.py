@@ -53,8 +53,18 @@ def stub_referents(metadata: sa.MetaData, table: sa.Table) -> None:
 
 
 def declared(executor, sa_table: sa.Table) -> s.Table:
+    """`sa_table` as the database will hold it; a name the database gives what is unnamed
+    avoids the names the table of that name has already (op.* calls add to it)."""
     stub_referents(sa_table.metadata, sa_table)
-    return declare_table(executor.rules, sa_table)
+    schema = executor.snapshot.schemas.get(executor.schema(sa_table.schema))
+    existing = schema.tables.get(sa_table.name) if schema is not None else None
+    names = frozenset()
+    if existing is not None:
+        names = frozenset(n for n in [existing.primary_key.name if existing.primary_key else None,
+                                      *(c.name for group in (existing.unique_constraints, existing.check_constraints,
+                                                            existing.foreign_keys, existing.indexes) for c in group)]
+                          if n is not None)
+    return declare_table(executor.rules, sa_table, names)
 
 
 def existing_columns(table: Optional[s.Table]) -> list[sa.Column]:

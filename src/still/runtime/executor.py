@@ -15,6 +15,7 @@ import importlib
 from contextvars import ContextVar
 from typing import Callable, Iterator, Optional, TextIO
 
+from still import ops
 from still import snapshot as s
 from still.errors import StillError
 
@@ -71,6 +72,8 @@ class Executor(abc.ABC):
         # False where each DDL statement commits itself (MySQL): a failure cannot roll back
         self.transactional_ddl = getattr(self._ddl, "TRANSACTIONAL_DDL", True)
         self.applied: list[str] = []  # statements run online since the migration last reset it
+        # indexes the database dropped by itself (server_follow_up): op.drop_index of one is done
+        self.dropped_by_server: set[tuple[str, str, str]] = set()
 
     @property
     def default_schema(self) -> str:
@@ -80,13 +83,23 @@ class Executor(abc.ABC):
         return name or self.default_schema
 
     def run(self, operation) -> None:
-        statements = self.around(self._ddl.statements(operation, self.snapshot, self.dialect))
+        before = self.snapshot
+        statements = self.around(self._ddl.statements(operation, before, self.dialect))
         for sql in statements:
             self.emit(sql, operation.op)
-        self.snapshot = operation.apply(self.snapshot)
+        self.snapshot = operation.apply(before)
         if not self.may_orphan:
             check = getattr(self._ddl, "may_orphan", None)
             self.may_orphan = check is not None and check(operation, statements)
+        # what the database does by itself after it (MySQL: a foreign key's own index)
+        follow_up = getattr(self._ddl, "server_follow_up", None)
+        for extra, send in follow_up(operation, before, self.snapshot, self.dialect) if follow_up else ():
+            if send:
+                self.run(extra)
+            else:
+                self.snapshot = extra.apply(self.snapshot)
+            if isinstance(extra, ops.DropIndex):
+                self.dropped_by_server.add((extra.schema_name, extra.table_name, extra.index.name))
 
     def around(self, statements: list[str]) -> list[str]:
         """What the database itself must add to an operation's statements (online)."""

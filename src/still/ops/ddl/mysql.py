@@ -137,6 +137,11 @@ def _adds_a_key(op, drop) -> bool:
         isinstance(op, ops.AddConstraint) and op.kind in ("unique", "primary_key")))
 
 
+def _drops_primary_key(op, other) -> bool:
+    return isinstance(op, ops.DropConstraint) and op.kind == "primary_key" and \
+        (op.schema_name, op.table_name) == (other.schema_name, other.table_name)
+
+
 def _key_columns(op) -> tuple[str, ...]:
     if isinstance(op, ops.CreateIndex):
         return op.index.leading_columns() if op.index.method is None else ()
@@ -167,13 +172,80 @@ def statements(op, before: s.Snapshot, dialect) -> list[str]:
     return handler(_Writer(dialect, before), op)
 
 
+def _generated_for(table: s.Table, ix: s.Index) -> Optional[s.ForeignKey]:
+    """The foreign key `ix` is the server's own index of: a plain index on exactly the key's
+    columns, under the name the server gives the index it makes (the key's name, or, for a
+    key the server named `<table>_ibfk_<n>`, its first column's, `_2`... on a clash)."""
+    if ix.unique or ix.method is not None or ix.where or any(e.column is None or e.descending for e in ix.elements):
+        return None
+    columns = tuple(e.column for e in ix.elements)
+    for fk in table.foreign_keys:
+        unnamed = re.fullmatch(re.escape(table.name) + r"_ibfk_\d+", fk.name or "")
+        if fk.columns == columns and (ix.name == fk.name or unnamed and re.fullmatch(
+                re.escape(fk.columns[0]) + r"(_\d+)?", ix.name)):
+            return fk
+    return None
+
+
+def _left_to_the_server(t: s.Table) -> set[str]:
+    """The indexes CREATE TABLE leaves out, as SQLAlchemy's does: those the server makes
+    itself for a foreign key no other key serves, under the key's name (written out, so
+    the index has it too), and drops by itself once another key serves it, as it does
+    under Alembic. One named after its column is written out (server_follow_up drops it)."""
+    out = set()
+    for ix in t.indexes:
+        fk = _generated_for(t, ix)
+        if fk is not None and ix.name == fk.name and _serves_none(t.model_copy(update={"indexes": tuple(i for i in t.indexes if i is not ix)}),
+                                           fk):
+            out.add(ix.name)
+    return out
+
+
+def server_follow_up(op, before: s.Snapshot, after: s.Snapshot, dialect) -> list:
+    """What the server does by itself after `op` (the executor runs or applies it): a key
+    that now serves a foreign key makes the server drop the index it had made for that key
+    (MariaDB is told DROP INDEX IF EXISTS, which also drops one written out by hand, so the
+    database ends as the snapshot says; MySQL has no IF EXISTS: the snapshot follows it
+    alone), and a foreign key no key serves gets an index of the server's making.
+    (operation, whether to send its statements) pairs."""
+    table_name, schema = getattr(op, "table_name", None), getattr(op, "schema_name", None)
+    if table_name is None:
+        return []
+    table = after.schemas.get(schema, s.Schema(name="")).tables.get(table_name)
+    if table is None:
+        return []
+    if isinstance(op, ops.AddConstraint) and op.kind == "foreign_key":
+        fk = op.constraint
+        if _serves_none(before.table(table_name, schema), fk):
+            # ADD CONSTRAINT writes the key's name out: the index takes it
+            index = s.Index(name=fk.name, elements=tuple(s.IndexElement(column=c) for c in fk.columns))
+            return [(ops.CreateIndex(schema_name=schema, table_name=table_name, index=index), False)]
+        return []
+    if not _adds_a_key(op, op):
+        return []
+    out = []
+    for ix in table.indexes:
+        fk = _generated_for(table, ix)
+        others = table.model_copy(update={"indexes": tuple(i for i in table.indexes if i is not ix)})
+        if fk is not None and not _serves_none(others, fk) and _serves(_key_columns(op), fk.columns) \
+                and getattr(op, "index", None) is not ix:
+            out.append((ops.DropIndex(schema_name=schema, table_name=table_name, index=ix),
+                        bool(getattr(dialect, "is_mariadb", False))))
+    return out
+
+
+def _serves_none(table: s.Table, fk: s.ForeignKey) -> bool:
+    return bool(_unserved(table.model_copy(update={"foreign_keys": (fk,)})))
+
+
 def _create_table(w: _Writer, op: ops.CreateTable) -> list[str]:
     t = op.table
     parts = [w.column(c) for c in t.columns]
     if t.primary_key:
         parts.append(w.constraint("primary_key", t.primary_key))
     parts += [w.constraint("unique", u) for u in t.unique_constraints]
-    parts += [w.index(ix) for ix in t.indexes]
+    server_made = _left_to_the_server(t)
+    parts += [w.index(ix) for ix in t.indexes if ix.name not in server_made]
     parts += [w.constraint("check", c) for c in t.check_constraints]
     parts += [w.constraint("foreign_key", fk) for fk in t.foreign_keys]
     body = ",\n  ".join(parts)
@@ -191,7 +263,7 @@ def _drop_index(w: _Writer, op: ops.DropIndex) -> list[str]:
     key serves the foreign key (see keys_first): then it may be gone already, and MariaDB
     is told IF EXISTS."""
     table = _table(w, op)
-    implicit = any(fk.name == op.index.name for fk in table.foreign_keys)
+    implicit = _generated_for(table, op.index) is not None
     others = table.model_copy(update={"indexes": tuple(ix for ix in table.indexes if ix.name != op.index.name)})
     gone = implicit and not _unserved(others) and getattr(w.dialect, "is_mariadb", False)
     return _alter(w, op, f"DROP INDEX {'IF EXISTS ' if gone else ''}{w.quote(op.index.name)}")
@@ -298,7 +370,8 @@ def keys_first(operations, before: s.Snapshot) -> tuple:
     before the drop that would leave the foreign key without one: MySQL refuses that drop
     ("needed in a foreign key constraint") statement by statement, as a revision file runs
     them. Only a key whose columns exist at the drop and whose name differs moves; the
-    rest is left to plan_statements, which joins the two in one ALTER TABLE."""
+    rest is left to plan_statements, which joins the two in one ALTER TABLE. A primary key
+    that moves takes the drop of the old one along, ahead of it."""
     operations = list(operations)
     snap = before
     i = 0
@@ -319,6 +392,14 @@ def keys_first(operations, before: s.Snapshot) -> tuple:
                 if name == dropped or not any(_serves(_key_columns(later), fk.columns) for fk in unserved):
                     continue
                 operations.insert(i, operations.pop(j))
+                if isinstance(later, ops.AddConstraint) and later.kind == "primary_key" and \
+                        snap.table(op.table_name, op.schema_name).primary_key is not None:
+                    # a table has one primary key: the old one goes first (in one ALTER
+                    # TABLE with the new one when that leaves a foreign key unserved)
+                    k = next((k for k in range(i + 1, len(operations)) if _drops_primary_key(operations[k], op)),
+                             None)
+                    if k is not None:
+                        operations.insert(i, operations.pop(k))
                 op = operations[i]
                 break
         snap = op.apply(snap)
