@@ -128,6 +128,13 @@ class DeclareRules:
         self._memo: Optional[_Memo] = None  # while `memoised`
 
     @contextmanager
+    def beside(self, existing: Optional[s.Table]):
+        """Within the block, the names the server gives what is declared continue from
+        `existing`, the table as it stands (the `op` API adds to live tables); here nothing
+        depends on it."""
+        yield
+
+    @contextmanager
     def memoised(self):
         """Within the block, compile each distinct type, default and plain clause once and
         build each distinct Column and IndexElement once (declare_with runs in one: a

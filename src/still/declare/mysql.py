@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from contextlib import contextmanager
 from typing import Optional
 
 import sqlalchemy as sa
@@ -42,6 +43,20 @@ class Rules(DeclareRules):
         self.mariadb, self.drops_widths, self.descending = server_traits(dialect)
         self._pending: dict[str, deque] = {}
         self._foreign_keys: list[tuple[sa.ForeignKeyConstraint, bool]] = []
+        self._fk_numbers_from = 0  # the highest <table>_ibfk_<n> the table has already
+
+    @contextmanager
+    def beside(self, existing: Optional[s.Table]):
+        # ALTER TABLE numbers an unnamed foreign key one past the highest <table>_ibfk_<n>
+        outer = self._fk_numbers_from
+        if existing is not None:
+            pattern = re.compile(re.escape(existing.name) + r"_ibfk_(\d+)")
+            found = [pattern.fullmatch(fk.name or "") for fk in existing.foreign_keys]
+            self._fk_numbers_from = max([int(m.group(1)) for m in found if m] + [0])
+        try:
+            yield
+        finally:
+            self._fk_numbers_from = outer
 
     # -- columns ------------------------------------------------------------------------
     def compiled_type(self, column: sa.Column) -> str:
@@ -130,7 +145,7 @@ class Rules(DeclareRules):
         keys, checks, fks = deque(), deque(), deque()
         key_names = {"PRIMARY"} | {self.name_of(c) for c in ordered if isinstance(c, sa.UniqueConstraint)
                                    and self.name_of(c) is not None}
-        check_number = fk_number = 0
+        check_number, fk_number = 0, self._fk_numbers_from
         self._foreign_keys = []
         for cons in inline:
             if isinstance(cons, sa.CheckConstraint) and self.creates(cons) and self.name_of(cons) is None:
@@ -212,22 +227,42 @@ class Rules(DeclareRules):
                                                   columns=tuple(e.column for e in index.elements)))
             else:
                 indexes.append(index)
-        served = [declared.primary_key.columns] if declared.primary_key else []
-        served += [u.columns for u in uniques]
-        served += [ix.leading_columns() for ix in indexes if ix.method is None]
-        names = {"PRIMARY"} | {u.name for u in uniques} | {ix.name for ix in indexes}
+        table = declared.model_copy(update={"unique_constraints": s._by_name(uniques),
+                                            "indexes": s._by_name(indexes)})
         by_columns = {fk.columns: fk for fk in declared.foreign_keys}
         for cons, named in self._foreign_keys:
             columns = tuple(fk.parent.name for fk in cons.elements)
-            if any(keys[:len(columns)] == columns for keys in served):
-                continue
             fk = by_columns.get(columns)
-            name = fk.name if named and fk is not None else _unique_name(columns[0], names)
-            indexes.append(s.Index(name=name, elements=tuple(
-                index_element(self, column=c) for c in columns)))
-            served.append(columns)
-        return declared.model_copy(update={"unique_constraints": s._by_name(uniques),
-                                           "indexes": s._by_name(indexes)})
+            table = with_foreign_key_index(table, columns, fk.name if named and fk is not None else None,
+                                           lambda c: index_element(self, column=c))
+        return table
+
+
+def served_keys(table: s.Table) -> list[tuple[str, ...]]:
+    """The column lists a foreign key can use as its index: the primary key, the unique
+    keys and the leading plain columns of every index but FULLTEXT/SPATIAL ones."""
+    keys = [table.primary_key.columns] if table.primary_key else []
+    keys += [u.columns for u in table.unique_constraints]
+    keys += [ix.leading_columns() for ix in table.indexes if ix.method is None]
+    return keys
+
+
+def serves(key: tuple[str, ...], columns: tuple[str, ...]) -> bool:
+    return tuple(key[:len(columns)]) == tuple(columns)
+
+
+def with_foreign_key_index(table: s.Table, columns: tuple[str, ...], name: Optional[str],
+                           element=lambda c: s.IndexElement(column=c)) -> s.Table:
+    """`table` with the index the server adds for a foreign key over `columns` when no key
+    leads with them: named after the constraint when it has a name of its own (`name`),
+    else after its first column (`_2`, `_3`, ... on a clash)."""
+    if any(serves(key, columns) for key in served_keys(table)):
+        return table
+    if name is None:
+        taken = {"PRIMARY"} | {u.name for u in table.unique_constraints} | {ix.name for ix in table.indexes}
+        name = _unique_name(columns[0], taken)
+    index = s.Index(name=name, elements=tuple(element(c) for c in columns))
+    return table.model_copy(update={"indexes": s._by_name(table.indexes + (index,))})
 
 
 def _unique_name(base: str, taken: set) -> str:

@@ -52,9 +52,12 @@ def stub_referents(metadata: sa.MetaData, table: sa.Table) -> None:
             ref.append_column(sa.Column(column, sa.Integer))
 
 
-def declared(executor, sa_table: sa.Table) -> s.Table:
+def declared(executor, sa_table: sa.Table, existing: Optional[s.Table] = None) -> s.Table:
+    """`sa_table` as the database will store it; `existing` is the table it adds to, whose
+    names the server's names for what is added continue from."""
     stub_referents(sa_table.metadata, sa_table)
-    return declare_table(executor.rules, sa_table)
+    with executor.rules.beside(existing):
+        return declare_table(executor.rules, sa_table)
 
 
 def existing_columns(table: Optional[s.Table]) -> list[sa.Column]:
@@ -90,7 +93,7 @@ def scratch_table(executor, name: str, schema: Optional[str], *items, with_exist
 
 def declared_column(executor, table_name: str, column: sa.Column, schema: Optional[str]) -> tuple[s.Column, s.Table]:
     table = sa.Table(table_name, op_metadata(executor), column, schema=sa_schema(executor, schema))
-    decl = declared(executor, table)
+    decl = declared(executor, table, table_of(executor, table_name, schema))
     return decl.column(column.name), decl
 
 

@@ -83,7 +83,10 @@ class Executor(abc.ABC):
         statements = self.around(self._ddl.statements(operation, self.snapshot, self.dialect))
         for sql in statements:
             self.emit(sql, operation.op)
-        self.snapshot = operation.apply(self.snapshot)
+        after = operation.apply(self.snapshot)
+        # what the database does on its own besides the statements (MySQL: a foreign key's index)
+        server_side = getattr(self._ddl, "server_side", None)
+        self.snapshot = server_side(operation, after) if server_side is not None else after
         if not self.may_orphan:
             check = getattr(self._ddl, "may_orphan", None)
             self.may_orphan = check is not None and check(operation, statements)
