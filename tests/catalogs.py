@@ -1,8 +1,10 @@
 """A database's schema and rows as its own catalogs report them, for comparing two
 databases reached by different tools: PostgreSQL's pg_catalog and information_schema,
-SQLite's PRAGMAs. The version tables (and still's logs) are left out (their rows are compared apart)."""
+SQLite's PRAGMAs, MySQL's SHOW CREATE TABLE. The version tables (and still's logs) are left out (their rows are compared apart)."""
 
 from __future__ import annotations
+
+import re
 
 import sqlalchemy as sa
 
@@ -14,11 +16,12 @@ def catalog(url: str, rows_of: tuple[str, ...] = ()) -> dict:
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     try:
         with engine.connect() as conn:
-            found = _postgresql(conn) if conn.dialect.name == "postgresql" else _sqlite(conn)
+            quote = conn.dialect.identifier_preparer.quote
+            found = {"postgresql": _postgresql, "mysql": _mysql}.get(conn.dialect.name, _sqlite)(conn)
             present = set(sa.inspect(conn).get_table_names())
             for table in (t for t in rows_of if t in present):
                 found[f"rows {table}"] = sorted(tuple(map(str, r)) for r in
-                                                conn.exec_driver_sql(f'SELECT * FROM "{table}"'))
+                                                conn.exec_driver_sql(f"SELECT * FROM {quote(table)}"))
             return found
     finally:
         engine.dispose()
@@ -46,6 +49,18 @@ def _postgresql(conn) -> dict:
         "types": rows("""SELECT t.typname, t.typtype FROM pg_type t
                          WHERE t.typnamespace = 'public'::regnamespace AND t.typtype IN ('e', 'd')"""),
     }
+
+
+def _mysql(conn) -> dict:
+    tables = [r[0] for r in conn.exec_driver_sql(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name")
+        if r[0] not in VERSION_TABLES]
+    found: dict = {"tables": tables}
+    for table in tables:
+        text = conn.exec_driver_sql(f"SHOW CREATE TABLE `{table.replace('`', '``')}`").one()[1]
+        # the next AUTO_INCREMENT value counts rows ever inserted, not schema
+        found[f"table {table}"] = sorted(re.sub(r" AUTO_INCREMENT=\d+", "", text).splitlines())
+    return found
 
 
 def _sqlite(conn) -> dict:

@@ -133,6 +133,8 @@ def add_column(table_name: str, column: sa.Column, schema: Optional[str] = None,
     for ck in decl.check_constraints:
         ex.run(ops.AddConstraint(schema_name=schema_name, table_name=table_name, kind="check", constraint=ck))
     for ix in decl.indexes:
+        if ix in build.table_of(ex, table_name, schema).indexes:
+            continue  # made by the server with the foreign key (MySQL)
         ex.run(ops.CreateIndex(schema_name=schema_name, table_name=table_name, index=ix))
 
 
@@ -141,15 +143,19 @@ def drop_column(table_name: str, column_name: str, schema: Optional[str] = None,
     schema_name = ex.schema(schema)
     table = build.table_of(ex, table_name, schema)
     column = build.column_of(table, column_name)
-    # what depends on the column goes first, as the database itself would drop it
-    for ix in table.indexes:
+    # what depends on the column goes first, as the database itself would drop it; its
+    # foreign keys before the indexes (MySQL keeps an index a foreign key needs)
+    for cons in table.foreign_keys:
+        if column_name in cons.columns:
+            ex.run(ops.DropConstraint(schema_name=schema_name, table_name=table_name, kind="foreign_key",
+                                      constraint=cons))
+    for ix in build.table_of(ex, table_name, schema).indexes:
         if any(e.column == column_name for e in ix.elements) or column_name in ix.include:
             ex.run(ops.DropIndex(schema_name=schema_name, table_name=table_name, index=ix))
-    for kind, group in (("unique", table.unique_constraints), ("foreign_key", table.foreign_keys)):
-        for cons in group:
-            if column_name in cons.columns:
-                ex.run(ops.DropConstraint(schema_name=schema_name, table_name=table_name, kind=kind,
-                                          constraint=cons))
+    for cons in table.unique_constraints:
+        if column_name in cons.columns:
+            ex.run(ops.DropConstraint(schema_name=schema_name, table_name=table_name, kind="unique",
+                                      constraint=cons))
     ex.run(ops.DropColumn(schema_name=schema_name, table_name=table_name, column=column))
 
 
@@ -303,6 +309,15 @@ def drop_index(index_name: str, table_name: Optional[str] = None, schema: Option
                 if cons.name == index_name:
                     ex.run(ops.DropConstraint(schema_name=schema_name, table_name=table.name, kind="unique",
                                               constraint=cons))
+                    return
+        for table in tables:
+            for fk in table.foreign_keys:
+                if fk.name == index_name:
+                    # the index the foreign key made for itself, gone when another key took
+                    # over: the statement says IF EXISTS on MariaDB (as `still generate` writes
+                    # the drop after the key that takes over)
+                    ex.run(ops.DropIndex(schema_name=schema_name, table_name=table.name, index=s.Index(
+                        name=index_name, elements=tuple(s.IndexElement(column=c) for c in fk.columns))))
                     return
     raise StillError(f"index {index_name!r} does not exist" + (f" on table {table_name!r}" if table_name else ""))
 

@@ -40,7 +40,7 @@ MODELS_V2 = MODELS_V1.replace(
 def project(tmp_path, db_url):
     (tmp_path / "models.py").write_text(MODELS_V1)
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("STILL_")},
-           "DATABASE_URL": db_url, "PYTHONPATH": str(ROOT)}
+           "DATABASE_URL": db_url, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
 
     def still(*args, ok=(0,)):
         result = subprocess.run([sys.executable, "-m", "still", *args], capture_output=True, text=True,
@@ -164,7 +164,7 @@ def _generate_on_a_terminal(tmp_path, db_url, answer: bytes) -> subprocess.Compl
     try:
         os.write(master, answer)  # waits in the terminal's line buffer until read
         env = {**{k: v for k, v in os.environ.items() if not k.startswith("STILL_")},
-               "DATABASE_URL": db_url, "PYTHONPATH": str(ROOT)}
+               "DATABASE_URL": db_url, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
         return subprocess.run([sys.executable, "-m", "still", "generate", "-m", "renamed", "--rev-id", "r2"],
                               stdin=slave, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=180)
     finally:

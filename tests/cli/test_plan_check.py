@@ -14,6 +14,14 @@ from tests.helpers import create_all, fixture_module
 ROOT = Path(__file__).resolve().parents[2]
 PLAN_SCHEMA = json.loads((ROOT / "schemas" / "plan.schema.json").read_text())
 APP = "fixtures.models.app:metadata"
+# per dialect: the models, an index to drop and a table to add a column to (the app models
+# use expression and partial indexes MariaDB does not have)
+DRIFT = {"mysql": ("mysql", "ix_accounts_created", "accounts", "posts")}
+APP_DRIFT = ("app", "ix_invoices_unpaid", "invoices", "audit_log")
+
+
+def drop_index_sql(dialect: str, index: str, table: str) -> str:
+    return f"DROP INDEX {index} ON {table}" if dialect == "mysql" else f"DROP INDEX {index}"
 
 
 def still(*args, cwd=ROOT):
@@ -30,34 +38,38 @@ def execute(url, *statements):
     engine.dispose()
 
 
-def test_check_exit_codes(db_url):
-    create_all(db_url, fixture_module("app").metadata)
-    clean = still("check", "--url", db_url, "--metadata", APP)
+def test_check_exit_codes(db_url, dialect):
+    module, index, indexed, other = DRIFT.get(dialect, APP_DRIFT)
+    models = f"fixtures.models.{module}:metadata"
+    create_all(db_url, fixture_module(module).metadata)
+    clean = still("check", "--url", db_url, "--metadata", models)
     assert clean.returncode == 0, clean.stdout + clean.stderr
     assert "No changes" in clean.stdout
 
-    execute(db_url, "DROP INDEX ix_invoices_unpaid", "ALTER TABLE audit_log ADD COLUMN extra INTEGER")
-    drift = still("check", "--url", db_url, "--metadata", APP)
+    execute(db_url, drop_index_sql(dialect, index, indexed), f"ALTER TABLE {other} ADD COLUMN extra INTEGER")
+    drift = still("check", "--url", db_url, "--metadata", models)
     assert drift.returncode == 1, drift.stdout + drift.stderr
-    assert "ix_invoices_unpaid" in drift.stdout and "extra" in drift.stdout
+    assert index in drift.stdout and "extra" in drift.stdout
 
-    broken = still("check", "--url", db_url + "_nope" if "postgresql" in db_url else "sqlite:///nope/x.db",
-                   "--metadata", APP)
+    broken = still("check", "--url", db_url + "_nope" if dialect != "sqlite" else "sqlite:///nope/x.db",
+                   "--metadata", models)
     assert broken.returncode == 2 and broken.stderr.startswith("error: ")
 
 
-def test_plan_json_validates_and_is_read_only(db_url):
-    create_all(db_url, fixture_module("app").metadata)
-    execute(db_url, "DROP INDEX ix_invoices_unpaid")
-    result = still("plan", "--url", db_url, "--metadata", APP, "--format", "json", "--sql")
+def test_plan_json_validates_and_is_read_only(db_url, dialect):
+    module, index, indexed, _ = DRIFT.get(dialect, APP_DRIFT)
+    create_all(db_url, fixture_module(module).metadata)
+    execute(db_url, drop_index_sql(dialect, index, indexed))
+    result = still("plan", "--url", db_url, "--metadata", f"fixtures.models.{module}:metadata", "--format", "json",
+                   "--sql")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     jsonschema.validate(report, PLAN_SCHEMA)
     assert report["drift"] is True
     assert [op["op"] for op in report["operations"]] == ["create_index"]
-    assert any("ix_invoices_unpaid" in sql for sql in report["statements"])
+    assert any(index in sql for sql in report["statements"])
     # plan changed nothing: the same drift is still there
-    again = still("check", "--url", db_url, "--metadata", APP, "--format", "json")
+    again = still("check", "--url", db_url, "--metadata", f"fixtures.models.{module}:metadata", "--format", "json")
     assert again.returncode == 1
     jsonschema.validate(json.loads(again.stdout), PLAN_SCHEMA)
 
@@ -84,7 +96,7 @@ def test_config_file_and_named_section(tmp_path, sqlite_url):
     (tmp_path / "still.toml").write_text(
         f'metadata = "{APP}"\nexclude_tables = ["audit_*"]\n'
         f'[databases.main]\nurl = "${{APP_DB}}"\n')
-    env = {**os.environ, "APP_DB": sqlite_url, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "APP_DB": sqlite_url, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
     run = lambda *a: subprocess.run([sys.executable, "-m", "still", *a], capture_output=True, text=True,
                                     cwd=tmp_path, env=env, timeout=120)
     execute(sqlite_url, "DROP TABLE audit_log")

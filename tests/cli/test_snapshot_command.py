@@ -22,14 +22,17 @@ def still(*args):
 
 
 def test_json_output_validates_and_round_trips(db_url, dialect, tmp_path):
-    create_all(db_url, fixture_module("app").metadata)
+    # the app models use expression and partial indexes MariaDB does not have: its own models there
+    module, tables = ("mysql", {"accounts", "posts"}) if dialect == "mysql" else \
+        ("app", {"orgs", "users", "memberships", "invoices", "audit_log"})
+    create_all(db_url, fixture_module(module).metadata)
     result = still("snapshot", "--url", db_url, "--format", "json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     jsonschema.validate(data, SCHEMA)
     snap = Snapshot.model_validate(data)
     assert snap.dialect == dialect
-    assert set(snap.schemas[snap.default_schema].tables) == {"orgs", "users", "memberships", "invoices", "audit_log"}
+    assert set(snap.schemas[snap.default_schema].tables) == tables
 
     out = tmp_path / "snap.json"
     written = still("snapshot", "--url", db_url, "--out", str(out))

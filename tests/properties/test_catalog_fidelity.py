@@ -5,6 +5,7 @@ the column's type, `'0'::bigint` for `'0'` but `0` for `0`), not only an equal s
 
 import os
 
+import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 
@@ -16,10 +17,14 @@ from still.ops.ddl import execute_plan
 from still.reflect import reflect
 from still.reflect.sqlite_ddl import parse_create_table
 from tests.catalogs import catalog, differences
+from tests.conftest import TRANSACTIONAL_DDL
 from tests.helpers import create_all, reset_database
-from tests.properties.strategies import build, schema_pairs, schemas
+from tests.properties.strategies import build, profile, schema_pairs, schemas
 
 EXAMPLES = int(os.environ.get("STILL_PROPERTY_EXAMPLES", "100"))
+# the generic generator draws what MySQL has not (expression keys, intervals): MySQL runs
+# the same properties over its own generator (the _on_mysql tests)
+GENERIC = TRANSACTIONAL_DDL
 
 
 def texts(url: str) -> dict:
@@ -45,7 +50,19 @@ def texts(url: str) -> dict:
 @settings(max_examples=EXAMPLES, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(spec=schemas())
+@pytest.mark.parametrize("dialect", GENERIC)
 def test_plan_from_empty_writes_what_create_all_writes(db_url, dialect, spec):
+    from_empty(db_url, dialect, spec)
+
+
+@settings(max_examples=EXAMPLES, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(spec=schemas(p=profile("mysql")))
+def test_plan_from_empty_writes_what_create_all_writes_on_mysql(mysql_url, spec):
+    from_empty(mysql_url, "mysql", spec)
+
+
+def from_empty(db_url, dialect, spec):
     reset_database(db_url)
     models = build(spec)
     create_all(db_url, models)
@@ -64,10 +81,22 @@ def test_plan_from_empty_writes_what_create_all_writes(db_url, dialect, spec):
 @settings(max_examples=EXAMPLES, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(pair=schema_pairs())
+@pytest.mark.parametrize("dialect", GENERIC)
 def test_plan_between_models_writes_what_create_all_writes(db_url, dialect, pair):
     """From create_all(A), plan(A, B) leaves the catalog text create_all(B) leaves: what
     a change writes, and what a SQLite rebuild writes again, are spelled as SQLAlchemy
     spells them (or as the database kept them)."""
+    between(db_url, pair)
+
+
+@settings(max_examples=EXAMPLES, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(pair=schema_pairs(dialect="mysql"))
+def test_plan_between_models_writes_what_create_all_writes_on_mysql(mysql_url, pair):
+    between(mysql_url, pair)
+
+
+def between(db_url, pair):
     reset_database(db_url)
     model_a, model_b = build(pair[0]), build(pair[1])
     create_all(db_url, model_b)

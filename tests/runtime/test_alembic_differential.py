@@ -21,10 +21,19 @@ CORPUS = Path(__file__).resolve().parents[1] / "alembic_corpus"
 ROWS = ("accounts", "posts", "notes")
 
 
+# On MariaDB the corpus does not run as it is: its d4 downgrade drops the index the
+# foreign key of c3 needs (MariaDB error 1553, for Alembic too), and Alembic's batch
+# alter_column there keeps the CHECK of existing_type that still drops (e5). MySQL runs
+# the helpers below (two_urls, run_script, catalogs) once the corpus is ported.
+CORPUS_DIALECTS = ("sqlite", "postgresql")
+
+
 @pytest.fixture
 def two_urls(request, dialect, tmp_path):
     if dialect == "postgresql":
         return request.getfixturevalue("pg_url"), request.getfixturevalue("pg_url_2")
+    if dialect == "mysql":
+        return request.getfixturevalue("mysql_url"), request.getfixturevalue("mysql_url_2")
     return f"sqlite:///{tmp_path / 'alembic.db'}", f"sqlite:///{tmp_path / 'still.db'}"
 
 
@@ -69,6 +78,7 @@ def _versions(url: str) -> list:
     return version_rows(url)
 
 
+@pytest.mark.parametrize("dialect", CORPUS_DIALECTS)
 def test_online_upgrade_and_downgrade(two_urls, tmp_path):
     a_url, s_url = two_urls
     a = alembic_project(tmp_path / "a", a_url)
@@ -83,9 +93,10 @@ def test_online_upgrade_and_downgrade(two_urls, tmp_path):
         assert_same_database(a_url, s_url)
 
 
+@pytest.mark.parametrize("dialect", CORPUS_DIALECTS)
 def test_offline_scripts(two_urls, tmp_path, dialect):
     """still's --sql script, run by the database's client, against Alembic's --sql script
-    on PostgreSQL; on SQLite Alembic's offline batch mode needs `copy_from=` in every batch
+    on PostgreSQL; on SQLite and MySQL Alembic's offline batch mode needs `copy_from=` in every batch
     (it cannot read the table), so there still's script is held against Alembic's online run."""
     a_url, s_url = two_urls
     a = alembic_project(tmp_path / "a", a_url)
@@ -95,7 +106,7 @@ def test_offline_scripts(two_urls, tmp_path, dialect):
     else:
         alembic(a, "-x", "mode=sql", "upgrade", "head")
     run_script(s_url, s.ok("-x", "mode=sql", "upgrade", "head", "--sql"))
-    if dialect == "sqlite":
+    if dialect != "postgresql":
         for url, offline in ((a_url, "False"), (s_url, "True")):
             _take_note(url, "offline", offline)
             _take_note(url, "archived", "2")
@@ -106,9 +117,10 @@ def _take_note(url: str, key: str, value: str) -> None:
     """Remove the note a revision wrote about how it ran, after checking it."""
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     with engine.begin() as conn:
-        found = conn.exec_driver_sql(f"SELECT value FROM notes WHERE key = '{key}'").scalar()
+        column = conn.dialect.identifier_preparer.quote("key")  # a reserved word on MySQL
+        found = conn.exec_driver_sql(f"SELECT value FROM notes WHERE {column} = '{key}'").scalar()
         assert found == value, (url, key, found)
-        conn.exec_driver_sql(f"DELETE FROM notes WHERE key = '{key}'")
+        conn.exec_driver_sql(f"DELETE FROM notes WHERE {column} = '{key}'")
     engine.dispose()
 
 
@@ -117,6 +129,12 @@ def run_script(url: str, script: str) -> None:
     if url.startswith("sqlite"):
         path = sa.engine.make_url(url).database
         result = subprocess.run(["sqlite3", "-bail", path], input=script, capture_output=True, text=True)
+    elif url.startswith("mysql"):
+        parsed = sa.engine.make_url(url)
+        client = shutil.which("mariadb") or shutil.which("mysql")
+        result = subprocess.run([client, "--no-defaults", f"--host={parsed.host}", f"--port={parsed.port}",
+                                 f"--user={parsed.username}", f"--password={parsed.password or ''}",
+                                 parsed.database], input=script, capture_output=True, text=True)
     else:
         plain = sa.engine.make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
         result = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", plain], input=script,
@@ -125,6 +143,7 @@ def run_script(url: str, script: str) -> None:
 
 
 
+@pytest.mark.parametrize("dialect", CORPUS_DIALECTS)
 def test_alembic_half_way_then_still(two_urls, tmp_path):
     """Alembic upgrades half way; `still init --from-alembic` takes the project over with no
     edit; still finishes; Alembic then reads head from the same version table."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from tests.conftest import TRANSACTIONAL_DDL
 from tests.helpers import assert_same_snapshot
 from tests.runtime.project import Project, reflect_url
 
@@ -16,6 +19,7 @@ BROKEN = """
 """
 
 
+@pytest.mark.parametrize("dialect", TRANSACTIONAL_DDL)  # MySQL: test_failing_revision_on_mysql_says_...
 def test_failing_revision_rolls_back(tmp_path, db_url):
     project = Project(tmp_path / "p", db_url).init()
     project.revision("r1", "first", FIRST, 'op.drop_table("keep")')
@@ -32,6 +36,7 @@ def test_failing_revision_rolls_back(tmp_path, db_url):
     assert_same_snapshot(after, before)
 
 
+@pytest.mark.parametrize("dialect", TRANSACTIONAL_DDL)
 def test_failure_in_transaction_all_keeps_earlier_revisions_out(tmp_path, db_url):
     project = Project(tmp_path / "p", db_url).init()
     project.revision("r1", "first", FIRST, 'op.drop_table("keep")')

@@ -14,6 +14,7 @@ import time
 import pytest
 import sqlalchemy as sa
 
+from tests.conftest import TRANSACTIONAL_DDL
 from tests.runtime.project import Project
 
 # r2 creates a table, records a side effect, says it is inside, then waits while `hold` exists
@@ -77,6 +78,7 @@ def journal_mode(url: str) -> str:
         db.close()
 
 
+@pytest.mark.parametrize("dialect", TRANSACTIONAL_DDL)  # MySQL keeps each DDL statement it ran
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["SIGKILL", "SIGINT"])
 def test_an_interrupted_revision_leaves_no_trace_and_the_next_run_completes(tmp_path, db_url, sig):
     p = project(tmp_path, db_url)

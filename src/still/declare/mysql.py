@@ -246,22 +246,42 @@ class Rules(DeclareRules):
                                                   columns=tuple(e.column for e in index.elements)))
             else:
                 indexes.append(index)
-        served = [declared.primary_key.columns] if declared.primary_key else []
-        served += [u.columns for u in uniques]
-        served += [ix.leading_columns() for ix in indexes if ix.method is None]
-        names = {"PRIMARY"} | {u.name for u in uniques} | {ix.name for ix in indexes} | set(self._existing)
+        table = declared.model_copy(update={"unique_constraints": s._by_name(uniques),
+                                            "indexes": s._by_name(indexes)})
         by_columns = {fk.columns: fk for fk in declared.foreign_keys}
         for cons, named in self._foreign_keys:
             columns = tuple(fk.parent.name for fk in cons.elements)
-            if any(keys[:len(columns)] == columns for keys in served):
-                continue
             fk = by_columns.get(columns)
-            name = fk.name if named and fk is not None else _unique_name(columns[0], names)
-            indexes.append(s.Index(name=name, elements=tuple(
-                index_element(self, column=c) for c in columns)))
-            served.append(columns)
-        return declared.model_copy(update={"unique_constraints": s._by_name(uniques),
-                                           "indexes": s._by_name(indexes)})
+            table = with_foreign_key_index(table, columns, fk.name if named and fk is not None else None,
+                                           lambda c: index_element(self, column=c), self._existing)
+        return table
+
+
+def served_keys(table: s.Table) -> list[tuple[str, ...]]:
+    """The column lists a foreign key can use as its index: the primary key, the unique
+    keys and the leading plain columns of every index but FULLTEXT/SPATIAL ones."""
+    keys = [table.primary_key.columns] if table.primary_key else []
+    keys += [u.columns for u in table.unique_constraints]
+    keys += [ix.leading_columns() for ix in table.indexes if ix.method is None]
+    return keys
+
+
+def serves(key: tuple[str, ...], columns: tuple[str, ...]) -> bool:
+    return tuple(key[:len(columns)]) == tuple(columns)
+
+
+def with_foreign_key_index(table: s.Table, columns: tuple[str, ...], name: Optional[str],
+                           element=lambda c: s.IndexElement(column=c), taken: frozenset = frozenset()) -> s.Table:
+    """`table` with the index the server adds for a foreign key over `columns` when no key
+    leads with them: named after the constraint when it has a name of its own (`name`),
+    else after its first column (`_2`, `_3`, ... on a clash with the table's names or `taken`)."""
+    if any(serves(key, columns) for key in served_keys(table)):
+        return table
+    if name is None:
+        taken = {"PRIMARY"} | {u.name for u in table.unique_constraints} | {ix.name for ix in table.indexes} | taken
+        name = _unique_name(columns[0], taken)
+    index = s.Index(name=name, elements=tuple(element(c) for c in columns))
+    return table.model_copy(update={"indexes": s._by_name(table.indexes + (index,))})
 
 
 def _unique_name(base: str, taken: set) -> str:

@@ -82,7 +82,8 @@ def _number(value: str, type_text: str) -> Optional[str]:
         scale = int(params[1]) if len(params) > 1 else 0
         return str(number.quantize(Decimal(1).scaleb(-scale)))
     if name in ("float", "double"):
-        out = repr(float(number))
+        # a FLOAT keeps single precision: the server prints its default to 6 digits (FLT_DIG)
+        out = repr(float(f"{float(number):.6g}") if name == "float" else float(number))
         return out[:-2] if out.endswith(".0") else out
     if number == number.to_integral_value():
         return str(int(number))

@@ -110,7 +110,9 @@ _EXPR_TOKEN = re.compile(r"('(?:[^'\\]|''|\\.)*')|(`(?:[^`]|``)+`)|(\"(?:[^\"]|\
 # functions MariaDB prints under another of their names
 _FUNCTION_ALIASES = {"ucase": "upper", "lcase": "lower", "now": "current_timestamp",
                      "localtime": "current_timestamp", "localtimestamp": "current_timestamp",
-                     "character_length": "char_length", "substr": "substring"}
+                     "character_length": "char_length", "substr": "substring",
+                     # MariaDB keeps a CHECK's length() as octet_length(): both count bytes
+                     "octet_length": "length"}
 
 
 def _sqlexpr():

@@ -72,7 +72,7 @@ class Executor(abc.ABC):
         # False where each DDL statement commits itself (MySQL): a failure cannot roll back
         self.transactional_ddl = getattr(self._ddl, "TRANSACTIONAL_DDL", True)
         self.applied: list[str] = []  # statements run online since the migration last reset it
-        # indexes the database dropped by itself (server_follow_up): op.drop_index of one is done
+        # indexes the database dropped by itself (server_side): op.drop_index of one is done
         self.dropped_by_server: set[tuple[str, str, str]] = set()
 
     @property
@@ -87,19 +87,20 @@ class Executor(abc.ABC):
         statements = self.around(self._ddl.statements(operation, before, self.dialect))
         for sql in statements:
             self.emit(sql, operation.op)
-        self.snapshot = operation.apply(before)
+        after = operation.apply(before)
+        # what the database does on its own besides the statements (MySQL: a foreign key's
+        # index comes, and goes once another key serves the key)
+        server_side = getattr(self._ddl, "server_side", None)
+        self.snapshot = server_side(operation, after) if server_side is not None else after
+        if self.snapshot is not after:
+            for schema_name, table in after.all_tables():
+                now = self.snapshot.schemas[schema_name].tables.get(table.name)
+                kept = {ix.name for ix in now.indexes} if now is not None else set()
+                self.dropped_by_server |= {(schema_name, table.name, ix.name) for ix in table.indexes
+                                           if ix.name not in kept}
         if not self.may_orphan:
             check = getattr(self._ddl, "may_orphan", None)
             self.may_orphan = check is not None and check(operation, statements)
-        # what the database does by itself after it (MySQL: a foreign key's own index)
-        follow_up = getattr(self._ddl, "server_follow_up", None)
-        for extra, send in follow_up(operation, before, self.snapshot, self.dialect) if follow_up else ():
-            if send:
-                self.run(extra)
-            else:
-                self.snapshot = extra.apply(self.snapshot)
-            if isinstance(extra, ops.DropIndex):
-                self.dropped_by_server.add((extra.schema_name, extra.table_name, extra.index.name))
 
     def around(self, statements: list[str]) -> list[str]:
         """What the database itself must add to an operation's statements (online)."""

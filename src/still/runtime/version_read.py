@@ -3,8 +3,8 @@ alone, for `still current`.
 
 Importing SQLAlchemy costs more than everything else `current` does, and reading two
 small tables needs none of it. This reader handles the URLs it understands completely —
-SQLite files (stdlib `sqlite3`) and `postgresql+psycopg` — and answers None for anything
-else, or on any error, so the caller goes the SQLAlchemy way and reports exactly what it
+SQLite files (stdlib `sqlite3`), `postgresql+psycopg` and `mysql+pymysql` /
+`mariadb+pymysql` — and answers None for anything else, or on any error, so the caller goes the SQLAlchemy way and reports exactly what it
 always reports (missing file, unreachable server, masked password).
 """
 
@@ -50,6 +50,8 @@ def read_tables(url: str, schema: Optional[str], queries: list[tuple[str, str]])
             return _sqlite(match, schema, queries)
         if name == "postgresql+psycopg":
             return _postgresql(match, schema, queries)
+        if name in ("mysql+pymysql", "mariadb+pymysql"):
+            return _mysql(match, schema, queries)
     except StillError:
         raise
     except Exception:
@@ -112,6 +114,60 @@ def _postgresql(match: re.Match, schema: Optional[str], queries) -> Optional[lis
             out.append(None if found is None or found[0] is None else
                        connection.execute(sql.format(table=qualified)).fetchall())
     return out
+
+
+# what SQLAlchemy's pymysql dialect takes from a URL's query as text; any other argument
+# (ssl_*, timeouts, client_flag, ...) it converts first, so such URLs go its way
+_MYSQL_TEXT_ARGUMENTS = ("charset",)
+# SQLAlchemy's MySQL has_table reads these codes as "no such table" (1049: no such database)
+_MYSQL_NO_TABLE = (1146, 1049)
+
+
+def _mysql(match: re.Match, schema: Optional[str], queries) -> Optional[list]:
+    import pymysql
+
+    # the arguments SQLAlchemy's pymysql dialect passes (it unquotes all but the host)
+    params: dict[str, object] = {}
+    for key, group in (("user", "username"), ("password", "password"), ("database", "database")):
+        if match.group(group):
+            params[key] = unquote(match.group(group))
+    host = match.group("ipv4host") or match.group("ipv6host")
+    if host:
+        params["host"] = host
+    if match.group("port"):
+        params["port"] = int(match.group("port"))
+    query = parse_qsl(match.group("query") or "", keep_blank_values=True)
+    keys = [key for key, _ in query]
+    if len(set(keys)) != len(keys) or any(key not in _MYSQL_TEXT_ARGUMENTS for key in keys):
+        return None
+    if not schema and "database" not in params:
+        return None  # no current database: SQLAlchemy says what that means
+    params.update(query)
+    try:
+        connection = pymysql.connect(**params)
+    except pymysql.err.MySQLError as err:
+        reason = _masked(match, (str(err).strip().splitlines() or [type(err).__name__])[0])
+        raise StillError(f"cannot connect to {_masked(match)}: {reason}") from None
+    out = []
+    try:
+        with connection.cursor() as cursor:
+            for table, sql in queries:
+                qualified = (_backquote(schema) + "." if schema else "") + _backquote(table)
+                try:
+                    cursor.execute(sql.format(table=qualified))
+                except pymysql.err.MySQLError as err:
+                    if err.args and err.args[0] in _MYSQL_NO_TABLE:
+                        out.append(None)
+                        continue
+                    raise
+                out.append([tuple(row) for row in cursor.fetchall()])
+    finally:
+        connection.close()
+    return out
+
+
+def _backquote(identifier: str) -> str:
+    return "`" + identifier.replace("`", "``") + "`"
 
 
 def _masked(match: re.Match, text: Optional[str] = None) -> str:

@@ -36,7 +36,9 @@ def upgrade() -> None:
         {"key": "x-mode", "value": x.get("mode", "none")},
         {"key": "offline", "value": str(context.is_offline_mode())},
     ])
-    op.execute("UPDATE accounts SET name = name || '!' WHERE id = 3")
+    # MySQL reads || as OR
+    concat = "CONCAT(name, '!')" if op.get_context().dialect.name == "mysql" else "name || '!'"
+    op.execute(f"UPDATE accounts SET name = {concat} WHERE id = 3")
 
 
 def downgrade() -> None:

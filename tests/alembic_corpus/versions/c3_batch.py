@@ -17,9 +17,9 @@ naming = {"fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s"}
 
 
 def _posts_fk() -> str:
-    # PostgreSQL names the unnamed foreign key itself; on SQLite the convention names it
-    return "posts_account_id_fkey" if op.get_context().dialect.name == "postgresql" \
-        else "fk_posts_account_id_accounts"
+    # PostgreSQL and MySQL name the unnamed foreign key themselves; on SQLite the convention names it
+    return {"postgresql": "posts_account_id_fkey", "mysql": "posts_ibfk_1"}.get(
+        op.get_context().dialect.name, "fk_posts_account_id_accounts")
 
 
 def upgrade() -> None:

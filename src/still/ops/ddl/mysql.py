@@ -16,8 +16,10 @@ from typing import Optional
 
 from still import ops
 from still import snapshot as s
+from still.declare.mysql import served_keys, serves, with_foreign_key_index
 from still.errors import StillError
 from still.ops.ddl.mysql_table_options import set_table_options, table_options_clause
+from still.ops.base import edit_table, replace
 
 # each DDL statement commits by itself: a revision that fails part-way stays part-way
 TRANSACTIONAL_DDL = False
@@ -154,15 +156,86 @@ def _add_clause(w: "_Writer", op) -> str:
     return f"ADD {w.constraint(op.kind, op.constraint)}"
 
 
-def _serves(key: tuple[str, ...], columns: tuple[str, ...]) -> bool:
-    return tuple(key[:len(columns)]) == tuple(columns)
+_serves = serves
 
 
 def _unserved(table: s.Table) -> list[s.ForeignKey]:
-    keys = [table.primary_key.columns] if table.primary_key else []
-    keys += [u.columns for u in table.unique_constraints]
-    keys += [ix.leading_columns() for ix in table.indexes if ix.method is None]
-    return [fk for fk in table.foreign_keys if not any(_serves(k, fk.columns) for k in keys)]
+    keys = served_keys(table)
+    return [fk for fk in table.foreign_keys if not any(serves(k, fk.columns) for k in keys)]
+
+
+def server_side(operation, after: s.Snapshot) -> s.Snapshot:
+    """`after` (the snapshot once `operation` applied) with what the server does on its
+    own: a foreign key that no key serves gets an index of its own (declare/mysql.py's
+    rule), named after the constraint, or after its first column when the statement left
+    the name to the server; and such an index goes again as soon as another key serves
+    its foreign key. The executor calls
+    this after each operation, so op.* calls see what the database holds."""
+    if not hasattr(operation, "table_name"):
+        return after
+    if isinstance(operation, ops.AddConstraint) and operation.kind == "foreign_key":
+        fk = operation.constraint
+        return edit_table(after, operation.schema_name, operation.table_name, lambda t: with_foreign_key_index(
+            t, fk.columns, None if _servers_own_name(t, fk.name) else fk.name))
+    if isinstance(operation, ops.CreateIndex) or (
+            isinstance(operation, ops.AddConstraint) and operation.kind in ("unique", "primary_key")):
+        return edit_table(after, operation.schema_name, operation.table_name, _taken_over)
+    return after
+
+
+def server_made(table: s.Table, index: s.Index) -> bool:
+    """Whether `index` is one the server makes for a foreign key (see server_side): a
+    plain index over exactly the key's columns, under the key's name, or under its first
+    column's when the key has the server's own name (`<table>_ibfk_<n>`). CREATE TABLE
+    leaves such an index to the server, so it is one wherever still made the table."""
+    return _foreign_key_of(table, index) is not None
+
+
+def _foreign_key_of(table: s.Table, index: s.Index) -> Optional[s.ForeignKey]:
+    if index.unique or index.method is not None or not all(
+            e.column is not None and not e.descending for e in index.elements):
+        return None
+    columns = index.leading_columns()
+    for fk in table.foreign_keys:
+        if fk.columns == columns and (index.name == fk.name or (
+                _IBFK.fullmatch(fk.name or "") and fk.name.startswith(table.name + "_")
+                and re.fullmatch(re.escape(columns[0]) + r"(?:_\d+)?", index.name))):
+            return fk
+    return None
+
+
+_IBFK = re.compile(r".+_ibfk_\d+")
+
+
+def _served_by_others(table: s.Table, index: s.Index) -> bool:
+    others = table.model_copy(update={"indexes": tuple(i for i in table.indexes if i is not index)})
+    return any(serves(key, index.leading_columns()) for key in served_keys(others))
+
+
+def _taken_over(table: s.Table) -> s.Table:
+    """`table` without the foreign keys' own indexes that another key now serves."""
+    keep = [ix for ix in table.indexes if not server_made(table, ix) or not _served_by_others(table, ix)]
+    return table if len(keep) == len(table.indexes) else replace(table, indexes=tuple(keep))
+
+
+def _unnamed_in_create(table: s.Table) -> list[s.ForeignKey]:
+    """The foreign keys CREATE TABLE may send without a name, in this order, for the server
+    to call them `<table>_ibfk_1`, `_2`, ... as it calls the unnamed ones create_all sends."""
+    numbered = {}
+    for fk in table.foreign_keys:
+        m = re.fullmatch(re.escape(table.name) + r"_ibfk_(\d+)", fk.name or "")
+        if m:
+            numbered[int(m.group(1))] = fk
+    return [numbered[n] for n in sorted(numbered)] if set(numbered) == set(range(1, len(numbered) + 1)) else []
+
+
+def _left_to_server(table: s.Table, index: s.Index, unnamed: list) -> bool:
+    """Whether CREATE TABLE leaves `index` out for the server to make for its foreign key,
+    under the same name: the key's when CREATE TABLE names the key, else its column's."""
+    fk = _foreign_key_of(table, index)
+    if fk is None or _served_by_others(table, index):
+        return False
+    return (index.name == fk.name) != any(u is fk for u in unnamed)
 
 
 def statements(op, before: s.Snapshot, dialect) -> list[str]:
@@ -172,82 +245,20 @@ def statements(op, before: s.Snapshot, dialect) -> list[str]:
     return handler(_Writer(dialect, before), op)
 
 
-def _generated_for(table: s.Table, ix: s.Index) -> Optional[s.ForeignKey]:
-    """The foreign key `ix` is the server's own index of: a plain index on exactly the key's
-    columns, under the name the server gives the index it makes (the key's name, or, for a
-    key the server named `<table>_ibfk_<n>`, its first column's, `_2`... on a clash)."""
-    if ix.unique or ix.method is not None or ix.where or any(e.column is None or e.descending for e in ix.elements):
-        return None
-    columns = tuple(e.column for e in ix.elements)
-    for fk in table.foreign_keys:
-        unnamed = re.fullmatch(re.escape(table.name) + r"_ibfk_\d+", fk.name or "")
-        if fk.columns == columns and (ix.name == fk.name or unnamed and re.fullmatch(
-                re.escape(fk.columns[0]) + r"(_\d+)?", ix.name)):
-            return fk
-    return None
-
-
-def _left_to_the_server(t: s.Table) -> set[str]:
-    """The indexes CREATE TABLE leaves out, as SQLAlchemy's does: those the server makes
-    itself for a foreign key no other key serves, under the key's name (written out, so
-    the index has it too), and drops by itself once another key serves it, as it does
-    under Alembic. One named after its column is written out (server_follow_up drops it)."""
-    out = set()
-    for ix in t.indexes:
-        fk = _generated_for(t, ix)
-        if fk is not None and ix.name == fk.name and _serves_none(t.model_copy(update={"indexes": tuple(i for i in t.indexes if i is not ix)}),
-                                           fk):
-            out.add(ix.name)
-    return out
-
-
-def server_follow_up(op, before: s.Snapshot, after: s.Snapshot, dialect) -> list:
-    """What the server does by itself after `op` (the executor runs or applies it): a key
-    that now serves a foreign key makes the server drop the index it had made for that key
-    (MariaDB is told DROP INDEX IF EXISTS, which also drops one written out by hand, so the
-    database ends as the snapshot says; MySQL has no IF EXISTS: the snapshot follows it
-    alone), and a foreign key no key serves gets an index of the server's making.
-    (operation, whether to send its statements) pairs."""
-    table_name, schema = getattr(op, "table_name", None), getattr(op, "schema_name", None)
-    if table_name is None:
-        return []
-    table = after.schemas.get(schema, s.Schema(name="")).tables.get(table_name)
-    if table is None:
-        return []
-    if isinstance(op, ops.AddConstraint) and op.kind == "foreign_key":
-        fk = op.constraint
-        if _serves_none(before.table(table_name, schema), fk):
-            # ADD CONSTRAINT writes the key's name out: the index takes it
-            index = s.Index(name=fk.name, elements=tuple(s.IndexElement(column=c) for c in fk.columns))
-            return [(ops.CreateIndex(schema_name=schema, table_name=table_name, index=index), False)]
-        return []
-    if not _adds_a_key(op, op):
-        return []
-    out = []
-    for ix in table.indexes:
-        fk = _generated_for(table, ix)
-        others = table.model_copy(update={"indexes": tuple(i for i in table.indexes if i is not ix)})
-        if fk is not None and not _serves_none(others, fk) and _serves(_key_columns(op), fk.columns) \
-                and getattr(op, "index", None) is not ix:
-            out.append((ops.DropIndex(schema_name=schema, table_name=table_name, index=ix),
-                        bool(getattr(dialect, "is_mariadb", False))))
-    return out
-
-
-def _serves_none(table: s.Table, fk: s.ForeignKey) -> bool:
-    return bool(_unserved(table.model_copy(update={"foreign_keys": (fk,)})))
-
-
 def _create_table(w: _Writer, op: ops.CreateTable) -> list[str]:
     t = op.table
     parts = [w.column(c) for c in t.columns]
     if t.primary_key:
         parts.append(w.constraint("primary_key", t.primary_key))
     parts += [w.constraint("unique", u) for u in t.unique_constraints]
-    server_made = _left_to_the_server(t)
-    parts += [w.index(ix) for ix in t.indexes if ix.name not in server_made]
+    # the index a foreign key would make for itself is left to the server (under the same
+    # name), which then drops it when another key takes over, as it does for the tables
+    # create_all and Alembic make; so are the names of the unnamed foreign keys
+    unnamed = _unnamed_in_create(t)
+    parts += [w.index(ix) for ix in t.indexes if not _left_to_server(t, ix, unnamed)]
     parts += [w.constraint("check", c) for c in t.check_constraints]
-    parts += [w.constraint("foreign_key", fk) for fk in t.foreign_keys]
+    parts += [w.constraint("foreign_key", fk).removeprefix(f"CONSTRAINT {w.quote(fk.name)} ") for fk in unnamed]
+    parts += [w.constraint("foreign_key", fk) for fk in t.foreign_keys if not any(u is fk for u in unnamed)]
     body = ",\n  ".join(parts)
     comment = f" COMMENT={w.literal(t.comment)}" if t.comment is not None else ""
     options = table_options_clause(w, t.options)
@@ -263,7 +274,7 @@ def _drop_index(w: _Writer, op: ops.DropIndex) -> list[str]:
     key serves the foreign key (see keys_first): then it may be gone already, and MariaDB
     is told IF EXISTS."""
     table = _table(w, op)
-    implicit = _generated_for(table, op.index) is not None
+    implicit = server_made(table, op.index)
     others = table.model_copy(update={"indexes": tuple(ix for ix in table.indexes if ix.name != op.index.name)})
     gone = implicit and not _unserved(others) and getattr(w.dialect, "is_mariadb", False)
     return _alter(w, op, f"DROP INDEX {'IF EXISTS ' if gone else ''}{w.quote(op.index.name)}")
@@ -307,7 +318,21 @@ def _base(type_text: str) -> str:
 
 
 def _add_constraint(w: _Writer, op: ops.AddConstraint) -> list[str]:
-    return _alter(w, op, f"ADD {w.constraint(op.kind, op.constraint)}")
+    clause = w.constraint(op.kind, op.constraint)
+    if op.kind == "foreign_key" and _servers_own_name(_table(w, op), op.constraint.name):
+        # unnamed, as Alembic sends it: the server gives this very name, and names the index
+        # it makes after the first column, as for create_all, not after the constraint
+        clause = clause.removeprefix(f"CONSTRAINT {w.quote(op.constraint.name)} ")
+    return _alter(w, op, f"ADD {clause}")
+
+
+def _servers_own_name(table: s.Table, name: Optional[str]) -> bool:
+    """Whether `name` is what ALTER TABLE calls an unnamed foreign key added to `table`:
+    `<table>_ibfk_<n>`, one past the highest n there."""
+    pattern = re.compile(re.escape(table.name) + r"_ibfk_(\d+)")
+    numbers = [int(m.group(1)) for m in (pattern.fullmatch(fk.name or "") for fk in table.foreign_keys
+                                         if fk.name != name) if m]
+    return name == f"{table.name}_ibfk_{max(numbers + [0]) + 1}"
 
 
 def _drop_constraint(w: _Writer, op: ops.DropConstraint) -> list[str]:
