@@ -5,6 +5,8 @@ from what a table made without options gets: the server's `default_storage_engin
 its database's default collation. Those defaults are read by the first query of every
 reflection and remembered on the dialect (`remember_defaults`), where declare finds them,
 so that `mysql_charset="utf8mb4"` on a model is no drift on a database whose default it is.
+Where no reflection has told them (offline, replaying the revision files), the server's
+own defaults are assumed (`defaults`).
 """
 
 from __future__ import annotations
@@ -53,10 +55,21 @@ def remember_defaults(dialect, engine: Optional[str], collations: dict) -> None:
     setattr(dialect, _ATTRIBUTE, (canonical_engine(engine) or FALLBACK_ENGINE, known))
 
 
-def defaults(dialect, schema: str) -> tuple[str, Optional[str]]:
-    """(default engine, default collation or None when no reflection has told it)."""
+def defaults(dialect, schema: str, assume: bool = True) -> tuple[str, Optional[str]]:
+    """(default engine, default collation) of `schema`: as a reflection read them, else
+    (`assume`) what the server's own configuration gives where nothing is set — MariaDB's
+    utf8mb4_general_ci as Debian ships it (a dialect that has not met its server assumes a
+    current MariaDB, as server_traits does), MySQL 8's utf8mb4_0900_ai_ci, older MySQL's
+    latin1_swedish_ci — or None (`assume=False`)."""
     engine, collations = getattr(dialect, _ATTRIBUTE, (FALLBACK_ENGINE, {}))
-    return engine, collations.get(schema)
+    collation = collations.get(schema)
+    if collation is None and assume:
+        version = dialect.server_version_info
+        if getattr(dialect, "is_mariadb", False) or version is None:
+            collation = "utf8mb4_general_ci"
+        else:
+            collation = "utf8mb4_0900_ai_ci" if version >= (8,) else "latin1_swedish_ci"
+    return engine, collation
 
 
 def relative_options(engine: Optional[str], collation: Optional[str], default_engine: Optional[str],

@@ -6,7 +6,7 @@ columns it would change beyond that (a collation of their own; TEXT it widens to
 MEDIUMTEXT for a charset of more bytes; JSON) are given their definition back by a MODIFY
 right after.
 An option left out of the snapshot is the database's default, spelled by name where a
-reflection has told it and as `DEFAULT` otherwise."""
+reflection has told it and as `DEFAULT` otherwise (offline)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def table_options_clause(w, options) -> str:
 
 def set_table_options(w, op: ops.SetTableOptions) -> list[str]:
     table = w.name(op.schema_name, op.table_name)
-    default_engine, default_collation = tableinfo.defaults(w.dialect, op.schema_name)
+    default_engine, default_collation = tableinfo.defaults(w.dialect, op.schema_name, assume=False)
     out = []
     engine = op.new_options.engine
     if op.old_options.engine != engine:
