@@ -92,12 +92,11 @@ class Executor(abc.ABC):
         # index comes, and goes once another key serves the key)
         server_side = getattr(self._ddl, "server_side", None)
         self.snapshot = server_side(operation, after) if server_side is not None else after
-        if self.snapshot is not after:
-            for schema_name, table in after.all_tables():
-                now = self.snapshot.schemas[schema_name].tables.get(table.name)
-                kept = {ix.name for ix in now.indexes} if now is not None else set()
-                self.dropped_by_server |= {(schema_name, table.name, ix.name) for ix in table.indexes
-                                           if ix.name not in kept}
+        if self.snapshot is not after:  # the hook changes the operation's own table only
+            where, name = operation.schema_name, operation.table_name
+            kept = {ix.name for ix in self.snapshot.table(name, where).indexes}
+            self.dropped_by_server |= {(where, name, ix.name) for ix in after.table(name, where).indexes
+                                       if ix.name not in kept}
         if not self.may_orphan:
             check = getattr(self._ddl, "may_orphan", None)
             self.may_orphan = check is not None and check(operation, statements)

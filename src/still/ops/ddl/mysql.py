@@ -118,7 +118,7 @@ def plan_statements(operations, before: s.Snapshot, dialect):
                     break
                 later = operations[j]
                 if j in taken_over or not _adds_a_key(later, op) or not any(
-                        _serves(_key_columns(later), fk.columns) for fk in unserved):
+                        serves(_key_columns(later), fk.columns) for fk in unserved):
                     continue
                 stmts = [stmts[0] + ", " + _add_clause(_Writer(dialect, snap), later)]
                 taken_over.add(j)
@@ -155,8 +155,6 @@ def _add_clause(w: "_Writer", op) -> str:
         return f"ADD {w.index(op.index)}"
     return f"ADD {w.constraint(op.kind, op.constraint)}"
 
-
-_serves = serves
 
 
 def _unserved(table: s.Table) -> list[s.ForeignKey]:
@@ -414,7 +412,7 @@ def keys_first(operations, before: s.Snapshot) -> tuple:
                 if not _adds_a_key(later, op) or not set(_key_columns(later)) <= present:
                     continue
                 name = later.index.name if isinstance(later, ops.CreateIndex) else later.constraint.name
-                if name == dropped or not any(_serves(_key_columns(later), fk.columns) for fk in unserved):
+                if name == dropped or not any(serves(_key_columns(later), fk.columns) for fk in unserved):
                     continue
                 operations.insert(i, operations.pop(j))
                 if isinstance(later, ops.AddConstraint) and later.kind == "primary_key" and \
