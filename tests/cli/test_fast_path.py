@@ -6,6 +6,7 @@ code — whichever way it is parsed (`STILL_NO_FAST=1` sends a line to the typer
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -81,7 +82,23 @@ NO_DATABASE_CASES = [
     (["heads", "--url", ""], False), (["-v", "heads"], False), (["history", "-vi"], False),
     (["history", "-r", "-2:"], False), (["history", "-r"], False), (["show"], False), (["show", "a1", "b2"], False),
     (["show", "-1"], False), (["show", "--", "a1"], False), (["branches", "-cstill.toml"], False),
-    (["hedas"], False), (["upgrade", "head", "--sql"], False),
+    (["hedas"], False),
+]
+
+# the running commands writing scripts (--sql: nothing is run, so each line can run twice)
+SQL_CASES = [
+    (["upgrade", "head", "--sql"], True), (["upgrade", "base:c3", "--sql", "-q"], True),
+    (["-q", "upgrade", "a1:f6", "--sql"], True), (["upgrade", "heads", "--sql"], True),
+    (["upgrade", "base:e5", "--sql", "--transaction", "all"], True), (["upgrade", "base:x9", "--sql", "--tag", "t1"], True),
+    (["upgrade", "base:b2", "--sql", "--transaction=per-revision", "-x", "k=v"], True),
+    (["upgrade", "base:b2", "--sql", "--lock-timeout", "1.5"], True), (["upgrade", "nope", "--sql"], True),
+    (["downgrade", "c3:base", "--sql"], True), (["downgrade", "-1", "--sql"], True), (["downgrade", "f6:e5", "--sql"], True),
+    (["downgrade", "e5:a1", "--sql", "-n", "copy", "--transaction", "all"], True),
+    (["upgrade", "base:b2", "--sql", "--url", "postgresql://u@h/db"], True),
+    (["upgrade", "--sql"], False), (["upgrade", "head", "--sql", "--sql"], False), (["upgrade", "--help"], False),
+    (["upgrade", "head", "--sql", "--transaction", "bogus"], False), (["upgrade", "head", "--lock-timeout", "soon"], False),
+    (["upgrade", "head", "--lock-timeout", "-1"], False), (["downgrade", "-1x", "--sql"], False),
+    (["upgrade", "a1", "b2", "--sql"], False), (["upgrade", "head", "--tag"], False),
 ]
 
 DATABASE_CASES = [
@@ -114,6 +131,42 @@ def sqlite_project(tmp_path_factory) -> Project:
 
 def test_every_reading_line_prints_what_typer_prints_sqlite(sqlite_project):
     _differ(sqlite_project, NO_DATABASE_CASES + DATABASE_CASES)
+
+
+def test_every_sql_line_prints_what_typer_prints(sqlite_project):
+    _differ(sqlite_project, SQL_CASES)
+    (out, err, code), loaded = still(sqlite_project, ["upgrade", "base:f6", "--sql"])
+    assert code == 0 and "CREATE TABLE still_version" in out, (out, err)
+    assert [m for m in ("typer", "click", "rich") if m in loaded] == []
+
+
+# the running commands against the database, in order: each line runs on two copies of the
+# project, one through the fast path and one through typer, which must end in the same state
+RUN_LINES = [(["upgrade", "heads"], True), (["downgrade", "-1"], True), (["downgrade", "side@-1"], True),
+             (["-q", "downgrade", "e5"], True), (["upgrade", "f6", "--lock-timeout", "0"], True),
+             (["upgrade", "nope"], True), (["downgrade", "base", "--transaction", "all"], True),
+             (["downgrade", "base"], True), (["upgrade", "head"], True), (["upgrade", "heads", "-q"], True),
+             (["upgrade", "heads"], True), (["upgrade", "heads", "--transaction", "nope"], False)]
+
+
+def _same(result: tuple) -> tuple:
+    """A run's output with what differs between the two copies (their paths, the times
+    revisions ran) written the same way."""
+    out, err, code = result
+    at = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
+    return at.sub("T", out.replace("slow", "fast")), at.sub("T", err.replace("slow", "fast")), code
+
+
+def test_running_lines_do_and_print_what_typer_does(tmp_path):
+    fast = branched_project(tmp_path / "fast", f"sqlite:///{tmp_path / 'fast.db'}")
+    slow = branched_project(tmp_path / "slow", f"sqlite:///{tmp_path / 'slow.db'}")
+    for args, takes in RUN_LINES:
+        ours, loaded = still(fast, args)
+        theirs, typer_loaded = still(slow, args, typer=True)
+        assert _same(ours) == _same(theirs), (args, ours, theirs)
+        assert ("typer" not in loaded) == takes and "typer" in typer_loaded, args
+        assert "Traceback" not in ours[1], (args, ours)
+        assert _same(still(fast, ["current"])[0]) == _same(still(slow, ["current"])[0]), args
 
 
 def test_reading_the_database_prints_what_typer_prints_postgresql(tmp_path, pg_url):

@@ -7,7 +7,7 @@ from typing import Optional, Sequence
 
 
 def main(argv: Optional[Sequence[str]] = None) -> None:
-    from still.cli.fast import reading_command
+    from still.cli.fast import fast_command
     from still.errors import StillError
 
     args = list(sys.argv[1:] if argv is None else argv)
@@ -17,7 +17,7 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     _state.update(interrupted=False, said=False)
     _remember_urls(args)
     _notice_interrupts()
-    fast = reading_command(args)  # a reading command runs without typer (see still.cli.fast)
+    fast = fast_command(args)  # most lines run without typer (see still.cli.fast)
     try:
         code = fast() if fast is not None else _typer_main(args)
     except StillError as err:

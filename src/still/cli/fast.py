@@ -1,14 +1,17 @@
-"""The fast path of the reading commands: `heads`, `branches`, `history`, `show` and
-`current` run without importing typer, click, rich or pydantic.
+"""The fast path: the reading commands (`heads`, `branches`, `history`, `show`,
+`current`) run without importing typer, click, rich or pydantic, and the running ones
+(`upgrade`, `downgrade`, online or `--sql`) without typer and click.
 
 Building the typer app costs more than the work of these commands on thousands of
-revisions, so `main` first offers the command line to `reading_command`. It takes only a
+revisions, so `main` first offers the command line to `fast_command`. It takes only a
 line it understands completely — the options below, each given as `-o VALUE`,
 `--option VALUE` or `--option=VALUE`, flags alone, the root options before the command and
 the command's after it — and answers None for anything else (`--help`, an unknown or
 repeated option, a missing value, a value that is empty or starts with `-`, a second
 argument, ...): the typer app then parses that line and says exactly what it always says.
-Either way the work is done by still.cli.reading, so the output is the same.
+A target such as `-1` is an argument, as the typer app reads it; `--transaction` and
+`--lock-timeout` values it cannot read as typer does are left to typer. Either way the
+work is done by still.cli.reading / still.cli.running, so the output is the same.
 
 `STILL_NO_FAST=1` in the environment sends every line to the typer app (the tests compare
 both ways).
@@ -17,6 +20,7 @@ both ways).
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -34,12 +38,17 @@ _COMMANDS: dict[str, tuple[dict, int]] = {  # command -> (its options, how many 
     "current": ({**_COMMON, **_VERBOSE, "--check-heads": ("check_heads", False)}, 0),
     "show": (_COMMON, 1),
 }
+_RUNNING = {**_COMMON, "-q": ("quiet", False), "--quiet": ("quiet", False), "--sql": ("sql", False),
+            "--tag": ("tag", True), "--transaction": ("transaction", True), "--lock-timeout": ("lock_timeout", True)}
+_COMMANDS.update({"upgrade": (_RUNNING, 1), "downgrade": (_RUNNING, 1)})
+_RELATIVE = re.compile(r"-[0-9]+")  # `downgrade -1`: a target, not an option
+_SECONDS = re.compile(r"[0-9]+(\.[0-9]*)?")
 NO_FAST_ENV = "STILL_NO_FAST"
 
 
-def reading_command(args: list[str]) -> Optional[Callable[[], int]]:
-    """The reading command `args` (the command line after `still`, without --debug) asks
-    for, ready to run and return its exit code; None when the typer app must parse it."""
+def fast_command(args: list[str]) -> Optional[Callable[[], int]]:
+    """The command `args` (the command line after `still`, without --debug) asks for, ready
+    to run and return its exit code; None when the typer app must parse it."""
     if os.environ.get(NO_FAST_ENV):
         return None
     root: dict = {}
@@ -51,7 +60,12 @@ def reading_command(args: list[str]) -> Optional[Callable[[], int]]:
     given: dict = {}
     arguments: list[str] = []
     at += 1
+    running = command in ("upgrade", "downgrade")
     while at < len(args):
+        if running and _RELATIVE.fullmatch(args[at]):
+            arguments.append(args[at])
+            at += 1
+            continue
         at = _options(args, at, spec, given)
         if at is None:
             return None
@@ -64,6 +78,8 @@ def reading_command(args: list[str]) -> Optional[Callable[[], int]]:
                 "url": root.get("url"), "quiet": bool(root.get("quiet"))}
     common = dict(config_path=_path(given.get("config")), name=given.get("name"), x=given.get("x"),
                   url=given.get("url"))
+    if running:
+        return _running(command, arguments[0], root_obj, given, common)
     from still.cli import reading
 
     if command == "heads":
@@ -77,6 +93,20 @@ def reading_command(args: list[str]) -> Optional[Callable[[], int]]:
         return lambda: reading.current(root_obj, bool(given.get("verbose")), bool(given.get("check_heads")),
                                        **common)
     return lambda: reading.show(root_obj, arguments[0], **common)
+
+
+def _running(command: str, target: str, root: dict, given: dict, common: dict) -> Optional[Callable[[], int]]:
+    from still.cli.running import TRANSACTIONS
+
+    transaction = given.get("transaction", "per-revision")
+    seconds = given.get("lock_timeout")
+    if transaction not in TRANSACTIONS or (seconds is not None and not _SECONDS.fullmatch(seconds)):
+        return None  # typer's message for a bad value
+    from still.cli import running
+
+    work = running.upgrade if command == "upgrade" else running.downgrade
+    return lambda: work(root, target, bool(given.get("sql")), given.get("tag"), transaction,
+                        None if seconds is None else float(seconds), bool(given.get("quiet")), **common)
 
 
 def _options(args: list[str], at: int, spec: dict, into: dict) -> Optional[int]:

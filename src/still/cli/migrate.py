@@ -15,11 +15,10 @@ from typing import Optional
 import typer
 from typing_extensions import Annotated
 
-from still.cli import reading  # the reading commands' work, typer-free (the fast path calls it too)
+from still.cli import reading, running  # the commands' work, typer-free (the fast path calls it too)
 from still.cli.common import ConfigOpt, NameOpt, UrlOpt, XOpt
 from still.cli.reading import empty_history as _empty_history
 from still.cli.reading import graph_of as _graph
-from still.cli.reading import refuse_missing_sqlite as _refuse_missing_sqlite
 
 QuietOpt = Annotated[bool, typer.Option("-q", "--quiet", help="Print nothing but errors.")]
 SqlOpt = Annotated[bool, typer.Option("--sql", help="Write the SQL script instead of running it (no connection).")]
@@ -27,7 +26,7 @@ TagOpt = Annotated[Optional[str], typer.Option("--tag", help="An arbitrary tag, 
 VerboseOpt = Annotated[bool, typer.Option("-v", "--verbose", help="Show every detail of each revision.")]
 
 
-class Transaction(str, enum.Enum):
+class Transaction(str, enum.Enum):  # still.cli.running.TRANSACTIONS
     per_revision = "per-revision"
     all = "all"
 
@@ -59,61 +58,6 @@ def version_path_for(cfg, given: Optional[Path]) -> Path:
     where = f" in {cfg.source}" if cfg.source else ""
     raise StillError(f"--version-path {given} is not one of the version locations "
                      f"({', '.join(str(d) for d in dirs)}): add it to 'version_locations'{where}")
-
-
-# -- progress -------------------------------------------------------------------------------
-
-def _describe(step) -> str:
-    rev = step.revision
-    parents = ", ".join(rev.down_revisions) or "<base>"
-    arrow = f"{parents} -> {rev.revision}" if step.direction == "up" else f"{rev.revision} -> {parents}"
-    verb = "upgrade" if step.direction == "up" else "downgrade"
-    return f"Running {verb} {arrow}" + (f", {rev.message}" if rev.message else "")
-
-
-def _progress(quiet: bool):
-    from still.runtime.migrate import Progress
-
-    if quiet:
-        return Progress()
-    if sys.stderr.isatty():
-        return _RichProgress().progress()
-    return Progress(step=lambda step: print(_describe(step), file=sys.stderr, flush=True))
-
-
-class _RichProgress:
-    def progress(self):
-        from still.runtime.migrate import Progress
-
-        return Progress(start=self.start, step=self.step, done=self.done)
-
-    def start(self, total: int) -> None:
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                            TimeElapsedColumn(), console=Console(stderr=True), transient=False)
-        self.task = self.bar.add_task("migrating", total=total)
-        self.started = False
-        self.bar.start()
-
-    def step(self, step) -> None:
-        if self.started:
-            self.bar.advance(self.task)
-        self.started = True
-        self.bar.update(self.task, description=_describe(step)[:60])
-
-    def done(self) -> None:
-        if getattr(self, "bar", None) is not None:
-            if self.started:
-                self.bar.advance(self.task)
-            self.bar.stop()
-
-
-def _run(ctx, cfg, quiet: bool, tag: Optional[str] = None):
-    from still.runtime.migrate import Run
-
-    return Run(cfg, progress=_progress(quiet), tag=tag)
 
 
 # -- init / revision / merge ------------------------------------------------------------------
@@ -336,16 +280,6 @@ LockTimeoutOpt = Annotated[Optional[float], typer.Option(
     help="How long to wait for another run's migration lock (default: lock_timeout, 300).")]
 
 
-def _with_lock_timeout(cfg, seconds: Optional[float]):
-    from still.errors import StillError
-
-    if seconds is None:
-        return cfg
-    if seconds < 0:
-        raise StillError(f"--lock-timeout must be 0 or more seconds, not {seconds:g}")
-    return cfg.model_copy(update={"lock_timeout": seconds})
-
-
 def upgrade(
     ctx: typer.Context,
     revision: Annotated[str, typer.Argument(help="Target: head, heads, an id, +N, branch@head; START:END with --sql.")],
@@ -355,17 +289,8 @@ def upgrade(
     config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None,
 ) -> None:
     """Run revisions up to REVISION."""
-    from still.revisions.ids import check_targets
-
-    check_targets([revision])
-    cfg = _cfg(ctx, config, name, x, url)
-    cfg = _with_lock_timeout(cfg, lock_timeout)
-    run = _run(ctx, cfg, _quiet(ctx, quiet), tag)
-    if not sql and revision in ("head", "heads") and _empty_history(run.graph, "nothing to upgrade"):
-        return
-    count = run.upgrade(revision, sql=sql, transaction=transaction.value)
-    if not sql and not _quiet(ctx, quiet) and count == 0:
-        print("already up to date", file=sys.stderr)
+    _exit(running.upgrade(_root(ctx), revision, sql, tag, transaction.value, lock_timeout, quiet,
+                          config, name, x, url))
 
 
 def downgrade(
@@ -377,17 +302,8 @@ def downgrade(
     config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None,
 ) -> None:
     """Revert revisions down to REVISION."""
-    from still.revisions.ids import check_targets
-
-    check_targets([revision])
-    cfg = _cfg(ctx, config, name, x, url)
-    cfg = _with_lock_timeout(cfg, lock_timeout)
-    run = _run(ctx, cfg, _quiet(ctx, quiet), tag)
-    if not sql:
-        _refuse_missing_sqlite(run)  # nothing to take down there; do not leave an empty file
-    count = run.downgrade(revision, sql=sql, transaction=transaction.value)
-    if not sql and not _quiet(ctx, quiet) and count == 0:
-        print("nothing to downgrade", file=sys.stderr)
+    _exit(running.downgrade(_root(ctx), revision, sql, tag, transaction.value, lock_timeout, quiet,
+                            config, name, x, url))
 
 
 def stamp(
@@ -401,9 +317,7 @@ def stamp(
     from still.revisions.ids import check_targets
 
     check_targets(revisions)
-    cfg = _cfg(ctx, config, name, x, url)
-    cfg = _with_lock_timeout(cfg, lock_timeout)
-    run = _run(ctx, cfg, _quiet(ctx, quiet))
+    run = running.make_run(_root(ctx), config, name, x, url, lock_timeout, _quiet(ctx, quiet))
     if not sql and set(revisions) <= {"head", "heads"} and _empty_history(run.graph, "nothing to stamp"):
         return
     delete, insert = run.stamp(revisions, sql=sql, purge=purge)
