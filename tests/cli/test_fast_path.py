@@ -169,6 +169,48 @@ def test_running_lines_do_and_print_what_typer_does(tmp_path):
         assert _same(still(fast, ["current"])[0]) == _same(still(slow, ["current"])[0]), args
 
 
+MODELS = """import sqlalchemy as sa
+
+metadata = sa.MetaData()
+sa.Table("orgs", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("name", sa.String(50)),
+         sa.Column("title", sa.String(20), nullable=False))
+same = sa.MetaData()
+sa.Table("orgs", same, sa.Column("id", sa.Integer, primary_key=True), sa.Column("name", sa.String(50)))
+"""
+
+PLAN_CASES = [
+    (["plan"], True), (["plan", "--format", "json"], True), (["plan", "--sql"], True),
+    (["plan", "--format=json", "--sql"], True), (["plan", "--rename", "old=new"], True),
+    (["plan", "--rename", "orgs.name=title", "--rename", "x=y"], True), (["plan", "--metadata", "models:same"], True),
+    (["plan", "--metadata", "nope:x"], True), (["-c", "still.toml", "plan", "-x", "k=v"], True),
+    (["plan", "--url", "sqlite:///missing.db"], True),
+    (["check"], True), (["check", "--format", "github"], True), (["check", "--format", "json"], True),
+    (["check", "--fail-on", "warning"], True), (["check", "--metadata", "models:same"], True),
+    (["check", "--metadata=models:same", "--format", "json"], True), (["check", "--against", "history"], True),
+    (["check", "--against", "history", "--metadata", "models:same"], True), (["-q", "check"], True),
+    (["check", "--url", "sqlite:///missing.db"], True),
+    (["plan", "--format", "yaml"], False), (["plan", "--sql", "--sql"], False), (["plan", "extra"], False),
+    (["check", "--fail-on", "bogus"], False), (["check", "--against", "nope"], False), (["check", "--sql"], False),
+    (["plan", "--help"], False), (["check", "--format", "github", "--format", "json"], False),
+]
+
+
+def test_every_plan_and_check_line_prints_what_typer_prints(tmp_path, sqlite_url):
+    project = Project(tmp_path / "p", sqlite_url).init()
+    project.revision("a1", "orgs", 'op.create_table("orgs", sa.Column("id", sa.Integer, primary_key=True), '
+                     'sa.Column("name", sa.String(50)))', 'op.drop_table("orgs")')
+    project.ok("upgrade", "head")
+    (project.path / "models.py").write_text(MODELS)
+    config = project.path / "still.toml"
+    config.write_text(config.read_text() + '\nmetadata = "models:metadata"\n')
+    _differ(project, PLAN_CASES)
+    (out, err, code), loaded = still(project, ["check", "--metadata", "models:same"])
+    assert (out, code) == ("No changes: the database matches the models.\n", 0), (out, err)
+    assert [m for m in ("typer", "click", "rich") if m in loaded] == []  # nothing to colour: no rich
+    (out, err, code), loaded = still(project, ["check"])
+    assert code == 1 and "+ column title" in out and "rich" in loaded, (out, err)
+
+
 def test_reading_the_database_prints_what_typer_prints_postgresql(tmp_path, pg_url):
     project = branched_project(tmp_path / "p", pg_url)
     bad = pg_url.rsplit("/", 1)[0] + "/no_such_database"

@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 from typing_extensions import Annotated
 
-from still.cli.settings import missing_sqlite_file, no_database_yet  # noqa: F401  (imported from here too)
+from still.cli.settings import missing_sqlite_file, no_database_yet, plural, require  # noqa: F401  (imported from here too)
 
 ConfigOpt = Annotated[Optional[Path], typer.Option("-c", "--config", help="Config file (default: still.toml or pyproject.toml [tool.still], searched upwards; $STILL_CONFIG).")]
 NameOpt = Annotated[Optional[str], typer.Option("-n", "--name", help="Named database section of the config.")]
@@ -28,18 +28,3 @@ def settings(ctx: typer.Context, config=None, name=None, x=None, url=None, metad
     from still.cli.settings import config_for
 
     return config_for((ctx.find_root().obj or {}) if ctx else {}, config, name, x, url, metadata)
-
-
-def require(cfg, key: str, flag: str):
-    from still.errors import StillError
-
-    value = getattr(cfg, key)
-    if not value:
-        where = f" in {cfg.source}" if cfg.source else " (no still.toml or [tool.still] found)"
-        raise StillError(f"no {key} configured{where}: set '{key}' or pass {flag}")
-    return value
-
-
-def plural(count: int, noun: str) -> str:
-    """`1 finding`, `2 findings`: every count the CLI prints goes through here."""
-    return f"{count} {noun}" + ("" if count == 1 else "s")

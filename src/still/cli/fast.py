@@ -1,6 +1,7 @@
 """The fast path: the reading commands (`heads`, `branches`, `history`, `show`,
 `current`) run without importing typer, click, rich or pydantic, and the running ones
-(`upgrade`, `downgrade`, online or `--sql`) without typer and click.
+(`upgrade`, `downgrade`, online or `--sql`) and `plan` / `check` without typer and click
+(and without rich where there is nothing to colour).
 
 Building the typer app costs more than the work of these commands on thousands of
 revisions, so `main` first offers the command line to `fast_command`. It takes only a
@@ -41,6 +42,10 @@ _COMMANDS: dict[str, tuple[dict, int]] = {  # command -> (its options, how many 
 _RUNNING = {**_COMMON, "-q": ("quiet", False), "--quiet": ("quiet", False), "--sql": ("sql", False),
             "--tag": ("tag", True), "--transaction": ("transaction", True), "--lock-timeout": ("lock_timeout", True)}
 _COMMANDS.update({"upgrade": (_RUNNING, 1), "downgrade": (_RUNNING, 1)})
+_MODELS = {**_COMMON, "--metadata": ("metadata", True), "--format": ("format", True)}
+_COMMANDS.update({"plan": ({**_MODELS, "--sql": ("sql", False), "--rename": ("rename", True)}, 0),
+                  "check": ({**_MODELS, "--fail-on": ("fail_on", True), "--against": ("against", True)}, 0)})
+_REPEATABLE = ("x", "rename")
 _RELATIVE = re.compile(r"-[0-9]+")  # `downgrade -1`: a target, not an option
 _SECONDS = re.compile(r"[0-9]+(\.[0-9]*)?")
 NO_FAST_ENV = "STILL_NO_FAST"
@@ -80,6 +85,8 @@ def fast_command(args: list[str]) -> Optional[Callable[[], int]]:
                   url=given.get("url"))
     if running:
         return _running(command, arguments[0], root_obj, given, common)
+    if command in ("plan", "check"):
+        return _planning(command, root_obj, given, common)
     from still.cli import reading
 
     if command == "heads":
@@ -109,6 +116,23 @@ def _running(command: str, target: str, root: dict, given: dict, common: dict) -
                         None if seconds is None else float(seconds), bool(given.get("quiet")), **common)
 
 
+def _planning(command: str, root: dict, given: dict, common: dict) -> Optional[Callable[[], int]]:
+    from still.cli import planning
+
+    fmt = given.get("format", "text")
+    models = dict(url=common["url"], metadata=given.get("metadata"), config_path=common["config_path"],
+                  name=common["name"], x=common["x"])
+    if command == "plan":
+        if fmt not in planning.PLAN_FORMATS:
+            return None
+        return lambda: planning.plan(root, fmt, bool(given.get("sql")), given.get("rename"), **models)
+    fail_on, against = given.get("fail_on"), given.get("against", "db")
+    if fmt not in planning.CHECK_FORMATS or against not in planning.AGAINST \
+            or (fail_on is not None and fail_on not in planning.FAIL_ON):
+        return None
+    return lambda: planning.check(root, fmt, fail_on, against, **models)
+
+
 def _options(args: list[str], at: int, spec: dict, into: dict) -> Optional[int]:
     """Read the options from args[at] on into `into`; the index of the first argument (or
     the end), or None for anything the fast path leaves to typer."""
@@ -136,8 +160,8 @@ def _options(args: list[str], at: int, spec: dict, into: dict) -> Optional[int]:
             at += 2
         if not value or value.startswith("-"):
             return None
-        if param == "x":
-            into.setdefault("x", []).append(value)
+        if param in _REPEATABLE:
+            into.setdefault(param, []).append(value)
         elif param in into:
             return None  # given twice: typer's rule (the last wins) is typer's to apply
         else:

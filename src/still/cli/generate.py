@@ -4,7 +4,6 @@ at head) or the revision files replayed without a database (`--against history`)
 
 from __future__ import annotations
 
-import enum
 import sys
 from pathlib import Path
 from typing import Optional
@@ -13,47 +12,11 @@ import typer
 from typing_extensions import Annotated
 
 from still.cli.common import ConfigOpt, MetadataOpt, NameOpt, UrlOpt, XOpt, settings
-
-
-class Against(str, enum.Enum):
-    db = "db"
-    history = "history"
+from still.cli.planning import Against, current_state
 
 
 RenameOpt = Annotated[Optional[list[str]], typer.Option(
     "--rename", help="Declare a rename: OLD=NEW for a table, TABLE.OLD=NEW for a column (repeatable).")]
-
-
-def current_state(cfg, run, against: Against, metadata, renames):
-    """The Comparison of the models with the chosen state, and the heads it stands on."""
-    from still.compare import compare, compare_snapshot
-    from still.errors import StillError
-
-    from still.runtime.env import project_hooks
-
-    options = dict(schemas=cfg.schemas, excludes=cfg.excludes, version_table=cfg.version_table,
-                   renames=renames or [], include=project_hooks(cfg).include_object,
-                   log_table=cfg.log_table_name())
-    if against is Against.history:
-        from still.runtime.replay import replay
-
-        dialect = run.offline_dialect()
-        snap, findings, heads = replay(run, dialect)
-        return compare_snapshot(snap, dialect, metadata, findings=findings, **options), heads
-    from still.db import connected
-
-    # a SQLite file that does not exist yet is an empty database: the first revision is for it
-    with connected(run.engine()) as conn:
-        current = run.version_table.heads(conn)
-        if not run.graph.is_up_to_date(current):
-            missing = sorted(run.graph.ancestors(run.graph.heads) | set(run.graph.heads)
-                             - run.graph.applied(current))
-            raise StillError(f"the database is not at head (missing {', '.join(missing[:5])}"
-                             f"{'...' if len(missing) > 5 else ''}): run 'still upgrade head' first, "
-                             f"or compare with --against history")
-        result = compare(conn, metadata, **options)
-        conn.rollback()
-    return result, tuple(run.graph.heads)
 
 
 def _ask_renames(result, renames: list[str]) -> list[str]:
@@ -100,7 +63,7 @@ def generate(
         raise StillError("no database URL configured: generate needs one for the dialect, even "
                          "with --against history (set 'url' or pass --url)")
     from still.cli.migrate import depends_on_ids, version_path_for
-    from still.cli.plan import check_renames, models as target_models
+    from still.cli.planning import check_renames, models as target_models
 
     directory = version_path_for(cfg, version_path)  # a wrong --version-path fails before any work
     models = target_models(cfg, metadata)
@@ -130,11 +93,9 @@ def generate(
                           downgrade_body=function_body(rendered.downgrade), imports=rendered.imports,
                           summary=rendered.summary)
     typer.echo(f"created {path}")
-    from rich.console import Console
-
     from still.cli.plan_view import print_plan
 
-    print_plan(plan, Console())
+    print_plan(plan)
 
 
 def register(app: typer.Typer) -> None:

@@ -3,10 +3,7 @@ workflow annotations)."""
 
 from __future__ import annotations
 
-from rich.console import Console
-from rich.markup import escape
-
-from still.cli.common import plural
+from still.cli.settings import plural
 from still.findings import Finding
 from still.plan import Plan
 
@@ -97,9 +94,25 @@ def _group(op) -> str:
     return f"table {op.schema_name}.{table}" if table else f"schema {op.schema_name}"
 
 
-def print_plan(plan: Plan, console: Console, statements: list[str] | None = None) -> None:
+NO_CHANGES = "No changes: the database matches the models."
+
+
+def print_plan(plan: Plan, statements: list[str] | None = None) -> None:
+    """The plan on stdout (rich text on a terminal). An empty plan printed to a file or pipe
+    is one plain line: no need to load rich for it (`still check` in CI)."""
+    import os
+    import sys
+
+    forced = os.environ.get("FORCE_COLOR") or os.environ.get("TTY_COMPATIBLE")  # rich's own overrides
+    if plan.empty and not plan.findings and not statements and not forced and not sys.stdout.isatty():
+        print(NO_CHANGES)
+        return
+    from rich.console import Console
+    from rich.markup import escape
+
+    console = Console()
     if plan.empty:
-        console.print("[green]No changes: the database matches the models.[/]")
+        console.print(f"[green]{NO_CHANGES}[/]")
     groups: dict[str, list] = {}  # by table, in order of first appearance; plan order inside
     for op in plan.operations:
         groups.setdefault(_group(op), []).append(op)

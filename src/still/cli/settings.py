@@ -43,3 +43,18 @@ def missing_sqlite_file(url: Optional[str]) -> Optional[str]:
 
 def no_database_yet(path: str) -> str:
     return f"the database file {path} does not exist yet: run 'still upgrade head' to create it"
+
+
+def require(cfg, key: str, flag: str):
+    from still.errors import StillError
+
+    value = getattr(cfg, key)
+    if not value:
+        where = f" in {cfg.source}" if cfg.source else " (no still.toml or [tool.still] found)"
+        raise StillError(f"no {key} configured{where}: set '{key}' or pass {flag}")
+    return value
+
+
+def plural(count: int, noun: str) -> str:
+    """`1 finding`, `2 findings`: every count the CLI prints goes through here."""
+    return f"{count} {noun}" + ("" if count == 1 else "s")

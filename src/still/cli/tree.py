@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.markup import escape
 from rich.tree import Tree
 
-from still.cli.common import plural
+from still.cli.settings import plural
 
 from still import snapshot as s
 
