@@ -42,7 +42,7 @@ def type_key(type_, memo: _Memo) -> Optional[tuple]:
     """
     cls = type(type_)
     own = memo.own_compilation.get(cls)
-    if not (own or (own is None and _own_compilation(cls, memo))):
+    if not ((own and not memo.live) or _own_compilation(cls, memo)):
         return None
     attrs = type_.__dict__
     if not attrs:  # Integer(), Text(), ...
@@ -76,9 +76,10 @@ def _own_compilation(cls, memo: _Memo) -> bool:
     of SQLAlchemy's, with no `@compiles` hook on it or a base."""
     found = memo.own_compilation.get(cls)
     if found is None:
-        found = cls.__module__.startswith("sqlalchemy.") and getattr(cls, "_compiler_dispatcher", None) is None
-        if not memo.live:
-            memo.own_compilation[cls] = found
+        found = memo.own_compilation[cls] = cls.__module__.startswith("sqlalchemy.") \
+            and getattr(cls, "_compiler_dispatcher", None) is None
+    elif found and memo.live:  # a hook may have come since
+        found = getattr(cls, "_compiler_dispatcher", None) is None
     return found
 
 
@@ -178,7 +179,10 @@ class DeclareRules:
             return compute(column)
         type_ = column.type
         last, key = memo.last_type
-        if last is not type_ or memo.live:  # the hooks of one column ask one after the other
+        # the hooks of one column ask one after the other; a live memo's key stands while
+        # no @compiles hook has come for the type's class since
+        if last is not type_ or (memo.live and key is not None
+                                 and getattr(type(type_), "_compiler_dispatcher", None) is not None):
             key = type_key(type_, memo)
             memo.last_type = (type_, key)
         if key is None:
