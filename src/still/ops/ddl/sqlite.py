@@ -167,12 +167,22 @@ def _drop_column(w: _Writer, op: ops.DropColumn):
                for ix in table.indexes)
         or table.check_constraints
         or any(c.computed for c in table.columns)
-        or any(fk.referred_table == op.table_name and name in fk.referred_columns
-               for _, other in w.before.all_tables() for fk in other.foreign_keys)
+        or _referred(w.before, op.table_name, name)
     )
     if referenced:
         return None
     return [f"ALTER TABLE {w.q.quote(op.table_name)} DROP COLUMN {w.q.quote(name)}"]
+
+
+def _referred(snap: s.Snapshot, table_name: str, column: str) -> bool:
+    """Whether a foreign key of any table refers to `column` of `table_name` (a plain loop:
+    it runs for every dropped column, over every table of the schema)."""
+    for schema in snap.schemas.values():
+        for other in schema.tables.values():
+            for fk in other.foreign_keys:
+                if fk.referred_table == table_name and column in fk.referred_columns:
+                    return True
+    return False
 
 
 def _alter_column(w: _Writer, op: ops.AlterColumn):
