@@ -215,3 +215,18 @@ def test_a_kept_memo_honours_a_compiles_hook_registered_after_it_began():
     finally:
         deregister(sa.UnicodeText)
     assert declared_type(shared) == declared_type(sa.UnicodeText()) == "text"
+
+
+def test_a_kept_memo_sees_a_type_changed_between_two_declares():
+    """Between two op.* calls the revision's own code runs: a type instance it changes
+    and passes again declares as it is now."""
+    kept = rules_for(dialect_named("postgresql"))
+    kept.keep_memo()
+    shared = sa.String(10)
+
+    def declared_type() -> str:
+        return declare_table(kept, sa.Table("t", sa.MetaData(), sa.Column("a", shared))).columns[0].type
+
+    assert declared_type() == "character varying(10)"
+    shared.length = 20
+    assert declared_type() == "character varying(20)"

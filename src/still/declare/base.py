@@ -179,10 +179,9 @@ class DeclareRules:
             return compute(column)
         type_ = column.type
         last, key = memo.last_type
-        # the hooks of one column ask one after the other; a live memo's key stands while
-        # no @compiles hook has come for the type's class since
-        if last is not type_ or (memo.live and key is not None
-                                 and getattr(type(type_), "_compiler_dispatcher", None) is not None):
+        # the hooks of one column ask one after the other; between the declares of a live
+        # memo the revision's own code runs, which may change a type it passes again
+        if last is not type_ or memo.live:
             key = type_key(type_, memo)
             memo.last_type = (type_, key)
         if key is None:
