@@ -175,3 +175,58 @@ def test_the_op_api_declares_without_memo():
             inner = rules._memo
         assert rules._memo is inner  # a nested block shares the outer memo
     assert rules._memo is None
+
+
+@pytest.mark.parametrize(("module", "dialect_name"), CASES)
+def test_a_kept_memo_declares_each_table_as_no_memo_does(module, dialect_name):
+    """An executor's rules keep their memo over a whole run (keep_memo): table after
+    table, what they declare is what rules without a memo declare."""
+    metadata = _metadata(module)
+    dialect = dialect_named(dialect_name)
+    kept = rules_for(dialect)
+    kept.keep_memo()
+    alone = _unmemoised(metadata, dialect)
+    for _ in range(2):  # the second time round everything comes from the memo
+        for table in metadata.tables.values():
+            ours = declare_table(kept, table)
+            assert_same_snapshot(ours, alone[(kept.schema_of(table), table.name)])
+
+
+def test_a_kept_memo_honours_a_compiles_hook_registered_after_it_began():
+    """A revision may register a `@compiles` hook in the middle of a run: the columns
+    declared after it (even of a type instance seen before) follow it, and those after it
+    is removed no longer do."""
+    kept = rules_for(dialect_named("postgresql"))
+    kept.keep_memo()
+    shared = sa.UnicodeText()
+
+    def declared_type(type_) -> str:
+        table = sa.Table("t", sa.MetaData(), sa.Column("a", type_))
+        return declare_table(kept, table).columns[0].type
+
+    assert declared_type(shared) == declared_type(sa.UnicodeText()) == "text"
+
+    @compiles(sa.UnicodeText, "postgresql")
+    def _as_varchar(type_, compiler, **kw):
+        return "VARCHAR(7)"
+
+    try:
+        assert declared_type(shared) == declared_type(sa.UnicodeText()) == "character varying(7)"
+    finally:
+        deregister(sa.UnicodeText)
+    assert declared_type(shared) == declared_type(sa.UnicodeText()) == "text"
+
+
+def test_a_kept_memo_sees_a_type_changed_between_two_declares():
+    """Between two op.* calls the revision's own code runs: a type instance it changes
+    and passes again declares as it is now."""
+    kept = rules_for(dialect_named("postgresql"))
+    kept.keep_memo()
+    shared = sa.String(10)
+
+    def declared_type() -> str:
+        return declare_table(kept, sa.Table("t", sa.MetaData(), sa.Column("a", shared))).columns[0].type
+
+    assert declared_type() == "character varying(10)"
+    shared.length = 20
+    assert declared_type() == "character varying(20)"

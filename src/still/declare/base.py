@@ -42,7 +42,7 @@ def type_key(type_, memo: _Memo) -> Optional[tuple]:
     """
     cls = type(type_)
     own = memo.own_compilation.get(cls)
-    if not (own or (own is None and _own_compilation(cls, memo))):
+    if not ((own and not memo.live) or _own_compilation(cls, memo)):
         return None
     attrs = type_.__dict__
     if not attrs:  # Integer(), Text(), ...
@@ -56,9 +56,13 @@ def type_key(type_, memo: _Memo) -> Optional[tuple]:
 
 
 class _Memo:
-    """What DeclareRules.memoised remembers for one declare."""
+    """What DeclareRules.memoised remembers for one declare. A `live` memo (an executor's,
+    kept over a whole run of revisions, see DeclareRules.keep_memo) asks each time whether
+    a class has a `@compiles` hook, since a revision may register one in the middle of the
+    run; one declare's models are all imported before it starts."""
 
-    def __init__(self):
+    def __init__(self, live: bool = False):
+        self.live = live
         self.own_compilation: dict[type, bool] = {}
         self.compiled: dict[tuple, str] = {}
         self.by_type: dict[tuple, object] = {}
@@ -74,6 +78,8 @@ def _own_compilation(cls, memo: _Memo) -> bool:
     if found is None:
         found = memo.own_compilation[cls] = cls.__module__.startswith("sqlalchemy.") \
             and getattr(cls, "_compiler_dispatcher", None) is None
+    elif found and memo.live:  # a hook may have come since
+        found = getattr(cls, "_compiler_dispatcher", None) is None
     return found
 
 
@@ -141,6 +147,13 @@ class DeclareRules:
         finally:
             self._memo = outer
 
+    def keep_memo(self) -> None:
+        """Memoise from now on, for as long as these rules live: an executor's, whose op.*
+        calls declare one table at a time over a whole run of revisions that repeat the
+        same few types. The keys are those of `memoised`; `@compiles` is asked each time."""
+        if self._memo is None:
+            self._memo = _Memo(live=True)
+
     # -- compiling pieces exactly as CREATE TABLE would ---------------------------------
     def sql(self, clause) -> str:
         """Compile an expression as DDL does: no table prefixes, literals inlined."""
@@ -166,7 +179,9 @@ class DeclareRules:
             return compute(column)
         type_ = column.type
         last, key = memo.last_type
-        if last is not type_:  # the hooks of one column ask one after the other
+        # the hooks of one column ask one after the other; between the declares of a live
+        # memo the revision's own code runs, which may change a type it passes again
+        if last is not type_ or memo.live:
             key = type_key(type_, memo)
             memo.last_type = (type_, key)
         if key is None:

@@ -50,13 +50,16 @@ def edit_tables(snap: s.Snapshot, schema: str, fn: Callable[[dict], dict]) -> s.
 
 def edit_table(snap: s.Snapshot, schema: str, table: str,
                fn: Callable[[s.Table], s.Table]) -> s.Snapshot:
-    def change(tables: dict) -> dict:
-        if table not in tables:
-            raise KeyError(f"table {schema}.{table} is not in the snapshot")
-        tables[table] = fn(tables[table])
-        return tables
-
-    return edit_tables(snap, schema, change)
+    # the names stay as they are, so the (sorted) order of schemas and tables does too:
+    # nothing to sort again, which every operation on a table of a large schema would
+    current = snap.schemas.get(schema)
+    if current is None or table not in current.tables:
+        raise KeyError(f"table {schema}.{table} is not in the snapshot")
+    tables = dict(current.tables)
+    tables[table] = fn(tables[table])
+    schemas = dict(snap.schemas)
+    schemas[schema] = current.model_copy(update={"tables": tables})
+    return snap.model_copy(update={"schemas": schemas})
 
 
 def replace(table: s.Table, **fields) -> s.Table:

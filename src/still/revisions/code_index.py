@@ -41,15 +41,24 @@ class CodeIndex:
 
     def __init__(self) -> None:
         self.compiled = 0  # files read and compiled (not found in the index)
+        # str(directory of a revision file) -> str(where its entries are): worked out once
+        # per directory, not with a handful of Path objects for each of a thousand files
+        self._entry_dirs: dict[str, str] = {}
 
     def get(self, path: Path) -> tuple[CodeType, str]:
         """(code, checksum) of the file at `path`; OSError or SyntaxError as reading and
         compiling it would raise them."""
-        path = Path(path)
-        st = os.stat(path)
+        if not isinstance(path, Path):
+            path = Path(path)
+        text = str(path)
+        st = os.stat(text)
         # -O strips asserts from the code compile gives: an entry is for one level
-        key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, str(path), sys.flags.optimize)
-        kept = entry_path(path)
+        key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, text, sys.flags.optimize)
+        directory, name = os.path.split(text)
+        entries = self._entry_dirs.get(directory)
+        if entries is None:
+            entries = self._entry_dirs[directory] = str(entry_path(path).parent)
+        kept = os.path.join(entries, name + ".bin")
         entry = _read(kept).get("entry")
         if type(entry) is tuple and len(entry) == 3 and entry[0] == key:
             try:
@@ -63,5 +72,5 @@ class CodeIndex:
         code = compile(source, str(path), "exec", dont_inherit=True)
         checksum = text_checksum(source)
         if st.st_mtime_ns < time.time_ns() - _RACY_NS:
-            _write(kept, {"entry": (key, marshal.dumps(code), checksum)}, make_parents=True)
+            _write(Path(kept), {"entry": (key, marshal.dumps(code), checksum)}, make_parents=True)
         return code, checksum

@@ -61,6 +61,7 @@ class Executor(abc.ABC):
         self.dialect = dialect
         self.snapshot = snapshot
         self.rules = rules_for(dialect)
+        self.rules.keep_memo()  # op.* calls declare the same few types over and over
         self.tag: Optional[str] = None  # --tag, for revisions that want it
         self.x: dict[str, str] = {}  # -x key=value
         self.naming_convention: Optional[dict] = None  # what op.* names follow (build.op_metadata)

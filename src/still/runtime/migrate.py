@@ -344,11 +344,12 @@ class Run:
         if module is None:
             from still.runtime.applied_log import checksum
 
+            path = rev.path if isinstance(rev.path, Path) else Path(rev.path)
             try:  # the compiled file and its checksum, from one read (or none: code_index)
-                code, self._checksums[rev.revision] = self._code.get(Path(rev.path))
+                code, self._checksums[rev.revision] = self._code.get(path)
             except (OSError, SyntaxError, ValueError):  # said below, as import_file says it
-                code, self._checksums[rev.revision] = None, checksum(rev.path)  # of the text imported
-            module = self._modules[rev.revision] = import_file(Path(rev.path), f"still_revision_{rev.revision}",
+                code, self._checksums[rev.revision] = None, checksum(path)  # of the text imported
+            module = self._modules[rev.revision] = import_file(path, f"still_revision_{rev.revision}",
                                                                    revision=True, code=code)
         return module
 

@@ -8,11 +8,13 @@ dialect must rebuild a whole table (SQLite) or look up a type's users (PostgreSQ
 from __future__ import annotations
 
 import importlib
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from still.errors import StillError
-from still.plan import Plan
 from still.snapshot import Snapshot
+
+if TYPE_CHECKING:  # a run of revisions compiles operations, never a Plan: not imported for it
+    from still.plan import Plan
 
 
 def _module(dialect_name: str):
