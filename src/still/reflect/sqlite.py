@@ -126,17 +126,17 @@ def reflect(connection: Connection, schemas: Optional[Iterable[str]] = None) -> 
 
     table_sql: dict[str, Optional[str]] = {}
     index_sql: dict[str, Optional[str]] = {}
-    for kind, name, _table, sql in run(_MASTER):
+    for kind, name, _table, sql in run(_MASTER).fetchall():
         (table_sql if kind == "table" else index_sql)[name] = sql
 
     columns: dict[str, list[tuple]] = defaultdict(list)
-    for row in run(_COLUMNS):
+    for row in run(_COLUMNS).fetchall():
         columns[row[0]].append(row[1:])
     fk_rows: dict[str, list[tuple]] = defaultdict(list)
-    for row in run(_FOREIGN_KEYS):
+    for row in run(_FOREIGN_KEYS).fetchall():
         fk_rows[row[0]].append(row[1:])
     index_rows: dict[str, dict[str, list[tuple]]] = defaultdict(lambda: defaultdict(list))
-    for table, index, unique, seqno, cid, colname, desc in run(_INDEXES):
+    for table, index, unique, seqno, cid, colname, desc in run(_INDEXES).fetchall():
         index_rows[table][index].append((bool(unique), cid, colname, bool(desc)))
 
     # Real names by lower-cased name, and primary keys: FKs may spell either differently
@@ -147,6 +147,7 @@ def reflect(connection: Connection, schemas: Optional[Iterable[str]] = None) -> 
 
     tables = {}
     seen_columns: dict[tuple, s.Column] = {}
+    seen_elements: dict[tuple, s.IndexElement] = {}
     for name in columns:
         text = ddl.parse_create_table(table_sql.get(name))
         tables[name] = s.Table(
@@ -158,7 +159,7 @@ def reflect(connection: Connection, schemas: Optional[Iterable[str]] = None) -> 
             unique_constraints=_uniques(text, real_columns[name]),
             check_constraints=tuple(s.CheckConstraint(name=n, expression=remember(expression(e), e))
                                     for n, e in text.checks),
-            indexes=_indexes(index_rows.get(name, {}), index_sql),
+            indexes=_indexes(index_rows.get(name, {}), index_sql, seen_elements),
         )
     if not tables:  # as declared: a schema appears when it holds something
         return s.Snapshot(dialect="sqlite", default_schema=SCHEMA)
@@ -257,7 +258,8 @@ def _foreign_keys(rows, text: ddl.TableText, real_tables, real_columns, primary_
     return tuple(out)
 
 
-def _indexes(found: dict[str, list[tuple]], index_sql: dict[str, Optional[str]]):
+def _indexes(found: dict[str, list[tuple]], index_sql: dict[str, Optional[str]],
+             seen: dict[tuple, s.IndexElement]):
     out = []
     for name, keys in found.items():
         text = ddl.parse_create_index(index_sql.get(name))
@@ -265,7 +267,11 @@ def _indexes(found: dict[str, list[tuple]], index_sql: dict[str, Optional[str]])
         for position, (_unique, cid, column, desc) in enumerate(keys):
             tokens = text.keys[position] if position < len(text.keys) else []
             if cid >= 0 and (not tokens or ddl.bare_name(tokens) is not None):
-                elements.append(s.IndexElement(column=column, descending=desc))
+                # tables repeat index keys (`parent_id`, `created_at DESC`): one object each
+                element = seen.get((column, desc))
+                if element is None:
+                    element = seen[(column, desc)] = s.IndexElement(column=column, descending=desc)
+                elements.append(element)
                 continue
             written = ddl.expression_text(tokens) if tokens else "rowid"
             elements.append(s.IndexElement(expression=remember(expression(written), written), descending=desc))
