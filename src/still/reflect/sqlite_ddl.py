@@ -200,8 +200,9 @@ _TABLE_CONSTRAINT = {"CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"}
 _STRUCTURE = re.compile(r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|`(?:[^`]|``)*`|\[[^\]]*\]"""
                         r"|--[^\n]*|/\*.*?(?:\*/|\Z)|[(),]", re.S)
 # A column definition without any of these words holds nothing the pragmas do not say
-_WORTH_READING = re.compile(r"\b(?:CONSTRAINT|PRIMARY|UNIQUE|CHECK|FOREIGN|COLLATE|REFERENCES"
-                            r"|GENERATED|AS)\b", re.I)
+# (the lookahead, the words' first letters, only lets the search skip ahead faster)
+_WORTH_READING = re.compile(r"\b(?=[CPUFRGA])(?:CONSTRAINT|PRIMARY|UNIQUE|CHECK|FOREIGN|COLLATE"
+                            r"|REFERENCES|GENERATED|AS)\b", re.I)
 
 
 # An item with no quote, comment or bracket deeper than one group inside (`qty INTEGER
@@ -298,16 +299,19 @@ def parse_create_table(sql: Optional[str], shortcuts: bool = True) -> TableText:
 # the tokenizer: a Unicode spelling of a keyword or a name is the tokenizer's to read. A
 # bare name ends where a space, a bracket or a comma follows; comments are never taken.
 _NAME = r'(?:[A-Za-z_][A-Za-z0-9_$]*(?=[\s(),]|$)|"(?:[^"]|"")*")'
-_NAMES = rf"\(\s*({_NAME}(?:\s*,\s*{_NAME})*)\s*\)"
-_NAMED = rf"\s*(?:CONSTRAINT\s+({_NAME})\s+)?"
+_NAME_LIST = rf"{_NAME}(?:\s*,\s*{_NAME})*"
 _FLAGS = re.ASCII | re.IGNORECASE | re.DOTALL
-_PLAIN_PRIMARY_KEY = re.compile(rf"{_NAMED}PRIMARY\s+KEY\s*{_NAMES}\s*", _FLAGS)
-_PLAIN_UNIQUE = re.compile(rf"{_NAMED}UNIQUE\s*{_NAMES}\s*", _FLAGS)
-_PLAIN_CHECK = re.compile(rf"{_NAMED}CHECK\s*\((.*)\)\s*", _FLAGS)
-_PLAIN_FOREIGN_KEY = re.compile(
-    rf"{_NAMED}FOREIGN\s+KEY\s*{_NAMES}\s*REFERENCES\s+({_NAME})\s*(?:{_NAMES})?"
-    r"((?:\s+(?:ON\s+(?:DELETE|UPDATE)\s+(?:SET\s+NULL|SET\s+DEFAULT|NO\s+ACTION|CASCADE|RESTRICT)"
-    r"|NOT\s+DEFERRABLE|DEFERRABLE|INITIALLY\s+(?:DEFERRED|IMMEDIATE))(?=\s|$))*)\s*", _FLAGS)
+# one pattern, one branch per kind: the name after CONSTRAINT is matched once
+_PLAIN_TABLE_CONSTRAINT = re.compile(
+    rf"\s*(?:CONSTRAINT\s+(?P<name>{_NAME})\s+)?(?:"
+    rf"PRIMARY\s+KEY\s*\(\s*(?P<primary_key>{_NAME_LIST})\s*\)"
+    rf"|UNIQUE\s*\(\s*(?P<unique>{_NAME_LIST})\s*\)"
+    rf"|CHECK\s*\((?P<check>.*)\)"
+    rf"|FOREIGN\s+KEY\s*\(\s*(?P<foreign_key>{_NAME_LIST})\s*\)\s*REFERENCES\s+(?P<table>{_NAME})"
+    rf"\s*(?:\(\s*(?P<referred>{_NAME_LIST})\s*\))?"
+    r"(?P<clauses>(?:\s+(?:ON\s+(?:DELETE|UPDATE)\s+(?:SET\s+NULL|SET\s+DEFAULT|NO\s+ACTION|CASCADE"
+    r"|RESTRICT)|NOT\s+DEFERRABLE|DEFERRABLE|INITIALLY\s+(?:DEFERRED|IMMEDIATE))(?=\s|$))*)"
+    r")\s*", _FLAGS)
 _FOREIGN_KEY_CLAUSE = re.compile(r"(NOT\s+)?DEFERRABLE|INITIALLY\s+(\w+)", _FLAGS)
 _EACH_NAME = re.compile(_NAME, _FLAGS)
 
@@ -323,37 +327,29 @@ def _names(text: str) -> tuple[str, ...]:
 def _plain_table_constraint(item: str, table: TableText) -> bool:
     """Read `item` into `table` when it is a table constraint in the plain form; whether
     it was."""
-    first = item.lstrip()[:1].upper()
-    if first not in ("C", "P", "U", "F"):
+    m = _PLAIN_TABLE_CONSTRAINT.fullmatch(item)
+    if m is None:
         return False
-    m = _PLAIN_FOREIGN_KEY.fullmatch(item)
-    if m:
-        fk = ForeignKeyText(name=_unquoted(m[1]) or None if m[1] else None,
-                            columns=_names(m[2]), table=_unquoted(m[3]),
-                            referred_columns=_names(m[4]) if m[4] else ())
-        for clause in _FOREIGN_KEY_CLAUSE.finditer(m[5]):
+    name = (_unquoted(m["name"]) or None) if m["name"] else None
+    if m["foreign_key"]:
+        fk = ForeignKeyText(name=name, columns=_names(m["foreign_key"]), table=_unquoted(m["table"]),
+                            referred_columns=_names(m["referred"]) if m["referred"] else ())
+        for clause in _FOREIGN_KEY_CLAUSE.finditer(m["clauses"]):
             if clause[2]:
                 fk.initially = clause[2].upper()
             else:
                 fk.deferrable = not clause[1]
         table.foreign_keys.append(fk)
-        return True
-    m = _PLAIN_UNIQUE.fullmatch(item)
-    if m:
-        table.uniques.append((_unquoted(m[1]) or None if m[1] else None, _names(m[2])))
-        return True
-    m = _PLAIN_PRIMARY_KEY.fullmatch(item)
-    if m:
-        table.primary_key_name = _unquoted(m[1]) or None if m[1] else None
-        return True
-    m = _PLAIN_CHECK.fullmatch(item)
-    if m:
-        expression = _whole_group_text(m[2])
+    elif m["unique"]:
+        table.uniques.append((name, _names(m["unique"])))
+    elif m["primary_key"]:
+        table.primary_key_name = name
+    else:
+        expression = _whole_group_text(m["check"])
         if expression is None:
             return False
-        table.checks.append((_unquoted(m[1]) or None if m[1] else None, expression))
-        return True
-    return False
+        table.checks.append((name, expression))
+    return True
 
 
 @functools.lru_cache(maxsize=1024)
