@@ -186,3 +186,35 @@ def test_a_mariadb_url_is_the_same_dialect_under_its_own_name(mysql_url):
 
     text = render_plan(diff(declare(sa.MetaData(), engine.dialect), declared), "mariadb").upgrade
     assert 'mariadb_prefix="fulltext"' in text and 'mariadb_length={"code": 4}' in text
+
+
+def test_foreign_key_rules_belong_to_their_own_key_in_every_schema(mysql_url, mysql_admin_engine):
+    # the key columns and the rules are read apart and matched by schema, table and name:
+    # keys of one name in two databases, and two keys of one table, keep their own rules
+    other = sa.engine.make_url(mysql_url).database + "_other"
+    with mysql_admin_engine.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE `{other}`")
+    engine = sa.create_engine(mysql_url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.begin() as conn:
+            for schema, rule in ((other, "CASCADE"), (None, "SET NULL")):
+                where = f"`{schema}`." if schema else ""
+                conn.exec_driver_sql(f"CREATE TABLE {where}p (a INTEGER, b INTEGER, PRIMARY KEY (a, b), KEY (b, a))")
+                conn.exec_driver_sql(
+                    f"CREATE TABLE {where}c (x INTEGER, y INTEGER, z INTEGER,"
+                    f" CONSTRAINT fk_c FOREIGN KEY (y, x) REFERENCES {where}p (b, a) ON DELETE {rule},"
+                    f" CONSTRAINT fk_d FOREIGN KEY (z, x) REFERENCES `{other}`.p (a, b) ON UPDATE CASCADE)")
+        with engine.connect() as conn:
+            snap = reflect(conn, schemas=["", other])
+    finally:
+        with engine.begin() as conn:  # it refers to the other database, which goes first
+            conn.exec_driver_sql("DROP TABLE IF EXISTS c")
+        engine.dispose()
+        with mysql_admin_engine.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS `{other}`")
+    for schema, rule in ((other, "CASCADE"), ("", "SET NULL")):
+        fks = {fk.name: fk for fk in snap.table("c", schema).foreign_keys}
+        assert (fks["fk_c"].columns, fks["fk_c"].referred_columns) == (("y", "x"), ("b", "a"))
+        assert (fks["fk_c"].referred_schema, fks["fk_c"].ondelete, fks["fk_c"].onupdate) == (schema, rule, None)
+        assert (fks["fk_d"].columns, fks["fk_d"].referred_columns) == (("z", "x"), ("a", "b"))
+        assert (fks["fk_d"].referred_schema, fks["fk_d"].ondelete, fks["fk_d"].onupdate) == (other, None, "CASCADE")

@@ -1,7 +1,7 @@
 """Reflection of MySQL/MariaDB foreign keys and check constraints, each kind for every
 table of the wanted schemas in one query.
 
-Foreign keys: `KEY_COLUMN_USAGE` joined with `REFERENTIAL_CONSTRAINTS`. RESTRICT and NO
+Foreign keys: `KEY_COLUMN_USAGE` matched with `REFERENTIAL_CONSTRAINTS`. RESTRICT and NO
 ACTION are one action in MySQL (checked at once, never deferred) and what it reports when
 none was given, so both read as no action. Checks: `CHECK_CONSTRAINTS`; the checks MariaDB
 adds itself to JSON columns (`json_valid(col)`, named after the column) belong to the
@@ -15,16 +15,23 @@ import re
 from still import snapshot as s
 from still.reflect.mysql_types import expression
 
+# The key columns and the rules are read as two parts of one statement and put together
+# here: joined in SQL, MariaDB fills REFERENTIAL_CONSTRAINTS from every database on the
+# server (the schema condition does not reach it through the join) and matches the two by
+# a block nested loop, 0.13 s of 0.40 s at 1,000 tables; apart, each reads only the wanted
+# schemas (0.03 s for both).
 FOREIGN_KEYS_SQL = """
-SELECT k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME,
+SELECT 0 AS part, k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME,
        k.REFERENCED_TABLE_SCHEMA, k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME,
-       r.UPDATE_RULE, r.DELETE_RULE
+       k.ORDINAL_POSITION, NULL AS UPDATE_RULE, NULL AS DELETE_RULE
 FROM information_schema.KEY_COLUMN_USAGE k
-JOIN information_schema.REFERENTIAL_CONSTRAINTS r
-  ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.TABLE_NAME = k.TABLE_NAME
- AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME
 WHERE k.TABLE_SCHEMA IN :schemas AND k.REFERENCED_TABLE_NAME IS NOT NULL
-ORDER BY k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION
+UNION ALL
+SELECT 1, r.CONSTRAINT_SCHEMA, r.TABLE_NAME, r.CONSTRAINT_NAME, NULL, NULL, NULL, NULL, NULL,
+       r.UPDATE_RULE, r.DELETE_RULE
+FROM information_schema.REFERENTIAL_CONSTRAINTS r
+WHERE r.CONSTRAINT_SCHEMA IN :schemas
+ORDER BY 2, 3, 4, 1, 9
 """
 
 # MariaDB names checks per table and says whether one was written on a column
@@ -53,20 +60,26 @@ def fk_action(rule):
 
 
 def read_foreign_keys(rows, schema_key) -> dict[tuple[str, str], list[s.ForeignKey]]:
+    """FOREIGN_KEYS_SQL's rows: the key columns (part 0), in order, and each key's rules
+    (part 1), matched by schema, table and name as the join would."""
+    rules = {(row[1], row[2], row[3]): (row[9], row[10]) for row in rows if row[0] == 1}
     grouped: dict[tuple, list] = {}
     for row in rows:
-        grouped.setdefault((row[0], row[1], row[2]), []).append(row)
+        key = (row[1], row[2], row[3])
+        if row[0] == 0 and key in rules:
+            grouped.setdefault(key, []).append(row)
     out: dict[tuple[str, str], list[s.ForeignKey]] = {}
     for (schema, table, name), parts in grouped.items():
         first = parts[0]
+        on_update, on_delete = rules[(schema, table, name)]
         out.setdefault((schema, table), []).append(s.ForeignKey(
             name=name,
-            columns=tuple(p[3] for p in parts),
-            referred_schema=schema_key(first[4]),
-            referred_table=first[5],
-            referred_columns=tuple(p[6] for p in parts),
-            ondelete=fk_action(first[8]),
-            onupdate=fk_action(first[7]),
+            columns=tuple(p[4] for p in parts),
+            referred_schema=schema_key(first[5]),
+            referred_table=first[6],
+            referred_columns=tuple(p[7] for p in parts),
+            ondelete=fk_action(on_delete),
+            onupdate=fk_action(on_update),
         ))
     return out
 

@@ -200,13 +200,51 @@ _TABLE_CONSTRAINT = {"CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"}
 _STRUCTURE = re.compile(r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|`(?:[^`]|``)*`|\[[^\]]*\]"""
                         r"|--[^\n]*|/\*.*?(?:\*/|\Z)|[(),]", re.S)
 # A column definition without any of these words holds nothing the pragmas do not say
-_WORTH_READING = re.compile(r"\b(?:CONSTRAINT|PRIMARY|UNIQUE|CHECK|FOREIGN|COLLATE|REFERENCES"
-                            r"|GENERATED|AS)\b", re.I)
+# (the lookahead, the words' first letters, only lets the search skip ahead faster)
+_WORTH_READING = re.compile(r"\b(?=[CPUFRGA])(?:CONSTRAINT|PRIMARY|UNIQUE|CHECK|FOREIGN|COLLATE"
+                            r"|REFERENCES|GENERATED|AS)\b", re.I)
+
+
+# An item with no quote, comment or bracket deeper than one group inside (`qty INTEGER
+# DEFAULT '0'` has one; `price NUMERIC(10, 2)` has none), up to the comma or bracket after it
+_PLAIN_ITEM = re.compile(r"""((?:[^(),'"`\[\-/]+|\([^()'"`\[\-/]*\))*+)([,)])""")
 
 
 def _body_items(sql: str) -> tuple[int, list[str], int]:
     """(start, the top-level comma-separated items of the first parenthesised list, end)
-    found on the structural characters only, so long definitions are not tokenized."""
+    found on the structural characters only, so long definitions are not tokenized. A
+    plain item is taken in one match; the others are walked through their structure."""
+    depth, start, items, item_start, pos = 0, -1, [], 0, 0
+    while True:
+        if pos == item_start and start >= 0:  # an item starts here
+            m = _PLAIN_ITEM.match(sql, pos)
+            if m:
+                items.append(m[1])
+                pos = item_start = m.end()
+                if m[2] == ")":
+                    return start, items, pos
+                continue
+        m = _STRUCTURE.search(sql, pos)
+        if m is None:
+            return start, items, len(sql)
+        pos = m.end()
+        ch = m.group()
+        if ch == "(":
+            depth += 1
+            if depth == 1 and start < 0:
+                start = item_start = pos
+        elif ch == ")":
+            depth -= 1
+            if depth == 0 and start >= 0:
+                items.append(sql[item_start:m.start()])
+                return start, items, pos
+        elif ch == "," and depth == 1:
+            items.append(sql[item_start:m.start()])
+            item_start = pos
+
+
+def _body_items_walked(sql: str) -> tuple[int, list[str], int]:
+    """_body_items without the plain-item shortcut (what the tests hold it to)."""
     depth, start, items, item_start = 0, -1, [], 0
     for m in _STRUCTURE.finditer(sql):
         ch = m.group()
@@ -225,15 +263,19 @@ def _body_items(sql: str) -> tuple[int, list[str], int]:
     return start, items, len(sql)
 
 
-def parse_create_table(sql: Optional[str]) -> TableText:
+def parse_create_table(sql: Optional[str], shortcuts: bool = True) -> TableText:
+    """What the stored text of a table says. `shortcuts=False` reads every item with the
+    tokenizer, which the shortcuts must agree with (the tests hold them to it)."""
     out = TableText()
     sql = sql or ""
-    start, items, end = _body_items(sql)
+    start, items, end = (_body_items if shortcuts else _body_items_walked)(sql)
     head = sql[:start - 1]
     if start < 0 or ("as" in head.lower() and any(t.upper == "AS" for t in tokenize(head))):
         return out  # CREATE TABLE ... AS SELECT: columns only, nothing else to read
     for item in items:
         if not _WORTH_READING.search(item):
+            continue
+        if shortcuts and _plain_table_constraint(item, out):
             continue
         tokens = tokenize(item)
         if not tokens:
@@ -249,6 +291,77 @@ def parse_create_table(sql: Optional[str]) -> TableText:
         out.without_rowid = any(options[i:i + 2] == ["WITHOUT", "ROWID"]
                                 for i in range(len(options)))
     return out
+
+
+# -- the table constraints as SQLAlchemy writes them, read without the tokenizer ----------
+# Each pattern takes an item whole or not at all; what it leaves goes to the tokenizer.
+# ASCII only (names, spaces, keywords' case), so every item they take reads the same to
+# the tokenizer: a Unicode spelling of a keyword or a name is the tokenizer's to read. A
+# bare name ends where a space, a bracket or a comma follows; comments are never taken.
+_NAME = r'(?:[A-Za-z_][A-Za-z0-9_$]*(?=[\s(),]|$)|"(?:[^"]|"")*")'
+_NAME_LIST = rf"{_NAME}(?:\s*,\s*{_NAME})*"
+_FLAGS = re.ASCII | re.IGNORECASE | re.DOTALL
+# one pattern, one branch per kind: the name after CONSTRAINT is matched once
+_PLAIN_TABLE_CONSTRAINT = re.compile(
+    rf"\s*(?:CONSTRAINT\s+(?P<name>{_NAME})\s+)?(?:"
+    rf"PRIMARY\s+KEY\s*\(\s*(?P<primary_key>{_NAME_LIST})\s*\)"
+    rf"|UNIQUE\s*\(\s*(?P<unique>{_NAME_LIST})\s*\)"
+    rf"|CHECK\s*\((?P<check>.*)\)"
+    rf"|FOREIGN\s+KEY\s*\(\s*(?P<foreign_key>{_NAME_LIST})\s*\)\s*REFERENCES\s+(?P<table>{_NAME})"
+    rf"\s*(?:\(\s*(?P<referred>{_NAME_LIST})\s*\))?"
+    r"(?P<clauses>(?:\s+(?:ON\s+(?:DELETE|UPDATE)\s+(?:SET\s+NULL|SET\s+DEFAULT|NO\s+ACTION|CASCADE"
+    r"|RESTRICT)|NOT\s+DEFERRABLE|DEFERRABLE|INITIALLY\s+(?:DEFERRED|IMMEDIATE))(?=\s|$))*)"
+    r")\s*", _FLAGS)
+_FOREIGN_KEY_CLAUSE = re.compile(r"(NOT\s+)?DEFERRABLE|INITIALLY\s+(\w+)", _FLAGS)
+_EACH_NAME = re.compile(_NAME, _FLAGS)
+
+
+def _unquoted(name: str) -> str:
+    return name[1:-1].replace('""', '"') if name[0] == '"' else name
+
+
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(_unquoted(name) for name in _EACH_NAME.findall(text))
+
+
+def _plain_table_constraint(item: str, table: TableText) -> bool:
+    """Read `item` into `table` when it is a table constraint in the plain form; whether
+    it was."""
+    m = _PLAIN_TABLE_CONSTRAINT.fullmatch(item)
+    if m is None:
+        return False
+    name = (_unquoted(m["name"]) or None) if m["name"] else None
+    if m["foreign_key"]:
+        fk = ForeignKeyText(name=name, columns=_names(m["foreign_key"]), table=_unquoted(m["table"]),
+                            referred_columns=_names(m["referred"]) if m["referred"] else ())
+        for clause in _FOREIGN_KEY_CLAUSE.finditer(m["clauses"]):
+            if clause[2]:
+                fk.initially = clause[2].upper()
+            else:
+                fk.deferrable = not clause[1]
+        table.foreign_keys.append(fk)
+    elif m["unique"]:
+        table.uniques.append((name, _names(m["unique"])))
+    elif m["primary_key"]:
+        table.primary_key_name = name
+    else:
+        expression = _whole_group_text(m["check"])
+        if expression is None:
+            return False
+        table.checks.append((name, expression))
+    return True
+
+
+@functools.lru_cache(maxsize=1024)
+def _whole_group_text(inner: str) -> Optional[str]:
+    """expression_text of `(inner)` read as one group, None when its brackets do not close
+    exactly at its end (a comment or a string runs past it, or it is several groups).
+    Schemas repeat their CHECKs, with other names: read once per distinct text."""
+    tokens = tokenize("(" + inner + ")")
+    if not tokens or tokens[-1].kind != "op" or tokens[-1].text != ")" \
+            or _closing(tokens, 0) != len(tokens) - 1:
+        return None
+    return expression_text(tokens[1:-1])
 
 
 def _column(cur: _Cursor, table: TableText) -> ColumnText:
