@@ -36,6 +36,8 @@ class Rules(DeclareRules):
         return canonical_type(_COLLATE.sub("", self.compiled_type(column)))
 
     def _rowid_alias(self, column: sa.Column) -> bool:
+        if not column.primary_key:  # set on every column of the table's primary key
+            return False
         table = column.table
         pk = list(table.primary_key.columns)
         return (len(pk) == 1 and pk[0] is column and _with_rowid(table)
