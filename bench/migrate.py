@@ -9,7 +9,6 @@ sqlite3 alone) and the offline scripts `upgrade base:head --sql` / `downgrade he
 from __future__ import annotations
 
 import argparse
-import compileall
 import os
 import shutil
 import statistics
@@ -22,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from results import Row, _secs, median_process, write  # noqa: E402
+from results import Row, _secs, compile_sources, median_process, write  # noqa: E402
 
 REVISION = '''"""step {n}
 
@@ -143,9 +142,7 @@ def main() -> None:
     parser.add_argument("--write-results", action="store_true", help="update bench/RESULTS.md")
     args = parser.parse_args()
     n = args.revisions
-    # an installed package runs from byte-code (pip compiles it; the editable install here
-    # may not, e.g. under PYTHONDONTWRITEBYTECODE): compile still's sources once, as Alembic's are
-    compileall.compile_dir(str(ROOT / "src" / "still"), quiet=1)
+    compile_sources()
     use_alembic = not args.no_alembic
     if use_alembic:
         try:

@@ -52,6 +52,10 @@ def main() -> None:
     parser.add_argument("--dialect", action="append", choices=("sqlite", "postgresql", "mysql"),
                         help="only these dialects (all when not given)")
     args = parser.parse_args()
+    sys.path.insert(0, str(ROOT / "bench"))
+    from results import compile_sources
+
+    compile_sources()
     wanted = set(args.dialect or ("sqlite", "postgresql", "mysql"))
     rows, servers, admins = [], [], {}
     try:

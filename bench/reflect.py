@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from results import Row, median_process, write  # noqa: E402
+from results import Row, compile_sources, median_process, write  # noqa: E402
 
 from fixtures.models.generated import wide_metadata  # noqa: E402
 from still.reflect import reflect  # noqa: E402
@@ -160,6 +160,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--write-results", action="store_true", help="update bench/RESULTS.md")
     args = parser.parse_args()
+    compile_sources()
     import tempfile
 
     rows: list[Row] = []

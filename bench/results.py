@@ -38,6 +38,18 @@ def _secs(value: Optional[float]) -> str:
     return "-" if value is None else f"{value:.3f} s"
 
 
+def compile_sources() -> None:
+    """An installed package runs from byte-code (pip compiles it; the editable install here
+    may not, e.g. under PYTHONDONTWRITEBYTECODE, which would make every timed process
+    compile still's sources again): compile still's sources and the bench models once, as
+    Alembic's and SQLAlchemy's are."""
+    import compileall
+
+    root = RESULTS.parent.parent
+    for directory in (root / "src" / "still", root / "fixtures"):
+        compileall.compile_dir(str(directory), quiet=1)
+
+
 def median_process(cmd: list[str], cwd: Path, env: dict, runs: int = 3, ok: tuple[int, ...] = (0,)) -> float:
     """The median wall time of `runs` whole processes; one exiting outside `ok` stops the bench."""
     times = []
