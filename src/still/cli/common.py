@@ -28,3 +28,14 @@ def settings(ctx: typer.Context, config=None, name=None, x=None, url=None, metad
     from still.cli.settings import config_for
 
     return config_for((ctx.find_root().obj or {}) if ctx else {}, config, name, x, url, metadata)
+
+
+def root_options(ctx: typer.Context) -> dict:
+    """The options given before the command (the root callback keeps them)."""
+    return ctx.find_root().obj or {}
+
+
+def exit_with(code: int) -> None:
+    """End a typer command with the exit code its typer-free work returned."""
+    if code:
+        raise typer.Exit(code)

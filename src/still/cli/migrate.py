@@ -16,7 +16,7 @@ import typer
 from typing_extensions import Annotated
 
 from still.cli import reading, running  # the commands' work, typer-free (the fast path calls it too)
-from still.cli.common import ConfigOpt, NameOpt, UrlOpt, XOpt
+from still.cli.common import ConfigOpt, NameOpt, UrlOpt, XOpt, exit_with, root_options
 from still.cli.reading import empty_history as _empty_history
 from still.cli.reading import graph_of as _graph
 
@@ -36,11 +36,11 @@ TransactionOpt = Annotated[Transaction, typer.Option(
 
 
 def _cfg(ctx, config=None, name=None, x=None, url=None, needs_url: bool = True):
-    return reading.config(ctx.find_root().obj or {}, config, name, x, url, needs_url)
+    return reading.config(root_options(ctx), config, name, x, url, needs_url)
 
 
 def _quiet(ctx, quiet: bool) -> bool:
-    root = ctx.find_root().obj or {}
+    root = root_options(ctx)
     return quiet or bool(root.get("quiet"))
 
 
@@ -289,7 +289,7 @@ def upgrade(
     config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None,
 ) -> None:
     """Run revisions up to REVISION."""
-    _exit(running.upgrade(_root(ctx), revision, sql, tag, transaction.value, lock_timeout, quiet,
+    exit_with(running.upgrade(root_options(ctx), revision, sql, tag, transaction.value, lock_timeout, quiet,
                           config, name, x, url))
 
 
@@ -302,7 +302,7 @@ def downgrade(
     config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None,
 ) -> None:
     """Revert revisions down to REVISION."""
-    _exit(running.downgrade(_root(ctx), revision, sql, tag, transaction.value, lock_timeout, quiet,
+    exit_with(running.downgrade(root_options(ctx), revision, sql, tag, transaction.value, lock_timeout, quiet,
                             config, name, x, url))
 
 
@@ -317,7 +317,7 @@ def stamp(
     from still.revisions.ids import check_targets
 
     check_targets(revisions)
-    run = running.make_run(_root(ctx), config, name, x, url, lock_timeout, _quiet(ctx, quiet))
+    run = running.make_run(root_options(ctx), config, name, x, url, lock_timeout, _quiet(ctx, quiet))
     if not sql and set(revisions) <= {"head", "heads"} and _empty_history(run.graph, "nothing to stamp"):
         return
     delete, insert = run.stamp(revisions, sql=sql, purge=purge)
@@ -328,25 +328,17 @@ def stamp(
 
 # -- reading (the work is in still.cli.reading, which the fast path calls too) ----------------
 
-def _root(ctx) -> dict:
-    return ctx.find_root().obj or {}
-
-
-def _exit(code: int) -> None:
-    if code:
-        raise typer.Exit(code)
-
 
 def heads(ctx: typer.Context, verbose: VerboseOpt = False,
           config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None) -> None:
     """Show the heads (revisions nothing revises yet)."""
-    _exit(reading.heads(_root(ctx), verbose, config, name, x, url))
+    exit_with(reading.heads(root_options(ctx), verbose, config, name, x, url))
 
 
 def branches(ctx: typer.Context, verbose: VerboseOpt = False,
              config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None) -> None:
     """Show the branch points (revisions revised by more than one)."""
-    _exit(reading.branches(_root(ctx), verbose, config, name, x, url))
+    exit_with(reading.branches(root_options(ctx), verbose, config, name, x, url))
 
 
 def history(
@@ -358,20 +350,20 @@ def history(
     config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None,
 ) -> None:
     """List revisions, newest first."""
-    _exit(reading.history(_root(ctx), rev_range, verbose, indicate_current, applied, config, name, x, url))
+    exit_with(reading.history(root_options(ctx), rev_range, verbose, indicate_current, applied, config, name, x, url))
 
 
 def show(ctx: typer.Context, revision: Annotated[str, typer.Argument(help="A revision (id, prefix, head, label).")],
          config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None) -> None:
     """Show one revision in full; `current` shows the revision(s) the database is at."""
-    _exit(reading.show(_root(ctx), revision, config, name, x, url))
+    exit_with(reading.show(root_options(ctx), revision, config, name, x, url))
 
 
 def current(ctx: typer.Context, verbose: VerboseOpt = False,
             check_heads: Annotated[bool, typer.Option("--check-heads", help="Exit 1 unless the database is at every head and no applied revision was edited since it ran.")] = False,
             config: ConfigOpt = None, name: NameOpt = None, x: XOpt = None, url: UrlOpt = None) -> None:
     """Show the revision(s) the database is at."""
-    _exit(reading.current(_root(ctx), verbose, check_heads, config, name, x, url))
+    exit_with(reading.current(root_options(ctx), verbose, check_heads, config, name, x, url))
 
 
 def register(app: typer.Typer) -> None:

@@ -9,7 +9,7 @@ import typer
 from typing_extensions import Annotated
 
 from still.cli import planning  # the commands' work, typer-free (the fast path calls it too)
-from still.cli.common import ConfigOpt, MetadataOpt, NameOpt, UrlOpt, XOpt
+from still.cli.common import ConfigOpt, MetadataOpt, NameOpt, UrlOpt, XOpt, exit_with, root_options
 
 
 class PlanFormat(str, enum.Enum):  # the values still.cli.planning.PLAN_FORMATS lists
@@ -46,7 +46,7 @@ def plan(
     x: XOpt = None,
 ) -> None:
     """Show what it takes to bring the database to the models. Changes nothing."""
-    _exit(planning.plan(_root(ctx), fmt.value, sql, rename, url, metadata, config, name, x))
+    exit_with(planning.plan(root_options(ctx), fmt.value, sql, rename, url, metadata, config, name, x))
 
 
 def check(
@@ -61,17 +61,9 @@ def check(
     x: XOpt = None,
 ) -> None:
     """Exit 0 when the database matches the models, 1 on drift, 2 on error. Changes nothing."""
-    _exit(planning.check(_root(ctx), fmt.value, fail_on.value if fail_on else None, against.value,
+    exit_with(planning.check(root_options(ctx), fmt.value, fail_on.value if fail_on else None, against.value,
                          url, metadata, config, name, x))
 
-
-def _root(ctx) -> dict:
-    return ctx.find_root().obj or {}
-
-
-def _exit(code: int) -> None:
-    if code:
-        raise typer.Exit(code)
 
 
 def register(app: typer.Typer) -> None:
