@@ -1,5 +1,5 @@
 """Migration runtime speed, side by side with Alembic on the same history, as whole
-processes (median of 3): `heads`, `history`, `current` and `show head` on 1,000 and 10,000
+processes (median of 3, still's and Alembic's runs taken in turns): `heads`, `history`, `current` and `show head` on 1,000 and 10,000
 revisions, and on 1,000 small revisions `upgrade head` on SQLite (against the floor of
 sqlite3 alone) and the offline scripts `upgrade base:head --sql` / `downgrade head:base --sql`.
 
@@ -17,11 +17,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from results import Row, _secs, compile_sources, median_process, write  # noqa: E402
+from results import Row, _secs, compile_sources, interleaved, median_process, write  # noqa: E402
 
 REVISION = '''"""step {n}
 
@@ -100,6 +101,19 @@ def timed(args: list[str], cwd: Path, env: dict, tool: str = "still", runs: int 
     return median_process([sys.executable, "-m", tool, *args], cwd, env, runs)
 
 
+def side_by_side(ours: list[str], theirs: Optional[list[str]], still_dir: Path, alembic_dir: Path,
+                 env: dict, floor: Optional[list[str]] = None) -> tuple[float, Optional[float], Optional[float]]:
+    """still's, Alembic's (None: not installed) and the floor's medians, their runs taken in
+    turns (results.interleaved)."""
+    commands = [([sys.executable, "-m", "still", *ours], still_dir, (0,))]
+    if theirs is not None:
+        commands.append(([sys.executable, "-m", "alembic", *theirs], alembic_dir, (0,)))
+    if floor is not None:
+        commands.append(([sys.executable, *floor], still_dir, (0,)))
+    times = interleaved(commands, env)
+    return times[0], times[1] if theirs is not None else None, times[-1] if floor is not None else None
+
+
 def readers(n: int, tmp: Path, use_alembic: bool) -> list[Row]:
     """heads, history, current and show on an n-revision history at head (stamped)."""
     still_dir, alembic_dir = tmp / f"still-{n}", tmp / f"alembic-{n}"
@@ -114,8 +128,7 @@ def readers(n: int, tmp: Path, use_alembic: bool) -> list[Row]:
     rows = []
     for args in (["heads"], ["history"], ["current"], ["show", "head"]):
         name = f"{' '.join(args)} ({n} revisions)"
-        ours = timed(args, still_dir, env)
-        theirs = timed(args, alembic_dir, env, "alembic") if use_alembic else None
+        ours, theirs, _ = side_by_side(args, args if use_alembic else None, still_dir, alembic_dir, env)
         rows.append(Row(name, ours, theirs))
         print(f"  {name:<45} {ours:7.3f}s {_secs(theirs):>8} {_ratio(ours, theirs):>13}", flush=True)
     cache = still_dir / "migrations" / ".still_cache"
@@ -152,7 +165,7 @@ def main() -> None:
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        print("whole processes, median of 3")
+        print("whole processes, median of 3, taken in turns")
         print(f"  {'':45} {'still':>8} {'alembic':>8} {'alembic/still':>14}")
         for size in (int(s) for s in args.readers.split(",") if s):
             rows += readers(size, tmp, use_alembic)
@@ -166,8 +179,8 @@ def main() -> None:
         floors = {(wal, sync): sqlite_floor(tmp / f"floor-{wal}-{sync}.db", n, wal, sync)
                   for wal, sync in ((False, "FULL"), (True, "NORMAL"), (True, "FULL"))}
         # what any tool writing the script from these files pays first: the revision files
-        # import SQLAlchemy
-        bare = median_process([sys.executable, "-c", "import sqlalchemy"], still_dir, env)
+        # import SQLAlchemy (timed in turns with the two tools)
+        bare = ["-c", "import sqlalchemy"]
         cases = [("--help", ["--help"], ["--help"], None),
                  (f"upgrade base:head --sql ({n} revisions; floor: import sqlalchemy)",
                   ["upgrade", "base:head", "--sql", "-q"], ["upgrade", "base:head", "--sql"], bare),
@@ -181,8 +194,8 @@ def main() -> None:
                 theirs = _fresh(lambda: timed(alembic_args, alembic_dir, env, "alembic", 1),
                                 alembic_dir / "bench.db") if use_alembic else None
             else:
-                ours = timed(still_args, still_dir, env)
-                theirs = timed(alembic_args, alembic_dir, env, "alembic") if use_alembic else None
+                ours, theirs, floor = side_by_side(still_args, alembic_args if use_alembic else None,
+                                                   still_dir, alembic_dir, env, floor)
             rows.append(Row(name, ours, theirs, floor))
             print(f"  {name:<45} {ours:7.3f}s {_secs(theirs):>8} {_ratio(ours, theirs):>13}", flush=True)
         for mode, floor in (("wal-sync", floors[True, "FULL"]), ("file", floors[False, "FULL"])):

@@ -5,8 +5,12 @@
 For each app of the real-world corpus (tests/realworld: Prefect, MLflow, Optuna, installed
 from the package index into venvs under .realworld/) and each of its dialects (SQLite,
 PostgreSQL and MariaDB, each server a throwaway one), a database is made by
-`create_all` of the app's models; then, as whole processes in the app's venv, medians of R:
-  floor                      importing the app's models (what both tools pay first)
+`create_all` of the app's models; then, as whole processes in the app's venv, medians of R
+(the runs of the four taken in turns):
+  floor                      importing the app's models (what both tools pay first), exiting
+                             without the collector's last pass over them, as still does
+  floor, collector paused    the same import with the cyclic collector off, as still imports
+                             the models (still.collector): still plan minus it is still's own work
   still plan                 `python -m still plan` on that database
   alembic compare_metadata   Alembic's autogenerate comparison of the same models
 with the number of operations still plans there (phantoms: must be 0) and the number of
@@ -36,14 +40,19 @@ from tests.realworld.apps import APPS  # noqa: E402
 from tests.realworld.venvs import venv_python  # noqa: E402
 
 
-def timed(repeat: int, run) -> tuple[float, subprocess.CompletedProcess]:
-    times, last = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        last = run()
-        times.append(time.perf_counter() - start)
-        assert last.returncode in (0, 1), last.stderr[-2000:]
-    return statistics.median(times), last
+def in_turns(repeat: int, *runs) -> list[tuple[float, subprocess.CompletedProcess]]:
+    """Each run's median time and its last result, the runs taken in turns (a b c, b c a, ...)
+    so that a slow minute of the machine falls on all of them alike."""
+    times: list[list[float]] = [[] for _ in runs]
+    last: list = [None] * len(runs)
+    for round_ in range(repeat):
+        for offset in range(len(runs)):
+            which = (round_ + offset) % len(runs)
+            start = time.perf_counter()
+            last[which] = runs[which]()
+            times[which].append(time.perf_counter() - start)
+            assert last[which].returncode in (0, 1), last[which].stderr[-2000:]
+    return [(statistics.median(t), result) for t, result in zip(times, last)]
 
 
 def main() -> None:
@@ -95,15 +104,18 @@ def _run_all(args, rows, admins, wanted) -> None:
                     url = _database(admins[dialect], f"bench_{app.name.replace('-', '_')}")
                 runner.loader(python, app, "create_all", url, tmp_path)
                 loader = str(runner.HERE / "loader.py")
-                floor, _ = timed(args.repeat, lambda: runner.run(python, app, url, loader, "site", url,
-                                                                  tmp_path=tmp_path))
-                still, plan = timed(args.repeat, lambda: runner.still(python, app, "plan", url, tmp_path,
-                                                                      "--format", "json"))
-                alembic, compared = timed(args.repeat, lambda: runner.run(
-                    python, app, url, loader, "compare_metadata", url, tmp_path=tmp_path))
+                (floor, _), (paused, _), (still, plan), (alembic, compared) = in_turns(
+                    args.repeat,
+                    # the models imported as still imports them (`--metadata loader:metadata`)
+                    lambda: runner.run(python, app, url, "-c", "import gc, loader; gc.freeze()", tmp_path=tmp_path),
+                    lambda: runner.run(python, app, url, "-c", "import gc; gc.disable(); import loader; gc.freeze()",
+                                       tmp_path=tmp_path),
+                    lambda: runner.still(python, app, "plan", url, tmp_path, "--format", "json"),
+                    lambda: runner.run(python, app, url, loader, "compare_metadata", url, tmp_path=tmp_path))
                 operations = len(json.loads(plan.stdout)["operations"])
-                rows.append((app.name, dialect, floor, still, alembic, operations, int(compared.stdout.strip())))
-                print(f"{app.name:14} {dialect:10} floor {floor:5.2f}s  still plan {still:5.2f}s  "
+                rows.append((app.name, dialect, floor, paused, still, alembic, operations,
+                             int(compared.stdout.strip())))
+                print(f"{app.name:14} {dialect:10} floor {floor:5.2f}s  paused {paused:5.2f}s  still plan {still:5.2f}s  "
                       f"alembic compare_metadata {alembic:5.2f}s  still ops {operations}  "
                       f"alembic diffs {compared.stdout.strip()}", flush=True)
 
@@ -113,15 +125,17 @@ OUT = ROOT / "bench" / "REALWORLD.md"
 
 def _write(rows, repeat: int, wanted: set) -> None:
     lines = ["# still plan on real applications' models", "",
-             f"`make bench` (bench/realworld.py), medians of {repeat} whole processes in each app's venv, "
-             "on a database `create_all` made from the app's models; this machine: "
-             f"{_machine()}.", "",
-             "| app | dialect | floor (import models) | still plan | Alembic compare_metadata | ratio | "
-             "still operations (phantoms) | Alembic diffs |", "|---|---|---|---|---|---|---|---|"]
+             f"`make bench` (bench/realworld.py), medians of {repeat} whole processes in each app's venv "
+             "(the four runs taken in turns), on a database `create_all` made from the app's models; "
+             f"this machine: {_machine()}. Floor: importing the models and exiting as still does; "
+             "collector paused: the same import with the cyclic collector off, as still imports them.", "",
+             "| app | dialect | floor (import models) | floor, collector paused | still plan | "
+             "Alembic compare_metadata | ratio | still operations (phantoms) | Alembic diffs |",
+             "|---|---|---|---|---|---|---|---|---|"]
     table = _kept_rows(wanted)
-    for name, dialect, floor, still, alembic, ops, diffs in rows:
-        table[(name, dialect)] = (f"| {name} | {dialect} | {floor:.2f} s | {still:.2f} s | {alembic:.2f} s | "
-                                  f"{alembic / still:.1f}x | {ops} | {diffs} |")
+    for name, dialect, floor, paused, still, alembic, ops, diffs in rows:
+        table[(name, dialect)] = (f"| {name} | {dialect} | {floor:.2f} s | {paused:.2f} s | {still:.2f} s | "
+                                  f"{alembic:.2f} s | {alembic / still:.1f}x | {ops} | {diffs} |")
     order = [(app.name, d) for app in APPS.values() for d in ("sqlite", "postgresql", "mysql")]
     lines += [table[key] for key in sorted(table, key=lambda k: order.index(k) if k in order else len(order))]
     OUT.write_text("\n".join(lines) + "\n")
@@ -134,7 +148,7 @@ def _kept_rows(wanted: set) -> dict:
     kept = {}
     for line in OUT.read_text().splitlines():
         cells = [c.strip() for c in line.strip("|").split("|")]
-        if len(cells) == 8 and cells[0] in APPS and cells[1] not in wanted:
+        if len(cells) == 9 and cells[0] in APPS and cells[1] not in wanted:
             kept[(cells[0], cells[1])] = line
     return kept
 

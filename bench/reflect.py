@@ -10,11 +10,14 @@ STILL_BENCH_MYSQL_URL), then times, median of R runs:
   still plan                     reflect + declare the models + diff (what `still plan` does)
   sqlalchemy MetaData.reflect    what Alembic's autogenerate reflects through
   alembic compare_metadata       Alembic's autogenerate comparison (reflection + compare)
-and prints the catalog queries each one issued. Then, as whole processes (median of 3):
+and prints the catalog queries each one issued. Then, as whole processes (median of 3, the
+runs taken in turns):
   still plan                     the command, on a project whose models module builds the schema
   alembic check                  Alembic's autogenerate comparison of the same models
   floor                          a bare `python -c "import <models>"`: what both pay first
                                  (exiting without the collector's last pass, as still does)
+  floor, collector paused        the same import with the cyclic collector off, as still
+                                 imports the models: still plan minus it is still's own work
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from results import Row, compile_sources, median_process, write  # noqa: E402
+from results import Row, compile_sources, interleaved, write  # noqa: E402
 
 from fixtures.models.generated import wide_metadata  # noqa: E402
 from still.reflect import reflect  # noqa: E402
@@ -139,21 +142,29 @@ def plan_processes(label: str, url: str, n: int) -> Row:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(project), str(ROOT / "src"), str(ROOT)])}
         env.pop("STILL_DATABASE_URL", None)
         python = sys.executable
-        # the floor imports the models and ends as still does, without the interpreter's
-        # final collection over them (seconds at 5,000 tables; see still.cli.main)
-        floor = median_process([python, "-c", "import gc, bench_models; gc.freeze()"], project, env)
-        ours = median_process([python, "-m", "still", "plan"], project, env)
+        commands = [
+            # the floor imports the models and ends as still does, without the interpreter's
+            # final collection over them (seconds at 5,000 tables; see still.cli.main)
+            ([python, "-c", "import gc, bench_models; gc.freeze()"], project, (0,)),
+            # the same with the cyclic collector paused during the import, as still imports
+            # the models (still.collector): what still's own work is measured against
+            ([python, "-c", "import gc; gc.disable(); import bench_models; gc.freeze()"], project, (0,)),
+            ([python, "-m", "still", "plan"], project, (0,))]
         try:
             import alembic  # noqa: F401
 
             # exit 255 is its "New upgrade operations detected" (it reports the descending
             # indexes as changed): the comparison ran all the same
-            theirs = median_process([python, "-m", "alembic", "check"], project, env, ok=(0, 255))
+            commands.append(([python, "-m", "alembic", "check"], project, (0, 255)))
         except ImportError:
-            theirs = None
-    case = f"plan ({n} tables, {label}; Alembic: alembic check; floor: import the models)"
+            pass
+        floor, paused, ours, *rest = interleaved(commands, env)
+        theirs = rest[0] if rest else None
+    case = (f"plan ({n} tables, {label}; Alembic: alembic check; floor: import the models; "
+            f"importing them with the collector paused, as still does: {paused:.3f} s)")
     print(f"  whole processes: still plan {ours:.3f}s, alembic check "
-          f"{theirs if theirs is None else round(theirs, 3)}s, floor {floor:.3f}s (plan - floor {ours - floor:.3f}s)")
+          f"{theirs if theirs is None else round(theirs, 3)}s, floor {floor:.3f}s (plan - floor {ours - floor:.3f}s), "
+          f"collector paused {paused:.3f}s (plan - that {ours - paused:.3f}s)")
     return Row(case, ours, theirs, floor)
 
 

@@ -52,14 +52,24 @@ def compile_sources() -> None:
 
 def median_process(cmd: list[str], cwd: Path, env: dict, runs: int = 3, ok: tuple[int, ...] = (0,)) -> float:
     """The median wall time of `runs` whole processes; one exiting outside `ok` stops the bench."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
-        times.append(time.perf_counter() - start)
-        if result.returncode not in ok:
-            raise SystemExit(f"{' '.join(cmd[2:])} failed: {result.stderr.strip()[-800:]}")
-    return statistics.median(times)
+    return interleaved([(cmd, cwd, ok)], env, runs)[0]
+
+
+def interleaved(commands: list[tuple[list[str], Path, tuple[int, ...]]], env: dict, runs: int = 3) -> list[float]:
+    """The median wall time of each (command, directory, ok exit codes), the runs taken in
+    turns (a b c, b c a, c a b, ...): a slow minute of a shared machine then falls on all of
+    them alike instead of on whichever ran in it, and none always runs first or last."""
+    times: list[list[float]] = [[] for _ in commands]
+    for round_ in range(runs):
+        for offset in range(len(commands)):
+            which = (round_ + offset) % len(commands)
+            cmd, cwd, ok = commands[which]
+            start = time.perf_counter()
+            result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+            times[which].append(time.perf_counter() - start)
+            if result.returncode not in ok:
+                raise SystemExit(f"{' '.join(cmd[2:])} failed: {result.stderr.strip()[-800:]}")
+    return [statistics.median(t) for t in times]
 
 
 def postgres_version() -> str:

@@ -102,7 +102,8 @@ def compare(connection, metadata, schemas: Optional[list[str]] = None,
     the filters skip (Config.excludes); `include` is env.py's include_object hook. The
     version table and the applied-revisions log (`log_table`, None when there is none)
     belong to still, not to the models: both are left out."""
-    from still.reflect import paused_gc, reflect
+    from still.collector import paused_gc
+    from still.reflect import reflect
 
     with paused_gc():
         return compare_snapshot(reflect(connection, schemas), connection.dialect, metadata,
@@ -115,7 +116,7 @@ def compare_snapshot(current: s.Snapshot, dialect, metadata, schemas: Optional[l
                      findings: Iterable[Finding] = (), include: Optional[Callable] = None,
                      log_table=_DERIVED) -> Comparison:
     """A snapshot (reflected, or replayed from the revision files) against the models."""
-    from still.reflect import paused_gc
+    from still.collector import paused_gc
 
     with paused_gc():
         return _compare_snapshot(current, dialect, metadata, schemas, excludes, version_table,

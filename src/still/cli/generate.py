@@ -13,6 +13,7 @@ from typing_extensions import Annotated
 
 from still.cli.common import ConfigOpt, MetadataOpt, NameOpt, UrlOpt, XOpt, settings
 from still.cli.planning import Against, current_state
+from still.collector import paused_gc
 
 
 RenameOpt = Annotated[Optional[list[str]], typer.Option(
@@ -32,6 +33,7 @@ def _ask_renames(result, renames: list[str]) -> list[str]:
     return renames + asked
 
 
+@paused_gc()  # the models' import and the comparison: see still.collector
 def generate(
     ctx: typer.Context,
     message: Annotated[str, typer.Option("-m", "--message", help="What the revision does.")] = "",

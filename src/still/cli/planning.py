@@ -12,6 +12,7 @@ import enum
 from typing import Optional
 
 from still.cli.settings import config_for, require
+from still.collector import paused_gc
 
 PLAN_FORMATS = ("text", "json")
 CHECK_FORMATS = ("text", "json", "github")
@@ -24,6 +25,7 @@ class Against(str, enum.Enum):  # what `check` and `generate` compare the models
     history = "history"
 
 
+@paused_gc()  # the models' import and the comparison: see still.collector
 def plan(root: dict, fmt: str = "text", sql: bool = False, rename: Optional[list[str]] = None, url=None,
          metadata=None, config_path=None, name=None, x=None) -> int:
     cfg = config_for(root, config_path, name, x, url, metadata)
@@ -38,6 +40,7 @@ def plan(root: dict, fmt: str = "text", sql: bool = False, rename: Optional[list
     return 0
 
 
+@paused_gc()
 def check(root: dict, fmt: str = "text", fail_on: Optional[str] = None, against: str = "db", url=None,
           metadata=None, config_path=None, name=None, x=None) -> int:
     from still.cli.plan_view import fails, github_annotations, print_plan

@@ -38,7 +38,7 @@ def rules_for(dialect: Dialect):
 def declare(metadata: MetaData, dialect: Union[str, Dialect],
             schemas: Optional[Iterable[str]] = None) -> Snapshot:
     from still.declare.base import declare_with
-    from still.reflect import paused_gc
+    from still.collector import paused_gc
 
     if isinstance(dialect, str):
         dialect = dialect_named(dialect)
