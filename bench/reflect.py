@@ -160,8 +160,8 @@ def plan_processes(label: str, url: str, n: int) -> Row:
             pass
         floor, paused, ours, *rest = interleaved(commands, env)
         theirs = rest[0] if rest else None
-    case = (f"plan ({n} tables, {label}; Alembic: alembic check; floor: import the models; "
-            f"importing them with the collector paused, as still does: {paused:.3f} s)")
+    case = (f"plan ({n} tables, {label}; Alembic: alembic check; floor: import the models) — "
+            f"importing them with the collector paused, as still does: {paused:.3f} s")
     print(f"  whole processes: still plan {ours:.3f}s, alembic check "
           f"{theirs if theirs is None else round(theirs, 3)}s, floor {floor:.3f}s (plan - floor {ours - floor:.3f}s), "
           f"collector paused {paused:.3f}s (plan - that {ours - paused:.3f}s)")

@@ -110,25 +110,32 @@ def machine() -> str:
             f"PostgreSQL {postgres_version()}, SQLite {__import__('sqlite3').sqlite_version}")
 
 
+def case_key(case: str) -> str:
+    return case.split(" — ", 1)[0]
+
+
 def write(bench: str, rows: list[Row]) -> None:
     """Replace the rows of these cases in RESULTS.md (other cases' rows stay, so a run of one
-    size, e.g. `reflect.py --tables 5000`, updates only its own)."""
+    size, e.g. `reflect.py --tables 5000`, updates only its own). A case is named by its text
+    up to " — ", after which a row may carry a figure of its own run."""
     kept: list[str] = []
-    cases = {row.case for row in rows}
+    cases = {case_key(row.case) for row in rows}
     if RESULTS.exists():
         for line in RESULTS.read_text().splitlines():
             cells = [c.strip() for c in line.strip().strip("|").split("|")]
-            if line.startswith("| ") and line != HEADER and len(cells) == 6 and cells[0] not in cases:
+            if line.startswith("| ") and line != HEADER and len(cells) == 6 and case_key(cells[0]) not in cases:
                 kept.append(line)
     order = {"reflect.py": 0, "revisions.py": 1, "migrate.py": 2}
     lines = sorted(kept + [row.line(bench) for row in rows],
                    key=lambda line: order.get(line.rstrip(" |").rsplit("| ", 1)[-1], 9))
     text = ["# Benchmark results", "",
             "Written by `make bench` (each script with `--write-results`); do not edit by hand.",
-            "Whole processes, median of 3, unless the case says in-process. Floor: what the",
-            "work costs without either tool (importing the models for `plan`, in a process that",
-            "exits as still does, without the collector's last pass over them; sqlite3 alone for",
-            "`upgrade head`).", "",
+            "Whole processes, median of 3 (the runs of still, Alembic and the floor taken in turns),",
+            "unless the case says in-process. Floor: what the work costs without either tool",
+            "(importing the models for `plan`, in a process that exits as still does, without the",
+            "collector's last pass over them; sqlite3 alone for `upgrade head`). still imports the",
+            "models with the cyclic collector paused (still.collector); the `plan` rows say what",
+            "that import alone takes, the floor still's own work is measured from.", "",
             f"Machine: {machine()}.", "",
             f"Last written: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} (by {bench}).", "",
             HEADER, RULE, *lines, ""]
