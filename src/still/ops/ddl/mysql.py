@@ -18,7 +18,7 @@ from still import ops
 from still import snapshot as s
 from still.declare.mysql import served_keys, serves, with_foreign_key_index
 from still.errors import StillError
-from still.ops.ddl.mysql_values import guard
+from still.ops.ddl.mysql_values import FROM_TEXT_ONLY as _FROM_TEXT_ONLY, guard
 from still.ops.ddl.mysql_table_options import set_table_options, table_options_clause
 from still.ops.base import edit_table, replace
 
@@ -310,7 +310,6 @@ def _alter_column(w: _Writer, op: ops.AlterColumn) -> list[str]:
     return kept + _alter(w, op, f"MODIFY COLUMN {w.column(new)}")
 
 
-_FROM_TEXT_ONLY = {"uuid", "inet4", "inet6"}
 _TEXT_TYPES = {"char", "varchar", "tinytext", "text", "mediumtext", "longtext"}
 
 

@@ -17,6 +17,11 @@ from __future__ import annotations
 from still import snapshot as s
 
 _STRINGS = {"char", "varchar", "tinytext", "text", "mediumtext", "longtext", "enum", "set"}
+_NUMBERS = {"tinyint", "smallint", "mediumint", "int", "integer", "bigint", "decimal", "numeric", "float",
+            "double", "real", "bit", "bool", "boolean"}
+_TIMES = {"date", "datetime", "timestamp", "time", "year"}
+# MariaDB converts a UUID or INET column only to and from text
+FROM_TEXT_ONLY = {"uuid", "inet4", "inet6"}
 _SCRATCH = "`_still_values`"
 
 
@@ -25,6 +30,8 @@ def guard(dialect, table_sql: str, label: str, column_sql: str, old: s.Column, n
 
     if old.type == new.type or classify(old.type, new.type) is None or not dialect.is_mariadb:
         return []
+    text_only = {_base(old.type), _base(new.type)} & FROM_TEXT_ONLY
+    converted = f"CAST({column_sql} AS CHAR)" if text_only else column_sql
     column = lambda name, col: f"{name} {col.type}" + (f" COLLATE {col.collation}" if col.collation else "")  # noqa: E731
     what = _literal(f"{label} would change converting {old.type} to {new.type}; nothing was changed: "
                     f"fix or convert those rows first, or write the conversion yourself")
@@ -36,7 +43,7 @@ def guard(dialect, table_sql: str, label: str, column_sql: str, old: s.Column, n
         f"DROP TEMPORARY TABLE IF EXISTS {_SCRATCH}; RESIGNAL; END; "
         f"CREATE TEMPORARY TABLE {_SCRATCH} ({column('o', old)} NULL, {column('v', new)} NULL); "
         "SET SESSION sql_mode = ''; "
-        f"INSERT INTO {_SCRATCH} (o, v) SELECT {column_sql}, {column_sql} FROM {table_sql}; "
+        f"INSERT INTO {_SCRATCH} (o, v) SELECT {column_sql}, {converted} FROM {table_sql}; "
         "SET SESSION sql_mode = mode; "
         f"SELECT count(*) INTO changed FROM {_SCRATCH} WHERE NOT ({_same(old, new)}); "
         f"DROP TEMPORARY TABLE {_SCRATCH}; "
@@ -47,14 +54,15 @@ def guard(dialect, table_sql: str, label: str, column_sql: str, old: s.Column, n
 
 def _same(old: s.Column, new: s.Column) -> str:
     """Whether a converted value `v` is its original `o`: string to string also by length
-    (PAD SPACE collations compare 'a ' equal to 'a'); string to anything else by text (the
-    comparison would be numeric, and '007' equal to 7); the rest by value."""
-    old_string, new_string = _base(old.type) in _STRINGS, _base(new.type) in _STRINGS
-    if old_string and new_string:
+    (PAD SPACE collations compare 'a ' equal to 'a'); number to number and time to time by
+    value; anything else by text (a string compared with a number compares as a number,
+    '007' equal to 7, and some pairs, uuid and bigint, do not compare at all)."""
+    kinds = {_base(old.type), _base(new.type)}
+    if kinds <= _STRINGS:
         return "v <=> o AND CHAR_LENGTH(v) <=> CHAR_LENGTH(o)"
-    if old_string:
-        return "CAST(v AS CHAR) <=> CAST(o AS CHAR)"
-    return "v <=> o"
+    if kinds <= _NUMBERS or kinds <= _TIMES:
+        return "v <=> o"
+    return "CAST(v AS CHAR) <=> CAST(o AS CHAR)"
 
 
 def _base(type_text: str) -> str:

@@ -156,7 +156,8 @@ def _alter_column(w: _Writer, op: ops.AlterColumn) -> list[str]:
         collate = f" COLLATE {w.q.quote(new.collation)}" if new.collation else ""
         if needs_guard(old, new):
             out.append(keep_values(table, f"{op.table_name}.{new.name}", col, old, new,
-                                   _cast(col, old.type, new.type)))
+                                   _cast(col, old.type, new.type),
+                                   _cast(f"({_cast(col, old.type, new.type)})", new.type, old.type)))
         out.append(f"{alter} TYPE {new.type}{collate} USING {_cast(col, old.type, new.type)}")
         if serial_kept and "type" in changed:
             out.append(_sequence_follows(w, table, new))

@@ -26,16 +26,18 @@ def needs_guard(old: s.Column, new: s.Column) -> bool:
 
 
 def keep_values(table_sql: str, label: str, column_sql: str, old: s.Column, new: s.Column,
-                converted: str) -> str:
+                converted: str, back: str) -> str:
     """The DO block that refuses the conversion `converted` (the USING expression) of
-    `column_sql` from `old.type` to `new.type` when it would change any stored value."""
+    `column_sql` from `old.type` to `new.type` when it would change any stored value;
+    `back` converts it back the same way (through text where `converted` went through text:
+    PostgreSQL checks that a cast exists even when no row needs it)."""
     what = _literal(f"{label} would change converting {old.type} to {new.type}")
     advice = _literal("; nothing was changed: fix or convert those rows first, or write the "
                       "conversion yourself (op.alter_column(..., postgresql_using=...))")
     return (f"DO $still$DECLARE changed bigint; BEGIN "
             f"LOCK TABLE {table_sql} IN ACCESS EXCLUSIVE MODE; "
             f"SELECT count(*) INTO changed FROM {table_sql} "
-            f"WHERE ({converted})::{old.type}::text IS DISTINCT FROM {column_sql}::text; "
+            f"WHERE ({back})::text IS DISTINCT FROM {column_sql}::text; "
             f"IF changed > 0 THEN RAISE EXCEPTION USING ERRCODE = '22001', "
             f"MESSAGE = 'still: ' || changed || ' row(s): the value of ' || {what} || {advice}; "
             f"END IF; END$still$")
