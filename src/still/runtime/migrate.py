@@ -366,7 +366,7 @@ class Run:
                 raise StillError("metadata_naming_convention = true needs metadata = \"package.module:attribute\"")
             from still.metadata import load_metadata
 
-            self._convention = dict(load_metadata(self.cfg.metadata).naming_convention)
+            self._convention = dict(load_metadata(self.cfg.metadata, self.cfg.metadata_loader).naming_convention)
         return self._convention
 
     def run_step(self, step, executor) -> None:
