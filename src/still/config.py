@@ -71,7 +71,7 @@ _LOADER_RE = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*(:[A-Za-z_]\w*(\.[A-Za-z
 def _loaders(value, _checked):
     for item in value or ():
         if not _LOADER_RE.match(item.strip()):
-            raise ValueError(f"each must look like 'package.module' or 'package.module:function', not {item!r}")
+            raise ValueError(f"must look like 'package.module' or 'package.module:function', not {item!r}")
     return [item.strip() for item in value] if value is not None else None
 
 
