@@ -228,10 +228,16 @@ def _assigns_target_metadata(node: ast.stmt) -> bool:
 
 
 def _target_metadata(tree: ast.Module, imports: dict[str, str], root: Path) -> Optional[str]:
-    """'module:attr.path' for `target_metadata = <name imported from a module>[.attr...]`."""
+    """'module:attr.path' for `target_metadata = <name imported from a module>[.attr...]`,
+    or for `= <such a function>()`: the `metadata` setting may name a function to call."""
     for node in tree.body:
         if _assigns_target_metadata(node):
-            return _origin(node.value, imports, root)
+            value = node.value
+            if isinstance(value, ast.Call):
+                if value.args or value.keywords:
+                    return None
+                value = value.func
+            return _origin(value, imports, root)
     return None
 
 

@@ -80,11 +80,12 @@ ENVS = {
     "function": "from myapp import models\nmodels.import_all_models()\ntarget_metadata = models.base.Base.metadata",
     "imports": "import myapp.models.all_models  # noqa: F401\nfrom myapp.models.base import Base\n"
                "target_metadata = Base.metadata",
+    "call": "from myapp import models\ntarget_metadata = models.full_metadata()",
 }
-LOADERS = {"function": "myapp.models:import_all_models", "imports": "myapp.models.all_models"}
+LOADERS = {"function": "myapp.models:import_all_models", "imports": "myapp.models.all_models", "call": None}
 
 
-@pytest.mark.parametrize("how", ["function", "imports"])
+@pytest.mark.parametrize("how", ["function", "imports", "call"])
 def test_init_from_alembic_carries_what_imports_the_models(tmp_path, sqlite_url, how):
     path = tmp_path / "app"
     path.mkdir()
@@ -96,9 +97,13 @@ def test_init_from_alembic_carries_what_imports_the_models(tmp_path, sqlite_url,
     _app(path)
     _create_all(path, sqlite_url)
     project = Project(path, sqlite_url)
-    project.ok("init", "--from-alembic")
+    out = project.ok("init", "--from-alembic")
     config = tomllib.loads((path / "still.toml").read_text())
-    assert config["metadata_loader"] == LOADERS[how]
+    if how == "call":  # the metadata setting names the function env.py calls
+        assert config["metadata"] == "myapp.models:full_metadata" and "metadata_loader" not in config
+    else:
+        assert f"(loaded by {LOADERS[how]})" in out
+        assert config["metadata_loader"] == LOADERS[how]
     result = project.run("check")
     assert result.returncode == 0, (result.stdout, result.stderr)
 
