@@ -4,7 +4,7 @@ workflow annotations)."""
 from __future__ import annotations
 
 from still.cli.settings import plural
-from still.findings import Finding
+from still.findings import Code, Finding
 from still.plan import Plan
 
 SIGN_STYLE = {"+": "green", "-": "red", "~": "yellow"}
@@ -111,6 +111,9 @@ def print_plan(plan: Plan, statements: list[str] | None = None) -> None:
     from rich.markup import escape
 
     console = Console()
+    for f in plan.findings:
+        if f.code is Code.METADATA_INCOMPLETE:  # above the drops it explains, not after them
+            console.print(f"[bold red]{escape(f.message)}[/]\n")
     if plan.empty:
         console.print(f"[green]{NO_CHANGES}[/]")
     groups: dict[str, list] = {}  # by table, in order of first appearance; plan order inside

@@ -72,7 +72,8 @@ def models(cfg, explicit: Optional[str], hooks=None):
     from still.runtime.env import hooked_metadata, project_hooks
 
     hooked = hooked_metadata(hooks or project_hooks(cfg), explicit)
-    return hooked if hooked is not None else load_metadata(require(cfg, "metadata", "--metadata"))
+    return hooked if hooked is not None else load_metadata(require(cfg, "metadata", "--metadata"),
+                                                           cfg.metadata_loader)
 
 
 def check_renames(result, renames: Optional[list[str]]) -> None:
