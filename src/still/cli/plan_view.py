@@ -97,7 +97,7 @@ def _group(op) -> str:
 NO_CHANGES = "No changes: the database matches the models."
 
 
-def print_plan(plan: Plan, statements: list[str] | None = None) -> None:
+def print_plan(plan: Plan, statements: list[str] | None = None, costs=()) -> None:
     """The plan on stdout (rich text on a terminal). An empty plan printed to a file or pipe
     is one plain line: no need to load rich for it (`still check` in CI)."""
     import os
@@ -117,13 +117,17 @@ def print_plan(plan: Plan, statements: list[str] | None = None) -> None:
     if plan.empty:
         console.print(f"[green]{NO_CHANGES}[/]")
     groups: dict[str, list] = {}  # by table, in order of first appearance; plan order inside
-    for op in plan.operations:
-        groups.setdefault(_group(op), []).append(op)
+    costs = list(costs) or [None] * len(plan.operations)
+    for op, cost in zip(plan.operations, costs):
+        groups.setdefault(_group(op), []).append((op, cost))
     for group, group_ops in groups.items():
         console.print(f"\n[bold]{escape(group)}[/]")
-        for op in group_ops:
+        for op, cost in group_ops:
             sign, text = describe(op)
             console.print(f"  [{SIGN_STYLE[sign]}]{sign} {escape(text)}[/]")
+            if cost is not None and cost.lock != "none":
+                style = "yellow" if cost.matters else "dim"
+                console.print(f"      [{style}]lock: {escape(cost.text())}[/]")
     if plan.findings:
         console.print("\n[bold]Findings[/]")
         for f in plan.findings:
