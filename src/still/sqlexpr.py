@@ -528,6 +528,16 @@ def identifiers(text: str) -> set[str]:
     return found
 
 
+def called_function(text: str) -> Optional[str]:
+    """The name of the function an expression is a call of (`tsrange(a, b)` -> tsrange),
+    without its schema; None for any other expression."""
+    try:
+        node = _parse(text)
+    except Exception:
+        return None
+    return node.val[0][-1] if node.kind == "call" else None
+
+
 def rename_identifier(text: str, old: str, new: str) -> str:
     """`text` with the column name `old` written as `new`, as a database rewrites its
     stored expressions on RENAME COLUMN; everything else is kept as it was written."""
