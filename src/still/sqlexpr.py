@@ -538,6 +538,29 @@ def called_function(text: str) -> Optional[str]:
     return node.val[0][-1] if node.kind == "call" else None
 
 
+def split_opclass(text: str) -> tuple[str, Optional[str]]:
+    """`lower(b) text_pattern_ops` -> (`lower(b)`, `text_pattern_ops`): an index key
+    written with an operator class after it; (text, None) when there is none."""
+    tokens = _tokenize(text, strict=False)
+    if len(tokens) < 2 or tokens[-1][0] not in ("word", "qid"):
+        return text, None
+    kind, last = tokens[-1]
+    before = tokens[-2]
+    if (kind == "word" and last.lower() in _KEYWORDS) or (before[0] == "op" and before[1] != ")"):
+        return text, None
+    body = text.rstrip()[:-len(last)].strip()
+    try:
+        _parse(body)
+    except Exception:
+        return text, None
+    try:
+        _parse(text)
+        return text, None  # the whole is an expression already
+    except Exception:
+        pass
+    return body, last[1:-1].replace('""', '"') if kind == "qid" else last.lower()
+
+
 def rename_identifier(text: str, old: str, new: str) -> str:
     """`text` with the column name `old` written as `new`, as a database rewrites its
     stored expressions on RENAME COLUMN; everything else is kept as it was written."""

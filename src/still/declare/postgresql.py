@@ -284,8 +284,7 @@ class Rules(DeclareRules):
 
     def index_elements(self, index: sa.Index) -> tuple[s.IndexElement, ...]:
         ops, method = _pg_option(index, "ops"), self.index_method(index)
-        return tuple(key for e in index.expressions
-                     for key in keys_.with_opclass(self.index_keys(e), e, ops, method))
+        return tuple(key for e in index.expressions for key in keys_.index_keys(self, e, ops, method))
 
     def _plain_key(self, element: s.IndexElement) -> s.IndexElement:
         # an expression that is only a column name (`desc("at")`, `text("email")`) makes

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from typing import Optional
 
+import sqlalchemy as sa
+
 from still import snapshot as s
-from still.sqlexpr import called_function
+from still.sqlexpr import called_function, split_opclass
 
 # The operator classes PostgreSQL uses for a type when none is named, per access method
 # (`opcdefault` in pg_opclass of PostgreSQL 15): pg_get_indexdef, and so reflection, leaves
@@ -62,20 +64,29 @@ def stored_opclass(given: Optional[str], method: Optional[str]) -> Optional[str]
     return name
 
 
-def with_opclass(keys: tuple, expr, ops: dict, method: Optional[str]) -> tuple:
-    """The keys one element of an index or EXCLUDE makes, with the operator class the
-    compiler writes after it: `ops[expr.key]`, asked of elements that have a key (a
-    column, a labelled expression), never of `desc(...)` or text, exactly as SQLAlchemy's
-    PostgreSQL compiler asks."""
-    if not ops:
-        return keys
-    key = getattr(expr, "key", None)
+def index_keys(rules, expr, ops: Optional[dict], method: Optional[str]) -> tuple:
+    """The keys one element of an index or EXCLUDE makes, with their operator classes:
+    one written in a text key (`text("name gin_trgm_ops")`), or the one the compiler writes
+    after the element: `ops[expr.key]`, asked of elements that have a key (a column, a
+    labelled expression), never of `desc(...)` or text, exactly as SQLAlchemy's PostgreSQL
+    compiler asks."""
+    keys = tuple(_written_opclass(rules, k, method) for k in rules.index_keys(expr))
+    key = getattr(expr, "key", None) if ops else None
     if key is None or key not in ops:
         return keys
     opclass = stored_opclass(ops[key], method)
-    if opclass is None:
-        return keys
     return tuple(k.model_copy(update={"opclass": opclass}) for k in keys)
+
+
+def _written_opclass(rules, key: s.IndexElement, method: Optional[str]) -> s.IndexElement:
+    if key.expression is None:
+        return key
+    body, opclass = split_opclass(key.expression)
+    if opclass is None:
+        return key
+    plain = rules.index_keys(sa.text(body))[0]  # a bare name is a column key
+    return plain.model_copy(update={"descending": key.descending, "nulls": key.nulls,
+                                    "opclass": stored_opclass(opclass, method)})
 
 
 def deferrability(constraint) -> tuple[bool, Optional[str]]:
@@ -101,7 +112,7 @@ def exclude_constraints(rules, table, constraints: list, named) -> tuple:
         method = (cons.using or "gist").lower()
         elements, columns = [], []
         for expr, name, operator in cons._render_exprs:
-            for key in with_opclass(rules.index_keys(expr), expr, cons.ops, method):
+            for key in index_keys(rules, expr, cons.ops, method):
                 elements.append(s.ExcludeElement(**key.model_dump(), operator=operator.strip()))
                 columns.append(_unique(key_column_name(key), columns))
         where = getattr(cons, "where", None)
