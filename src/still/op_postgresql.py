@@ -13,6 +13,9 @@ from still.runtime import build
 from still.runtime.executor import current
 
 
+_EXCLUDE_KEYWORDS = frozenset({"deferrable", "initially", "using", "where", "ops", "info"})
+
+
 def create_exclude_constraint(constraint_name: Optional[str], table_name: str, *elements, **kw) -> None:
     """PostgreSQL's EXCLUDE constraint, as Alembic's op.create_exclude_constraint takes it:
     `elements` are (column name or expression, operator) pairs; `using=`, `where=`, `ops=`,
@@ -23,6 +26,10 @@ def create_exclude_constraint(constraint_name: Optional[str], table_name: str, *
     if ex.dialect.name != "postgresql":
         raise StillError(f"EXCLUDE constraints exist on PostgreSQL only, not on {ex.dialect.name}")
     schema = kw.pop("schema", None)
+    unknown = sorted(set(kw) - _EXCLUDE_KEYWORDS)
+    if unknown:  # ExcludeConstraint would pass over them without a word
+        raise StillError(f"create_exclude_constraint on {table_name!r}: unexpected keyword "
+                         f"argument(s) {', '.join(unknown)}; it takes {', '.join(sorted(_EXCLUDE_KEYWORDS))}")
     build.table_of(ex, table_name, schema)
     table = build.scratch_table(ex, table_name, schema)
     try:
