@@ -16,11 +16,12 @@ from tests.conftest import ALL_DIALECTS
 from tests.helpers import assert_plan_round_trip, assert_same_snapshot, create_all
 
 
-def rooms(*extra, pk=None, code="code"):
+def rooms(*extra, pk=None, code="code", net=True):
     md = sa.MetaData()
     sa.Table("rooms", md, sa.Column("id", sa.Integer, nullable=False),
              code if isinstance(code, sa.Column) else sa.Column(code, sa.String(20)), sa.Column("during", pg.TSRANGE),
-             sa.Column("net", pg.INET), pk if pk is not None else sa.PrimaryKeyConstraint("id"), *extra)
+             *([sa.Column("net", pg.INET)] if net else []), pk if pk is not None else sa.PrimaryKeyConstraint("id"),
+             *extra)
     return md
 
 
@@ -75,6 +76,10 @@ SCENARIOS = {
         lambda: rooms(pg.ExcludeConstraint((sa.column("net"), "&&"), (sa.column("during"), "&&"), name="x",
                                            ops={"net": "inet_ops"})),
         ["drop_constraint", "add_constraint"]),
+    "column_dropped_under_exclude": (
+        lambda: rooms(pg.ExcludeConstraint((sa.column("net"), "&&"), (sa.column("during"), "&&"), name="x",
+                                           ops={"net": "inet_ops"})),
+        lambda: rooms(net=False), ["drop_constraint", "drop_column"]),
     "exclude_renamed": (lambda: rooms(_no_overlap()), lambda: rooms(_no_overlap(name="rooms_other")),
                         ["rename_constraint"]),
     # the database rewrites an EXCLUDE over a renamed column: nothing else to do
