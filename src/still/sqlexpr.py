@@ -540,15 +540,29 @@ def called_function(text: str) -> Optional[str]:
 
 def split_opclass(text: str) -> tuple[str, Optional[str]]:
     """`lower(b) text_pattern_ops` -> (`lower(b)`, `text_pattern_ops`): an index key
-    written with an operator class after it; (text, None) when there is none."""
-    tokens = _tokenize(text, strict=False)
-    if len(tokens) < 2 or tokens[-1][0] not in ("word", "qid"):
+    written with an operator class after it, and its parameters as written
+    (`doc tsvector_ops (siglen = 100)` -> (`doc`, `tsvector_ops (siglen = 100)`));
+    (text, None) when there is none."""
+    tokens = [(m.lastgroup, m.group(), m.start()) for m in _TOKEN.finditer(text)
+              if m.lastgroup not in ("ws", "bad")]
+    if len(tokens) < 2:
         return text, None
-    kind, last = tokens[-1]
-    before = tokens[-2]
-    if (kind == "word" and last.lower() in _KEYWORDS) or (before[0] == "op" and before[1] != ")"):
+    end = len(tokens) - 1
+    if tokens[end][1] == ")":  # parameters: back to the "(" that opens them
+        depth = 0
+        for end in range(len(tokens) - 1, -1, -1):
+            depth += {")": 1, "(": -1}.get(tokens[end][1], 0)
+            if depth == 0:
+                break
+        end -= 1
+    if end < 1:
         return text, None
-    body = text.rstrip()[:-len(last)].strip()
+    kind, name, at = tokens[end]
+    before = tokens[end - 1]
+    if kind not in ("word", "qid") or (kind == "word" and name.lower() in _KEYWORDS) \
+            or (before[0] == "op" and before[1] != ")"):
+        return text, None
+    body = text[:at].strip()
     try:
         _parse(body)
     except Exception:
@@ -558,7 +572,7 @@ def split_opclass(text: str) -> tuple[str, Optional[str]]:
         return text, None  # the whole is an expression already
     except Exception:
         pass
-    return body, last[1:-1].replace('""', '"') if kind == "qid" else last.lower()
+    return body, text[at:].strip()
 
 
 def rename_identifier(text: str, old: str, new: str) -> str:

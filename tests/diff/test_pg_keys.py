@@ -55,6 +55,12 @@ SCENARIOS = {
                                postgresql_ops={"l": "text_pattern_ops"})),
         lambda: rooms(sa.Index("ix_code", sa.text("lower(code) text_ops DESC"))),
         ["drop_index", "create_index"]),
+    "operator_class_parameter_changes": (
+        lambda: rooms(sa.Column("doc", pg.TSVECTOR),
+                      sa.Index("ix_doc", "doc", postgresql_using="gist", postgresql_ops={"doc": "tsvector_ops"})),
+        lambda: rooms(sa.Column("doc", pg.TSVECTOR),
+                      sa.Index("ix_doc", "doc", postgresql_using="gist", postgresql_ops={"doc": "tsvector_ops(siglen=64)"})),
+        ["drop_index", "create_index"]),
     "index_renamed_keeps_its_operator_class": (
         lambda: rooms(sa.Index("ix_a", "code", postgresql_ops={"code": "varchar_pattern_ops"})),
         lambda: rooms(sa.Index("ix_b", "code", postgresql_ops={"code": "varchar_pattern_ops"})),

@@ -33,7 +33,8 @@ def test_fixture_reflects_to_the_known_values(pg_url):
     assert schedules.primary_key.deferrable is False and schedules.primary_key.initially is None
     opclasses = {ix.name: [e.opclass for e in ix.elements] for ix in rooms.indexes}
     assert opclasses == {"ix_rooms_code_pattern": ["varchar_pattern_ops"], "ix_rooms_title": [None],
-                         "ix_rooms_tags": [None], "ix_rooms_lower_title": ["text_pattern_ops", None]}
+                         "ix_rooms_tags": [None], "ix_rooms_lower_title": ["text_pattern_ops", None],
+                         "ix_rooms_doc": ["tsvector_ops(siglen=100)"]}
     excludes = {x.name: x for x in schedules.exclude_constraints}
     assert sorted(excludes) == ["schedules_net_excl", "schedules_no_overlap", "schedules_tsrange_excl"]
     overlap = excludes["schedules_no_overlap"]
@@ -49,24 +50,26 @@ def test_fixture_reflects_to_the_known_values(pg_url):
 
 
 SQL = [
-    "CREATE TABLE slots (id integer NOT NULL, code varchar(20), during tsrange, net inet, "
+    "CREATE TABLE slots (id integer NOT NULL, code varchar(20), during tsrange, net inet, doc tsvector, "
     "CONSTRAINT slots_pkey PRIMARY KEY (id) INITIALLY DEFERRED, "
     "CONSTRAINT slots_code_key UNIQUE (code) DEFERRABLE INITIALLY IMMEDIATE, "
     "CONSTRAINT slots_busy EXCLUDE USING GIST (during WITH &&, net inet_ops WITH &&) WHERE (code IS NOT NULL))",
     "CREATE INDEX ix_slots_code ON slots USING btree (code VARCHAR_PATTERN_OPS DESC, id int4_ops)",
+    "CREATE INDEX ix_slots_doc ON slots USING gist (doc tsvector_ops (SIGLEN='24'))",
 ]
 
 
 def models() -> sa.MetaData:
     md = sa.MetaData()
     sa.Table("slots", md, sa.Column("id", sa.Integer, autoincrement=False), sa.Column("code", sa.String(20)),
-             sa.Column("during", pg.TSRANGE), sa.Column("net", pg.INET),
+             sa.Column("during", pg.TSRANGE), sa.Column("net", pg.INET), sa.Column("doc", pg.TSVECTOR),
              sa.PrimaryKeyConstraint("id", deferrable=True, initially="DEFERRED"),
              sa.UniqueConstraint("code", deferrable=True),
              pg.ExcludeConstraint(("during", "&&"), ("net", "&&"), name="slots_busy", ops={"net": "inet_ops"},
                                   where="code IS NOT NULL"),
              sa.Index("ix_slots_code", sa.text("code varchar_pattern_ops DESC"), "id",
-                      postgresql_ops={"id": "INT4_OPS"}))
+                      postgresql_ops={"id": "INT4_OPS"}),
+             sa.Index("ix_slots_doc", sa.text("doc tsvector_ops(siglen=24)"), postgresql_using="gist"))
     return md
 
 

@@ -49,16 +49,24 @@ DEFAULT_OPCLASSES = {
 
 
 def stored_opclass(given: Optional[str], method: Optional[str]) -> Optional[str]:
-    """The operator class pg_opclass names for what a model wrote (`TEXT_PATTERN_OPS`,
-    `public.gin_trgm_ops`): unquoted names fold to lower case, the schema is not kept,
-    and the method's default class is no class at all."""
+    """The operator class as reflection reports it, for what a model wrote
+    (`TEXT_PATTERN_OPS`, `public.gin_trgm_ops`, `tsvector_ops (siglen = '100')`): unquoted
+    names fold to lower case, the schema is not kept, parameters read `name=value`; the
+    method's default class without parameters is no class at all."""
     if not given:
         return None
-    name = given.strip()
-    if '"' in name:
-        name = name.rsplit('".', 1)[-1].strip('"') if name.endswith('"') else name
+    name, _, params = given.strip().partition("(")
+    name = name.strip()
+    if name.endswith('"'):
+        name = name[name.rindex('"', 0, len(name) - 1) + 1:-1]
     else:
         name = name.rsplit(".", 1)[-1].lower()
+    options = []
+    for option in params.rstrip().removesuffix(")").split(",") if params else ():
+        key, _, value = option.partition("=")
+        options.append(f"{key.strip().lower()}={value.strip().strip(chr(39))}")
+    if options:
+        return f"{name}({','.join(options)})"
     if name in DEFAULT_OPCLASSES.get(method or "btree", ()):
         return None
     return name

@@ -15,7 +15,8 @@ from still.reflect.postgresql_schemas import WANTED_TABLES_CTE, Scope
 # The key expressions come from unnest(indkey) rather than generate_series(1, indnkeyatts):
 # the planner guesses 1,000 rows for a generate_series over a column, which makes this
 # query look costly enough to JIT-compile (20 ms of the server's time on 1,000 tables).
-# An operator class is named only when it is not its type's default, as pg_get_indexdef
+# An operator class is named only when it is not its type's default or has parameters
+# (`tsvector_ops(siglen=100)`, kept in the index column's attoptions), as pg_get_indexdef
 # names it; indclass lists the key columns alone.
 INDEXES_SQL = """{wanted}
 SELECT i.indrelid, ic.relname, i.indisunique, i.indnkeyatts,
@@ -26,9 +27,14 @@ SELECT i.indrelid, ic.relname, i.indisunique, i.indnkeyatts,
              FROM pg_catalog.unnest(i.indkey::pg_catalog.int2[]) WITH ORDINALITY AS k(attnum, n)
              WHERE k.n <= i.indnkeyatts
              ORDER BY k.n) AS expressions,
-       ARRAY(SELECT CASE WHEN NOT opc.opcdefault THEN opc.opcname::pg_catalog.text END
+       ARRAY(SELECT CASE WHEN NOT opc.opcdefault OR a.attoptions IS NOT NULL
+                         THEN opc.opcname::pg_catalog.text || COALESCE(
+                              '(' || pg_catalog.array_to_string(a.attoptions, ',') || ')', '')
+                    END
              FROM pg_catalog.unnest(i.indclass::pg_catalog.oid[]) WITH ORDINALITY AS k(oid, n)
              JOIN pg_catalog.pg_opclass opc ON opc.oid = k.oid
+             LEFT JOIN pg_catalog.pg_attribute a
+               ON a.attrelid = i.indexrelid AND a.attnum = k.n::pg_catalog.int2
              ORDER BY k.n) AS opclasses,
        pg_catalog.pg_get_expr(i.indpred, i.indrelid, true) AS predicate,
        am.amname, {nulls_not_distinct} AS nulls_not_distinct,

@@ -87,7 +87,8 @@ def key_sql(e: s.IndexElement) -> str:
     quote = dialect.preparer(dialect()).quote
     text = quote(e.column) if e.column is not None else f"({written(e.expression)})"
     if e.opclass:
-        text += f" {quote(e.opclass)}"
+        name, paren, params = e.opclass.partition("(")  # parameters: `tsvector_ops(siglen=100)`
+        text += f" {quote(name)}{paren}{params}"
     if e.descending:
         text += " DESC"
     if e.nulls:
