@@ -106,10 +106,11 @@ def diff_columns(schema: str, have: s.Table, want: s.Table, changes: list, findi
             continue
         op = AlterColumn(schema_name=schema, table_name=want.name, old=old, new=col)
         changes.append((Phase.ALTER_COLUMN, op))
-        findings.extend(_alter_findings(schema, want.name, op))
+        findings.extend(alter_findings(schema, want.name, op))
 
 
-def _alter_findings(schema: str, table: str, op: AlterColumn) -> list[Finding]:
+def alter_findings(schema: str, table: str, op: AlterColumn) -> list[Finding]:
+    """What a human must look at in one column change (also asked of a downgrade's)."""
     old, new, where = op.old, op.new, f"{table}.{op.new.name}"
     out = []
     kind = classify(old.type, new.type) if old.type != new.type else None

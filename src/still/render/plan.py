@@ -168,9 +168,19 @@ def render_plan(plan: Plan, dialect: str, snapshots: Iterable[Snapshot] = ()) ->
     `snapshots` (the plan's source and target) tell which named types are domains."""
     renderer = OpRenderer(dialect, domains_of(plan, snapshots))
     upgrade = _body(plan, renderer, with_findings=True)
-    downgrade = _body(plan.reverse(), renderer, with_findings=False)
+    downgrade = _body(_with_own_findings(plan.reverse()), renderer, with_findings=True)
     return RenderedRevision(upgrade=upgrade, downgrade=downgrade, summary=summary(plan),
                             imports=sorted(renderer.imports))
+
+
+def _with_own_findings(reverse: Plan) -> Plan:
+    """A downgrade gets the findings its own column changes call for: the reverse of a
+    widening narrows, and is marked as an upgrade that narrows is."""
+    from still.diff.tables import alter_findings
+
+    found = [f for op in reverse.operations if op.op == "alter_column"
+             for f in alter_findings(op.schema_name, op.table_name, op)]
+    return reverse.model_copy(update={"findings": tuple(found)}) if found else reverse
 
 
 def domains_of(plan: Plan, snapshots: Iterable[Snapshot]) -> dict:

@@ -11,6 +11,7 @@ from sqlalchemy.schema import AddConstraint, CreateIndex, CreateSequence, Create
 
 from still import ops
 from still import snapshot as s
+from still.ops.ddl.postgresql_values import keep_values, needs_guard
 from still.ops.ddl.sa_build import build_column, build_constraint, build_index, build_table
 from still.written import Written, written
 from still.sqlexpr import identifiers
@@ -153,6 +154,9 @@ def _alter_column(w: _Writer, op: ops.AlterColumn) -> list[str]:
         out.append(f"DROP SEQUENCE IF EXISTS {w.name(op.schema_name, _serial_sequence(op))}")
     if "type" in changed or "collation" in changed:
         collate = f" COLLATE {w.q.quote(new.collation)}" if new.collation else ""
+        if needs_guard(old, new):
+            out.append(keep_values(table, f"{op.table_name}.{new.name}", col, old, new,
+                                   _cast(col, old.type, new.type)))
         out.append(f"{alter} TYPE {new.type}{collate} USING {_cast(col, old.type, new.type)}")
         if serial_kept and "type" in changed:
             out.append(_sequence_follows(w, table, new))
