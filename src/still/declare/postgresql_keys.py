@@ -9,7 +9,7 @@ from typing import Optional
 import sqlalchemy as sa
 
 from still import snapshot as s
-from still.sqlexpr import called_function, split_opclass
+from still.sqlkeys import called_function, split_opclass
 
 # The operator classes PostgreSQL uses for a type when none is named, per access method
 # (`opcdefault` in pg_opclass of PostgreSQL 15): pg_get_indexdef, and so reflection, leaves
