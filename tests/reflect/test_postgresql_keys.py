@@ -84,3 +84,21 @@ def test_sql_written_by_hand_is_no_drift_from_models_that_mean_it(pg_url):
     assert_same_snapshot(reflected, declared)
     plan = diff(reflected, declared)
     assert plan.empty, [(op.op, op.model_dump()) for op in plan.operations]
+
+
+def test_unnamed_excludes_are_named_as_postgresql_names_them(pg_url):
+    """`<table>_<key names>_excl`: a key is named by its column, the function it calls, or
+    `expr`; a name repeated within one constraint is numbered."""
+    md = sa.MetaData()
+    sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("a", sa.DateTime),
+             sa.Column("b", sa.DateTime), sa.Column("n", sa.Integer), sa.Column("r", pg.INT4RANGE),
+             pg.ExcludeConstraint((sa.func.tsrange(sa.column("a"), sa.column("b")), "&&"),
+                                  (sa.func.tsrange(sa.column("b"), sa.column("a")), "&&")),
+             pg.ExcludeConstraint((sa.text("int4range(n, n + 1)"), "&&"), ("r", "&&")),
+             pg.ExcludeConstraint((sa.text("(r * int4range(1, 5))"), "&&")),
+             pg.ExcludeConstraint(("r", "&&"), ("r", "&&")))
+    create_all(pg_url, md)
+    reflected, dialect = _reflect(pg_url)
+    assert [x.name for x in reflected.table("t").exclude_constraints] == \
+        ["t_expr_excl", "t_int4range_r_excl", "t_r_r1_excl", "t_tsrange_tsrange1_excl"]
+    assert_same_snapshot(reflected, declare(md, dialect))
