@@ -60,12 +60,14 @@ def describe(op) -> tuple[str, str]:
         return "~", f"rename column {op.old_name} → {op.new_name}"
     if kind in ("create_index", "drop_index"):
         ix = op.index
-        keys = ", ".join((e.column or f"({e.expression})") + (" DESC" if e.descending else "") for e in ix.elements)
+        keys = ", ".join((e.column or f"({e.expression})") + (f" {e.opclass}" if e.opclass else "")
+                         + (" DESC" if e.descending else "") for e in ix.elements)
         extra = f" WHERE {ix.where}" if ix.where else ""
         return ("+" if kind == "create_index" else "-"), f"{'unique ' if ix.unique else ''}index {ix.name} ({keys}){extra}"
     if kind in ("add_constraint", "drop_constraint"):
         c = op.constraint
-        detail = getattr(c, "expression", None) or ", ".join(getattr(c, "columns", ()))
+        detail = getattr(c, "expression", None) or ", ".join(getattr(c, "columns", ())) or ", ".join(
+            f"{e.column or e.expression} WITH {e.operator}" for e in getattr(c, "elements", ()))
         if op.kind == "foreign_key":
             detail += f" → {c.referred_table}({', '.join(c.referred_columns)})"
         label = op.kind.replace("_", " ")

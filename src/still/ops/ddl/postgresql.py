@@ -288,9 +288,13 @@ def _replace_enum(w: _Writer, op: ops.ReplaceEnum) -> list[str]:
             if uses(ix.where) or any(uses(e.expression) for e in ix.elements):
                 out += _drop_index(w, ops.DropIndex(schema_name=schema, table_name=table.name, index=ix))
                 after += _create_index(w, ops.CreateIndex(schema_name=schema, table_name=table.name, index=ix))
-        for ck in table.check_constraints:
-            if uses(ck.expression):
-                change = dict(schema_name=schema, table_name=table.name, kind="check", constraint=ck)
+        for kind, group in (("check", table.check_constraints), ("exclude", table.exclude_constraints)):
+            for cons in group:
+                texts = [cons.expression] if kind == "check" else \
+                    [cons.where, *(e.expression for e in cons.elements)]
+                if not any(map(uses, texts)):
+                    continue
+                change = dict(schema_name=schema, table_name=table.name, kind=kind, constraint=cons)
                 out += _drop_constraint(w, ops.DropConstraint(**change))
                 after += _add_constraint(w, ops.AddConstraint(**change))
         for col in table.columns:
