@@ -26,7 +26,7 @@ def cost(op, before: s.Snapshot, version: Optional[tuple]) -> Cost:
         return Cost(lock=LOCK, blocks="writes", tables=(table,))
     direct = _direct(op, before, sqlite.dialect())
     if direct is None:
-        return Cost(lock=LOCK, blocks="writes", work="copy", tables=(table,), note="the table is rebuilt")
+        return Cost(lock=LOCK, blocks="writes", work="copy", tables=(table,))
     if isinstance(op, ops.DropColumn):
         return Cost(lock=LOCK, blocks="writes", work="rewrite", tables=(table,))
     if isinstance(op, ops.CreateIndex):

@@ -124,8 +124,11 @@ def destruction(op, default_schema: str) -> str | None:
     return f"{kind} loses data"
 
 
-def _body(plan: Plan, renderer: OpRenderer, with_findings: bool) -> str:
+def _body(plan: Plan, renderer: OpRenderer, with_findings: bool, before: Snapshot | None = None) -> str:
+    """`before`: the snapshot the plan starts from; with it, an operation that works on
+    existing rows while it blocks the application gets a REVIEW(lock) comment."""
     default = renderer.default_schema
+    costs = _costs(plan, renderer.dialect, before)
     pad = " " * INDENT
     top, at = place_findings(plan) if with_findings else ([], {})
     lines: list[str] = [f"{pad}# REVIEW({f.code.value}): {_one_line(f.message)}" for f in top]
@@ -140,6 +143,8 @@ def _body(plan: Plan, renderer: OpRenderer, with_findings: bool) -> str:
             group = key
         for finding in at.get(i, []):
             lines.append(f"{pad}# REVIEW({finding.code.value}): {_one_line(finding.message)}")
+        if costs and costs[i].matters:
+            lines.append(f"{pad}# REVIEW(lock): {_one_line(costs[i].text())}")
         lost = destruction(op, default)
         if lost:
             lines.append(f"{pad}# DESTRUCTIVE: {lost}")
@@ -167,10 +172,22 @@ def render_plan(plan: Plan, dialect: str, snapshots: Iterable[Snapshot] = ()) ->
     operation they concern, destructive operations get a DESTRUCTIVE comment.
     `snapshots` (the plan's source and target) tell which named types are domains."""
     renderer = OpRenderer(dialect, domains_of(plan, snapshots))
-    upgrade = _body(plan, renderer, with_findings=True)
-    downgrade = _body(_with_own_findings(plan.reverse()), renderer, with_findings=True)
+    ends = tuple(snapshots)
+    source, target = ends if len(ends) == 2 else (None, None)
+    upgrade = _body(plan, renderer, with_findings=True, before=source)
+    downgrade = _body(_with_own_findings(plan.reverse()), renderer, with_findings=True, before=target)
     return RenderedRevision(upgrade=upgrade, downgrade=downgrade, summary=summary(plan),
                             imports=sorted(renderer.imports))
+
+
+def _costs(plan: Plan, dialect: str, before: Snapshot | None) -> list:
+    """Per operation, what it costs a live server (not SQLite: one process's file, where a
+    REVIEW on every rebuild would be noise; `plan` still shows it)."""
+    if before is None or not plan.operations or dialect == "sqlite":
+        return []
+    from still.lint import costs
+
+    return costs(plan.operations, before, dialect)
 
 
 def _with_own_findings(reverse: Plan) -> Plan:
