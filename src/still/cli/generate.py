@@ -11,7 +11,7 @@ from typing import Optional
 import typer
 from typing_extensions import Annotated
 
-from still.cli.common import ConfigOpt, MetadataOpt, NameOpt, UrlOpt, XOpt, settings
+from still.cli.common import ConfigOpt, MetadataOpt, NameOpt, UrlOpt, XOpt, root_options, settings
 from still.cli.planning import Against, current_state
 from still.collector import paused_gc
 
@@ -46,6 +46,8 @@ def generate(
     version_path: Annotated[Optional[Path], typer.Option("--version-path", help="Directory to write the file into (one of 'version_locations').")] = None,
     branch_label: Annotated[Optional[list[str]], typer.Option("--branch-label", help="A branch label for the new revision.")] = None,
     depends_on: Annotated[Optional[list[str]], typer.Option("--depends-on", help="A revision this one depends on (repeatable).")] = None,
+    lint: Annotated[bool, typer.Option(
+        "--lint", help="Then lint the new revision (see `still lint`) and print its findings.")] = False,
     url: UrlOpt = None, metadata: MetadataOpt = None, config: ConfigOpt = None, name: NameOpt = None,
     x: XOpt = None,
 ) -> None:
@@ -98,6 +100,10 @@ def generate(
     from still.cli.plan_view import print_plan
 
     print_plan(plan)
+    if lint:  # what the new file would do to a live database; informational: it is written
+        from still.cli.linting import lint as run_lint
+
+        run_lint(root_options(ctx), [str(path)], "text", "warning", url, config, name, x)
 
 
 def register(app: typer.Typer) -> None:

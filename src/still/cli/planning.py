@@ -43,7 +43,7 @@ def plan(root: dict, fmt: str = "text", sql: bool = False, rename: Optional[list
 
 @paused_gc()
 def check(root: dict, fmt: str = "text", fail_on: Optional[str] = None, against: str = "db", url=None,
-          metadata=None, config_path=None, name=None, x=None) -> int:
+          metadata=None, config_path=None, name=None, x=None, lint: bool = False) -> int:
     from still.cli.plan_view import fails, github_annotations, print_plan
 
     cfg = config_for(root, config_path, name, x, url, metadata)
@@ -63,6 +63,12 @@ def check(root: dict, fmt: str = "text", fail_on: Optional[str] = None, against:
             print(line)
     else:
         print_plan(result.plan, None, _costs(result, dialect))
+    if lint:  # the revision files too: what they would do to a live database
+        from still.cli.linting import lint as run_lint
+
+        code = run_lint(root, None, "github" if fmt == "github" else "text", fail_on or "warning",
+                        url, config_path, name, x)
+        failing = failing or code == 1
     return 1 if failing else 0
 
 

@@ -85,7 +85,7 @@ def _alter_column(op: ops.AlterColumn, before, version):
     if "computed" in changed and new.computed:
         return _cost(ACCESS_EXCLUSIVE, table, "rewrite", "the generated column is made again")
     if "type" in changed and not _binary_coercible(old.type, new.type):
-        return _cost(ACCESS_EXCLUSIVE, table, "rewrite", "every value is converted (and its indexes rebuilt)")
+        return _cost(ACCESS_EXCLUSIVE, table, "rewrite", "every value is converted and its indexes rebuilt")
     if "type" in changed and classify(old.type, new.type) is not None:
         return _cost(ACCESS_EXCLUSIVE, table, "scan", "every value is checked before the change")
     if "collation" in changed:
