@@ -112,7 +112,8 @@ def print_plan(plan: Plan, statements: list[str] | None = None, costs=()) -> Non
     from rich.console import Console
     from rich.markup import escape
 
-    console = Console()
+    # not a terminal: no wrapping at all (a file, grep, a CI log keep each line whole)
+    console = Console(soft_wrap=not sys.stdout.isatty())
     for f in plan.findings:
         if f.code is Code.METADATA_INCOMPLETE:  # above the drops it explains, not after them
             console.print(f"[bold red]{escape(f.message)}[/]\n")

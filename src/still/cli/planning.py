@@ -193,8 +193,8 @@ def current_state(cfg, run, against: Against, metadata, renames):
     with connected(run.engine()) as conn:
         current = run.version_table.heads(conn)
         if not run.graph.is_up_to_date(current):
-            missing = sorted(run.graph.ancestors(run.graph.heads) | set(run.graph.heads)
-                             - run.graph.applied(current))
+            # exactly what is not applied, in the order upgrade would run it
+            missing = [step.revision.revision for step in run.graph.upgrade_steps(current, "heads")]
             raise StillError(f"the database is not at head (missing {', '.join(missing[:5])}"
                              f"{'...' if len(missing) > 5 else ''}): run 'still upgrade head' first, "
                              f"or compare with --against history")

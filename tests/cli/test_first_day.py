@@ -1,0 +1,44 @@
+"""What a new user trips over on the first day (issue 27), each as the user meets it."""
+
+from __future__ import annotations
+
+from tests.runtime.project import Project
+
+
+def test_generate_behind_head_names_exactly_what_is_not_applied(tmp_path, sqlite_url):
+    """A linear history with the first revision applied, and a branchy one with one branch
+    applied: the error names the missing revisions, no applied one, in upgrade order."""
+    project = Project(tmp_path, sqlite_url).init()
+    project.revision("r1", "one", 'op.create_table("a", sa.Column("id", sa.Integer, primary_key=True))')
+    project.revision("r2", "two", 'op.create_table("b", sa.Column("id", sa.Integer, primary_key=True))')
+    project.revision("r3", "three", 'op.create_table("c", sa.Column("id", sa.Integer, primary_key=True))')
+    (tmp_path / "models.py").write_text("import sqlalchemy as sa\nmetadata = sa.MetaData()\n")
+    with open(tmp_path / "still.toml", "a") as f:
+        f.write('metadata = "models:metadata"\n')
+    project.ok("upgrade", "r1")
+    error = project.fail("generate", "-m", "more")
+    assert "(missing r2, r3)" in error, error
+
+    project.ok("upgrade", "head")
+    project.revision("s1", "side a", 'op.create_table("d", sa.Column("id", sa.Integer, primary_key=True))',
+                     "pass", "--head", "r3")
+    project.revision("s2", "side b", 'op.create_table("e", sa.Column("id", sa.Integer, primary_key=True))',
+                     "pass", "--head", "r3", "--splice")
+    project.ok("upgrade", "s1")
+    error = project.fail("generate", "-m", "more")
+    assert "(missing s2)" in error, error
+
+
+def test_output_to_a_file_or_pipe_is_not_wrapped(tmp_path, sqlite_url):
+    project = Project(tmp_path, sqlite_url).init()
+    long_name = "a_column_with_a_name_long_enough_to_pass_eighty_characters_on_its_own_line"
+    (tmp_path / "models.py").write_text(
+        "import sqlalchemy as sa\nmetadata = sa.MetaData()\n"
+        f"sa.Table('users', metadata, sa.Column('id', sa.Integer, primary_key=True),\n"
+        f"         sa.Column('{long_name}', sa.String(60), nullable=False))\n")
+    with open(tmp_path / "still.toml", "a") as f:
+        f.write('metadata = "models:metadata"\n')
+    out = project.run("plan").stdout  # captured: a pipe
+    assert f"{long_name} VARCHAR(60) NOT NULL" in out, out
+    assert "\x1b[" not in out
+    assert max(len(line) for line in out.splitlines()) > 80
