@@ -42,3 +42,23 @@ def test_output_to_a_file_or_pipe_is_not_wrapped(tmp_path, sqlite_url):
     assert f"{long_name} VARCHAR(60) NOT NULL" in out, out
     assert "\x1b[" not in out
     assert max(len(line) for line in out.splitlines()) > 80
+
+
+def test_init_says_what_is_missing_and_the_next_command(tmp_path):
+    with_url = Project(tmp_path / "a", "sqlite:///app.db")
+    out = with_url.ok("init", "migrations")
+    assert "set metadata in still.toml" in out and "DATABASE_URL" not in out.split("next:")[1]
+    assert 'still generate -m "first"' in out
+    assert '# metadata = "myapp.models:Base"' in (tmp_path / "a" / "still.toml").read_text()
+
+    without = Project(tmp_path / "b", None)
+    out = without.ok("init", "migrations")
+    assert "export DATABASE_URL" in out and "set metadata" in out
+
+    # following the hint: metadata set, URL set, generate works first time
+    (tmp_path / "a" / "models.py").write_text(
+        "import sqlalchemy as sa\nmetadata = sa.MetaData()\n"
+        "sa.Table('t', metadata, sa.Column('id', sa.Integer, primary_key=True))\n")
+    config = tmp_path / "a" / "still.toml"
+    config.write_text(config.read_text().replace('# metadata = "myapp.models:Base"', 'metadata = "models:metadata"'))
+    assert "created" in with_url.ok("generate", "-m", "first")

@@ -123,7 +123,9 @@ def init(ctx: typer.Context,
     if still_toml.exists():
         raise StillError(f"{still_toml.name} already exists: this project already has a still environment")
     location = directory.as_posix()
-    settings_text = f'script_location = "{location}"\nurl = "${{DATABASE_URL}}"\n'
+    settings_text = (f'script_location = "{location}"\nurl = "${{DATABASE_URL}}"\n'
+                     '# metadata = "myapp.models:Base"   # your models (MetaData or declarative base): '
+                     'generate, plan and check read them\n')
     if pyproject.exists():
         import tomllib
 
@@ -147,7 +149,19 @@ def init(ctx: typer.Context,
         written = "still.toml"
     if not _quiet(ctx, quiet):
         typer.echo(f"created {location}/versions, {location}/env.py, {location}/script.py.tmpl and {written}")
-        typer.echo("next: set DATABASE_URL, then 'still revision -m \"first\"'")
+        for step in _next_steps(written):
+            typer.echo(step)
+
+
+def _next_steps(config_file: str) -> list[str]:
+    """What is actually missing after init, then the command to run."""
+    import os
+
+    steps = [f"next: set metadata in {config_file} to your models (e.g. metadata = \"myapp.models:Base\")"]
+    if not os.environ.get("DATABASE_URL"):
+        steps.append("      export DATABASE_URL (e.g. sqlite:///app.db or postgresql+psycopg://user@host/db)")
+    steps.append("      then: still generate -m \"first\"   (or write one by hand: still revision -m \"first\")")
+    return steps
 
 
 def _init_from_alembic(ctx, ini_path: Optional[Path], metadata: Optional[str], quiet: bool) -> None:
