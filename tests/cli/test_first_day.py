@@ -62,3 +62,18 @@ def test_init_says_what_is_missing_and_the_next_command(tmp_path):
     config = tmp_path / "a" / "still.toml"
     config.write_text(config.read_text().replace('# metadata = "myapp.models:Base"', 'metadata = "models:metadata"'))
     assert "created" in with_url.ok("generate", "-m", "first")
+
+
+def test_a_typo_touches_nothing_and_suggests(tmp_path):
+    db = tmp_path / "app.db"
+    project = Project(tmp_path, f"sqlite:///{db}").init()
+    project.revision("r1", "one", 'op.create_table("a", sa.Column("id", sa.Integer, primary_key=True))')
+    project.ok("upgrade", "head")
+    before = (db.read_bytes(), db.stat().st_mtime_ns, sorted(p.name for p in tmp_path.iterdir()))
+    for command in (("upgrade", "hed"), ("downgrade", "bsae"), ("upgrade", "r2"), ("downgrade", "nobranch@-1")):
+        error = project.fail(*command)
+        assert error.startswith("error: unknown revision"), error
+        assert (db.read_bytes(), db.stat().st_mtime_ns, sorted(p.name for p in tmp_path.iterdir())) == before
+    assert "(did you mean 'head'?)" in project.fail("upgrade", "hed")
+    assert "(did you mean 'base'?)" in project.fail("downgrade", "bsae")
+    assert "(did you mean 'head'?)" in project.fail("show", "hed")

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable, Optional, TextIO
 
 from still.errors import StillError
+from still.revisions.targets import precheck
 from still.runtime.applied_log import DIRECTIONS, LogTable
 from still.runtime.version_table import VersionTable
 
@@ -155,6 +156,7 @@ class Run:
             current = () if start == "base" else self.graph.resolve(start)
             return self._offline(lambda: self.graph.upgrade_steps(current, end), current,
                                  out or sys.stdout, transaction, start == "base")
+        precheck(self.graph, target)  # a typo touches nothing: the database is not even opened
         return self._online(lambda heads: self.graph.upgrade_steps(heads, target), transaction)
 
     def downgrade(self, target: str, sql: bool = False, transaction: str = "per-revision",
@@ -167,6 +169,7 @@ class Run:
             current = self.graph.resolve(start)
             return self._offline(lambda: self.graph.downgrade_steps(current, end), current,
                                  out or sys.stdout, transaction, False)
+        precheck(self.graph, target)
         return self._online(lambda heads: self.graph.downgrade_steps(heads, target), transaction)
 
     def stamp(self, targets: list[str], sql: bool = False, purge: bool = False,
