@@ -20,17 +20,35 @@ RenameOpt = Annotated[Optional[list[str]], typer.Option(
     "--rename", help="Declare a rename: OLD=NEW for a table, TABLE.OLD=NEW for a column (repeatable).")]
 
 
-def _ask_renames(result, renames: list[str]) -> list[str]:
-    """On a terminal, ask about each possible rename; elsewhere keep drop + add."""
+def _ask_renames(result, renames: list[str]) -> tuple[list[str], list[str]]:
+    """On a terminal, ask about each possible rename; elsewhere keep drop + add. Returns the
+    renames (given and accepted) and the suggestions answered no."""
     if not sys.stdin.isatty():
-        return renames
-    asked = []
+        return renames, []
+    asked, declined = [], []
     for finding in result.plan.findings:
-        suggestion = finding.message.rpartition("--rename ")[2] if "--rename " in finding.message else None
-        if suggestion and finding.code.value.startswith("possible-") and \
-                typer.confirm(f"{finding.message.split(';')[0]}. Is it a rename ({suggestion})?", default=False):
-            asked.append(suggestion)
-    return renames + asked
+        suggestion = _suggestion(finding)
+        if suggestion and finding.code.value.startswith("possible-"):
+            if typer.confirm(f"{finding.message.split(';')[0]}. Is it a rename ({suggestion})?", default=False):
+                asked.append(suggestion)
+            else:
+                declined.append(suggestion)
+    return renames + asked, declined
+
+
+def _suggestion(finding):
+    return finding.message.rpartition("--rename ")[2] if "--rename " in finding.message else None
+
+
+def _answered(plan, declined: list[str]):
+    """The plan with the rename findings answered no saying so, instead of how to declare one."""
+    if not declined:
+        return plan
+    findings = tuple(
+        f.model_copy(update={"message": f.message.split("; if it is a rename")[0]
+                             + "; answered: not a rename, so the old one is dropped with its data"})
+        if _suggestion(f) in declined else f for f in plan.findings)
+    return plan.model_copy(update={"findings": findings})
 
 
 @paused_gc()  # the models' import and the comparison: see still.collector
@@ -76,10 +94,10 @@ def generate(
     dependencies = depends_on_ids(run.graph, depends_on)
     result, heads = current_state(cfg, run, against, models, rename)
     check_renames(result, rename)
-    renames = _ask_renames(result, list(rename or []))
+    renames, declined = _ask_renames(result, list(rename or []))
     if renames != list(rename or []):
         result, heads = current_state(cfg, run, against, models, renames)
-    plan = result.plan
+    plan = _answered(result.plan, declined)
     if plan.empty and not empty:
         typer.echo("No changes: the models match the "
                    + ("database" if against is Against.db else "revision history") + "; nothing written.")
