@@ -77,3 +77,25 @@ def test_a_typo_touches_nothing_and_suggests(tmp_path):
     assert "(did you mean 'head'?)" in project.fail("upgrade", "hed")
     assert "(did you mean 'base'?)" in project.fail("downgrade", "bsae")
     assert "(did you mean 'head'?)" in project.fail("show", "hed")
+
+
+def test_show_prints_the_revision_in_full_and_generate_needs_a_message(tmp_path, sqlite_url):
+    project = Project(tmp_path, sqlite_url).init()
+    (tmp_path / "models.py").write_text(
+        "import sqlalchemy as sa\nmetadata = sa.MetaData()\n"
+        "sa.Table('users', metadata, sa.Column('id', sa.Integer, primary_key=True), sa.Column('n', sa.Integer))\n")
+    with open(tmp_path / "still.toml", "a") as f:
+        f.write('metadata = "models:metadata"\n')
+    assert project.fail("generate") == 'error: generate needs a message: still generate -m "what it does"'
+    assert not list(project.versions.glob("*.py"))
+    project.ok("generate", "-m", "users", "--rev-id", "g1")
+    project.ok("upgrade", "head")
+    (tmp_path / "models.py").write_text((tmp_path / "models.py").read_text().replace(
+        "sa.Column('n', sa.Integer)", "sa.Column('m', sa.Integer)"))
+    project.ok("generate", "-m", "m for n", "--rev-id", "g2")
+    shown = project.ok("show", "g2")
+    assert "    m for n\n" in shown
+    assert "2 operations: 1 add_column, 1 drop_column" in shown
+    assert "REVIEW(possible-column-rename)" in shown
+    assert "upgrade():\n    # table users\n" in shown and 'op.drop_column("users", "n")' in shown
+    assert "def downgrade" not in shown

@@ -36,6 +36,18 @@ def _ask_renames(result, renames: list[str]) -> tuple[list[str], list[str]]:
     return renames + asked, declined
 
 
+def _message(message: str) -> str:
+    """The revision's message: asked on a terminal when -m was not given, required elsewhere
+    (an empty message names the file `<id>_.py` and tells a reviewer nothing)."""
+    if message.strip():
+        return message
+    if sys.stdin.isatty():
+        return typer.prompt("What does this revision do? (its message)")
+    from still.errors import StillError
+
+    raise StillError('generate needs a message: still generate -m "what it does"')
+
+
 def _suggestion(finding):
     return finding.message.rpartition("--rename ")[2] if "--rename " in finding.message else None
 
@@ -76,6 +88,7 @@ def generate(
     from still.runtime.migrate import Run
 
     check_new_revision(rev_id, branch_label or ())  # before the database is read
+    message = _message(message)
     cfg = settings(ctx, config, name, x, url, metadata)
     if against is None:
         against = Against.db if cfg.url else Against.history
