@@ -99,3 +99,26 @@ def test_show_prints_the_revision_in_full_and_generate_needs_a_message(tmp_path,
     assert "REVIEW(possible-column-rename)" in shown
     assert "upgrade():\n    # table users\n" in shown and 'op.drop_column("users", "n")' in shown
     assert "def downgrade" not in shown
+
+
+def test_an_async_url_is_read_with_the_sync_driver(tmp_path, pg_url):
+    """An app's async URL (FastAPI, SQLModel) works as it is: still reads it with psycopg."""
+    async_url = pg_url.replace("postgresql+psycopg://", "postgresql+asyncpg://")
+    project = Project(tmp_path, async_url).init()
+    project.revision("r1", "one", 'op.create_table("a", sa.Column("id", sa.Integer, primary_key=True))')
+    project.ok("upgrade", "head")
+    assert project.ok("current").strip() == "r1 (head)"
+    lite = Project(tmp_path / "lite", f"sqlite+aiosqlite:///{tmp_path / 'lite.db'}").init()
+    lite.revision("r1", "one", 'op.create_table("a", sa.Column("id", sa.Integer, primary_key=True))')
+    lite.ok("upgrade", "head")
+    assert lite.ok("current").strip() == "r1 (head)"
+
+
+def test_a_sqlite_file_in_a_missing_directory_says_to_make_the_directory(tmp_path):
+    project = Project(tmp_path, "sqlite:///nodir/app.db").init()
+    project.revision("r1", "one", 'op.create_table("a", sa.Column("id", sa.Integer, primary_key=True))')
+    hint = project.fail("current")
+    assert "nor its directory nodir" in hint and "mkdir -p nodir" in hint, hint
+    assert "mkdir -p nodir" in project.fail("upgrade", "head")
+    (tmp_path / "nodir").mkdir()
+    project.ok("upgrade", "head")  # the hint was right
