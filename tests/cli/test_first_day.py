@@ -122,3 +122,56 @@ def test_a_sqlite_file_in_a_missing_directory_says_to_make_the_directory(tmp_pat
     assert "mkdir -p nodir" in project.fail("upgrade", "head")
     (tmp_path / "nodir").mkdir()
     project.ok("upgrade", "head")  # the hint was right
+
+
+def test_the_progress_display_keeps_one_line_per_revision():
+    """Rendered as on a terminal (rich's recording console, no tmux): after a 10-revision run
+    every revision's line is still on screen, in order; a revision's operations show in the bar."""
+    import io
+    from types import SimpleNamespace
+
+    from rich.console import Console
+
+    from still.cli.running import _RichProgress
+
+    console = Console(force_terminal=True, record=True, width=120, file=io.StringIO())
+    progress = _RichProgress(console).progress()
+    steps = [SimpleNamespace(direction="up", revision=SimpleNamespace(
+        revision=f"r{i}", down_revisions=(f"r{i - 1}",) if i else (), message=f"step {i}")) for i in range(10)]
+    progress.start(len(steps))
+    for step in steps:
+        progress.step(step)
+        progress.operation("add column")
+        progress.operation("create index")
+    progress.done()
+    import re
+
+    # the recording keeps what was written, without the cursor moves that redraw the bar:
+    # each revision's line was printed once, above the bar, in order
+    screen = console.export_text()
+    lines = re.findall(r"Running upgrade [^\n]*?, step \d", screen)
+    assert lines == [f"Running upgrade {'<base>' if i == 0 else f'r{i - 1}'} -> r{i}, step {i}" for i in range(10)]
+    assert "operation 2, create index" in screen  # the bar follows the operations
+
+
+def test_a_run_tells_the_progress_each_operation(tmp_path, sqlite_url):
+    from still.cli.settings import config_for
+    from still.runtime.migrate import Progress, Run
+
+    project = Project(tmp_path, sqlite_url).init()
+    project.revision("r1", "one", """
+op.create_table("a", sa.Column("id", sa.Integer, primary_key=True))
+op.add_column("a", sa.Column("n", sa.Integer))
+op.create_index("ix_a_n", "a", ["n"])""")
+    seen = []
+    import os
+
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        run = Run(config_for({}, str(tmp_path / "still.toml"), url=sqlite_url),
+                  progress=Progress(operation=seen.append))
+        run.upgrade("head")
+    finally:
+        os.chdir(cwd)
+    assert seen == ["create table", "add column", "create index"]

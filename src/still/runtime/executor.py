@@ -83,7 +83,11 @@ class Executor(abc.ABC):
     def schema(self, name: Optional[str]) -> str:
         return name or self.default_schema
 
+    on_operation: Optional[Callable[[str], None]] = None  # told each operation's kind as it starts
+
     def run(self, operation) -> None:
+        if self.on_operation is not None:
+            self.on_operation(operation.op.replace("_", " "))
         before = self.snapshot
         statements = self.around(self._ddl.statements(operation, before, self.dialect))
         for sql in statements:

@@ -34,6 +34,7 @@ class Progress:
     start: Callable[[int], None] = lambda total: None
     step: Callable[[object], None] = lambda step: None
     done: Callable[[], None] = lambda: None
+    operation: Callable[[str], None] = lambda what: None  # each operation of the running revision
     # told once while waiting for the migration lock (see still.runtime.lock)
     waiting: Callable[[str], None] = lambda message: print(message, file=sys.stderr, flush=True)
     # a warning line (an applied revision edited since it ran); printed even when quiet
@@ -230,6 +231,7 @@ class Run:
                 return 0
             self.load_steps(steps)
             executor = OnlineExecutor(conn, reflect(conn), lambda: reflect(conn))
+            executor.on_operation = self.progress.operation
             conn.commit()
             after = getattr(executor._ddl, "after_plan", None)
             self.progress.start(len(steps))
