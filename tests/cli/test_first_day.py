@@ -175,3 +175,24 @@ op.create_index("ix_a_n", "a", ["n"])""")
     finally:
         os.chdir(cwd)
     assert seen == ["create table", "add column", "create index"]
+
+
+def test_make_demo_reads_like_a_tutorial_when_piped():
+    """`make demo`'s script under NO_COLOR and through a pipe: no escape codes, no runs of blank
+    lines, and the reviewer's comments labelled by the body they come from."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(root / "src")}
+    result = subprocess.run([sys.executable, str(root / "fixtures" / "demo.py")], capture_output=True,
+                            text=True, env=env, cwd=root, timeout=600)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    out = result.stdout + result.stderr
+    assert "\x1b" not in out
+    assert "\n\n\n" not in out
+    assert "comments for the reviewer in upgrade():\n  # REVIEW(drop-column)" in out
+    assert "comments for the reviewer in downgrade() (what undoing it would lose):\n  # DESTRUCTIVE" in out
+    assert "demo finished" in out
