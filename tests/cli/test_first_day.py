@@ -196,3 +196,27 @@ def test_make_demo_reads_like_a_tutorial_when_piped():
     assert "comments for the reviewer in upgrade():\n  # REVIEW(drop-column)" in out
     assert "comments for the reviewer in downgrade() (what undoing it would lose):\n  # DESTRUCTIVE" in out
     assert "demo finished" in out
+
+
+def test_every_command_help_has_examples_that_exist_and_exit_codes():
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from still.cli.examples import EXAMPLES
+
+    root = Path(__file__).resolve().parents[2]
+    listed = subprocess.run([sys.executable, "-m", "still", "--help"], capture_output=True, text=True,
+                            env={"PYTHONPATH": str(root / "src"), "PATH": "/usr/bin:/bin"}).stdout
+    commands = re.findall(r"^\s{2}(\w[\w-]*)\s", listed.split("Commands:")[1], re.M)
+    assert set(commands) <= set(EXAMPLES), set(commands) - set(EXAMPLES)
+    for command in commands:
+        text = subprocess.run([sys.executable, "-m", "still", command, "--help"], capture_output=True, text=True,
+                              env={"PYTHONPATH": str(root / "src"), "PATH": "/usr/bin:/bin"}).stdout
+        assert "Examples:\n" in text and "Exit codes:" in text, command
+        examples = text.split("Examples:\n")[1].split("Exit codes:")[0]
+        assert f"still {command}" in examples
+        options = text.split("Examples:")[0]
+        for flag in set(re.findall(r"\s(--[a-z][\w-]*|-[a-z])\b", examples)):
+            assert re.search(rf"(^|[\s,]){re.escape(flag)}\b", options, re.M), (command, flag)

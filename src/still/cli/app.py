@@ -52,3 +52,6 @@ _generate.register(app)
 from still.cli import lint as _lint  # noqa: E402
 
 _lint.register(app)
+from still.cli.examples import add_to as _add_examples  # noqa: E402
+
+_add_examples(app)

@@ -27,7 +27,7 @@ class LintFailOn(str, enum.Enum):
 def lint(
     ctx: typer.Context,
     revisions: Annotated[Optional[list[str]], typer.Argument(
-        metavar="[REVISION]...", help="Revision ids (or unique prefixes) or files; default: all.")] = None,
+        metavar="REVISION", help="Revision ids (or unique prefixes) or files; default: all.")] = None,
     fmt: Annotated[LintFormat, typer.Option("--format", help="text, json or github")] = LintFormat.text,
     fail_on: Annotated[LintFailOn, typer.Option(
         "--fail-on", help="Exit 1 on findings of this severity or worse.")] = LintFailOn.warning,
@@ -35,10 +35,7 @@ def lint(
 ) -> None:
     """Report what each revision would do to a live database: locks that stop the application,
     table scans and rewrites, renames and drops that break running code. Replays the files;
-    needs no database. Exit 1 on findings at --fail-on or worse, 2 on errors.
-
-    Examples: still lint; still lint 3f2a --format github; silence one with
-    '# still: ignore index-not-concurrent' on its line.
+    needs no database.
     """
     exit_with(linting.lint(root_options(ctx), revisions, fmt.value, fail_on.value, url, config, name, x))
 
