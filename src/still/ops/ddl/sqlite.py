@@ -76,6 +76,26 @@ def statements(op, before: s.Snapshot, dialect) -> list[str]:
                                             op.apply(before).table(table, op.schema_name))
 
 
+# operations a pending rebuild of their table makes for them (its new table has their result)
+_JOINS_A_REBUILD = frozenset({ops.AddColumn, ops.DropColumn, ops.AlterColumn, ops.CreateIndex, ops.DropIndex,
+                              ops.AddConstraint, ops.DropConstraint, ops.SetTableComment})
+
+
+def rebuild_key(op, before: s.Snapshot, dialect, pending) -> "tuple[str, str] | None":
+    """For a run of revision code (still.runtime.executor): the (schema, table) whose rebuild
+    `op` can be part of, so that the operations of one revision on one table are one
+    rebuild, as Alembic's batch mode makes them; None when `op` runs on its own. `pending`
+    is the table a rebuild is being gathered for."""
+    key = (op.schema_name, op.target_table)
+    if op.target_table is not None and pending == key and type(op) in _JOINS_A_REBUILD:
+        return key
+    return key if op.target_table is not None and _direct(op, before, dialect) is None else None
+
+
+def rebuild_statements(start: s.Table, new: s.Table, before: s.Snapshot, dialect) -> list[str]:
+    return _Writer(dialect, before).rebuild(start, new)
+
+
 def plan_statements(operations, before: s.Snapshot, dialect):
     """(operation, statements) like `statements`, except that adjacent operations that each
     need a rebuild of the same table share one rebuild (given with the first of them)."""
