@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from still import snapshot as s
 from still.declare.base import DeclareRules, default_index_elements, index_element
+from still.declare.mysql_sizes import sized, stored_type
 from still.errors import StillError
 from still.reflect import mysql_tables as tableinfo
 from still.reflect.mysql import DEFAULT_SCHEMA, server_traits
@@ -53,7 +54,18 @@ class Rules(DeclareRules):
             raise StillError(f"column {column.table.name}.{column.name}: {err}") from None
 
     def column_type(self, column: sa.Column) -> str:
-        return self.per_type("type", column, self._column_type)
+        found = self.per_type("type", column, self._column_type)
+        # the stored TEXT/BLOB depends on the character set, which may be the table's
+        return stored_type(found, self._charset(column)) if sized(found) else found
+
+    def _charset(self, column: sa.Column) -> Optional[str]:
+        compiled = self.per_type("compiled", column, self.compiled_type)
+        charset = _CHARSET.search(compiled)
+        if charset:
+            return charset.group(1).lower()
+        collate = _COLLATE.search(compiled)
+        collation = canonical_collation(collate.group(1)) if collate else self._table_collation(column.table)
+        return tableinfo.charset_of(collation) if collation else None
 
     def _column_type(self, column: sa.Column) -> str:
         return canonical_type(self.compiled_type(column), self.drops_widths)

