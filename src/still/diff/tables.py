@@ -171,5 +171,7 @@ def _rebuilt(schema: str, table: str, old: s.TableOptions, new: s.TableOptions) 
     if old.collation != new.collation:
         said.append(f"collation {old.collation or default} -> {new.collation or default}: every "
                     "text column is converted, characters the new character set lacks are lost")
+    if old.autoincrement != new.autoincrement:
+        said.append(f"AUTOINCREMENT {'on' if new.autoincrement else 'off'}")
     return Finding.of(Code.TABLE_REBUILT, f"table {table} is rebuilt ({'; '.join(said)}); "
                       "it is locked while its rows are copied", schema, table)

@@ -102,3 +102,10 @@ def format_statement(code: str, indent: int = 4) -> str:
     """One flat expression statement laid out at `indent` (the first line unindented)."""
     tree = ast.parse(code, mode="eval")
     return _lay_out(_node(tree.body), indent, indent, 0)
+
+
+def format_with(call: str, body: str = "pass", indent: int = 4) -> str:
+    """`with <call>:` and its one-line body, laid out at `indent` as ruff would."""
+    tree = ast.parse(call, mode="eval")
+    head = _lay_out(_node(tree.body), indent, indent + len("with "), len(":"))
+    return f"with {head}:\n{' ' * (indent + 4)}{body}"
