@@ -60,3 +60,58 @@ def test_text_and_blob_lengths_are_the_type_mysql_stores(mysql_url):
     reflected, declared = _created(mysql_url, md)
     assert_same_snapshot(reflected, declared)
     _no_drift(reflected, declared)
+
+
+# constraints named in the database (a history written for another database names them
+# all) under names none of the databases would give them
+NAMED_IN_DATABASE = {
+    "sqlite": [
+        "CREATE TABLE p (id INTEGER NOT NULL, CONSTRAINT pk_p PRIMARY KEY (id))",
+        "CREATE TABLE t (id INTEGER NOT NULL, a INTEGER, b INTEGER, CONSTRAINT pk_t PRIMARY KEY (id), "
+        "CONSTRAINT uq_t_a UNIQUE (a), CONSTRAINT ck_t_b CHECK (b > 0), "
+        "CONSTRAINT fk_t_a FOREIGN KEY (a) REFERENCES p (id))",
+    ],
+    "postgresql": [
+        "CREATE TABLE p (id INTEGER NOT NULL, CONSTRAINT pk_p PRIMARY KEY (id))",
+        "CREATE TABLE t (id INTEGER NOT NULL, a INTEGER, b INTEGER, CONSTRAINT pk_t PRIMARY KEY (id), "
+        "CONSTRAINT uq_t_a UNIQUE (a), CONSTRAINT ck_t_b CHECK (b > 0), "
+        "CONSTRAINT fk_t_a FOREIGN KEY (a) REFERENCES p (id))",
+    ],
+    "mysql": [  # a primary key is always PRIMARY
+        "CREATE TABLE p (id INTEGER NOT NULL, PRIMARY KEY (id))",
+        "CREATE TABLE t (id INTEGER NOT NULL, a INTEGER, b INTEGER, PRIMARY KEY (id), "
+        "CONSTRAINT uq_t_a UNIQUE (a), CONSTRAINT ck_t_b CHECK (b > 0), "
+        "CONSTRAINT fk_t_a FOREIGN KEY (a) REFERENCES p (id))",
+    ],
+}
+
+
+def unnamed_models() -> sa.MetaData:
+    md = sa.MetaData()
+    sa.Table("p", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False))
+    sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column("a", sa.Integer, sa.ForeignKey("p.id")), sa.Column("b", sa.Integer),
+             sa.UniqueConstraint("a"), sa.CheckConstraint("b > 0"))
+    return md
+
+
+@pytest.mark.parametrize("dialect", ALL_DIALECTS)
+def test_what_the_models_leave_unnamed_matches_any_name(db_url, dialect):
+    from still.compare import compare
+
+    engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        for sql in NAMED_IN_DATABASE[dialect]:
+            conn.exec_driver_sql(sql)
+    with engine.connect() as conn:
+        plan = compare(conn, unnamed_models()).plan
+    engine.dispose()
+    assert plan.empty, [(op.op, op.model_dump()) for op in plan.operations]
+
+
+def test_a_name_the_models_give_an_unnamed_key_is_written(sqlite_url):
+    """The other way round is a change: SQLite rebuilds the table with the key's name."""
+    md = sa.MetaData()
+    sa.Table("t", md, sa.Column("id", sa.Integer), sa.PrimaryKeyConstraint("id", name="pk_t"))
+    reflected, declared = _created(sqlite_url, md, ["CREATE TABLE t (id INTEGER NOT NULL, PRIMARY KEY (id))"])
+    assert [op.op for op in diff(reflected, declared).operations] == ["drop_constraint", "add_constraint"]

@@ -133,11 +133,11 @@ def diff_table(schema: str, have: s.Table, want: s.Table, changes: list, finding
     name = want.name
     diff_columns(schema, have, want, changes, findings, same_type)
     old_pk, new_pk = have.primary_key, want.primary_key
-    if old_pk and new_pk and old_pk.columns == new_pk.columns and old_pk.name and new_pk.name \
-            and implicit("primary_key", name, new_pk, new_pk.name):
-        pass  # an unnamed primary key: the name it has is as good
-    elif old_pk and new_pk and old_pk.columns == new_pk.columns and old_pk.name and new_pk.name \
-            and old_pk.name != new_pk.name:
+    if old_pk and new_pk and old_pk.columns == new_pk.columns and (
+            new_pk.name is None or new_pk.name == old_pk.name
+            or (old_pk.name and implicit("primary_key", name, new_pk, new_pk.name))):
+        pass  # the models leave the key unnamed (as _match): the name it has is as good
+    elif old_pk and new_pk and old_pk.columns == new_pk.columns and old_pk.name:
         changes.append((Phase.RENAME, RenameConstraint(schema_name=schema, table_name=name, kind="primary_key",
                                                        old_name=old_pk.name, new_name=new_pk.name)))
     elif old_pk != new_pk:
