@@ -115,3 +115,26 @@ def test_a_name_the_models_give_an_unnamed_key_is_written(sqlite_url):
     sa.Table("t", md, sa.Column("id", sa.Integer), sa.PrimaryKeyConstraint("id", name="pk_t"))
     reflected, declared = _created(sqlite_url, md, ["CREATE TABLE t (id INTEGER NOT NULL, PRIMARY KEY (id))"])
     assert [op.op for op in diff(reflected, declared).operations] == ["drop_constraint", "add_constraint"]
+
+
+def twin_models(named: bool) -> sa.MetaData:
+    md = sa.MetaData()
+    extra = [sa.UniqueConstraint("a", name="uq_t_a")] if named else []
+    sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("a", sa.Integer),
+             *extra, sa.UniqueConstraint("a"), sa.UniqueConstraint("a"))
+    return md
+
+
+@pytest.mark.parametrize("dialect", ALL_DIALECTS)
+def test_the_same_unnamed_unique_twice(db_url, dialect):
+    """SQLite keeps both in its text (and makes one index of them), MariaDB names them
+    apart, PostgreSQL keeps one: declared and reflected agree. Beside a named one, the
+    named one is what goes when the models drop it (not one of the unnamed twins)."""
+    reflected, declared = _created(db_url, twin_models(named=True))
+    assert_same_snapshot(reflected, declared)
+    _no_drift(reflected, declared)
+    plan = diff(reflected, declare(twin_models(named=False), dialect))
+    if dialect == "postgresql":  # one constraint left, under the name it had: taken back
+        assert [op.op for op in plan.operations] == ["rename_constraint"]
+    else:
+        assert [(op.op, op.constraint.name) for op in plan.operations] == [("drop_constraint", "uq_t_a")]

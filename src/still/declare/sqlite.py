@@ -99,8 +99,13 @@ class Rules(DeclareRules):
 
     # -- constraints --------------------------------------------------------------------
     def name_of(self, item) -> Optional[str]:
-        if isinstance(item, sa.PrimaryKeyConstraint) and self._inline_key(item.table) is not None:
-            return None
+        if isinstance(item, sa.PrimaryKeyConstraint) and item.name is not None:
+            try:
+                table = item.table
+            except sa.exc.InvalidRequestError:  # a name alone, as drop_constraint asks
+                table = None
+            if table is not None and self._inline_key(table) is not None:
+                return None
         return super().name_of(item)
 
     def table_constraints(self, table: sa.Table, existing: frozenset = frozenset()) -> list:

@@ -25,10 +25,17 @@ def _match(kind: str, have, want, signature, schema: str, table: str, changes: l
     the models leave it unnamed (its declared name is the database's own choice): then the
     name it has is as good."""
     pending = list(want)
+    unmatched = []
     for old in have:
-        # the same definition under the same name first: models may declare one twice
-        alike = [new for new in pending if signature(new) == signature(old)]
-        twin = next((new for new in alike if new.name == old.name), alike[0] if alike else None)
+        # the same definition under the same name first, for every constraint: models may
+        # declare one twice, and a named one beside unnamed twins is not one of them
+        same = next((new for new in pending if new.name == old.name and signature(new) == signature(old)), None)
+        if same is not None:
+            pending.remove(same)
+        else:
+            unmatched.append(old)
+    for old in unmatched:
+        twin = next((new for new in pending if signature(new) == signature(old)), None)
         if twin is not None:
             pending.remove(twin)
             if twin.name != old.name and twin.name is not None and old.name is not None \
