@@ -138,3 +138,26 @@ def test_the_same_unnamed_unique_twice(db_url, dialect):
         assert [op.op for op in plan.operations] == ["rename_constraint"]
     else:
         assert [(op.op, op.constraint.name) for op in plan.operations] == [("drop_constraint", "uq_t_a")]
+
+
+def test_the_index_of_an_unnamed_foreign_key_matches_any_name(mysql_url):
+    """MariaDB names the index it adds for a foreign key after the key: one the models
+    leave unnamed may have any name (the key's own, from a history that named it)."""
+    from still.compare import compare
+
+    engine = sa.create_engine(mysql_url, poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        for sql in NAMED_IN_DATABASE["mysql"]:
+            conn.exec_driver_sql(sql)
+        # the unique key on `a` serves the foreign key: give it one of its own
+        conn.exec_driver_sql("CREATE TABLE u (id INTEGER NOT NULL PRIMARY KEY, p_id INTEGER, "
+                             "CONSTRAINT fk_u_p FOREIGN KEY (p_id) REFERENCES p (id))")
+    md = unnamed_models()
+    sa.Table("u", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column("p_id", sa.Integer, sa.ForeignKey("p.id")))
+    with engine.connect() as conn:
+        indexes = {ix.name for ix in reflect(conn).table("u").indexes}
+        plan = compare(conn, md).plan
+    engine.dispose()
+    assert indexes == {"fk_u_p"}
+    assert plan.empty, [(op.op, op.model_dump()) for op in plan.operations]

@@ -50,12 +50,20 @@ def _match(kind: str, have, want, signature, schema: str, table: str, changes: l
                                                  constraint=new)))
 
 
-def _match_indexes(schema: str, table: str, have, want, changes: list) -> None:
-    """Indexes equal by name are kept; an index whose definition moved to a new name is
-    renamed (nothing is rebuilt), when the new name is free and the old one is not wanted
-    under another definition; everything else is dropped and created."""
+def _match_indexes(schema: str, table: str, have, want, changes: list, implicit=_no_implicit) -> None:
+    """Indexes equal by name are kept; one whose name the database chose (`implicit`: the
+    index MySQL makes for an unnamed foreign key) matches its definition under any name;
+    an index whose definition moved to a new name is renamed (nothing is rebuilt), when
+    the new name is free and the old one is not wanted under another definition;
+    everything else is dropped and created."""
     gone = [ix for ix in have if ix not in want]
     new = [ix for ix in want if ix not in have]
+    for ix in [ix for ix in new if implicit("index", table, ix, ix.name)]:
+        definition = ix.model_copy(update={"name": None})
+        twin = next((old for old in gone if old.model_copy(update={"name": None}) == definition), None)
+        if twin is not None:
+            gone.remove(twin)
+            new.remove(ix)
     have_names, want_names = {ix.name for ix in have}, {ix.name for ix in want}
     for old in list(gone):
         if old.name is None or old.name in want_names:
@@ -161,7 +169,7 @@ def diff_table(schema: str, have: s.Table, want: s.Table, changes: list, finding
            Phase.DROP_CONSTRAINT, Phase.ADD_CONSTRAINT, implicit)
     _match("check", have.check_constraints, want.check_constraints, lambda c: c.expression,
            schema, name, changes, Phase.DROP_CONSTRAINT, Phase.ADD_CONSTRAINT, implicit)
-    _match_indexes(schema, name, have.indexes, want.indexes, changes)
+    _match_indexes(schema, name, have.indexes, want.indexes, changes, implicit)
     if have.comment != want.comment:
         changes.append((Phase.COMMENT, SetTableComment(schema_name=schema, table_name=name,
                                                        old_comment=have.comment, new_comment=want.comment)))
