@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
 
+from still.cli.plan_view import describe
 from still.db import migration_engine
 from still.declare import declare
 from still.diff import diff
@@ -55,6 +56,8 @@ def test_autoincrement_is_compared(tmp_path):
         engine.dispose()
         assert [op.op for op in plan.operations] == ["set_table_options"]
         assert [f.code.value for f in plan.findings] == ["table-rebuilt"]
+        on_off = ("off", "on") if want else ("on", "off")
+        assert describe(plan.operations[0]) == ("~", "table options: autoincrement {} → {}".format(*on_off))
 
 
 def test_a_rebuild_keeps_autoincrement_and_its_high_water_mark(tmp_path):
