@@ -20,16 +20,9 @@ from still.render import function_body, render_plan
 from still.revisions import write_revision
 from still.runtime.migrate import Run
 from tests.helpers import assert_same_snapshot, create_all, reset_database
-from tests.properties.strategies import EDITS, build, schema_pairs
+from tests.properties.strategies import FILE_EDITS, build, schema_pairs
 
 EXAMPLES = int(os.environ.get("STILL_GENERATE_EXAMPLES", "50"))
-# Left to the other properties until the `op` API takes them: a change of SQLite's
-# AUTOINCREMENT, written as Alembic writes it (batch mode recreating the table with
-# table_kwargs={"sqlite_autoincrement": ...}, which still's batch_alter_table does not honour
-# yet; tests/ops/test_sqlite_autoincrement.py runs such a file with Alembic), and dropping
-# one of two identical unnamed UNIQUEs (op.drop_constraint(None, columns=...) refuses to
-# choose between them)
-FILE_EDITS = tuple(e for e in EDITS if e not in ("autoincrement", "twin_unique"))
 
 
 def _reflect(url: str, version_table: str = "still_version", conn=None):
