@@ -123,16 +123,20 @@ def _run_with_alembic(engine, body: str) -> None:
 
 def test_revision_files_say_it_as_alembic_does(tmp_path):
     """create_table takes the keyword; a change is batch mode's recreate with it, which
-    Alembic itself runs to the same schema."""
+    Alembic itself runs to the same schema, both ways (the key's name, which the inline
+    AUTOINCREMENT key has not, comes back with the downgrade)."""
     empty = declare(sa.MetaData(), "sqlite")
     created = render_plan(diff(empty, declare(models(True), "sqlite")), "sqlite")
     assert "sqlite_autoincrement=True" in created.upgrade
-    changed = render_plan(diff(declare(models(False), "sqlite"), declare(models(True), "sqlite")), "sqlite")
-    engine = _database(tmp_path, models(False))
+    before, after = models(False, named_key=True), models(True, named_key=True)
+    changed = render_plan(diff(declare(before, "sqlite"), declare(after, "sqlite")), "sqlite")
+    engine = _database(tmp_path, before)
     _run_with_alembic(engine, changed.upgrade)
     with engine.connect() as conn:
-        assert diff(reflect(conn), declare(models(True), conn.dialect)).empty
+        assert "AUTOINCREMENT" in _stored(conn)
+        assert diff(reflect(conn), declare(after, conn.dialect)).empty
     _run_with_alembic(engine, changed.downgrade)
     with engine.connect() as conn:
-        assert diff(reflect(conn), declare(models(False), conn.dialect)).empty
+        assert reflect(conn).table("counters").primary_key.name == "counters_pkey"
+        assert diff(reflect(conn), declare(before, conn.dialect)).empty
     engine.dispose()

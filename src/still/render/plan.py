@@ -147,7 +147,8 @@ def _body(plan: Plan, renderer: OpRenderer, with_findings: bool) -> str:
             if statement.startswith("#"):
                 lines.append(pad + statement)
             elif statement.startswith("with "):
-                lines.append(pad + format_with(statement[len("with "):], indent=INDENT))
+                head, _, body = statement[len("with "):].partition(":\n")
+                lines.append(pad + format_with(head, body, indent=INDENT))
             else:
                 lines.append(pad + format_statement(statement, INDENT))
     if not any(line.strip() and not line.strip().startswith("#") for line in lines):
