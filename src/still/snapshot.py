@@ -167,15 +167,17 @@ def _sort_key(item) -> str:
 
 
 class TableOptions(_Frozen):
-    """MySQL/MariaDB table options, each only where it differs from the database's default
-    (None): the engine as the server spells it, the table's default collation (its
-    character set is implied)."""
+    """Table options, each only where it differs from the database's default. MySQL/MariaDB:
+    the engine as the server spells it, the table's default collation (its character set
+    is implied). SQLite: AUTOINCREMENT on its INTEGER PRIMARY KEY (rowids are never reused;
+    changing it rebuilds the table)."""
 
     engine: Optional[str] = None
     collation: Optional[str] = None
+    autoincrement: bool = False
 
     def changed(self, other: "TableOptions") -> list[str]:
-        return [f for f in ("engine", "collation") if getattr(self, f) != getattr(other, f)]
+        return [f for f in ("engine", "collation", "autoincrement") if getattr(self, f) != getattr(other, f)]
 
 
 class Table(_Frozen):

@@ -11,6 +11,12 @@ SIGN_STYLE = {"+": "green", "-": "red", "~": "yellow"}
 SEVERITY_STYLE = {"info": "blue", "warning": "yellow", "danger": "bold red"}
 
 
+def _option(value) -> str:
+    if isinstance(value, bool):  # SQLite's AUTOINCREMENT
+        return "on" if value else "off"
+    return value or "default"
+
+
 def _col(col) -> str:
     text = f"{col.name} {col.type}"
     if not col.nullable:
@@ -46,8 +52,8 @@ def describe(op) -> tuple[str, str]:
     if kind == "set_table_comment":
         return "~", f"comment: {_show(op.old_comment)} → {_show(op.new_comment)}"
     if kind == "set_table_options":
-        changes = ", ".join(f"{key} {getattr(op.old_options, key) or 'default'} → "
-                            f"{getattr(op.new_options, key) or 'default'}" for key in op.old_options.changed(op.new_options))
+        changes = ", ".join(f"{key} {_option(getattr(op.old_options, key))} → "
+                            f"{_option(getattr(op.new_options, key))}" for key in op.old_options.changed(op.new_options))
         return "~", f"table options: {changes}"
     if kind == "add_column":
         return "+", f"column {_col(op.column)}"

@@ -204,6 +204,8 @@ class OpRenderer:
         items = self.table_items(t) + ([self.index_item(ix) for ix in t.indexes] if inline else [])
         options = {f"{self.dialect}_{'engine' if k == 'engine' else 'collate'}": py_str(getattr(t.options, k))
                    for k in ("engine", "collation") if getattr(t.options, k)}
+        if t.options.autoincrement:
+            options["sqlite_autoincrement"] = "True"
         out = [self._call("op.create_table", py_str(t.name), *items,
                           schema=self._schema(op.schema_name),
                           comment=py_str(t.comment) if t.comment is not None else None, **options)]
@@ -227,6 +229,18 @@ class OpRenderer:
                            existing_comment=existing, schema=self._schema(op.schema_name))]
 
     def _set_table_options(self, op) -> list[str]:
+        if op.old_options.autoincrement != op.new_options.autoincrement:
+            # SQLite's AUTOINCREMENT, as Alembic sets it: batch mode recreates the table
+            # with the keywords given (a block: _body lays it out as one); the name the key
+            # lost to AUTOINCREMENT is given back with it
+            kwargs = "{" + f'"sqlite_autoincrement": {py_value(op.new_options.autoincrement)}' + "}"
+            body = "pass"
+            if op.primary_key is not None and not op.new_options.autoincrement:
+                body = self._call("batch_op.create_primary_key", py_str(op.primary_key.name),
+                                  py_value(list(op.primary_key.columns)))
+            return ["with " + self._call("op.batch_alter_table", py_str(op.table_name),
+                                         schema=self._schema(op.schema_name), recreate=py_str("always"),
+                                         table_kwargs=kwargs) + " as batch_op:\n" + body]
         given = {key: py_value(getattr(op.new_options, key)) for key in op.old_options.changed(op.new_options)}
         return [self._call("op.alter_table_options", py_str(op.table_name), **given,
                            schema=self._schema(op.schema_name))]

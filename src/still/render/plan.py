@@ -11,7 +11,7 @@ from still.findings import Finding
 from still.plan import Plan
 from still.snapshot import Domain, Snapshot
 from still.render.ops import OpRenderer
-from still.render.pyfmt import format_statement
+from still.render.pyfmt import format_statement, format_with
 
 INDENT = 4
 
@@ -149,7 +149,13 @@ def _body(plan: Plan, renderer: OpRenderer, with_findings: bool, before: Snapsho
         if lost:
             lines.append(f"{pad}# DESTRUCTIVE: {lost}")
         for statement in renderer.render(op):
-            lines.append(pad + (statement if statement.startswith("#") else format_statement(statement, INDENT)))
+            if statement.startswith("#"):
+                lines.append(pad + statement)
+            elif statement.startswith("with "):
+                head, _, body = statement[len("with "):].partition(":\n")
+                lines.append(pad + format_with(head, body, indent=INDENT))
+            else:
+                lines.append(pad + format_statement(statement, INDENT))
     if not any(line.strip() and not line.strip().startswith("#") for line in lines):
         lines.append(f"{pad}pass")
     return "\n".join(lines)

@@ -104,3 +104,14 @@ def format_statement(code: str, indent: int = 4) -> str:
     """One flat expression statement laid out at `indent` (the first line unindented)."""
     tree = ast.parse(code, mode="eval")
     return _lay_out(_node(tree.body), indent, indent, 0)
+
+
+def format_with(head: str, body: str = "pass", indent: int = 4) -> str:
+    """`with <call> as <name>:` and its one statement (flat, as format_statement takes
+    it), laid out at `indent` as ruff would."""
+    call, _, name = head.rpartition(" as ")
+    tree = ast.parse(call, mode="eval")
+    call = _lay_out(_node(tree.body), indent, indent + len("with "), len(f" as {name}:"))
+    inner = indent + 4
+    statement = body if body == "pass" else format_statement(body, inner)
+    return f"with {call} as {name}:\n{' ' * inner}{statement}"

@@ -25,7 +25,7 @@ class SnapshotType(UserDefinedType):
         return self.text
 
 
-def build_column(col: s.Column, primary_key: bool = False) -> sa.Column:
+def build_column(col: s.Column, primary_key: bool = False, type_=None) -> sa.Column:
     args: list = []
     if col.identity:
         i = col.identity
@@ -36,7 +36,7 @@ def build_column(col: s.Column, primary_key: bool = False) -> sa.Column:
     # the collation is part of the column's type in DDL: `name VARCHAR(20) COLLATE "C"`
     spec = col.type + (' COLLATE "' + col.collation.replace('"', '""') + '"' if col.collation else "")
     return sa.Column(
-        col.name, SnapshotType(spec), *args,
+        col.name, type_ if type_ is not None else SnapshotType(spec), *args,
         nullable=col.nullable,
         primary_key=primary_key,
         # SERIAL is spelled by the PostgreSQL DDL itself; SQLAlchemy refuses False next to Identity
@@ -99,7 +99,10 @@ def key_sql(e: s.IndexElement) -> str:
 def build_table(metadata: sa.MetaData, schema: str, table: s.Table, default_schema: str) -> sa.Table:
     """A sa.Table for `table`; foreign keys point at stub tables in the same metadata."""
     pk = set(table.primary_key.columns) if table.primary_key else set()
-    items: list = [build_column(c, c.name in pk) for c in table.columns]
+    # SQLite writes AUTOINCREMENT only on a key of SQLAlchemy's integer affinity
+    key = next(iter(pk)) if table.options.autoincrement and len(pk) == 1 else None
+    items: list = [build_column(c, c.name in pk, sa.Integer() if c.name == key and c.type == "INTEGER" else None)
+                   for c in table.columns]
     if table.primary_key:
         items.append(build_constraint("primary_key", table.primary_key, default_schema))
     for kind, group in (("unique", table.unique_constraints), ("check", table.check_constraints),
@@ -109,7 +112,8 @@ def build_table(metadata: sa.MetaData, schema: str, table: s.Table, default_sche
                 _stub(metadata, cons, default_schema)
             items.append(build_constraint(kind, cons, default_schema))
     sa_schema = None if schema == default_schema else schema
-    built = sa.Table(table.name, metadata, *items, schema=sa_schema, comment=table.comment)
+    options = {"sqlite_autoincrement": True} if table.options.autoincrement else {}
+    built = sa.Table(table.name, metadata, *items, schema=sa_schema, comment=table.comment, **options)
     for ix in table.indexes:
         build_index(built, ix)
     return built

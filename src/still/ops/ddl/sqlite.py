@@ -61,9 +61,23 @@ class _Writer:
         if copied:
             cols = ", ".join(copied)
             out.append(f"INSERT INTO {self.q.quote(temp)} ({cols}) SELECT {cols} FROM {self.q.quote(old.name)}")
+        if old.options.autoincrement and new.options.autoincrement:
+            out += _carried_sequence(old.name, temp)
         out += [f"DROP TABLE {self.q.quote(old.name)}",
                 f"ALTER TABLE {self.q.quote(temp)} RENAME TO {self.q.quote(new.name)}"]
         return out + self.index_ddl(new)
+
+
+def _carried_sequence(old: str, new: str) -> list[str]:
+    """AUTOINCREMENT never hands out a rowid it gave before, even of a deleted row: its
+    high-water mark in sqlite_sequence (which the copy sets to the largest rowid left) is
+    carried over to the new table before DROP TABLE deletes the old one's."""
+    def literal(name: str) -> str:
+        return "'" + name.replace("'", "''") + "'"
+
+    return [f"DELETE FROM sqlite_sequence WHERE name = {literal(new)}",
+            f"INSERT INTO sqlite_sequence (name, seq) SELECT {literal(new)}, seq FROM sqlite_sequence "
+            f"WHERE name = {literal(old)}"]
 
 
 def statements(op, before: s.Snapshot, dialect) -> list[str]:
