@@ -127,6 +127,8 @@ FIELDS: dict[str, tuple[Any, Any, tuple]] = {
     # env.py's target_metadata's (init --from-alembic turns it on)
     "metadata_naming_convention": ("bool", False, ()),
     "applied_log": ("bool", True, ()),  # one row per revision run in the log table (still.runtime.applied_log)
+    # an applied revision whose file changed since it ran: "warn" and go on, or "refuse" to run
+    "edited_revisions": (("warn", "refuse"), "warn", ()),
     "log_table": ("str?", None, (_not_empty, _not_the_version_table)),  # default: <version_table>_log
     "x": ("dict", {}, ()),
     "source": ("str?", None, ()),
@@ -257,7 +259,7 @@ class Config:
 # The keys a file may set; `x`, `source` and `name` come from the command line.
 FILE_KEYS = ("url", "metadata", "metadata_loader", "script_location", "version_locations", "version_table", "version_table_schema",
              "schemas", "exclude_tables", "sqlite_commit", "lock_timeout", "metadata_naming_convention",
-             "applied_log", "log_table")
+             "applied_log", "log_table", "edited_revisions")
 
 _EXPECTED = {
     "url": "a string",
@@ -273,6 +275,7 @@ _EXPECTED = {
     "lock_timeout": "a number of seconds (0 or more)",
     "metadata_naming_convention": "a boolean (true or false)",
     "applied_log": "a boolean (true or false)",
+    "edited_revisions": "one of \"warn\", \"refuse\"",
     "log_table": "a string",
 }
 

@@ -258,3 +258,25 @@ op.alter_column("users", "email", type_=sa.String(120), existing_type=sa.String(
         assert conn.exec_driver_sql("SELECT name FROM users ORDER BY id").scalars().all() == ["ANN", "BOB"]
     engine.dispose()
     project.ok("downgrade", "base")
+
+
+def test_an_edited_applied_revision_warns_or_with_refuse_stops_the_run(tmp_path):
+    from tests.runtime.project import history_project
+
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    project = history_project(tmp_path / "p", url)
+    project.ok("upgrade", "b2")
+    a1 = next(project.versions.glob("a1_*.py"))
+    a1.write_text(a1.read_text() + "\n# edited\n")
+    warned = project.run("upgrade", "c3")
+    assert warned.returncode == 0 and "a1 edited after it was applied" in warned.stderr
+    project.ok("downgrade", "b2")
+
+    with open(project.path / "still.toml", "a") as f:
+        f.write('edited_revisions = "refuse"\n')
+    error = project.fail("upgrade", "head")
+    assert "a1 edited since they ran" in error and "nothing was run" in error
+    assert project.ok("current").startswith("b2")  # nothing ran
+    (project.path / "still.toml").write_text(
+        (project.path / "still.toml").read_text().replace('edited_revisions = "refuse"', 'edited_revisions = "never"'))
+    assert 'edited_revisions' in project.fail("upgrade", "head")

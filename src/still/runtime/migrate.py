@@ -226,7 +226,12 @@ class Run:
             entries = self.log.entries(conn) if self.log is not None else []
             steps = plan_steps(heads)
             conn.commit()
-            self.warn_edited(heads, entries)
+            edited = self.warn_edited(heads, entries)
+            if edited and self.cfg.edited_revisions == "refuse":
+                names = ", ".join(rev_id for rev_id, _ in edited)
+                raise StillError(f"applied revision(s) {names} edited since they ran, and edited_revisions = "
+                                 f"\"refuse\": nothing was run; restore the file(s), or set edited_revisions = "
+                                 f"\"warn\" if the change is intended")
             if not steps:
                 return 0
             self.load_steps(steps)
