@@ -280,3 +280,40 @@ def test_an_edited_applied_revision_warns_or_with_refuse_stops_the_run(tmp_path)
     (project.path / "still.toml").write_text(
         (project.path / "still.toml").read_text().replace('edited_revisions = "refuse"', 'edited_revisions = "never"'))
     assert 'edited_revisions' in project.fail("upgrade", "head")
+
+
+def test_a_newcomer_follows_the_readme_typical_day(tmp_path):
+    """The README's "typical day", command by command, on SQLite, as a newcomer types it:
+    what each prints is plain (no escape codes, no wrapped lines) and its hints lead on."""
+    import re
+    import shlex
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    block = readme.split("A typical day:")[1].split("```sh")[1].split("```")[0]
+    commands = [shlex.split(line.split("#")[0]) for line in block.strip().splitlines()
+                if line.startswith("still ")]
+    assert [c[:2] for c in commands] == [["still", "init"], ["still", "generate"], ["still", "upgrade"],
+                                         ["still", "check"]], commands
+    project = Project(tmp_path, f"sqlite:///{tmp_path / 'app.db'}")
+    (tmp_path / "models.py").write_text(
+        "import sqlalchemy as sa\nmetadata = sa.MetaData()\n"
+        "sa.Table('invoices', metadata, sa.Column('id', sa.Integer, primary_key=True),\n"
+        "         sa.Column('customer_reference_for_the_accounting_department', sa.String(200), nullable=False))\n")
+    printed = []
+    for command in commands:
+        result = project.run(*command[1:])
+        assert result.returncode == 0, (command, result.stdout, result.stderr)
+        printed.append(result.stdout + result.stderr)
+        if command[1] == "init":  # the hint says what to set; the newcomer does just that
+            hint = result.stdout
+            assert "set metadata in still.toml" in hint and "still generate" in hint
+            config = tmp_path / "still.toml"
+            config.write_text(re.sub(r'# metadata = "[^"]*"', 'metadata = "models:metadata"', config.read_text()))
+    out = "\n".join(printed)
+    assert "\x1b" not in out
+    assert "customer_reference_for_the_accounting_department VARCHAR(200) NOT NULL" in out  # one line, unwrapped
+    assert "No changes: the database matches the models." in printed[-1]
+    down = project.run("downgrade", "-1")
+    assert down.returncode == 0 and "Running downgrade" in down.stderr
+    assert project.ok("current").strip() == ""
