@@ -317,3 +317,33 @@ def test_a_newcomer_follows_the_readme_typical_day(tmp_path):
     down = project.run("downgrade", "-1")
     assert down.returncode == 0 and "Running downgrade" in down.stderr
     assert project.ok("current").strip() == ""
+
+
+def test_a_generated_revision_groups_each_tables_operations():
+    """Column changes on two tables and an index on the first: `# table users` once, and on
+    SQLite one rebuild of users for all of it."""
+    import sqlalchemy as sa
+
+    from still.declare import declare
+    from still.diff import diff
+    from still.ops.ddl import plan_statements
+    from still.render import render_plan
+
+    def models(wide: bool):
+        md = sa.MetaData()
+        sa.Table("users", md, sa.Column("id", sa.Integer, primary_key=True),
+                 sa.Column("name", sa.String(80 if wide else 40), nullable=not wide),
+                 *([sa.Index("ix_users_name", "name")] if wide else []))
+        sa.Table("zones", md, sa.Column("id", sa.Integer, primary_key=True),
+                 sa.Column("code", sa.String(20 if wide else 10)))
+        return md
+
+    dialect = sa.create_engine("sqlite://").dialect
+    a, b = declare(models(False), dialect), declare(models(True), dialect)
+    plan = diff(a, b)
+    tables = [op.target_table for op in plan.operations]
+    assert tables == sorted(tables, key=tables.index)  # each table's operations together
+    rendered = render_plan(plan, "sqlite", (a, b))
+    assert rendered.upgrade.count("# table users") == 1 and rendered.downgrade.count("# table users") == 1
+    statements = [sql for _, stmts in plan_statements(plan, a, dialect) for sql in stmts]
+    assert sum(sql.startswith("CREATE TABLE _still_new_users") for sql in statements) == 1
