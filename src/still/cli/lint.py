@@ -27,7 +27,7 @@ class LintFailOn(str, enum.Enum):
 def lint(
     ctx: typer.Context,
     revisions: Annotated[Optional[list[str]], typer.Argument(
-        metavar="REVISION", help="Revision ids (or unique prefixes) or files; default: all.")] = None,
+        help="Revision ids (or unique prefixes) or files; default: all.")] = None,
     fmt: Annotated[LintFormat, typer.Option("--format", help="text, json or github")] = LintFormat.text,
     fail_on: Annotated[LintFailOn, typer.Option(
         "--fail-on", help="Exit 1 on findings of this severity or worse.")] = LintFailOn.warning,
