@@ -165,3 +165,31 @@ def test_a_rebuild_that_would_lose_table_properties_is_refused(tmp_path, ddl, wh
         sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'counters'").scalar()
     engine.dispose()
     assert sql == ddl
+
+
+@pytest.mark.parametrize("default", [sa.func.current_timestamp(), sa.text("(datetime('now'))"),
+                                     sa.text("CURRENT_DATE")])
+def test_adding_a_column_with_a_non_constant_default_to_a_table_with_rows(sqlite_url, default):
+    """SQLite's ALTER TABLE ADD COLUMN refuses a non-constant default on a table that has
+    rows (issue 29: a mutant sending it ADD COLUMN survived, as no table held a row)."""
+    def model(with_column: bool) -> sa.MetaData:
+        md = sa.MetaData()
+        sa.Table("events", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("name", sa.String(20)),
+                 *([sa.Column("at", sa.DateTime, server_default=default, nullable=False)] if with_column else []))
+        return md
+
+    create_all(sqlite_url, model(False))
+    engine = migration_engine(sqlite_url)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("INSERT INTO events (id, name) VALUES (1, 'a'), (2, 'b')")
+        with engine.connect() as conn:
+            before = reflect(conn)
+        plan = diff(before, declare(model(True), engine.dialect))
+        with engine.begin() as conn:
+            execute_plan(plan, before, conn)
+        with engine.connect() as conn:
+            rows = conn.exec_driver_sql("SELECT id, name, at FROM events ORDER BY id").all()
+        assert [(r[0], r[1]) for r in rows] == [(1, "a"), (2, "b")] and all(r[2] for r in rows)
+    finally:
+        engine.dispose()
