@@ -477,9 +477,9 @@ def test_display_url_masks_the_password(tmp_path):
 
 def test_config_is_frozen_and_strict():
     cfg = Config()
-    with pytest.raises(Exception):
+    with pytest.raises(AttributeError, match="Config is frozen: url cannot be set"):
         cfg.url = "sqlite://"  # type: ignore[misc]
-    with pytest.raises(Exception):
+    with pytest.raises(TypeError, match="Config has no setting 'unknown'"):
         Config(unknown="x")  # type: ignore[call-arg]
 
 

@@ -58,11 +58,21 @@ def test_eight_upgrades_at_once_apply_each_revision_once(tmp_path, db_url):
 def test_a_run_that_cannot_get_the_lock_in_time_says_who_holds_it(tmp_path, db_url):
     p = project(tmp_path, db_url)
     p.ok("upgrade", "r0")
+    # r1 says when it runs (the holder has the lock then) and holds on until told to finish
+    marker, release = tmp_path / "holding", tmp_path / "release"
     (p.versions / "r1_step_1.py").write_text((p.versions / "r1_step_1.py").read_text().replace(
-        "time.sleep(0.3)", "time.sleep(4)"))
+        "time.sleep(0.3)", f"open({str(marker)!r}, 'w').close()\n    deadline = time.monotonic() + 120\n"
+                           f"    while not os.path.exists({str(release)!r}) and time.monotonic() < deadline:\n"
+                           f"        time.sleep(0.05)"))
     holder = start(p, "upgrade", "r1")
-    time.sleep(1.5)
-    error = p.fail("upgrade", "head", "--lock-timeout", "0.5")
+    deadline = time.monotonic() + 60
+    while not marker.exists():
+        assert holder.poll() is None and time.monotonic() < deadline, "the holder never started r1"
+        time.sleep(0.05)
+    try:
+        error = p.fail("upgrade", "head", "--lock-timeout", "0.5")
+    finally:
+        release.touch()
     assert "timed out after 0.5s waiting for the migration lock" in error and "nothing was changed" in error
     if db_url.startswith("postgresql"):
         assert "pid " in error and "'still'" in error

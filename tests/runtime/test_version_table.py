@@ -30,8 +30,9 @@ def test_create_read_change(db_url):
 def test_sql_text(dialect):
     from sqlalchemy.engine import make_url
 
-    url = "sqlite://" if dialect == "sqlite" else "postgresql+psycopg://u@h/d"
+    url = {"sqlite": "sqlite://", "mysql": "mysql+pymysql://u@h/d"}.get(dialect, "postgresql+psycopg://u@h/d")
     d = make_url(url).get_dialect()()
+    assert d.name == dialect
     table = VersionTable("still_version", "meta" if dialect == "postgresql" else None)
     name = "meta.still_version" if dialect == "postgresql" else "still_version"
     assert table.create_sql(d).startswith(f"CREATE TABLE {name} (\n    version_num VARCHAR(32) NOT NULL")
