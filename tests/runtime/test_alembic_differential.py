@@ -25,7 +25,7 @@ ROWS = ("accounts", "posts", "notes")
 # foreign key of c3 needs (MariaDB error 1553, for Alembic too), and Alembic's batch
 # alter_column there keeps the CHECK of existing_type that still drops (e5). MySQL runs
 # the helpers below (two_urls, run_script, catalogs) once the corpus is ported.
-CORPUS_DIALECTS = ("sqlite", "postgresql")
+CORPUS_DIALECTS = ("sqlite", "postgresql", "mysql")
 
 
 @pytest.fixture

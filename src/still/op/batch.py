@@ -78,17 +78,19 @@ class BatchOperations:
                                       kind=kind, constraint=cons))
 
     def add_column(self, column: sa.Column, insert_before: Optional[str] = None,
-                   insert_after: Optional[str] = None, **kw) -> None:
-        add_column(self.table_name, column, schema=self.schema)
+                   insert_after: Optional[str] = None, if_not_exists: Optional[bool] = None, **kw) -> None:
+        add_column(self.table_name, column, schema=self.schema, if_not_exists=if_not_exists)
 
-    def drop_column(self, column_name: str, **kw) -> None:
+    def drop_column(self, column_name: str, if_exists: Optional[bool] = None, **kw) -> None:
         table = self._table()
+        if if_exists and not any(c.name == column_name for c in table.columns):
+            return
         self._collateral += [("index", ix) for ix in table.indexes
                              if any(e.column == column_name for e in ix.elements) or column_name in ix.include]
         self._collateral += [(kind, cons) for kind, group in (("unique", table.unique_constraints),
                                                               ("foreign_key", table.foreign_keys))
                              for cons in group if column_name in cons.columns]
-        drop_column(self.table_name, column_name, schema=self.schema)
+        drop_column(self.table_name, column_name, schema=self.schema, if_exists=if_exists)
 
     def _finish(self) -> None:
         for index_name, columns, kw in self._deferred:

@@ -7,6 +7,7 @@ from typing import Any, Optional, Union
 import sqlalchemy as sa
 
 from still import ops
+from still.op import guards
 from still.op.constraints import (
     create_check_constraint,
     drop_constraint,
@@ -17,9 +18,14 @@ from still.runtime import build
 from still.runtime.executor import current as _ex
 
 
-def add_column(table_name: str, column: sa.Column, schema: Optional[str] = None, **kw) -> None:
+def add_column(table_name: str, column: sa.Column, schema: Optional[str] = None,
+               if_not_exists: Optional[bool] = None, **kw) -> None:
     ex = _ex()
-    build.table_of(ex, table_name, schema)
+    table = build.table_of(ex, table_name, schema)
+    if if_not_exists and any(c.name == column.name for c in table.columns):
+        build.declared_column(ex, table_name, column, schema)  # puts it in a table, for its DDL
+        guards.skipped(ex, lambda: guards.add_column_sql(ex, table_name, schema, column))
+        return
     new, decl = build.declared_column(ex, table_name, column, schema)
     schema_name = ex.schema(schema)
     create_missing_enums(ex, column.table.metadata, schema_name)
@@ -37,10 +43,14 @@ def add_column(table_name: str, column: sa.Column, schema: Optional[str] = None,
         ex.run(ops.CreateIndex(schema_name=schema_name, table_name=table_name, index=ix))
 
 
-def drop_column(table_name: str, column_name: str, schema: Optional[str] = None, **kw) -> None:
+def drop_column(table_name: str, column_name: str, schema: Optional[str] = None,
+                if_exists: Optional[bool] = None, **kw) -> None:
     ex = _ex()
     schema_name = ex.schema(schema)
     table = build.table_of(ex, table_name, schema)
+    if if_exists and not any(c.name == column_name for c in table.columns):
+        guards.skipped(ex, lambda: guards.drop_column_sql(ex, table_name, schema, column_name))
+        return
     column = build.column_of(table, column_name)
     # what depends on the column goes first, as the database itself would drop it; its
     # foreign keys before the indexes (MySQL keeps an index a foreign key needs)
@@ -92,8 +102,9 @@ def alter_column(table_name: str, column_name: str, nullable: Optional[bool] = N
     if type_ is not None or server_default is not False:
         from still.ops.ddl.sa_build import SnapshotType
 
-        # a string default is a literal, as in SQLAlchemy; sa.text() is SQL
-        default = None if server_default in (False, None) else server_default
+        # a string default is a literal, as in SQLAlchemy; sa.text() is SQL. Compared by
+        # identity: sa.false() equals False, sa.true() refuses to be compared, "" is a default
+        default = None if server_default is False or server_default is None else server_default
         probe = sa.Column(column_name, type_ if type_ is not None else SnapshotType(old.type),
                           server_default=default)
         declared, _ = build.declared_column(ex, table_name, probe, schema)

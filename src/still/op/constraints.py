@@ -8,6 +8,7 @@ from typing import Optional, Sequence
 import sqlalchemy as sa
 
 from still import ops
+from still.op import guards
 from still import snapshot as s
 from still.errors import StillError
 from still.op.common import CONSTRAINT_TYPES, constraints_of
@@ -91,7 +92,7 @@ def create_exclude_constraint(constraint_name: Optional[str], table_name: str, *
 
 def drop_constraint(constraint_name: Optional[str], table_name: str, type_: Optional[str] = None,
                     schema: Optional[str] = None, columns: Optional[Sequence[str]] = None,
-                    condition: Optional[str] = None, **kw) -> None:
+                    condition: Optional[str] = None, if_exists: Optional[bool] = None, **kw) -> None:
     """Alembic's drop_constraint. SQLite keeps constraints without names: there
     `constraint_name=None` drops the only one of `type_`, or the one over `columns`
     (unique, foreign key) or with the `condition` (check), as `still generate` writes it."""
@@ -106,22 +107,30 @@ def drop_constraint(constraint_name: Optional[str], table_name: str, type_: Opti
     if type_ and CONSTRAINT_TYPES.get(type_.lower()) == "primary_key" and constraint_name is not None:
         # MySQL names every primary key PRIMARY, whatever name it was given: any name is it
         constraint_name = ex.rules.name_of(sa.PrimaryKeyConstraint(name=constraint_name))
-    kind, cons = _find_constraint(build.table_of(ex, table_name, schema), constraint_name, table_name, type_,
-                                  columns, condition)
+    table = build.table_of(ex, table_name, schema)
+    if if_exists and not _matching(table, constraint_name, type_, columns, condition):
+        guards.skipped(ex, lambda: guards.drop_constraint_sql(ex, constraint_name, table_name, schema))
+        return
+    kind, cons = _find_constraint(table, constraint_name, table_name, type_, columns, condition)
     ex.run(ops.DropConstraint(schema_name=ex.schema(schema), table_name=table_name, kind=kind, constraint=cons))
+
+
+def _matching(table: s.Table, constraint_name, type_: Optional[str], columns: Optional[Sequence[str]],
+              condition: Optional[str]) -> list:
+    wanted = CONSTRAINT_TYPES.get(type_.lower()) if type_ else None
+    if type_ and wanted is None:
+        raise StillError(f"constraint type_ {type_!r}: expected foreignkey, unique, check or primary")
+    return [(kind, cons) for kind, cons in constraints_of(table)
+            if cons.name == constraint_name and (wanted is None or wanted == kind)
+            and (columns is None or tuple(getattr(cons, "columns", ())) == tuple(columns))
+            and (condition is None or same_condition(getattr(cons, "expression", None), condition))]
 
 
 def _find_constraint(table: s.Table, constraint_name, table_name: str, type_: Optional[str],
                      columns: Optional[Sequence[str]] = None, condition: Optional[str] = None):
     """(kind, constraint) named `constraint_name` on `table` (of kind `type_`, over
     `columns`, with the check `condition`, when given)."""
-    wanted = CONSTRAINT_TYPES.get(type_.lower()) if type_ else None
-    if type_ and wanted is None:
-        raise StillError(f"constraint type_ {type_!r}: expected foreignkey, unique, check or primary")
-    found = [(kind, cons) for kind, cons in constraints_of(table)
-             if cons.name == constraint_name and (wanted is None or wanted == kind)
-             and (columns is None or tuple(getattr(cons, "columns", ())) == tuple(columns))
-             and (condition is None or same_condition(getattr(cons, "expression", None), condition))]
+    found = _matching(table, constraint_name, type_, columns, condition)
     if not found:
         which = "" if columns is None and condition is None else " with those columns or that condition"
         raise StillError(f"constraint {constraint_name!r}{which} does not exist on table {table_name!r}")

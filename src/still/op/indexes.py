@@ -7,6 +7,7 @@ from typing import Any, Optional, Sequence, Union
 import sqlalchemy as sa
 
 from still import ops
+from still.op import guards
 from still import snapshot as s
 from still.errors import StillError
 from still.runtime import build
@@ -14,7 +15,8 @@ from still.runtime.executor import current as _ex
 
 
 def create_index(index_name: Optional[str], table_name: str, columns: Sequence[Union[str, Any]],
-                 schema: Optional[str] = None, unique: bool = False, **kw) -> None:
+                 schema: Optional[str] = None, unique: bool = False, if_not_exists: Optional[bool] = None,
+                 **kw) -> None:
     ex = _ex()
     build.table_of(ex, table_name, schema)
     table = build.scratch_table(ex, table_name, schema)
@@ -25,10 +27,12 @@ def create_index(index_name: Optional[str], table_name: str, columns: Sequence[U
         else:
             keys.append(col)
     concurrently = _concurrently(ex, kw.pop("postgresql_concurrently", False), "CREATE INDEX")
-    kw = {k: v for k, v in kw.items() if k != "if_not_exists"}
     made = sa.Index(index_name, *keys, unique=unique, _table=table, **kw)
-    declared = build.declared(ex, table)
     final = ex.rules.name_of(made)  # a naming convention may name it (metadata_naming_convention)
+    if if_not_exists and guards.index_named(ex, final, table_name, schema):
+        guards.skipped(ex, lambda: guards.create_index_sql(ex, made))
+        return
+    declared = build.declared(ex, table)
     index = next((ix for ix in declared.indexes if ix.name == final), None)
     if index is None:  # MySQL keeps a unique index on plain columns as a unique key
         ex.run(ops.AddConstraint(schema_name=ex.schema(schema), table_name=table_name, kind="unique",
@@ -49,9 +53,13 @@ def _concurrently(ex, asked, statement: str) -> bool:
     return True
 
 
-def drop_index(index_name: str, table_name: Optional[str] = None, schema: Optional[str] = None, **kw) -> None:
+def drop_index(index_name: str, table_name: Optional[str] = None, schema: Optional[str] = None,
+               if_exists: Optional[bool] = None, **kw) -> None:
     ex = _ex()
     schema_name = ex.schema(schema)
+    if if_exists and not guards.index_named(ex, index_name, table_name, schema):
+        guards.skipped(ex, lambda: guards.drop_index_sql(ex, index_name, table_name, schema))
+        return
     tables = ([build.table_of(ex, table_name, schema)] if table_name
               else list(ex.snapshot.schemas.get(schema_name, s.Schema(name=schema_name)).tables.values()))
     concurrently = _concurrently(ex, kw.pop("postgresql_concurrently", False), "DROP INDEX")

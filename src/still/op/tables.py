@@ -7,17 +7,22 @@ from typing import Optional
 import sqlalchemy as sa
 
 from still import ops
+from still.op import guards
 from still.errors import StillError
 from still.op.common import UNSET
 from still.runtime import build
 from still.runtime.executor import current as _ex
 
 
-def create_table(table_name: str, *columns_and_constraints, schema: Optional[str] = None, **kw) -> sa.Table:
+def create_table(table_name: str, *columns_and_constraints, schema: Optional[str] = None,
+                 if_not_exists: Optional[bool] = None, **kw) -> sa.Table:
     ex = _ex()
     metadata = build.op_metadata(ex)
     table = sa.Table(table_name, metadata, *columns_and_constraints,
                      schema=build.sa_schema(ex, schema), **kw)
+    if if_not_exists and guards.table_in(ex, table_name, schema) is not None:
+        guards.skipped(ex, lambda: guards.create_table_sql(ex, table))
+        return table
     # as CREATE TABLE in SQLAlchemy and Alembic: a foreign key with use_alter=True is left
     # out (a revision adds it afterwards with create_foreign_key, when its target exists)
     # where the dialect can add one with ALTER; SQLite cannot, so there it is written inline
@@ -48,8 +53,11 @@ def create_missing_enums(ex, metadata: sa.MetaData, schema_name: str) -> None:
                 ex.run(ops.CreateDomain(schema_name=domain_schema, domain=domain))
 
 
-def drop_table(table_name: str, schema: Optional[str] = None, **kw) -> None:
+def drop_table(table_name: str, schema: Optional[str] = None, if_exists: Optional[bool] = None, **kw) -> None:
     ex = _ex()
+    if if_exists and guards.table_in(ex, table_name, schema) is None:
+        guards.skipped(ex, lambda: guards.drop_table_sql(ex, table_name, schema))
+        return
     table = build.table_of(ex, table_name, schema)
     ex.run(ops.DropTable(schema_name=ex.schema(schema), table=table))
 

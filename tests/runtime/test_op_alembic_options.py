@@ -1,0 +1,157 @@
+"""Alembic's `op` options, one call at a time: the same body run by Alembic's Operations on
+one database and by still's `op` on another leaves the same catalogs; `if_exists=` and
+`if_not_exists=` also online, offline (--sql) and in a replay."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from alembic.operations import Operations
+from alembic.runtime.migration import MigrationContext
+
+from still import op
+from still.db import migration_engine
+from still.errors import StillError
+from still.reflect import reflect
+from still.runtime.executor import OfflineExecutor, OnlineExecutor, active
+from still.runtime.replay import RecordingExecutor
+from tests.catalogs import catalog, differences
+
+
+@pytest.fixture
+def two_urls(request, dialect, tmp_path):
+    if dialect == "postgresql":
+        return request.getfixturevalue("pg_url"), request.getfixturevalue("pg_url_2")
+    if dialect == "mysql":
+        return request.getfixturevalue("mysql_url"), request.getfixturevalue("mysql_url_2")
+    return f"sqlite:///{tmp_path / 'alembic.db'}", f"sqlite:///{tmp_path / 'still.db'}"
+
+
+def with_alembic(url: str, body) -> None:
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        body(Operations(MigrationContext.configure(conn)))
+    engine.dispose()
+
+
+def with_still(url: str, body) -> None:
+    engine = migration_engine(url)
+    with engine.connect() as conn:
+        executor = OnlineExecutor(conn, reflect(conn), lambda: reflect(conn))
+        conn.commit()
+        with active(executor):
+            body(op)
+        conn.commit()
+    engine.dispose()
+
+
+def same_as_alembic(urls, setup, body) -> None:
+    a_url, s_url = urls
+    for url, run in ((a_url, with_alembic), (s_url, with_still)):
+        run(url, setup)
+        run(url, body)
+    assert not differences(catalog(a_url), catalog(s_url)), differences(catalog(a_url), catalog(s_url))
+
+
+def _tables(o):
+    o.create_table("t", sa.Column("id", sa.Integer, primary_key=True),
+                   sa.Column("a", sa.String(20), nullable=False, server_default="x"),
+                   sa.Column("b", sa.Integer), sa.UniqueConstraint("b", name="uq_t_b"))
+    o.create_index("ix_t_a", "t", ["a"])
+
+
+def _guarded(dialect):
+    """Every guarded call, each once on what is there and once on what is not (where
+    Alembic's SQL for the dialect has the guard)."""
+    def body(o):
+        o.create_table("t", sa.Column("id", sa.Integer, primary_key=True), if_not_exists=True)
+        o.create_table("u", sa.Column("id", sa.Integer, primary_key=True), if_not_exists=True)
+        o.drop_table("gone", if_exists=True)
+        o.create_index("ix_t_a", "t", ["a"], if_not_exists=True)
+        o.create_index("ix_t_b", "t", ["b"], if_not_exists=True)
+        o.drop_index("ix_gone", table_name="t", if_exists=True)
+        o.drop_index("ix_t_a", table_name="t", if_exists=True)
+        if dialect != "sqlite":  # SQLite's ALTER TABLE has no IF [NOT] EXISTS for columns
+            o.add_column("t", sa.Column("a", sa.String(20)), if_not_exists=True)
+            o.add_column("t", sa.Column("c", sa.Integer), if_not_exists=True)
+            o.drop_column("t", "gone", if_exists=True)
+            o.drop_column("t", "c", if_exists=True)
+        if dialect == "postgresql":  # only PostgreSQL's DROP CONSTRAINT takes the guard
+            o.drop_constraint("uq_gone", "t", type_="unique", if_exists=True)
+        if dialect != "sqlite":
+            o.drop_constraint("uq_t_b", "t", type_="unique", if_exists=True)
+        o.drop_table("u", if_exists=True)
+    return body
+
+
+def test_if_exists_online_same_as_alembic(two_urls, dialect):
+    same_as_alembic(two_urls, _tables, _guarded(dialect))
+
+
+def test_if_exists_offline_and_replayed(db_url, dialect):
+    """Offline the history says what is there; the script keeps Alembic's guarded
+    statement for what it leaves out. A replay applies only what is missing or there."""
+    engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        empty = reflect(conn)
+    engine.dispose()
+    import io
+
+    out = io.StringIO()
+    executor = OfflineExecutor(engine.dialect, empty, out)
+    with active(executor):
+        _tables(op)
+        _guarded(dialect)(op)
+    script = out.getvalue()
+    assert "DROP TABLE IF EXISTS" in script and "CREATE TABLE IF NOT EXISTS" in script
+    assert "DROP INDEX IF EXISTS" in script
+    recorder = RecordingExecutor(engine.dialect, empty)
+    with active(recorder):
+        _tables(op)
+        _guarded(dialect)(op)
+    table = recorder.snapshot.table("t")
+    assert {ix.name for ix in table.indexes} == {"ix_t_b"}
+    assert "u" not in recorder.snapshot.schemas[recorder.snapshot.default_schema].tables
+    assert not recorder.findings
+    # the script, run on a database, gives the replayed state
+    from tests.runtime.test_alembic_differential import run_script
+
+    run_script(db_url, script)
+    engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        assert {ix.name for ix in reflect(conn).table("t").indexes} == {"ix_t_b"}
+    engine.dispose()
+
+
+def test_without_the_guard_a_missing_thing_is_an_error(db_url):
+    def body():
+        _tables(op)
+        op.drop_index("ix_gone", table_name="t")
+
+    engine = migration_engine(db_url)
+    with engine.connect() as conn:
+        executor = OnlineExecutor(conn, reflect(conn), lambda: reflect(conn))
+        with active(executor), pytest.raises(StillError, match="ix_gone"):
+            body()
+    engine.dispose()
+
+
+@pytest.mark.parametrize("default", ["false", "true", "text0", "empty"])
+def test_falsy_server_default_is_a_default(two_urls, default):
+    """sa.false(), sa.text('0') and '' are defaults: no SQL construct is tested for truth."""
+    value, type_ = {"false": (sa.false(), sa.Boolean), "true": (sa.true(), sa.Boolean),
+                    "text0": (sa.text("0"), sa.Integer), "empty": ("", sa.String(5))}[default]
+
+    def setup(o):
+        o.create_table("t", sa.Column("id", sa.Integer, primary_key=True), sa.Column("flag", type_))
+
+    def body(o):
+        with o.batch_alter_table("t") as batch:  # SQLite alters a default by a rebuild
+            batch.alter_column("flag", server_default=value, existing_type=type_)
+
+    same_as_alembic(two_urls, setup, body)
+    _, s_url = two_urls
+    engine = sa.create_engine(s_url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        assert reflect(conn).table("t").column("flag").default is not None
+    engine.dispose()
