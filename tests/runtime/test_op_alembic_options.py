@@ -155,3 +155,45 @@ def test_falsy_server_default_is_a_default(two_urls, default):
     with engine.connect() as conn:
         assert reflect(conn).table("t").column("flag").default is not None
     engine.dispose()
+
+
+# Alembic on MySQL/MariaDB restates the whole column (CHANGE for a rename, MODIFY for a
+# type, nullability or comment) from the call alone: what existing_* leaves out is gone
+# (NULL, no default, no comment); elsewhere the column keeps it
+RESTATED = {
+    "rename": dict(new_column_name="a2", existing_type=sa.String(20)),
+    "rename-nullable": dict(new_column_name="a2", existing_type=sa.String(20), existing_nullable=False),
+    "rename-default": dict(new_column_name="a2", existing_type=sa.String(20), existing_server_default="x"),
+    "rename-all": dict(new_column_name="a2", existing_type=sa.String(20), existing_nullable=False,
+                       existing_server_default="x", existing_comment="note"),
+    "type": dict(type_=sa.String(30), existing_type=sa.String(20)),
+    "type-all": dict(type_=sa.String(30), existing_type=sa.String(20), existing_nullable=False,
+                     existing_server_default="x", existing_comment="note"),
+    "nullable": dict(nullable=True, existing_type=sa.String(20), existing_server_default=sa.text("'x'")),
+    "default-only": dict(server_default="y", existing_type=sa.String(20)),
+    "comment": dict(comment="other", existing_type=sa.String(20), existing_nullable=False),
+    "enum": dict(column="e", type_=sa.Enum("p", "q", "r", name="e"), existing_type=sa.Enum("p", "q", name="e")),
+    "enum-rename": dict(column="e", new_column_name="e2", existing_type=sa.Enum("p", "q", name="e")),
+}
+
+
+@pytest.mark.parametrize("case", sorted(RESTATED))
+def test_alter_column_restates_as_alembic(two_urls, dialect, case):
+    kw = dict(RESTATED[case])
+    column = kw.pop("column", "a")
+    if dialect == "postgresql" and column == "e":
+        pytest.skip("PostgreSQL alters an ENUM type with its own operations (add_enum_value, ...)")
+
+    def setup(o):
+        o.create_table("t", sa.Column("id", sa.Integer, primary_key=True),
+                       sa.Column("a", sa.String(20), nullable=False, server_default="x", comment="note"),
+                       sa.Column("e", sa.Enum("p", "q", name="e"), nullable=False, server_default="p"))
+
+    def body(o):
+        if dialect == "sqlite":  # ALTER there is a rebuild, which batch mode does
+            with o.batch_alter_table("t") as batch:
+                batch.alter_column(column, **kw)
+        else:
+            o.alter_column("t", column, **kw)
+
+    same_as_alembic(two_urls, setup, body)

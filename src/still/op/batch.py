@@ -122,7 +122,9 @@ class BatchOperations:
 
     def alter_column(self, column_name: str, insert_before: Optional[str] = None,
                      insert_after: Optional[str] = None, **kw) -> None:
-        alter_column(self.table_name, column_name, schema=self.schema, **kw)
+        # a table batch mode recreates takes the column from the table, not restated from
+        # the call (Alembic's MySQL CHANGE/MODIFY, see mysql_restate)
+        alter_column(self.table_name, column_name, schema=self.schema, _restate=not self._recreates(), **kw)
 
     def create_index(self, index_name: str, columns, **kw) -> None:
         if self.recreate == "always" and any(ix.name == index_name for ix in self._table().indexes):

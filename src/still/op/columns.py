@@ -7,7 +7,7 @@ from typing import Any, Optional, Union
 import sqlalchemy as sa
 
 from still import ops
-from still.op import guards
+from still.op import guards, mysql_restate
 from still.op.constraints import (
     create_check_constraint,
     drop_constraint,
@@ -83,11 +83,21 @@ def alter_column(table_name: str, column_name: str, nullable: Optional[bool] = N
     table = build.table_of(ex, table_name, schema)
     old = build.column_of(table, column_name)
     changes: dict[str, Any] = {}
+    generated = (sa.Identity, sa.Computed)
+    restating = ex.dialect.name == "mysql" and kw.pop("_restate", True) \
+        and not isinstance(server_default, generated) and not isinstance(existing_server_default, generated) \
+        and mysql_restate.restates(type_, existing_type, nullable, server_default, comment, autoincrement,
+                                   new_column_name)
+    if restating:
+        whole = mysql_restate.restated(
+            ex, table_name, schema, old, type_=type_, existing_type=existing_type, nullable=nullable,
+            existing_nullable=existing_nullable, server_default=server_default,
+            existing_server_default=existing_server_default, comment=comment, existing_comment=existing_comment,
+            autoincrement=autoincrement, existing_autoincrement=kw.get("existing_autoincrement"))
     if nullable is not None:
         changes["nullable"] = bool(nullable)
     if autoincrement is not None:
         changes["autoincrement"] = bool(autoincrement)
-    generated = (sa.Identity, sa.Computed)
     if isinstance(server_default, generated):
         from still.ops.ddl.sa_build import SnapshotType
 
@@ -117,10 +127,13 @@ def alter_column(table_name: str, column_name: str, nullable: Optional[bool] = N
             changes["default"] = declared.default if server_default is not None else None
     if comment is not False:
         changes["comment"] = ex.rules.comment(comment)
+    if restating:
+        changes.update(whole)
     new = old.model_copy(update=changes)
     # as in Alembic, the CHECK a type carries (non-native Enum, Boolean with
-    # create_constraint=True) goes with it: existing_type's is dropped, type_'s added
-    if type_ is not None and existing_type is not None:
+    # create_constraint=True) goes with it: existing_type's is dropped, type_'s added;
+    # Alembic's MySQL dialect never drops a type's own CHECK, so there it stays
+    if type_ is not None and existing_type is not None and ex.dialect.name != "mysql":
         for check in _type_checks(ex, column_name, existing_type):
             _drop_type_check(ex, table_name, schema, check)
     if new != old:

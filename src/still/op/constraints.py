@@ -8,9 +8,9 @@ from typing import Optional, Sequence
 import sqlalchemy as sa
 
 from still import ops
-from still.op import guards
 from still import snapshot as s
 from still.errors import StillError
+from still.op import guards
 from still.op.common import CONSTRAINT_TYPES, constraints_of
 from still.runtime import build
 from still.runtime.executor import current as _ex

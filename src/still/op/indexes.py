@@ -7,9 +7,9 @@ from typing import Any, Optional, Sequence, Union
 import sqlalchemy as sa
 
 from still import ops
-from still.op import guards
 from still import snapshot as s
 from still.errors import StillError
+from still.op import guards
 from still.runtime import build
 from still.runtime.executor import current as _ex
 

@@ -7,8 +7,8 @@ from typing import Optional
 import sqlalchemy as sa
 
 from still import ops
-from still.op import guards
 from still.errors import StillError
+from still.op import guards
 from still.op.common import UNSET
 from still.runtime import build
 from still.runtime.executor import current as _ex

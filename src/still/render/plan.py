@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, Optional
 
 from still.findings import Finding
 from still.plan import Plan
@@ -124,7 +124,7 @@ def destruction(op, default_schema: str) -> str | None:
     return f"{kind} loses data"
 
 
-def _body(plan: Plan, renderer: OpRenderer, with_findings: bool) -> str:
+def _body(plan: Plan, renderer: OpRenderer, with_findings: bool, start: Optional[Snapshot] = None) -> str:
     default = renderer.default_schema
     pad = " " * INDENT
     top, at = place_findings(plan) if with_findings else ([], {})
@@ -143,11 +143,23 @@ def _body(plan: Plan, renderer: OpRenderer, with_findings: bool) -> str:
         lost = destruction(op, default)
         if lost:
             lines.append(f"{pad}# DESTRUCTIVE: {lost}")
+        renderer.before = start
         for statement in renderer.render(op):
             lines.append(pad + (statement if statement.startswith("#") else format_statement(statement, INDENT)))
+        start = _after(op, start)
+    renderer.before = None
     if not any(line.strip() and not line.strip().startswith("#") for line in lines):
         lines.append(f"{pad}pass")
     return "\n".join(lines)
+
+
+def _after(op, snap: Optional[Snapshot]) -> Optional[Snapshot]:
+    if snap is None:
+        return None
+    try:
+        return op.apply(snap)
+    except Exception:  # noqa: BLE001 - a snapshot the plan does not fit: render without it
+        return None
 
 
 def summary(plan: Plan) -> str:
@@ -166,9 +178,13 @@ def render_plan(plan: Plan, dialect: str, snapshots: Iterable[Snapshot] = ()) ->
     downgrade() runs `plan.reverse()`; findings become REVIEW comments above the
     operation they concern, destructive operations get a DESTRUCTIVE comment.
     `snapshots` (the plan's source and target) tell which named types are domains."""
+    snapshots = tuple(snapshots)
     renderer = OpRenderer(dialect, domains_of(plan, snapshots))
-    upgrade = _body(plan, renderer, with_findings=True)
-    downgrade = _body(plan.reverse(), renderer, with_findings=False)
+    # the plan's source and target, when given, tell what each operation starts from; only
+    # MySQL's renders need that (a rename restates the column), so only it pays for it
+    current, target = snapshots if len(snapshots) == 2 and dialect == "mysql" else (None, None)
+    upgrade = _body(plan, renderer, with_findings=True, start=current)
+    downgrade = _body(plan.reverse(), renderer, with_findings=False, start=target)
     return RenderedRevision(upgrade=upgrade, downgrade=downgrade, summary=summary(plan),
                             imports=sorted(renderer.imports))
 
