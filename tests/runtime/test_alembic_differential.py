@@ -21,10 +21,6 @@ CORPUS = Path(__file__).resolve().parents[1] / "alembic_corpus"
 ROWS = ("accounts", "posts", "notes")
 
 
-# On MariaDB the corpus does not run as it is: its d4 downgrade drops the index the
-# foreign key of c3 needs (MariaDB error 1553, for Alembic too), and Alembic's batch
-# alter_column there keeps the CHECK of existing_type that still drops (e5). MySQL runs
-# the helpers below (two_urls, run_script, catalogs) once the corpus is ported.
 CORPUS_DIALECTS = ("sqlite", "postgresql", "mysql")
 
 

@@ -197,3 +197,32 @@ def test_alter_column_restates_as_alembic(two_urls, dialect, case):
             o.alter_column("t", column, **kw)
 
     same_as_alembic(two_urls, setup, body)
+
+
+OWN_TABLE_OPTION = {"sqlite": {"sqlite_autoincrement": True}, "postgresql": {"postgresql_inherits": "x"},
+                    "mysql": {"mysql_engine": "MyISAM"}}
+
+
+@pytest.mark.parametrize("option", ["table_kwargs", "table_args", "partial_reordering", "reflect_kwargs"])
+def test_batch_options_honoured_or_refused(db_url, dialect, option):
+    """Where batch mode rebuilds the table (SQLite, recreate="always"), the options for the
+    new table still cannot give it are refused; where it alters in place Alembic ignores
+    them, and so does still; another dialect's table option means nothing here."""
+    options = {"table_kwargs": OWN_TABLE_OPTION[dialect],
+               "table_args": (sa.CheckConstraint("b > 0", name="ck_b"),),
+               "partial_reordering": [("b", "a")], "reflect_kwargs": {"resolve_fks": False}}
+    options = {option: options[option]}
+    engine = migration_engine(db_url)
+    with engine.connect() as conn:
+        executor = OnlineExecutor(conn, reflect(conn), lambda: reflect(conn))
+        with active(executor):
+            _tables(op)
+            with op.batch_alter_table("t", table_kwargs={"oracle_compress": True}, recreate="always") as batch:
+                batch.alter_column("b", existing_type=sa.Integer, nullable=False)
+            if dialect != "sqlite":  # in place: Alembic ignores them too
+                with op.batch_alter_table("t", **options) as batch:
+                    batch.alter_column("b", existing_type=sa.Integer, nullable=True)
+            with pytest.raises(StillError, match=r"^batch_alter_table\('t', .*cannot give the new table"):
+                with op.batch_alter_table("t", recreate="always", **options) as batch:
+                    batch.alter_column("b", existing_type=sa.Integer, nullable=False)
+    engine.dispose()

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from still import ops
 from still import snapshot as s
 from still.errors import StillError
+from still.op.batch_options import refuse_unsupported
 from still.op.columns import add_column, alter_column, drop_column
 from still.op.common import constraints_of
 from still.op.constraints import (
@@ -29,8 +30,7 @@ from still.runtime.executor import current as _ex
 class BatchOperations:
     """`op.batch_alter_table(t)` hands this out: the operations of `op` bound to one table.
     Every change runs at once; on SQLite each already rebuilds the table when ALTER cannot
-    do it, so Alembic's `recreate=`, `copy_from=`, `table_args`, `reflect_args` and
-    `partial_reordering` change nothing in the result and are accepted as given.
+    do it (batch_options says which of Alembic's options that honours, and which it refuses).
 
     Where Alembic's batch mode recreates the table (on SQLite, or with
     recreate="always"), creating a constraint under a name the table already has replaces
@@ -206,10 +206,13 @@ def batch_alter_table(table_name: str, schema: Optional[str] = None, recreate: s
                       table_args: tuple = (), table_kwargs: Optional[dict] = None,
                       reflect_args: tuple = (), reflect_kwargs: Optional[dict] = None,
                       naming_convention: Optional[dict] = None):
-    """Alembic's batch_alter_table: see BatchOperations for what each option does here."""
+    """Alembic's batch_alter_table: see BatchOperations and batch_options for what each
+    option does here."""
     if recreate not in ("auto", "always", "never"):
         raise StillError(f"batch_alter_table recreate={recreate!r}: expected 'auto', 'always' or 'never'")
-    _ex()
+    ex = _ex()
     batch = BatchOperations(table_name, schema, naming_convention, recreate)
+    refuse_unsupported(ex.dialect.name, table_name, batch._recreates(), partial_reordering, table_args,
+                       table_kwargs, reflect_kwargs)
     yield batch
     batch._finish()

@@ -1,0 +1,42 @@
+"""What Alembic's batch_alter_table options mean for still, each honoured or refused.
+
+Alembic uses most of them only to build the new table when it recreates one (always with
+`recreate="always"`, on SQLite with "auto"); where it alters in place it ignores them, and
+so does still. Where still rebuilds, it builds the new table from its snapshot:
+
+- `copy_from=`, `reflect_args=`: what Alembic takes instead of reading the table; still's
+  own reading keeps the declared types that reflection loses there, the reason they exist.
+- `naming_convention=`: names the table's unnamed constraints (BatchOperations).
+- `table_kwargs=`, `table_args=`, `reflect_kwargs=`, `partial_reordering=`: options, extra
+  items and column order of the new table, which the snapshot cannot carry (SQLite's
+  AUTOINCREMENT among them). An option for another dialect means nothing to the table
+  and is let through; any other is refused, rather than leaving a table other than the
+  one Alembic leaves.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from still.errors import StillError
+
+_DIALECTS = ("sqlite", "postgresql", "mysql", "mariadb", "mssql", "oracle")
+
+
+def refuse_unsupported(dialect: str, table_name: str, recreates: bool, partial_reordering: Optional[tuple],
+                       table_args: tuple, table_kwargs: Optional[dict], reflect_kwargs: Optional[dict]) -> None:
+    if not recreates:
+        return
+    ours = (dialect, "mariadb") if dialect == "mysql" else (dialect,)
+    given = {f"table_kwargs={{{key!r}: ...}}" for key in table_kwargs or {}
+             if key.split("_", 1)[0] in ours or key.split("_", 1)[0] not in _DIALECTS}
+    if table_args:
+        given.add("table_args=")
+    if reflect_kwargs:
+        given.add("reflect_kwargs=")
+    if partial_reordering:
+        given.add("partial_reordering=")
+    if given:
+        raise StillError(f"batch_alter_table({table_name!r}, {', '.join(sorted(given))}): still rebuilds the "
+                         "table from what it knows of it and cannot give the new table these; leave them out, "
+                         "or make the table with op.create_table and copy the rows with op.execute")
