@@ -82,7 +82,7 @@ def test_online_upgrade_and_downgrade(two_urls, tmp_path):
     alembic(a, "-x", "mode=diff", "upgrade", "head")
     s.ok("-x", "mode=diff", "upgrade", "head")
     assert_same_database(a_url, s_url)
-    assert _versions(s_url) == ["f6"]
+    assert _versions(s_url) == ["g7"]
     for target in ("b2", "base"):
         alembic(a, "downgrade", target)
         s.ok("downgrade", target)
@@ -149,10 +149,10 @@ def test_alembic_half_way_then_still(two_urls, tmp_path):
     alembic(a, "upgrade", "b2")
     s = Project(a, a_url)
     out = s.ok("init", "--from-alembic")
-    assert "alembic_version" in out and "6 in" in out
+    assert "alembic_version" in out and "7 in" in out
     assert s.ok("current").split() == ["b2"]
     s.ok("upgrade", "head")
-    assert "f6 (head)" in alembic(a, "current")
+    assert "g7 (head)" in alembic(a, "current")
     assert {p: p.read_bytes() for p in (a / "migrations").rglob("*.py")} == files
     (a / "models.py").write_text("import sqlalchemy as sa\nmetadata = sa.MetaData()\n")
     out = s.ok("plan", "--metadata", "models:metadata")
@@ -164,5 +164,5 @@ def test_alembic_half_way_then_still(two_urls, tmp_path):
     assert "accounts" in out and out.count("alembic_version") == 1 and "Alembic's version table" in out
     assert s.run("check", "-c", "plain.toml", "--metadata", "models:metadata").returncode == 1
     s.ok("downgrade", "base")
-    assert alembic(a, "current").strip().splitlines()[-1:] != ["f6 (head)"]
+    assert alembic(a, "current").strip().splitlines()[-1:] != ["g7 (head)"]
 

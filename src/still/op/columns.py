@@ -19,7 +19,11 @@ from still.runtime.executor import current as _ex
 
 
 def add_column(table_name: str, column: sa.Column, schema: Optional[str] = None,
-               if_not_exists: Optional[bool] = None, **kw) -> None:
+               if_not_exists: Optional[bool] = None, inline_references: Optional[bool] = None,
+               inline_primary_key: Optional[bool] = None, **kw) -> None:
+    """Alembic's add_column. As there, a `primary_key=True` column makes the primary key
+    only with `inline_primary_key=True`; `inline_references=True` writes its one foreign
+    key inside ADD COLUMN, where it takes no name: the database names it."""
     ex = _ex()
     table = build.table_of(ex, table_name, schema)
     if if_not_exists and any(c.name == column.name for c in table.columns):
@@ -30,8 +34,14 @@ def add_column(table_name: str, column: sa.Column, schema: Optional[str] = None,
     schema_name = ex.schema(schema)
     create_missing_enums(ex, column.table.metadata, schema_name)
     ex.run(ops.AddColumn(schema_name=schema_name, table_name=table_name, column=new))
+    if inline_primary_key and decl.primary_key is not None:
+        ex.run(ops.AddConstraint(schema_name=schema_name, table_name=table_name, kind="primary_key",
+                                 constraint=decl.primary_key))
     # constraints and indexes the Column carries (ForeignKey, unique=True, index=True)
-    for fk in decl.foreign_keys:
+    foreign_keys = decl.foreign_keys
+    if inline_references and len(column.foreign_keys) == 1:
+        foreign_keys = _unnamed_foreign_key(ex, table_name, schema, column)
+    for fk in foreign_keys:
         ex.run(ops.AddConstraint(schema_name=schema_name, table_name=table_name, kind="foreign_key", constraint=fk))
     for uq in decl.unique_constraints:
         ex.run(ops.AddConstraint(schema_name=schema_name, table_name=table_name, kind="unique", constraint=uq))
@@ -41,6 +51,17 @@ def add_column(table_name: str, column: sa.Column, schema: Optional[str] = None,
         if ix in build.table_of(ex, table_name, schema).indexes:
             continue  # made by the server with the foreign key (MySQL)
         ex.run(ops.CreateIndex(schema_name=schema_name, table_name=table_name, index=ix))
+
+
+def _unnamed_foreign_key(ex, table_name: str, schema: Optional[str], column: sa.Column) -> tuple:
+    """The column's foreign key as REFERENCES inside ADD COLUMN makes it: as the database
+    names an unnamed one."""
+    (fk,) = column.foreign_keys
+    probe = sa.Column(column.name, column.type, sa.ForeignKey(
+        fk.target_fullname, ondelete=fk.ondelete, onupdate=fk.onupdate, deferrable=fk.deferrable,
+        initially=fk.initially, match=fk.match))
+    _, decl = build.declared_column(ex, table_name, probe, schema)
+    return decl.foreign_keys
 
 
 def drop_column(table_name: str, column_name: str, schema: Optional[str] = None,
