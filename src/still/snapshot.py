@@ -79,12 +79,15 @@ class ForeignKey(_Frozen):
     onupdate: Optional[str] = None
     deferrable: bool = False
     initially: Optional[Literal["DEFERRED", "IMMEDIATE"]] = None
+    match: Optional[Literal["FULL", "PARTIAL"]] = None  # None: SIMPLE, the default
 
 
 class UniqueConstraint(_Frozen):
     name: Optional[Name] = None
     columns: tuple[Name, ...]
     nulls_not_distinct: bool = False
+    deferrable: bool = False
+    initially: Optional[Literal["DEFERRED", "IMMEDIATE"]] = None
 
 
 class CheckConstraint(_Frozen):

@@ -108,6 +108,9 @@ class Profile:
     sequences: bool = True
     enums: bool = True  # per-table enum types (ENUM_TYPES), arrays of them on PostgreSQL
     table_options: bool = False  # MySQL table options (TABLE_OPTIONS)
+    # deferrable foreign keys (MATCH FULL) and unique constraints: PostgreSQL keeps them
+    # (SQLite takes no DEFERRABLE on UNIQUE, MySQL none at all)
+    deferred: bool = False
 
 
 DEFAULT = Profile()
@@ -118,6 +121,7 @@ PROFILES = {
                                         | set(MYSQL_TYPES))),
                      unindexable=frozenset({"json", "text"}), spellings=4, sequences=False, enums=False,
                      table_options=True),
+    "postgresql": Profile(deferred=True),
 }
 
 
@@ -161,6 +165,7 @@ class TableSpec:
     enum_index: bool = False  # a partial index WHERE <first enum column> <> values[0]
     enum_check: bool = False  # CHECK (<first enum column> <> values[0])
     options: dict = field(default_factory=dict)  # Table keywords, one of TABLE_OPTIONS
+    deferred: bool = False  # its foreign keys and unique constraints DEFERRABLE INITIALLY DEFERRED
 
 
 def _on_sqlite(ddl, target, bind, **kw) -> bool:
@@ -197,10 +202,12 @@ def build(spec: list[TableSpec]) -> sa.MetaData:
             items.append(sa.Index(f"ix_{t.name}_{scalar}_p", scalar, postgresql_where=where, sqlite_where=where))
         if scalar and t.enum_check:
             items.append(sa.CheckConstraint(f"{scalar} <> {_literal(t.enum[0])}", name=f"ck_{t.name}_{scalar}"))
+        deferred = {"deferrable": True, "initially": "DEFERRED"} if t.deferred else {}
         for col, target in t.fks:
-            items.append(sa.ForeignKeyConstraint([col], [f"{target}.id"], name=f"fk_{t.name}_{col}"))
+            items.append(sa.ForeignKeyConstraint([col], [f"{target}.id"], name=f"fk_{t.name}_{col}",
+                                                 match="FULL" if t.deferred else None, **deferred))
         for cols_ in t.uniques:
-            items.append(sa.UniqueConstraint(*cols_, name=f"uq_{t.name}_{'_'.join(cols_)}"))
+            items.append(sa.UniqueConstraint(*cols_, name=f"uq_{t.name}_{'_'.join(cols_)}", **deferred))
         for i, col in enumerate(t.checks):  # named by position: a renamed column keeps its check
             items.append(sa.CheckConstraint(f"{col} >= 0", name=f"ck_{t.name}_{i}"))
         for cols_, spelling in t.indexes:
@@ -271,6 +278,8 @@ def tables(draw, name: str, others: list[str], p: Profile = DEFAULT):
         t.only.append((keyable[0], draw(st.sampled_from(sorted(ONLY_ON)))))
     if p.table_options and draw(st.integers(0, 2)) == 0:
         t.options = dict(draw(st.sampled_from(TABLE_OPTIONS)))
+    if p.deferred:
+        t.deferred = draw(st.booleans())
     return t
 
 
@@ -293,7 +302,7 @@ EDITS = ["add_table", "drop_table", "add_column", "drop_column", "alter_type", "
          "alter_default", "alter_comment", "table_comment", "add_index", "drop_index",
          "add_unique", "drop_unique", "add_check", "drop_check", "add_fk", "drop_fk",
          "add_dialect_index", "drop_dialect_index", "alter_sequence", "rename_column", "enum_values", "enum_values", "enum_values",
-         "enum_dependents", "table_options"]
+         "enum_dependents", "table_options", "deferred"]
 
 
 @st.composite
@@ -373,6 +382,8 @@ def edited(draw, spec: list[TableSpec], p: Profile = DEFAULT):
                 t.only.append((keyable[-1], where))
         elif edit == "drop_dialect_index" and t.only:
             t.only.pop(0)
+        elif edit == "deferred" and p.deferred:
+            t.deferred = not t.deferred
         elif edit == "table_options" and p.table_options:
             t.options = dict(draw(st.sampled_from([{}, *TABLE_OPTIONS])))
         elif edit == "alter_sequence" and p.sequences:

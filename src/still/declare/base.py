@@ -19,6 +19,7 @@ from sqlalchemy.sql.compiler import DDLCompiler
 from sqlalchemy.sql.schema import MetaData
 
 from still import snapshot as s
+from still.declare.constraint_rules import ConstraintRules
 from still.sqlexpr import identifiers
 from still.written import written
 
@@ -116,7 +117,7 @@ _PLAIN_FUNCTIONS = frozenset(getattr(sa.sql.functions, name) for name in (
     "localtimestamp", "current_user", "session_user", "user"))
 
 
-class DeclareRules:
+class DeclareRules(ConstraintRules):
     """How one dialect stores what SQLAlchemy sends it. Subclasses override the hooks."""
 
     default_schema: str = ""
@@ -314,9 +315,6 @@ class DeclareRules:
     def index_nulls_not_distinct(self, index: sa.Index) -> bool:
         return False
 
-    def unique_nulls_not_distinct(self, constraint: sa.UniqueConstraint) -> bool:
-        return False
-
     def index_keys(self, expr) -> tuple[s.IndexElement, ...]:
         """The keys one of an Index's expressions makes (a text can hold several)."""
         return default_index_elements(self, expr)
@@ -324,12 +322,6 @@ class DeclareRules:
     def index_elements(self, index: sa.Index) -> tuple[s.IndexElement, ...]:
         """The index's keys; a dialect that needs the table to read a key overrides this."""
         return tuple(key for e in index.expressions for key in self.index_keys(e))
-
-    def fk_action(self, value: Optional[str]) -> Optional[str]:
-        if value is None:
-            return None
-        value = value.upper()
-        return None if value == "NO ACTION" else value
 
     def unrepresented(self, metadata: MetaData) -> list[tuple[str, str, Optional[str], str]]:
         """(schema, table, column, message) for what the models say but this database
@@ -362,11 +354,6 @@ class DeclareRules:
         creates (and so numbers) them; `existing` are the names the table has already (an
         op.* call adds to a table of the database), which a name the database invents avoids."""
         return list(table.constraints)
-
-    def fk_deferrability(self, constraint: sa.ForeignKeyConstraint) -> tuple[bool, Optional[str]]:
-        """(deferrable, initially) as the database reports them."""
-        initially = constraint.initially.upper() if constraint.initially else None
-        return bool(constraint.deferrable), initially
 
     def comment(self, text: Optional[str]) -> Optional[str]:
         """A table or column comment as the database keeps it."""
@@ -522,8 +509,9 @@ def declare_table(rules: DeclareRules, table: sa.Table, existing: frozenset = fr
     for cons in constraints:
         if isinstance(cons, sa.UniqueConstraint) and rules.creates(cons):
             cols = _column_names(cons.columns)
+            deferrable, initially = rules.unique_deferrability(cons)
             uniques.append(s.UniqueConstraint(
-                name=named(cons, "key", cols), columns=tuple(cols),
+                name=named(cons, "key", cols), columns=tuple(cols), deferrable=deferrable, initially=initially,
                 nulls_not_distinct=rules.unique_nulls_not_distinct(cons)))
     for cons in constraints:
         if isinstance(cons, sa.CheckConstraint) and rules.creates(cons):
@@ -548,6 +536,7 @@ def declare_table(rules: DeclareRules, table: sa.Table, existing: frozenset = fr
             onupdate=rules.fk_action(cons.onupdate),
             deferrable=deferrable,
             initially=initially,
+            match=rules.fk_match(cons),
         ))
     indexes = []
     for index in table.indexes:

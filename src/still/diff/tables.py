@@ -150,7 +150,7 @@ def diff_table(schema: str, have: s.Table, want: s.Table, changes: list, finding
     _match("foreign_key", have.foreign_keys, want.foreign_keys, _fk_signature, schema, name, changes,
            Phase.DROP_FOREIGN_KEY, Phase.ADD_FOREIGN_KEY, implicit)
     _match("unique", have.unique_constraints, want.unique_constraints,
-           lambda u: (u.columns, u.nulls_not_distinct), schema, name, changes,
+           lambda u: (u.columns, u.nulls_not_distinct, u.deferrable, u.initially), schema, name, changes,
            Phase.DROP_CONSTRAINT, Phase.ADD_CONSTRAINT, implicit)
     _match("check", have.check_constraints, want.check_constraints, lambda c: c.expression,
            schema, name, changes, Phase.DROP_CONSTRAINT, Phase.ADD_CONSTRAINT, implicit)

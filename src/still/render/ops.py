@@ -94,7 +94,13 @@ class OpRenderer:
         return {"ondelete": py_value(fk.ondelete) if fk.ondelete else None,
                 "onupdate": py_value(fk.onupdate) if fk.onupdate else None,
                 "deferrable": "True" if fk.deferrable else None,
-                "initially": py_value(fk.initially) if fk.initially else None}
+                "initially": py_value(fk.initially) if fk.initially else None,
+                "match": py_value(fk.match) if fk.match else None}
+
+    def _unique_options(self, uq: s.UniqueConstraint) -> dict:
+        return {"deferrable": "True" if uq.deferrable else None,
+                "initially": py_value(uq.initially) if uq.initially else None,
+                "postgresql_nulls_not_distinct": self._nnd(uq.nulls_not_distinct)}
 
     def _nnd(self, flag: bool) -> str | None:
         return "True" if flag else None
@@ -110,7 +116,7 @@ class OpRenderer:
                                     name=py_value(fk.name), **self._fk_options(fk)))
         for uq in table.unique_constraints:
             items.append(self._call("sa.UniqueConstraint", *map(py_str, uq.columns), name=py_value(uq.name),
-                                    postgresql_nulls_not_distinct=self._nnd(uq.nulls_not_distinct)))
+                                    **self._unique_options(uq)))
         for ck in table.check_constraints:
             items.append(self._call("sa.CheckConstraint", py_str(written(ck.expression)), name=py_value(ck.name)))
         return items
@@ -281,7 +287,7 @@ class OpRenderer:
                                schema=schema)]
         if op.kind == "unique":
             return [self._call("op.create_unique_constraint", py_value(c.name), table, py_value(list(c.columns)),
-                               schema=schema, postgresql_nulls_not_distinct=self._nnd(c.nulls_not_distinct))]
+                               schema=schema, **self._unique_options(c))]
         if op.kind == "check":
             return [self._call("op.create_check_constraint", py_value(c.name), table, py_str(written(c.expression)),
                                schema=schema)]

@@ -30,9 +30,10 @@ def upgrade() -> None:
         batch_op.create_foreign_key("fk_memberships_squad", "squads", ["squad_id"], ["id"],
                                     onupdate="CASCADE", ondelete="CASCADE")
         batch_op.create_foreign_key("fk_memberships_account", "accounts", ["account_id"], ["id"],
-                                    **({"deferrable": True, "initially": "DEFERRED"}
+                                    **({"deferrable": True, "initially": "DEFERRED", "match": "FULL"}
                                        if dialect == "postgresql" else {}))
-        batch_op.create_unique_constraint("uq_memberships_role", ["account_id", "role"])
+        batch_op.create_unique_constraint("uq_memberships_role", ["account_id", "role"],
+                                          **({"deferrable": True} if dialect == "postgresql" else {}))
         batch_op.create_check_constraint("ck_memberships_role", sa.column("role") != "")
     with op.batch_alter_table("squads") as batch_op:
         batch_op.alter_column("code", new_column_name="short_code", existing_type=sa.String(10),

@@ -50,7 +50,8 @@ def build_constraint(kind: str, cons, default_schema: str) -> sa.schema.Constrai
     if kind == "primary_key":
         return sa.PrimaryKeyConstraint(*cons.columns, name=cons.name)
     if kind == "unique":
-        return sa.UniqueConstraint(*cons.columns, name=cons.name,
+        return sa.UniqueConstraint(*cons.columns, name=cons.name, deferrable=cons.deferrable or None,
+                                   initially=cons.initially,
                                    postgresql_nulls_not_distinct=cons.nulls_not_distinct or None)
     if kind == "check":
         return sa.CheckConstraint(sa.text(written(cons.expression)), name=cons.name)
@@ -59,7 +60,7 @@ def build_constraint(kind: str, cons, default_schema: str) -> sa.schema.Constrai
         list(cons.columns),
         [f"{prefix}{cons.referred_table}.{c}" for c in cons.referred_columns],
         name=cons.name, ondelete=cons.ondelete, onupdate=cons.onupdate,
-        deferrable=cons.deferrable or None, initially=cons.initially,
+        deferrable=cons.deferrable or None, initially=cons.initially, match=cons.match,
     )
 
 
