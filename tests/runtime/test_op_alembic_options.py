@@ -226,3 +226,23 @@ def test_batch_options_honoured_or_refused(db_url, dialect, option):
                 with op.batch_alter_table("t", recreate="always", **options) as batch:
                     batch.alter_column("b", existing_type=sa.Integer, nullable=False)
     engine.dispose()
+
+
+def test_batch_column_position_is_refused(db_url, dialect):
+    """Alembic places a column (insert_before/insert_after) only where it rebuilds the
+    table, and refuses add_column's elsewhere; still cannot place one: it refuses."""
+    engine = migration_engine(db_url)
+    with engine.connect() as conn:
+        executor = OnlineExecutor(conn, reflect(conn), lambda: reflect(conn))
+        with active(executor):
+            _tables(op)
+            with pytest.raises(StillError, match=r"add_column\('c', insert_before='a'\).*cannot place"):
+                with op.batch_alter_table("t") as batch:
+                    batch.add_column(sa.Column("c", sa.Integer), insert_before="a")
+            if dialect != "sqlite":  # altered in place: the position means nothing, as in Alembic
+                with op.batch_alter_table("t") as batch:
+                    batch.alter_column("b", existing_type=sa.Integer, nullable=False, insert_after="id")
+            with pytest.raises(StillError, match=r"alter_column\('b', insert_after='id'\).*cannot place"):
+                with op.batch_alter_table("t", recreate="always") as batch:
+                    batch.alter_column("b", existing_type=sa.Integer, nullable=True, insert_after="id")
+    engine.dispose()

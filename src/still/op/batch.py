@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from still import ops
 from still import snapshot as s
 from still.errors import StillError
-from still.op.batch_options import refuse_unsupported
+from still.op.batch_options import refuse_position, refuse_unsupported
 from still.op.columns import add_column, alter_column, drop_column
 from still.op.common import constraints_of
 from still.op.constraints import (
@@ -79,6 +79,8 @@ class BatchOperations:
 
     def add_column(self, column: sa.Column, insert_before: Optional[str] = None,
                    insert_after: Optional[str] = None, if_not_exists: Optional[bool] = None, **kw) -> None:
+        # Alembic places the column only where it rebuilds the table, and refuses it elsewhere
+        refuse_position(self.table_name, f"add_column({column.name!r}", insert_before, insert_after, True)
         add_column(self.table_name, column, schema=self.schema, if_not_exists=if_not_exists)
 
     def drop_column(self, column_name: str, if_exists: Optional[bool] = None, **kw) -> None:
@@ -122,6 +124,9 @@ class BatchOperations:
 
     def alter_column(self, column_name: str, insert_before: Optional[str] = None,
                      insert_after: Optional[str] = None, **kw) -> None:
+        # where Alembic alters in place it lets the position be; where it rebuilds it moves the column
+        refuse_position(self.table_name, f"alter_column({column_name!r}", insert_before, insert_after,
+                        self._recreates())
         # a table batch mode recreates takes the column from the table, not restated from
         # the call (Alembic's MySQL CHANGE/MODIFY, see mysql_restate)
         alter_column(self.table_name, column_name, schema=self.schema, _restate=not self._recreates(), **kw)

@@ -7,9 +7,10 @@ so does still. Where still rebuilds, it builds the new table from its snapshot:
 - `copy_from=`, `reflect_args=`: what Alembic takes instead of reading the table; still's
   own reading keeps the declared types that reflection loses there, the reason they exist.
 - `naming_convention=`: names the table's unnamed constraints (BatchOperations).
-- `table_kwargs=`, `table_args=`, `reflect_kwargs=`, `partial_reordering=`: options, extra
-  items and column order of the new table, which the snapshot cannot carry (SQLite's
-  AUTOINCREMENT among them). An option for another dialect means nothing to the table
+- `table_kwargs=`, `table_args=`, `reflect_kwargs=`, `partial_reordering=`, and the
+  `insert_before=`/`insert_after=` of add_column and alter_column: options, extra items and
+  column order of the new table, which the snapshot cannot carry (SQLite's AUTOINCREMENT
+  among them). An option for another dialect means nothing to the table
   and is let through; any other is refused, rather than leaving a table other than the
   one Alembic leaves.
 """
@@ -40,3 +41,11 @@ def refuse_unsupported(dialect: str, table_name: str, recreates: bool, partial_r
         raise StillError(f"batch_alter_table({table_name!r}, {', '.join(sorted(given))}): still rebuilds the "
                          "table from what it knows of it and cannot give the new table these; leave them out, "
                          "or make the table with op.create_table and copy the rows with op.execute")
+
+
+def refuse_position(table_name: str, call: str, insert_before: Optional[str], insert_after: Optional[str],
+                    placed: bool) -> None:
+    if placed and (insert_before is not None or insert_after is not None):
+        where = f"insert_before={insert_before!r}" if insert_before is not None else f"insert_after={insert_after!r}"
+        raise StillError(f"batch_alter_table({table_name!r}) {call}, {where}): still keeps a table's columns in "
+                         "the order they were added and cannot place one; leave the position out")
