@@ -246,3 +246,24 @@ def test_batch_column_position_is_refused(db_url, dialect):
                 with op.batch_alter_table("t", recreate="always") as batch:
                     batch.alter_column("b", existing_type=sa.Integer, nullable=True, insert_after="id")
     engine.dispose()
+
+
+def test_postgresql_using_converts_the_rows(two_urls, dialect):
+    """alter_column(postgresql_using=...): the rows are converted by that expression, as
+    Alembic's ALTER ... TYPE ... USING does, not by a cast (the other dialects ignore it)."""
+    def setup(o):
+        o.create_table("t", sa.Column("id", sa.Integer, primary_key=True), sa.Column("v", sa.String(10)))
+        o.bulk_insert(sa.table("t", sa.column("id"), sa.column("v")), [{"id": 1, "v": "abc"}])
+
+    def body(o):
+        if dialect == "sqlite":
+            with o.batch_alter_table("t") as batch:
+                batch.alter_column("v", type_=sa.String(20), existing_type=sa.String(10),
+                                   postgresql_using="length(v)")
+        else:
+            o.alter_column("t", "v", type_=sa.Integer if dialect == "postgresql" else sa.String(20),
+                           existing_type=sa.String(10), postgresql_using="length(v)")
+
+    same_as_alembic(two_urls, setup, body)
+    a_url, s_url = two_urls
+    assert catalog(a_url, ("t",))["rows t"] == catalog(s_url, ("t",))["rows t"]

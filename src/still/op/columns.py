@@ -157,14 +157,23 @@ def alter_column(table_name: str, column_name: str, nullable: Optional[bool] = N
     if type_ is not None and existing_type is not None and ex.dialect.name != "mysql":
         for check in _type_checks(ex, column_name, existing_type):
             _drop_type_check(ex, table_name, schema, check)
+    using = kw.pop("postgresql_using", None)
     if new != old:
-        ex.run(ops.AlterColumn(schema_name=schema_name, table_name=table_name, old=old, new=new))
+        ex.run(ops.AlterColumn(schema_name=schema_name, table_name=table_name, old=old, new=new,
+                               using=_sql_text(ex, using) if ex.dialect.name == "postgresql" else None))
     if type_ is not None:
         for check in _type_checks(ex, column_name, type_):
             create_check_constraint(_given_name(check.name), table_name, check.sqltext, schema=schema)
     if new_column_name and new_column_name != column_name:
         ex.run(ops.RenameColumn(schema_name=schema_name, table_name=table_name, old_name=column_name,
                                 new_name=new_column_name))
+
+
+def _sql_text(ex, expression) -> Optional[str]:
+    """postgresql_using= as SQL: a string as it is, a construct compiled."""
+    if expression is None or isinstance(expression, str):
+        return expression
+    return str(expression.compile(dialect=ex.dialect, compile_kwargs={"literal_binds": True}))
 
 
 def _type_checks(ex, column_name: str, type_) -> list:

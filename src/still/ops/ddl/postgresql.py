@@ -153,7 +153,8 @@ def _alter_column(w: _Writer, op: ops.AlterColumn) -> list[str]:
         out.append(f"DROP SEQUENCE IF EXISTS {w.name(op.schema_name, _serial_sequence(op))}")
     if "type" in changed or "collation" in changed:
         collate = f" COLLATE {w.q.quote(new.collation)}" if new.collation else ""
-        out.append(f"{alter} TYPE {new.type}{collate} USING {_cast(col, old.type, new.type)}")
+        using = op.using or _cast(col, old.type, new.type)
+        out.append(f"{alter} TYPE {new.type}{collate} USING {using}")
         if serial_kept and "type" in changed:
             out.append(_sequence_follows(w, table, new))
     if old.nullable != new.nullable:
