@@ -267,3 +267,26 @@ def test_postgresql_using_converts_the_rows(two_urls, dialect):
     same_as_alembic(two_urls, setup, body)
     a_url, s_url = two_urls
     assert catalog(a_url, ("t",))["rows t"] == catalog(s_url, ("t",))["rows t"]
+
+
+def test_postgresql_not_valid(two_urls, dialect):
+    """create_check_constraint / create_foreign_key with postgresql_not_valid=True: added
+    NOT VALID, so rows already breaking it stay, as with Alembic (elsewhere: ignored)."""
+    def setup(o):
+        o.create_table("p", sa.Column("id", sa.Integer, primary_key=True))
+        o.create_table("t", sa.Column("id", sa.Integer, primary_key=True), sa.Column("n", sa.Integer),
+                       sa.Column("p_id", sa.Integer))
+        o.bulk_insert(sa.table("t", sa.column("id"), sa.column("n"), sa.column("p_id")), [{"id": 1, "n": -1}])
+
+    def body(o):
+        with o.batch_alter_table("t") as batch:
+            batch.create_check_constraint("ck_t_n", "n >= 0", postgresql_not_valid=dialect == "postgresql")
+            batch.create_foreign_key("fk_t_p", "p", ["p_id"], ["id"], postgresql_not_valid=True)
+
+    if dialect != "postgresql":  # the row breaks the check where it is checked
+        a_url, s_url = two_urls
+        with_still(s_url, setup)
+        with pytest.raises(StillError):
+            with_still(s_url, body)
+        return
+    same_as_alembic(two_urls, setup, body)

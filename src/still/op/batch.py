@@ -158,7 +158,7 @@ class BatchOperations:
 
     def create_check_constraint(self, constraint_name, condition, **kw) -> None:
         self._replace(constraint_name)
-        create_check_constraint(constraint_name, self.table_name, condition, schema=self.schema)
+        create_check_constraint(constraint_name, self.table_name, condition, schema=self.schema, **kw)
 
     def create_primary_key(self, constraint_name, columns) -> None:
         table = self._table()

@@ -22,8 +22,10 @@ def _add(ex, table_name: str, schema: Optional[str], kind: str, constraint, pick
     table.append_constraint(constraint)
     declared = build.declared(ex, table)
     final = ex.rules.name_of(constraint)  # as a naming convention names it, if one does
+    # postgresql_not_valid=True: the rows already there are not checked (VALIDATE later)
+    not_valid = ex.dialect.name == "postgresql" and bool(constraint.dialect_kwargs.get("postgresql_not_valid"))
     ex.run(ops.AddConstraint(schema_name=ex.schema(schema), table_name=table_name, kind=kind,
-                             constraint=pick(declared, final)))
+                             constraint=pick(declared, final), not_valid=not_valid))
 
 
 def _named(group, name):
@@ -51,7 +53,7 @@ def create_check_constraint(constraint_name: Optional[str], table_name: str, con
     ex = _ex()
     if isinstance(condition, str):
         condition = sa.text(condition)
-    _add(ex, table_name, schema, "check", sa.CheckConstraint(condition, name=constraint_name),
+    _add(ex, table_name, schema, "check", sa.CheckConstraint(condition, name=constraint_name, **kw),
          lambda t, name: _named(t.check_constraints, name))
 
 
@@ -66,7 +68,7 @@ def create_foreign_key(constraint_name: Optional[str], source_table: str, refere
     prefix = f"{ref_schema}." if ref_schema else ""
     constraint = sa.ForeignKeyConstraint(list(local_cols), [f"{prefix}{referent_table}.{c}" for c in remote_cols],
                                          name=constraint_name, onupdate=onupdate, ondelete=ondelete,
-                                         deferrable=deferrable, initially=initially, match=match)
+                                         deferrable=deferrable, initially=initially, match=match, **kw)
     cols = tuple(local_cols)
     _add(ex, source_table, source_schema, "foreign_key", constraint,
          lambda t, name: next(fk for fk in t.foreign_keys if fk.columns == cols

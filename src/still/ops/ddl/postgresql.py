@@ -240,6 +240,8 @@ def _add_constraint(w: _Writer, op: ops.AddConstraint) -> list[str]:
             if name not in referred.c:
                 referred.append_column(sa.Column(name, sa.Integer))
     table.append_constraint(cons)
+    if op.not_valid:
+        cons.dialect_kwargs["postgresql_not_valid"] = True
     return [w.compile(AddConstraint(cons))]
 
 
