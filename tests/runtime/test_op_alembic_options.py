@@ -290,3 +290,21 @@ def test_postgresql_not_valid(two_urls, dialect):
             with_still(s_url, body)
         return
     same_as_alembic(two_urls, setup, body)
+
+
+def test_sqlite_autoincrement_is_refused(db_url, dialect):
+    """SQLite's AUTOINCREMENT has no place in the snapshot: create_table refuses it there
+    rather than making the table without (other dialects ignore the option, as SQLAlchemy)."""
+    engine = migration_engine(db_url)
+    with engine.connect() as conn:
+        executor = OnlineExecutor(conn, reflect(conn), lambda: reflect(conn))
+        with active(executor):
+            def make():
+                op.create_table("t", sa.Column("id", sa.Integer, primary_key=True), sqlite_autoincrement=True)
+
+            if dialect == "sqlite":
+                with pytest.raises(StillError, match="sqlite_autoincrement=True.*AUTOINCREMENT"):
+                    make()
+            else:
+                make()
+    engine.dispose()
