@@ -308,3 +308,27 @@ def test_sqlite_autoincrement_is_refused(db_url, dialect):
             else:
                 make()
     engine.dispose()
+
+
+@pytest.mark.parametrize("recreate", ["auto", "always"])
+def test_batch_reflect_args(two_urls, dialect, recreate):
+    """reflect_args= columns replace the table's own where Alembic rebuilds the table
+    (here: b becomes NOT NULL, c loses its default), and mean nothing where it alters in
+    place or rebuilds nothing (only add_column on SQLite)."""
+    if dialect != "sqlite" and recreate == "always":
+        pytest.skip("PostgreSQL and MariaDB keep the names Alembic's rebuilt table takes (_alembic_tmp_*)")
+
+    def setup(o):
+        o.create_table("t", sa.Column("id", sa.Integer, primary_key=True), sa.Column("b", sa.Integer),
+                       sa.Column("c", sa.String(10), server_default="x"), sa.Column("d", sa.Integer))
+
+    def body(o):
+        def args():  # a Column goes into one table only
+            return [sa.Column("b", sa.Integer, nullable=False), sa.Column("c", sa.String(10))]
+
+        with o.batch_alter_table("t", recreate=recreate, reflect_args=args()) as batch:
+            batch.add_column(sa.Column("e", sa.Integer))
+        with o.batch_alter_table("t", recreate=recreate, reflect_args=args()) as batch:
+            batch.alter_column("d", existing_type=sa.Integer, nullable=False)
+
+    same_as_alembic(two_urls, setup, body)

@@ -10,7 +10,11 @@ import sqlalchemy as sa
 from still import ops
 from still import snapshot as s
 from still.errors import StillError
-from still.op.batch_options import refuse_position, refuse_unsupported
+from still.op.batch_options import (
+    apply_reflect_args,
+    refuse_position,
+    refuse_unsupported,
+)
 from still.op.columns import add_column, alter_column, drop_column
 from still.op.common import constraints_of
 from still.op.constraints import (
@@ -43,6 +47,7 @@ class BatchOperations:
         self.schema = schema
         self.naming_convention = naming_convention or {}
         self.recreate = recreate
+        self._reflect_args: list = []  # see _rebuilding
         # what drop_column took along (indexes, unique and foreign keys over the column):
         # Alembic's batch mode recreates the table once at the end, so one whose columns
         # all exist again then (the column was added back) is kept; see _finish
@@ -50,6 +55,13 @@ class BatchOperations:
         # indexes over columns the block adds later: where Alembic recreates the table, its
         # indexes are made after every column change of the block, so order does not matter
         self._deferred: list = []
+
+    def _rebuilding(self) -> None:
+        """Before the first operation that makes Alembic rebuild the table: the columns of
+        reflect_args= replace the table's own, as in Alembic's new table."""
+        if self._reflect_args:
+            columns, self._reflect_args = self._reflect_args, []
+            apply_reflect_args(_ex(), self.table_name, self.schema, columns)
 
     def _recreates(self) -> bool:
         return self.recreate == "always" or (self.recreate == "auto" and _ex().dialect.name == "sqlite")
@@ -84,6 +96,7 @@ class BatchOperations:
         add_column(self.table_name, column, schema=self.schema, if_not_exists=if_not_exists)
 
     def drop_column(self, column_name: str, if_exists: Optional[bool] = None, **kw) -> None:
+        self._rebuilding()
         table = self._table()
         if if_exists and not any(c.name == column_name for c in table.columns):
             return
@@ -127,6 +140,7 @@ class BatchOperations:
         # where Alembic alters in place it lets the position be; where it rebuilds it moves the column
         refuse_position(self.table_name, f"alter_column({column_name!r}", insert_before, insert_after,
                         self._recreates())
+        self._rebuilding()
         # a table batch mode recreates takes the column from the table, not restated from
         # the call (Alembic's MySQL CHANGE/MODIFY, see mysql_restate)
         alter_column(self.table_name, column_name, schema=self.schema, _restate=not self._recreates(), **kw)
@@ -153,14 +167,17 @@ class BatchOperations:
         rename_index(index_name, self.table_name, new_index_name, schema=self.schema)
 
     def create_unique_constraint(self, constraint_name, columns, **kw) -> None:
+        self._rebuilding()
         self._replace(constraint_name)
         create_unique_constraint(constraint_name, self.table_name, columns, schema=self.schema, **kw)
 
     def create_check_constraint(self, constraint_name, condition, **kw) -> None:
+        self._rebuilding()
         self._replace(constraint_name)
         create_check_constraint(constraint_name, self.table_name, condition, schema=self.schema, **kw)
 
     def create_primary_key(self, constraint_name, columns) -> None:
+        self._rebuilding()
         table = self._table()
         if table.primary_key is not None:
             ex = _ex()
@@ -169,6 +186,7 @@ class BatchOperations:
         create_primary_key(constraint_name, self.table_name, columns, schema=self.schema)
 
     def create_foreign_key(self, constraint_name, referent_table, local_cols, remote_cols, **kw) -> None:
+        self._rebuilding()
         self._replace(constraint_name)
         create_foreign_key(constraint_name, self.table_name, referent_table, local_cols, remote_cols,
                            source_schema=self.schema, **kw)
@@ -178,6 +196,7 @@ class BatchOperations:
 
     def drop_constraint(self, constraint_name: Optional[str], type_: Optional[str] = None,
                         columns: Optional[Sequence[str]] = None, condition: Optional[str] = None) -> None:
+        self._rebuilding()
         table = self._table()
         if self._forget(constraint_name) and not any(c.name == constraint_name for _, c in constraints_of(table)):
             return
@@ -195,9 +214,11 @@ class BatchOperations:
                         condition=condition)
 
     def create_table_comment(self, comment, existing_comment=None) -> None:
+        self._rebuilding()
         create_table_comment(self.table_name, comment, schema=self.schema)
 
     def drop_table_comment(self, existing_comment=None) -> None:
+        self._rebuilding()
         drop_table_comment(self.table_name, schema=self.schema)
 
 
@@ -219,5 +240,9 @@ def batch_alter_table(table_name: str, schema: Optional[str] = None, recreate: s
     batch = BatchOperations(table_name, schema, naming_convention, recreate)
     refuse_unsupported(ex.dialect.name, table_name, batch._recreates(), partial_reordering, table_args,
                        table_kwargs, reflect_kwargs)
+    if batch._recreates():
+        batch._reflect_args = list(reflect_args)
+        if recreate == "always":
+            batch._rebuilding()
     yield batch
     batch._finish()

@@ -4,8 +4,10 @@ Alembic uses most of them only to build the new table when it recreates one (alw
 `recreate="always"`, on SQLite with "auto"); where it alters in place it ignores them, and
 so does still. Where still rebuilds, it builds the new table from its snapshot:
 
-- `copy_from=`, `reflect_args=`: what Alembic takes instead of reading the table; still's
-  own reading keeps the declared types that reflection loses there, the reason they exist.
+- `copy_from=`: what Alembic takes instead of reading the table; still's own reading
+  keeps the declared types that reflection loses there, the reason it exists.
+- `reflect_args=`: columns that replace the ones read, in the new table: each becomes
+  what it says (apply_reflect_args), once the block does what makes Alembic rebuild.
 - `naming_convention=`: names the table's unnamed constraints (BatchOperations).
 - `table_kwargs=`, `table_args=`, `reflect_kwargs=`, `partial_reordering=`, and the
   `insert_before=`/`insert_after=` of add_column and alter_column: options, extra items and
@@ -49,3 +51,27 @@ def refuse_position(table_name: str, call: str, insert_before: Optional[str], in
         where = f"insert_before={insert_before!r}" if insert_before is not None else f"insert_after={insert_after!r}"
         raise StillError(f"batch_alter_table({table_name!r}) {call}, {where}): still keeps a table's columns in "
                          "the order they were added and cannot place one; leave the position out")
+
+
+def apply_reflect_args(ex, table_name: str, schema: Optional[str], columns) -> None:
+    """reflect_args=: Alembic builds the new table with these columns instead of the ones
+    it read, so each becomes what it says (type, NULL, default); a primary key column
+    stays as it is."""
+    import sqlalchemy as sa
+
+    from still import ops
+    from still.runtime import build
+
+    table = build.table_of(ex, table_name, schema)
+    keys = set(table.primary_key.columns) if table.primary_key else set()
+    for column in columns:
+        old = next((c for c in table.columns if c.name == getattr(column, "name", None)), None)
+        if not isinstance(column, sa.Column) or old is None or old.name in keys:
+            continue
+        default = column.server_default.arg if isinstance(column.server_default, sa.DefaultClause) else None
+        probe = sa.Column(column.name, column.type, nullable=column.nullable, server_default=default)
+        declared, _ = build.declared_column(ex, table_name, probe, schema)
+        new = old.model_copy(update={f: getattr(declared, f) for f in ("type", "collation", "nullable", "default")})
+        if new != old:
+            ex.run(ops.AlterColumn(schema_name=ex.schema(schema), table_name=table_name, old=old, new=new))
+            table = build.table_of(ex, table_name, schema)
