@@ -6,7 +6,7 @@ import importlib
 
 import sqlalchemy as sa
 
-FIXTURE_MODULES = ("app", "types", "postgres", "mysql", "domains")
+FIXTURE_MODULES = ("app", "types", "postgres", "mysql", "domains", "pg_keys")
 
 
 def fixture_module(name: str):

@@ -187,5 +187,7 @@ def migration_engine(url: str):
 
         @sa.event.listens_for(engine, "begin")
         def _begin(conn):
-            conn.exec_driver_sql("BEGIN")
+            # a connection lent by the run (runtime.sqlite_lent) is inside the run's transaction
+            if not getattr(conn.connection.dbapi_connection, "shares_a_transaction", False):
+                conn.exec_driver_sql("BEGIN")
     return engine

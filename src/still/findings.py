@@ -34,6 +34,7 @@ class Code(str, enum.Enum):
     TABLE_REBUILT = "table-rebuilt"
     UNVERIFIABLE = "unverifiable"
     SKIPPED = "skipped-by-filter"
+    METADATA_INCOMPLETE = "metadata-incomplete"
 
 
 SEVERITY: dict[Code, Severity] = {
@@ -54,6 +55,7 @@ SEVERITY: dict[Code, Severity] = {
     Code.TABLE_REBUILT: "warning",
     Code.UNVERIFIABLE: "info",
     Code.SKIPPED: "info",
+    Code.METADATA_INCOMPLETE: "danger",
 }
 
 

@@ -89,6 +89,21 @@ INDEX_SPELLINGS = [
     lambda cols: [sa.func.coalesce(sa.column(cols[0]), sa.column(cols[0])), *cols[1:]],
     lambda cols: [sa.desc(sa.func.coalesce(sa.column(cols[0]), sa.column(cols[0]))), *cols[1:]],
 ]
+# PostgreSQL keys beyond the plain ones (ignored, or skipped by ddl_if, elsewhere): an index
+# with an operator class (on the column, or on lower() of it), an EXCLUDE constraint of a
+# few shapes (made from the generator's own types: no btree_gist), a deferrable UNIQUE
+PATTERN_TYPES = {"str20", "str50", "str20c"}  # what text_pattern_ops takes, indexable everywhere
+EXCLUDE_SHAPES = [
+    lambda col: dict(elements=[(sa.column(col), "=")], using="btree"),
+    lambda col: dict(elements=[(sa.func.int4range(sa.column(col), sa.column(col)), "&&")],
+                     where=sa.text(f"{col} > 0")),
+    lambda col: dict(elements=[(sa.column(col), "=")], using="hash", ops={col: "int4_ops"},
+                     deferrable=True),
+    lambda col: dict(elements=[(sa.column(col), "=")], using="btree", ops={col: "text_pattern_ops"},
+                     deferrable=True, initially="DEFERRED"),
+]
+EXCLUDE_TYPES = ({"int"}, {"int"}, {"int"}, PATTERN_TYPES)  # what each shape takes
+DEFERRED = [None, "IMMEDIATE", "DEFERRED"]  # a deferrable UNIQUE's initial mode (None: not deferrable)
 NAMES = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa"]
 # A table may have an enum type of its own, "Mood_<table>" (a name PostgreSQL must quote), for
 # columns of type "enum" and "enum[]" (an array of it on PostgreSQL, JSON elsewhere). Its
@@ -108,9 +123,7 @@ class Profile:
     sequences: bool = True
     enums: bool = True  # per-table enum types (ENUM_TYPES), arrays of them on PostgreSQL
     table_options: bool = False  # MySQL table options (TABLE_OPTIONS)
-    # deferrable foreign keys (MATCH FULL) and unique constraints: PostgreSQL keeps them
-    # (SQLite takes no DEFERRABLE on UNIQUE, MySQL none at all)
-    deferred: bool = False
+    fk_match: bool = False  # MATCH FULL foreign keys: PostgreSQL keeps it (SQLite, MySQL parse it only)
 
 
 DEFAULT = Profile()
@@ -121,7 +134,7 @@ PROFILES = {
                                         | set(MYSQL_TYPES))),
                      unindexable=frozenset({"json", "text"}), spellings=4, sequences=False, enums=False,
                      table_options=True),
-    "postgresql": Profile(deferred=True),
+    "postgresql": Profile(fk_match=True),
 }
 
 
@@ -165,7 +178,10 @@ class TableSpec:
     enum_index: bool = False  # a partial index WHERE <first enum column> <> values[0]
     enum_check: bool = False  # CHECK (<first enum column> <> values[0])
     options: dict = field(default_factory=dict)  # Table keywords, one of TABLE_OPTIONS
-    deferred: bool = False  # its foreign keys and unique constraints DEFERRABLE INITIALLY DEFERRED
+    pattern: Optional[tuple[str, bool]] = None  # (a PATTERN_TYPES column, on lower() of it)
+    exclude: Optional[tuple[str, int]] = None  # (column, EXCLUDE_SHAPES index); PostgreSQL only
+    deferred: Optional[tuple[str, Optional[str]]] = None  # (column, DEFERRED); PostgreSQL only
+    match_full: bool = False  # its foreign keys MATCH FULL (Profile.fk_match)
 
 
 def _on_sqlite(ddl, target, bind, **kw) -> bool:
@@ -202,22 +218,57 @@ def build(spec: list[TableSpec]) -> sa.MetaData:
             items.append(sa.Index(f"ix_{t.name}_{scalar}_p", scalar, postgresql_where=where, sqlite_where=where))
         if scalar and t.enum_check:
             items.append(sa.CheckConstraint(f"{scalar} <> {_literal(t.enum[0])}", name=f"ck_{t.name}_{scalar}"))
-        deferred = {"deferrable": True, "initially": "DEFERRED"} if t.deferred else {}
         for col, target in t.fks:
             items.append(sa.ForeignKeyConstraint([col], [f"{target}.id"], name=f"fk_{t.name}_{col}",
-                                                 match="FULL" if t.deferred else None, **deferred))
+                                                 match="FULL" if t.match_full else None))
         for cols_ in t.uniques:
-            items.append(sa.UniqueConstraint(*cols_, name=f"uq_{t.name}_{'_'.join(cols_)}", **deferred))
+            items.append(sa.UniqueConstraint(*cols_, name=f"uq_{t.name}_{'_'.join(cols_)}"))
         for i, col in enumerate(t.checks):  # named by position: a renamed column keeps its check
             items.append(sa.CheckConstraint(f"{col} >= 0", name=f"ck_{t.name}_{i}"))
         for cols_, spelling in t.indexes:
             items.append(sa.Index(f"ix_{t.name}_{'_'.join(cols_)}", *INDEX_SPELLINGS[spelling](cols_)))
         for col, where in t.only:
             items.append(sa.Index(f"ix_{where}_{t.name}_{col}", col).ddl_if(**ONLY_ON[where]))
+        items += _pg_keys(t)
         sa.Table(t.name, md, *items, comment=t.comment, **t.options)
         if t.sequence is not None:
             sa.Sequence(f"seq_{t.name}", start=t.sequence[0], increment=t.sequence[1], metadata=md)
     return md
+
+
+def _pg_keys(t: TableSpec) -> list:
+    items = []
+    if t.pattern is not None:
+        col, lowered = t.pattern
+        key = sa.func.lower(sa.column(col)).label(f"lower_{col}") if lowered else col
+        ops = {f"lower_{col}" if lowered else col: "text_pattern_ops"}
+        items.append(sa.Index(f"ix_{t.name}_{col}_pattern", key, postgresql_ops=ops))
+    if t.exclude is not None:
+        col, shape = t.exclude
+        spec = EXCLUDE_SHAPES[shape](col)
+        items.append(postgresql.ExcludeConstraint(*spec.pop("elements"), name=f"ex_{t.name}", **spec)
+                     .ddl_if(dialect="postgresql"))
+    if t.deferred is not None:
+        col, initially = t.deferred
+        items.append(sa.UniqueConstraint(col, name=f"uq_{t.name}_{col}_deferred", deferrable=initially is not None,
+                                         initially=initially).ddl_if(dialect="postgresql"))
+    return items
+
+
+@st.composite
+def pg_keys(draw, t: TableSpec, p: Profile, which: str):
+    """One of a table's PostgreSQL keys (`which`: pattern, exclude, deferred) drawn anew, or
+    None; the table's column types decide what fits."""
+    if which == "pattern":
+        cols = [c.name for c in t.columns if c.type in PATTERN_TYPES and c.type not in p.unindexable]
+        # lower() only where the profile has expression keys (INDEX_SPELLINGS past the 4th)
+        return (draw(st.sampled_from(cols)), p.spellings > 4 and draw(st.booleans())) if cols else None
+    if which == "exclude":
+        shape = draw(st.integers(0, len(EXCLUDE_SHAPES) - 1))
+        cols = [c.name for c in t.columns if c.type in EXCLUDE_TYPES[shape]]
+        return (draw(st.sampled_from(cols)), shape) if cols else None
+    cols = [c.name for c in t.columns if c.type not in p.unindexable]
+    return (draw(st.sampled_from(cols)), draw(st.sampled_from(DEFERRED))) if cols else None
 
 
 def _literal(value: str) -> str:
@@ -278,8 +329,11 @@ def tables(draw, name: str, others: list[str], p: Profile = DEFAULT):
         t.only.append((keyable[0], draw(st.sampled_from(sorted(ONLY_ON)))))
     if p.table_options and draw(st.integers(0, 2)) == 0:
         t.options = dict(draw(st.sampled_from(TABLE_OPTIONS)))
-    if p.deferred:
-        t.deferred = draw(st.booleans())
+    for which in ("pattern", "exclude", "deferred"):
+        if draw(st.integers(0, 2)) == 0:
+            setattr(t, which, draw(pg_keys(t, p, which)))
+    if p.fk_match:
+        t.match_full = draw(st.booleans())
     return t
 
 
@@ -295,14 +349,15 @@ def schemas(draw, max_tables: int = 4, p: Profile = DEFAULT):
 def _used(table: TableSpec, col: str) -> bool:
     return (any(c == col for c, _ in table.fks) or any(col in u for u in table.uniques)
             or col in table.checks or any(col in ix for ix, _ in table.indexes)
-            or any(col == c for c, _ in table.only))
+            or any(col == c for c, _ in table.only)
+            or any(key is not None and key[0] == col for key in (table.pattern, table.exclude, table.deferred)))
 
 
 EDITS = ["add_table", "drop_table", "add_column", "drop_column", "alter_type", "alter_nullable",
          "alter_default", "alter_comment", "table_comment", "add_index", "drop_index",
          "add_unique", "drop_unique", "add_check", "drop_check", "add_fk", "drop_fk",
          "add_dialect_index", "drop_dialect_index", "alter_sequence", "rename_column", "enum_values", "enum_values", "enum_values",
-         "enum_dependents", "table_options", "deferred"]
+         "enum_dependents", "table_options", "pg_key", "pg_key", "pg_key", "fk_match"]
 
 
 @st.composite
@@ -382,8 +437,11 @@ def edited(draw, spec: list[TableSpec], p: Profile = DEFAULT):
                 t.only.append((keyable[-1], where))
         elif edit == "drop_dialect_index" and t.only:
             t.only.pop(0)
-        elif edit == "deferred" and p.deferred:
-            t.deferred = not t.deferred
+        elif edit == "fk_match" and p.fk_match:
+            t.match_full = not t.match_full
+        elif edit == "pg_key":  # a PostgreSQL key added, changed or dropped
+            which = draw(st.sampled_from(["pattern", "exclude", "deferred"]))
+            setattr(t, which, draw(st.none() | pg_keys(t, p, which)))
         elif edit == "table_options" and p.table_options:
             t.options = dict(draw(st.sampled_from([{}, *TABLE_OPTIONS])))
         elif edit == "alter_sequence" and p.sequences:
@@ -408,13 +466,18 @@ def edited(draw, spec: list[TableSpec], p: Profile = DEFAULT):
             col = draw(st.sampled_from(t.columns))
             taken = {c.name for c in t.columns} | original.get(t.name, set())
             free = [n for n in NAMES if n not in taken]
-            keyed = any(c == col.name for c, _ in t.fks) or any(col.name in u for u in t.uniques)
+            keyed = any(c == col.name for c, _ in t.fks) or any(col.name in u for u in t.uniques) \
+                or (t.deferred is not None and t.deferred[0] == col.name)
             if free and not keyed and col.renamed_from is None and t.name in original \
                     and col.name in original[t.name]:
                 old, col.name, col.renamed_from = col.name, draw(st.sampled_from(free)), col.name
                 t.checks = [col.name if c == old else c for c in t.checks]
                 t.indexes = [(tuple(col.name if c == old else c for c in ix), spelling) for ix, spelling in t.indexes]
                 t.only = [(col.name if c == old else c, where) for c, where in t.only]
+                for which in ("pattern", "exclude", "deferred"):
+                    key = getattr(t, which)
+                    if key is not None and key[0] == old:
+                        setattr(t, which, (col.name, key[1]))
     return spec
 
 

@@ -176,7 +176,8 @@ def _init_from_alembic(ctx, ini_path: Optional[Path], metadata: Optional[str], q
                + (f" in schema {found.version_table_schema}" if found.version_table_schema else ""))
     from still.db import mask
 
-    typer.echo(f"  models: {found.metadata or 'not found'}; url: {mask(found.url) if found.url else found.url}")
+    loaded = f" (loaded by {', '.join(found.metadata_loader)})" if found.metadata and found.metadata_loader else ""
+    typer.echo(f"  models: {found.metadata or 'not found'}{loaded}; url: {mask(found.url) if found.url else found.url}")
     for note in found.notes:
         typer.echo(f"  check: {note}")
     typer.echo("next: 'still current', then 'still check' (Alembic keeps working on this database too)")

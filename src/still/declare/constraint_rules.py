@@ -1,5 +1,5 @@
-"""The options of a constraint as a dialect stores them (actions, deferrability, MATCH,
-NULLS NOT DISTINCT): the hooks DeclareRules takes from here, which a dialect's rules
+"""The options of a constraint as a dialect stores them (actions, MATCH, NULLS NOT
+DISTINCT): the hooks DeclareRules takes from here, which a dialect's rules
 override where its database keeps more or less than SQLAlchemy sends."""
 
 from __future__ import annotations
@@ -16,19 +16,10 @@ class ConstraintRules:
         value = value.upper()
         return None if value == "NO ACTION" else value
 
-    def fk_deferrability(self, constraint: sa.ForeignKeyConstraint) -> tuple[bool, Optional[str]]:
-        """(deferrable, initially) as the database reports them."""
-        initially = constraint.initially.upper() if constraint.initially else None
-        return bool(constraint.deferrable), initially
-
     def fk_match(self, constraint: sa.ForeignKeyConstraint) -> Optional[str]:
         """MATCH FULL or PARTIAL where the database keeps it; None for the default
         (SIMPLE), and where it parses the clause but keeps nothing (SQLite, MySQL)."""
         return None
-
-    def unique_deferrability(self, constraint: sa.UniqueConstraint) -> tuple[bool, Optional[str]]:
-        """(deferrable, initially) of a UNIQUE constraint, where the database has them."""
-        return False, None
 
     def unique_nulls_not_distinct(self, constraint: sa.UniqueConstraint) -> bool:
         return False

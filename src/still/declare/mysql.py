@@ -197,7 +197,7 @@ class Rules(DeclareRules):
     def fk_action(self, value: Optional[str]) -> Optional[str]:
         return fk_action(value)
 
-    def fk_deferrability(self, constraint: sa.ForeignKeyConstraint) -> tuple[bool, Optional[str]]:
+    def deferrability(self, constraint) -> tuple[bool, Optional[str]]:
         return False, None  # MySQL has no deferred constraints
 
     # -- indexes ------------------------------------------------------------------------

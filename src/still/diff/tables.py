@@ -11,8 +11,9 @@ from still.ops import (AddColumn, AddConstraint, AlterColumn, CreateIndex, DropC
                        DropIndex, RenameConstraint, RenameIndex, SetTableComment, SetTableOptions)
 
 
-def _fk_signature(fk: s.ForeignKey):
-    return fk.model_copy(update={"name": None})
+def _unnamed(constraint):
+    """What a constraint is apart from its name: two alike are one renamed."""
+    return constraint.model_copy(update={"name": None})
 
 
 def _no_implicit(kind: str, table: str, cons, name: str) -> bool:
@@ -105,10 +106,11 @@ def diff_columns(schema: str, have: s.Table, want: s.Table, changes: list, findi
             continue
         op = AlterColumn(schema_name=schema, table_name=want.name, old=old, new=col)
         changes.append((Phase.ALTER_COLUMN, op))
-        findings.extend(_alter_findings(schema, want.name, op))
+        findings.extend(alter_findings(schema, want.name, op))
 
 
-def _alter_findings(schema: str, table: str, op: AlterColumn) -> list[Finding]:
+def alter_findings(schema: str, table: str, op: AlterColumn) -> list[Finding]:
+    """What a human must look at in one column change (also asked of a downgrade's)."""
     old, new, where = op.old, op.new, f"{table}.{op.new.name}"
     out = []
     kind = classify(old.type, new.type) if old.type != new.type else None
@@ -133,11 +135,10 @@ def diff_table(schema: str, have: s.Table, want: s.Table, changes: list, finding
     name = want.name
     diff_columns(schema, have, want, changes, findings, same_type)
     old_pk, new_pk = have.primary_key, want.primary_key
-    if old_pk and new_pk and old_pk.columns == new_pk.columns and old_pk.name and new_pk.name \
-            and implicit("primary_key", name, new_pk, new_pk.name):
+    alike = old_pk and new_pk and _unnamed(old_pk) == _unnamed(new_pk)
+    if alike and old_pk.name and new_pk.name and implicit("primary_key", name, new_pk, new_pk.name):
         pass  # an unnamed primary key: the name it has is as good
-    elif old_pk and new_pk and old_pk.columns == new_pk.columns and old_pk.name and new_pk.name \
-            and old_pk.name != new_pk.name:
+    elif alike and old_pk.name and new_pk.name and old_pk.name != new_pk.name:
         changes.append((Phase.RENAME, RenameConstraint(schema_name=schema, table_name=name, kind="primary_key",
                                                        old_name=old_pk.name, new_name=new_pk.name)))
     elif old_pk != new_pk:
@@ -147,11 +148,12 @@ def diff_table(schema: str, have: s.Table, want: s.Table, changes: list, finding
         if want.primary_key:
             changes.append((Phase.ADD_CONSTRAINT, AddConstraint(
                 schema_name=schema, table_name=name, kind="primary_key", constraint=want.primary_key)))
-    _match("foreign_key", have.foreign_keys, want.foreign_keys, _fk_signature, schema, name, changes,
+    _match("foreign_key", have.foreign_keys, want.foreign_keys, _unnamed, schema, name, changes,
            Phase.DROP_FOREIGN_KEY, Phase.ADD_FOREIGN_KEY, implicit)
-    _match("unique", have.unique_constraints, want.unique_constraints,
-           lambda u: (u.columns, u.nulls_not_distinct, u.deferrable, u.initially), schema, name, changes,
-           Phase.DROP_CONSTRAINT, Phase.ADD_CONSTRAINT, implicit)
+    _match("unique", have.unique_constraints, want.unique_constraints, _unnamed, schema, name,
+           changes, Phase.DROP_CONSTRAINT, Phase.ADD_CONSTRAINT, implicit)
+    _match("exclude", have.exclude_constraints, want.exclude_constraints, _unnamed, schema, name,
+           changes, Phase.DROP_CONSTRAINT, Phase.ADD_CONSTRAINT, implicit)
     _match("check", have.check_constraints, want.check_constraints, lambda c: c.expression,
            schema, name, changes, Phase.DROP_CONSTRAINT, Phase.ADD_CONSTRAINT, implicit)
     _match_indexes(schema, name, have.indexes, want.indexes, changes)

@@ -13,7 +13,6 @@ from still.op.batch import BatchOperations, batch_alter_table
 from still.op.columns import add_column, alter_column, drop_column
 from still.op.constraints import (
                                   create_check_constraint,
-                                  create_exclude_constraint,
                                   create_foreign_key,
                                   create_primary_key,
                                   create_unique_constraint,
@@ -33,6 +32,7 @@ from still.op.data import (
                                   is_offline_mode,
 )
 from still.op.indexes import create_index, drop_index, rename_index
+from still.op.postgresql import create_exclude_constraint
 from still.op.tables import (
                                   alter_table_options,
                                   create_table,

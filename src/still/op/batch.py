@@ -19,13 +19,13 @@ from still.op.columns import add_column, alter_column, drop_column
 from still.op.common import constraints_of
 from still.op.constraints import (
     create_check_constraint,
-    create_exclude_constraint,
     create_foreign_key,
     create_primary_key,
     create_unique_constraint,
     drop_constraint,
 )
 from still.op.indexes import create_index, drop_index, rename_index
+from still.op.postgresql import create_exclude_constraint
 from still.op.tables import create_table_comment, drop_table_comment
 from still.runtime import build
 from still.runtime.executor import current as _ex

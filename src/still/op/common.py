@@ -19,5 +19,5 @@ def constraints_of(table: s.Table):
     found = [("primary_key", table.primary_key)] if table.primary_key else []
     found += [("foreign_key", c) for c in table.foreign_keys]
     found += [("unique", c) for c in table.unique_constraints]
-    found += [("check", c) for c in table.check_constraints]
+    found += [("check", c) for c in table.check_constraints] + [("exclude", c) for c in table.exclude_constraints]
     return found

@@ -33,9 +33,9 @@ def _named(group, name):
 
 
 def create_primary_key(constraint_name: Optional[str], table_name: str, columns: Sequence[str],
-                       schema: Optional[str] = None) -> None:
+                       schema: Optional[str] = None, **kw) -> None:  # kw: deferrable, initially
     ex = _ex()
-    _add(ex, table_name, schema, "primary_key", sa.PrimaryKeyConstraint(*columns, name=constraint_name),
+    _add(ex, table_name, schema, "primary_key", sa.PrimaryKeyConstraint(*columns, name=constraint_name, **kw),
          lambda t, name: t.primary_key)
 
 
@@ -73,23 +73,6 @@ def create_foreign_key(constraint_name: Optional[str], source_table: str, refere
     _add(ex, source_table, source_schema, "foreign_key", constraint,
          lambda t, name: next(fk for fk in t.foreign_keys if fk.columns == cols
                               and (name is None or fk.name == name)))
-
-
-def create_exclude_constraint(constraint_name: Optional[str], table_name: str, *elements, **kw) -> None:
-    """PostgreSQL's EXCLUDE constraint, as Alembic's op.create_exclude_constraint takes it:
-    `elements` are (column name or expression, operator) pairs; `using=`, `where=`,
-    `deferrable=`, `initially=`, `schema=` as in sqlalchemy's ExcludeConstraint."""
-    from sqlalchemy.dialects.postgresql import ExcludeConstraint
-
-    ex = _ex()
-    if ex.dialect.name != "postgresql":
-        raise StillError(f"EXCLUDE constraints exist on PostgreSQL only, not on {ex.dialect.name}")
-    schema = kw.pop("schema", None)
-    build.table_of(ex, table_name, schema)
-    table = build.scratch_table(ex, table_name, schema)
-    cons = ExcludeConstraint(*elements, name=constraint_name, **kw)
-    table.append_constraint(cons)
-    ex.execute(sa.schema.AddConstraint(cons))
 
 
 def drop_constraint(constraint_name: Optional[str], table_name: str, type_: Optional[str] = None,

@@ -124,8 +124,14 @@ def destruction(op, default_schema: str) -> str | None:
     return f"{kind} loses data"
 
 
-def _body(plan: Plan, renderer: OpRenderer, with_findings: bool, start: Optional[Snapshot] = None) -> str:
+def _body(plan: Plan, renderer: OpRenderer, with_findings: bool, before: Snapshot | None = None) -> str:
+    """`before`: the snapshot the plan starts from; with it, an operation that works on
+    existing rows while it blocks the application gets a REVIEW(lock) comment."""
+    # a MySQL rename restates the column (see _restated in render/ops.py): only those
+    # renders follow the snapshot from operation to operation
+    start = before if renderer.dialect == "mysql" else None
     default = renderer.default_schema
+    costs = _costs(plan, renderer.dialect, before)
     pad = " " * INDENT
     top, at = place_findings(plan) if with_findings else ([], {})
     lines: list[str] = [f"{pad}# REVIEW({f.code.value}): {_one_line(f.message)}" for f in top]
@@ -140,6 +146,8 @@ def _body(plan: Plan, renderer: OpRenderer, with_findings: bool, start: Optional
             group = key
         for finding in at.get(i, []):
             lines.append(f"{pad}# REVIEW({finding.code.value}): {_one_line(finding.message)}")
+        if costs and costs[i].matters:
+            lines.append(f"{pad}# REVIEW(lock): {_one_line(costs[i].text())}")
         lost = destruction(op, default)
         if lost:
             lines.append(f"{pad}# DESTRUCTIVE: {lost}")
@@ -180,13 +188,32 @@ def render_plan(plan: Plan, dialect: str, snapshots: Iterable[Snapshot] = ()) ->
     `snapshots` (the plan's source and target) tell which named types are domains."""
     snapshots = tuple(snapshots)
     renderer = OpRenderer(dialect, domains_of(plan, snapshots))
-    # the plan's source and target, when given, tell what each operation starts from; only
-    # MySQL's renders need that (a rename restates the column), so only it pays for it
-    current, target = snapshots if len(snapshots) == 2 and dialect == "mysql" else (None, None)
-    upgrade = _body(plan, renderer, with_findings=True, start=current)
-    downgrade = _body(plan.reverse(), renderer, with_findings=False, start=target)
+    ends = tuple(snapshots)
+    source, target = ends if len(ends) == 2 else (None, None)
+    upgrade = _body(plan, renderer, with_findings=True, before=source)
+    downgrade = _body(_with_own_findings(plan.reverse()), renderer, with_findings=True, before=target)
     return RenderedRevision(upgrade=upgrade, downgrade=downgrade, summary=summary(plan),
                             imports=sorted(renderer.imports))
+
+
+def _costs(plan: Plan, dialect: str, before: Snapshot | None) -> list:
+    """Per operation, what it costs a live server (not SQLite: one process's file, where a
+    REVIEW on every rebuild would be noise; `plan` still shows it)."""
+    if before is None or not plan.operations or dialect == "sqlite":
+        return []
+    from still.lint import costs
+
+    return costs(plan.operations, before, dialect)
+
+
+def _with_own_findings(reverse: Plan) -> Plan:
+    """A downgrade gets the findings its own column changes call for: the reverse of a
+    widening narrows, and is marked as an upgrade that narrows is."""
+    from still.diff.tables import alter_findings
+
+    found = [f for op in reverse.operations if op.op == "alter_column"
+             for f in alter_findings(op.schema_name, op.table_name, op)]
+    return reverse.model_copy(update={"findings": tuple(found)}) if found else reverse
 
 
 def domains_of(plan: Plan, snapshots: Iterable[Snapshot]) -> dict:

@@ -70,6 +70,8 @@ def _node(expr: ast.expr) -> _Node:
         return _Group(ast.unparse(expr.func) + "(", ")", items)
     if isinstance(expr, ast.List):
         return _Group("[", "]", [("", _node(e)) for e in expr.elts])
+    if isinstance(expr, ast.Tuple) and len(expr.elts) > 1:  # (column, operator) of an EXCLUDE
+        return _Group("(", ")", [("", _node(e)) for e in expr.elts])
     if isinstance(expr, ast.Dict) and all(k is not None for k in expr.keys):
         return _Group("{", "}", [(_node(k).flat() + ": ", _node(v)) for k, v in zip(expr.keys, expr.values)])
     if isinstance(expr, ast.Constant) and isinstance(expr.value, str):

@@ -331,11 +331,14 @@ class Run:
         """Import the revision files of `steps` before anything runs: a file that does not
         compile or import fails the command while the database is still untouched, and the
         run itself is not interrupted by compiling."""
-        for step in steps:
-            try:
-                self._module(step.revision)
-            except BaseException as err:
-                raise _failed(step, err, None) from err
+        from still.alembic_compat.proxies import established
+
+        with established():  # what a revision's imports run may use alembic.op
+            for step in steps:
+                try:
+                    self._module(step.revision)
+                except BaseException as err:
+                    raise _failed(step, err, None) from err
 
     def _module(self, rev):
         from still.runtime.env import import_file
@@ -363,22 +366,24 @@ class Run:
                 raise StillError("metadata_naming_convention = true needs metadata = \"package.module:attribute\"")
             from still.metadata import load_metadata
 
-            self._convention = dict(load_metadata(self.cfg.metadata).naming_convention)
+            self._convention = dict(load_metadata(self.cfg.metadata, self.cfg.metadata_loader).naming_convention)
         return self._convention
 
     def run_step(self, step, executor) -> None:
+        from still.alembic_compat.proxies import established
         from still.runtime.executor import active
 
         rev = step.revision
-        module = self._module(rev)
-        name = "upgrade" if step.direction == "up" else "downgrade"
-        fn = getattr(module, name, None)
-        if not callable(fn):
-            raise StillError(f"revision {rev.revision} ({rev.path}) has no {name}() function")
-        executor.tag, executor.x, executor.cfg = self.tag, dict(self.cfg.x), self.cfg
-        executor.naming_convention = self.naming_convention()
-        with active(executor):
-            fn()
+        with established():  # the app's modules reach still's op through alembic.op too
+            module = self._module(rev)
+            name = "upgrade" if step.direction == "up" else "downgrade"
+            fn = getattr(module, name, None)
+            if not callable(fn):
+                raise StillError(f"revision {rev.revision} ({rev.path}) has no {name}() function")
+            executor.tag, executor.x, executor.cfg = self.tag, dict(self.cfg.x), self.cfg
+            executor.naming_convention = self.naming_convention()
+            with active(executor):
+                fn()
 
 
 def _one_line(text: str) -> str:

@@ -20,6 +20,7 @@ from still import ops
 from still import snapshot as s
 from still.errors import StillError
 from still.ops.ddl.sa_build import build_column, build_table
+from still.ops.ddl.sqlite_values import guard
 from still.ops.ddl.sqlite_dependents import with_dependents as online_around  # noqa: F401
 from still.written import written
 
@@ -53,7 +54,10 @@ class _Writer:
         temp = REBUILD_PREFIX + new.name
         old_names = {c.name for c in old.columns if not c.computed}
         copied = [self.q.quote(c.name) for c in new.columns if c.name in old_names and not c.computed]
-        out = self.table_ddl(new, temp)
+        before = {c.name: c for c in old.columns}
+        out = [sql for c in new.columns if c.name in old_names and not c.computed
+               for sql in guard(self.q.quote, self.q.quote(old.name), f"{old.name}.{c.name}", before[c.name], c)]
+        out += self.table_ddl(new, temp)
         if copied:
             cols = ", ".join(copied)
             out.append(f"INSERT INTO {self.q.quote(temp)} ({cols}) SELECT {cols} FROM {self.q.quote(old.name)}")
