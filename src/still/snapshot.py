@@ -84,6 +84,7 @@ class ForeignKey(_Frozen):
     onupdate: Optional[str] = None
     deferrable: bool = False
     initially: Initially = None
+    match: Optional[Literal["FULL", "PARTIAL"]] = None  # None: SIMPLE, the default
 
 
 class UniqueConstraint(_Frozen):

@@ -114,3 +114,49 @@ def test_mariadb_algorithms_are_as_claimed(name, mysql_url):
     finally:
         engine.dispose()
     assert not wrong, wrong
+
+
+def test_postgresql_own_using_and_not_valid(pg_url):
+    """What a revision says through op (postgresql_using=, postgresql_not_valid=) changes the
+    work the server does, and the claim follows: a USING expression rewrites the table even
+    between coercible types, a NOT VALID constraint reads no rows. Checked as above: the
+    relfilenode changes exactly with a claimed rewrite."""
+    import sqlalchemy as sa
+
+    from still import ops
+    from still import snapshot as s
+    from still.plan import Plan
+
+    md = sa.MetaData()
+    sa.Table("p", md, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("v", sa.String(10)),
+             sa.Column("p_id", sa.Integer))
+    create_all(pg_url, md)
+    engine = migration_engine(pg_url)
+    with engine.connect() as conn:
+        a = reflect(conn)
+    t = a.table("t")
+    v = t.column("v")
+    cases = [
+        ops.AlterColumn(schema_name="public", table_name="t", old=v, new=v.model_copy(update={"type": "text"}),
+                        using="upper(v)"),
+        ops.AddConstraint(schema_name="public", table_name="t", kind="check", not_valid=True,
+                          constraint=s.CheckConstraint(name="ck_t_v", expression="(v)::text <> ''::text")),
+        ops.AddConstraint(schema_name="public", table_name="t", kind="foreign_key", not_valid=True,
+                          constraint=s.ForeignKey(name="fk_t_p", columns=("p_id",), referred_schema="public",
+                                                  referred_table="p", referred_columns=("id",))),
+    ]
+    claimed = costs(cases, a, "postgresql")
+    assert [c.work for c in claimed] == ["rewrite", "none", "none"]
+    try:
+        for op, cost in zip(cases, claimed):
+            ((_, stmts),) = plan_statements(Plan(operations=(op,)), a, engine.dialect)
+            with engine.begin() as conn:
+                before = conn.exec_driver_sql("SELECT relfilenode FROM pg_class WHERE relname = 't'").scalar()
+                for sql in stmts:
+                    conn.exec_driver_sql(sql)
+                after = conn.exec_driver_sql("SELECT relfilenode FROM pg_class WHERE relname = 't'").scalar()
+            assert (after != before) == (cost.work == "rewrite"), op.op
+            a = op.apply(a)
+    finally:
+        engine.dispose()

@@ -127,6 +127,7 @@ class Profile:
     sequences: bool = True
     enums: bool = True  # per-table enum types (ENUM_TYPES), arrays of them on PostgreSQL
     table_options: bool = False  # MySQL table options (TABLE_OPTIONS)
+    fk_match: bool = False  # MATCH FULL foreign keys: PostgreSQL keeps it (SQLite, MySQL parse it only)
 
 
 DEFAULT = Profile()
@@ -137,6 +138,7 @@ PROFILES = {
                                         | set(MYSQL_TYPES))),
                      unindexable=frozenset({"json", "text", "my_text100", "my_blob300"}), spellings=4, sequences=False, enums=False,
                      table_options=True),
+    "postgresql": Profile(fk_match=True),
 }
 
 
@@ -186,6 +188,7 @@ class TableSpec:
     pk_name: Optional[str] = None  # the primary key's own name (none: the database's)
     autoincrement: bool = False  # sqlite_autoincrement=True (which drops pk_name on SQLite)
     twin_unique: Optional[str] = None  # a column with the same unnamed UNIQUE twice
+    match_full: bool = False  # its foreign keys MATCH FULL (Profile.fk_match)
 
 
 def _on_sqlite(ddl, target, bind, **kw) -> bool:
@@ -232,7 +235,8 @@ def build(spec: list[TableSpec], named: bool = True) -> sa.MetaData:
         if scalar and t.enum_check:
             items.append(sa.CheckConstraint(f"{scalar} <> {_literal(t.enum[0])}", name=name(f"ck_{t.name}_{scalar}")))
         for col, target in t.fks:
-            items.append(sa.ForeignKeyConstraint([col], [f"{target}.id"], name=name(f"fk_{t.name}_{col}")))
+            items.append(sa.ForeignKeyConstraint([col], [f"{target}.id"], name=name(f"fk_{t.name}_{col}"),
+                                                 match="FULL" if t.match_full else None))
         for cols_ in t.uniques:
             items.append(sa.UniqueConstraint(*cols_, name=name(f"uq_{t.name}_{'_'.join(cols_)}")))
         if t.twin_unique is not None:
@@ -351,6 +355,8 @@ def tables(draw, name: str, others: list[str], p: Profile = DEFAULT):
     t.autoincrement = draw(st.integers(0, 3)) == 0
     if keyable and draw(st.integers(0, 3)) == 0:
         t.twin_unique = keyable[0]
+    if p.fk_match:
+        t.match_full = draw(st.booleans())
     return t
 
 
@@ -374,7 +380,7 @@ EDITS = ["add_table", "drop_table", "add_column", "drop_column", "alter_type", "
          "alter_default", "alter_comment", "table_comment", "add_index", "drop_index",
          "add_unique", "drop_unique", "add_check", "drop_check", "add_fk", "drop_fk",
          "add_dialect_index", "drop_dialect_index", "alter_sequence", "rename_column", "enum_values", "enum_values", "enum_values",
-         "enum_dependents", "table_options", "pg_key", "pg_key", "pg_key", "autoincrement", "name_key", "twin_unique"]
+         "enum_dependents", "table_options", "pg_key", "pg_key", "pg_key", "autoincrement", "name_key", "twin_unique", "fk_match"]
 # What revision files run through still's `op` can express, until it takes the rest: a
 # change of SQLite's AUTOINCREMENT is written as Alembic writes it (batch mode recreating
 # the table with table_kwargs={"sqlite_autoincrement": ...}, which still's batch_alter_table
@@ -461,6 +467,8 @@ def edited(draw, spec: list[TableSpec], p: Profile = DEFAULT, edits: tuple = tup
                 t.only.append((keyable[-1], where))
         elif edit == "drop_dialect_index" and t.only:
             t.only.pop(0)
+        elif edit == "fk_match" and p.fk_match:
+            t.match_full = not t.match_full
         elif edit == "pg_key":  # a PostgreSQL key added, changed or dropped
             which = draw(st.sampled_from(["pattern", "exclude", "deferred"]))
             setattr(t, which, draw(st.none() | pg_keys(t, p, which)))

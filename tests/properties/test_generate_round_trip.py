@@ -40,9 +40,16 @@ def _reflect(url: str, version_table: str = "still_version", conn=None):
 @settings(max_examples=EXAMPLES, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(pair=schema_pairs(edits=FILE_EDITS))
-@pytest.mark.parametrize("dialect", ("sqlite", "postgresql"))  # MySQL: the _on_mysql test
+@pytest.mark.parametrize("dialect", ("sqlite",))  # PostgreSQL and MySQL: their own profiles below
 def test_generate_upgrade_downgrade(db_url, dialect, pair):
     generate_upgrade_downgrade(db_url, dialect, pair)
+
+
+@settings(max_examples=EXAMPLES, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(pair=schema_pairs(dialect="postgresql", edits=FILE_EDITS))
+def test_generate_upgrade_downgrade_on_postgresql(pg_url, pair):
+    generate_upgrade_downgrade(pg_url, "postgresql", pair)
 
 
 @settings(max_examples=EXAMPLES, deadline=None,

@@ -137,6 +137,10 @@ SCENARIOS = {
     "alter_comment": ("postgresql", col("x", sa.Integer, comment="old"), col("x", sa.Integer, comment="new"), True),
     "rename_column": ("postgresql", col("x", sa.Integer),
                       col("y", sa.Integer, info={"still": {"renamed_from": "x"}}), True),
+    # MySQL renames by restating the column: the call carries what it keeps (existing_*)
+    "rename_column_mysql": ("mysql", col("x", sa.Integer, nullable=False, server_default="3", comment="c"),
+                            col("y", sa.Integer, nullable=False, server_default="3", comment="c",
+                                info={"still": {"renamed_from": "x"}}), True),
     "possible_column_rename": ("sqlite", col("x", sa.Integer), col("y", sa.Integer), True),
     "create_index": ("postgresql", lambda: users(sa.Column("x", sa.Integer)),
                      lambda: users(sa.Column("x", sa.Integer), sa.Index("ix_x", sa.desc("x"), unique=True,

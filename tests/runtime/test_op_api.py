@@ -275,9 +275,11 @@ def test_alter_sequence_in_place(pg_url):
     assert (seq.start, seq.increment, seq.maxvalue, seq.cache) == (10, 5, 1000, 2)
 
 
-def test_alter_column_type_carries_its_check(db_url):
+def test_alter_column_type_carries_its_check(db_url, dialect):
     """As in Alembic: existing_type's CHECK (a non-native Enum, a Boolean with a constraint)
     is dropped and type_'s added, so a new enum value is accepted (MLflow cfd24bdc0731)."""
+    if dialect == "mysql":
+        pytest.skip("Alembic's MySQL dialect keeps existing_type's CHECK: the corpus (e5) holds still to that")
     old = sa.Enum("a", "b", name="status", native_enum=False, create_constraint=True)
     new = sa.Enum("a", "b", "c", native_enum=False, create_constraint=True)
 

@@ -18,6 +18,7 @@ from sqlalchemy.sql.compiler import DDLCompiler
 from sqlalchemy.sql.schema import MetaData
 
 from still import snapshot as s
+from still.declare.constraint_rules import ConstraintRules
 from still.declare.index_keys import split_index_keys
 from still.sqlexpr import identifiers
 from still.written import written
@@ -116,7 +117,7 @@ _PLAIN_FUNCTIONS = frozenset(getattr(sa.sql.functions, name) for name in (
     "localtimestamp", "current_user", "session_user", "user"))
 
 
-class DeclareRules:
+class DeclareRules(ConstraintRules):
     """How one dialect stores what SQLAlchemy sends it. Subclasses override the hooks."""
 
     default_schema: str = ""
@@ -314,9 +315,6 @@ class DeclareRules:
     def index_nulls_not_distinct(self, index: sa.Index) -> bool:
         return False
 
-    def unique_nulls_not_distinct(self, constraint: sa.UniqueConstraint) -> bool:
-        return False
-
     def index_keys(self, expr) -> tuple[s.IndexElement, ...]:
         """The keys one of an Index's expressions makes (a text can hold several)."""
         return default_index_elements(self, expr)
@@ -324,12 +322,6 @@ class DeclareRules:
     def index_elements(self, index: sa.Index) -> tuple[s.IndexElement, ...]:
         """The index's keys; a dialect that needs the table to read a key overrides this."""
         return tuple(key for e in index.expressions for key in self.index_keys(e))
-
-    def fk_action(self, value: Optional[str]) -> Optional[str]:
-        if value is None:
-            return None
-        value = value.upper()
-        return None if value == "NO ACTION" else value
 
     def unrepresented(self, metadata: MetaData) -> list[tuple[str, str, Optional[str], str]]:
         """(schema, table, column, message) for what the models say but this database
@@ -523,6 +515,7 @@ def declare_table(rules: DeclareRules, table: sa.Table, existing: frozenset = fr
             onupdate=rules.fk_action(cons.onupdate),
             deferrable=deferrable,
             initially=initially,
+            match=rules.fk_match(cons),
         ))
     excludes = rules.exclude_constraints(table, constraints, named)
     indexes = []

@@ -265,6 +265,10 @@ class Rules(DeclareRules):
     def unique_nulls_not_distinct(self, constraint: sa.UniqueConstraint) -> bool:
         return bool(_pg_option(constraint, "nulls_not_distinct"))
 
+    def fk_match(self, constraint: sa.ForeignKeyConstraint) -> Optional[str]:
+        match = (constraint.match or "").upper()
+        return None if match in ("", "SIMPLE") else match
+
     # -- indexes ------------------------------------------------------------------------
     def index_where(self, index: sa.Index) -> Optional[str]:
         where = _pg_option(index, "where")

@@ -84,7 +84,7 @@ def _alter_column(op: ops.AlterColumn, before, version):
     table = [_name(before, op.schema_name, op.table_name)]
     if "computed" in changed and new.computed:
         return _cost(ACCESS_EXCLUSIVE, table, "rewrite", "the generated column is made again")
-    if "type" in changed and not _binary_coercible(old.type, new.type):
+    if "type" in changed and (not _binary_coercible(old.type, new.type) or _own_using(op)):
         return _cost(ACCESS_EXCLUSIVE, table, "rewrite", "every value is converted and its indexes rebuilt")
     if "type" in changed and classify(old.type, new.type) is not None:
         return _cost(ACCESS_EXCLUSIVE, table, "scan", "every value is checked before the change")
@@ -95,6 +95,12 @@ def _alter_column(op: ops.AlterColumn, before, version):
     if changed <= {"comment"}:
         return _cost(SHARE_UPDATE_EXCLUSIVE, table)
     return _cost(ACCESS_EXCLUSIVE, table)
+
+
+def _own_using(op: ops.AlterColumn) -> bool:
+    """A USING of the revision's own (postgresql_using=) other than the bare column: the
+    server then computes every value anew, coercible types or not."""
+    return op.using is not None and op.using.strip().strip('"') != op.old.name
 
 
 _SIZED = re.compile(r"^(character varying|varchar|bit varying|numeric)(?:\((\d+)(?:,\s*(\d+))?\))?$")
@@ -122,11 +128,14 @@ def _binary_coercible(old: str, new: str) -> bool:
 def _add_constraint(op: ops.AddConstraint, before, version):
     table = _name(before, op.schema_name, op.table_name)
     c = op.constraint
+    # NOT VALID (postgresql_not_valid=): the rows already there are left for VALIDATE CONSTRAINT
+    work, note = ("none", None) if op.not_valid else ("scan", "every row is checked")
     if op.kind == "foreign_key":
         referred = _name(before, c.referred_schema or op.schema_name, c.referred_table)
-        return _cost(SHARE_ROW_EXCLUSIVE, [table, referred], "scan", "every row is checked against the referred table")
+        return _cost(SHARE_ROW_EXCLUSIVE, [table, referred], work,
+                     note and "every row is checked against the referred table")
     if op.kind == "check":
-        return _cost(ACCESS_EXCLUSIVE, [table], "scan", "every row is checked")
+        return _cost(ACCESS_EXCLUSIVE, [table], work, note)
     return _cost(ACCESS_EXCLUSIVE, [table], "index build")
 
 

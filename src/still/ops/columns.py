@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Optional
 
 from still import snapshot as s
 from still.ops.base import OperationBase, edit_table, replace
@@ -49,6 +49,9 @@ class AlterColumn(OperationBase):
     table_name: str
     old: s.Column
     new: s.Column
+    # PostgreSQL: the expression that turns old values into the new type (Alembic's
+    # postgresql_using=), instead of a cast; a reverse cannot know its own
+    using: Optional[str] = None
 
     def changed(self) -> list[str]:
         """The attributes that differ, in a stable order."""
@@ -56,7 +59,7 @@ class AlterColumn(OperationBase):
 
     def reverse(self) -> "AlterColumn":
         return AlterColumn(schema_name=self.schema_name, table_name=self.table_name,
-                           old=self.new, new=self.old)
+                           old=self.new, new=self.old)  # the USING expression stays behind
 
     def apply(self, snap: s.Snapshot) -> s.Snapshot:
         return edit_table(snap, self.schema_name, self.table_name, lambda t: replace(

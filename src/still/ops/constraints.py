@@ -46,6 +46,9 @@ class _ConstraintOp(OperationBase):
 
 class AddConstraint(_ConstraintOp):
     op: Literal["add_constraint"] = "add_constraint"
+    # PostgreSQL: added NOT VALID, the rows already there unchecked (postgresql_not_valid=);
+    # the snapshot keeps the constraint all the same, as the catalog lists it
+    not_valid: bool = False
 
     def reverse(self) -> "DropConstraint":
         return DropConstraint(**self._args())

@@ -15,7 +15,7 @@ from still.reflect.postgresql_schemas import WANTED_TABLES_CTE, Scope
 # attributes here.
 CONSTRAINTS_SQL = """{wanted}
 SELECT con.conrelid, con.conname, con.contype, con.conkey,
-       con.confupdtype, con.confdeltype, con.condeferrable, con.condeferred,
+       con.confupdtype, con.confdeltype, con.condeferrable, con.condeferred, con.confmatchtype,
        rn.nspname AS referred_schema, rc.relname AS referred_table,
        con.confrelid, con.confkey,
        CASE WHEN con.contype = 'f'
@@ -36,6 +36,7 @@ LEFT JOIN pg_catalog.pg_index ix ON ix.indexrelid = con.conindid AND con.contype
 WHERE con.contype IN ('p', 'u', 'f', 'c')
 """
 
+FK_MATCH = {"s": None, "f": "FULL", "p": "PARTIAL"}
 FK_ACTIONS = {"a": None, "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
 
 
@@ -57,7 +58,7 @@ def read_constraints(scope: Scope,
                      names: dict[int, dict[int, str]]) -> dict[int, TableConstraints]:
     out: dict[int, TableConstraints] = {}
     for row in scope.rows(constraints_sql(scope.server_version)):
-        (relid, name, kind, keys, on_update, on_delete, deferrable, deferred,
+        (relid, name, kind, keys, on_update, on_delete, deferrable, deferred, match,
          referred_schema, referred_table, referred_relid, referred_keys, referred_columns,
          check_sql, nulls_nd) = row
         found = out.get(relid)
@@ -93,5 +94,6 @@ def read_constraints(scope: Scope,
                 onupdate=FK_ACTIONS[on_update],
                 deferrable=deferrable,
                 initially=initially,
+                match=FK_MATCH[match],
             ))
     return out

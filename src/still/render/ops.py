@@ -31,6 +31,8 @@ class OpRenderer:
         self.imports: set[str] = set()
         # (schema, name) -> Domain: a column type naming one renders as a DOMAIN
         self.domains: dict = dict(domains or {})
+        # the schema just before the operation being rendered, where the caller knows it
+        self.before: Optional[s.Snapshot] = None
 
     # -- pieces ----------------------------------------------------------------------
     def _call(self, func: str, *args: str, **kw: str | None) -> str:
@@ -94,7 +96,7 @@ class OpRenderer:
     def _fk_options(self, fk: s.ForeignKey) -> dict:
         return {"ondelete": py_value(fk.ondelete) if fk.ondelete else None,
                 "onupdate": py_value(fk.onupdate) if fk.onupdate else None,
-                **self._deferrability(fk)}
+                "match": py_value(fk.match) if fk.match else None, **self._deferrability(fk)}
 
     def _deferrability(self, cons) -> dict:
         return {"deferrable": "True" if cons.deferrable else None,
@@ -280,13 +282,35 @@ class OpRenderer:
             kw["existing_server_default"] = self.default(old.default)
         if "comment" not in changed and old.comment is not None:
             kw["existing_comment"] = py_str(old.comment)
+        if "autoincrement" not in changed and old.autoincrement and self.dialect == "mysql":
+            kw["existing_autoincrement"] = "True"  # restated, as existing_nullable (op/mysql_restate.py)
         kw["schema"] = self._schema(op.schema_name)
         out = [self._call("op.alter_column", py_str(op.table_name), py_str(old.name), **kw)]
         return out
 
     def _rename_column(self, op) -> list[str]:
         return [self._call("op.alter_column", py_str(op.table_name), py_str(op.old_name),
-                           new_column_name=py_str(op.new_name), schema=self._schema(op.schema_name))]
+                           new_column_name=py_str(op.new_name), **self._restated(op),
+                           schema=self._schema(op.schema_name))]
+
+    def _restated(self, op) -> dict:
+        """MySQL renames a column by restating it (CHANGE), and Alembic's alter_column
+        writes that from its existing_* arguments alone: without them the column would come
+        back nullable, without its default and comment (op/mysql_restate.py)."""
+        if self.dialect != "mysql" or self.before is None:
+            return {}
+        try:
+            old = self.before.table(op.table_name, op.schema_name).column(op.old_name)
+        except KeyError:
+            return {}
+        kw = {"existing_type": self.type_(old), "existing_nullable": py_value(old.nullable)}
+        if old.default is not None:
+            kw["existing_server_default"] = self.default(old.default)
+        if old.comment is not None:
+            kw["existing_comment"] = py_str(old.comment)
+        if old.autoincrement:
+            kw["existing_autoincrement"] = "True"
+        return kw
 
     def _create_index(self, op) -> list[str]:
         return [self.create_index(op.schema_name, op.table_name, op.index)]

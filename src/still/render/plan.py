@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, Optional
 
 from still.findings import Finding
 from still.plan import Plan
@@ -127,6 +127,9 @@ def destruction(op, default_schema: str) -> str | None:
 def _body(plan: Plan, renderer: OpRenderer, with_findings: bool, before: Snapshot | None = None) -> str:
     """`before`: the snapshot the plan starts from; with it, an operation that works on
     existing rows while it blocks the application gets a REVIEW(lock) comment."""
+    # a MySQL rename restates the column (see _restated in render/ops.py): only those
+    # renders follow the snapshot from operation to operation
+    start = before if renderer.dialect == "mysql" else None
     default = renderer.default_schema
     costs = _costs(plan, renderer.dialect, before)
     pad = " " * INDENT
@@ -148,6 +151,7 @@ def _body(plan: Plan, renderer: OpRenderer, with_findings: bool, before: Snapsho
         lost = destruction(op, default)
         if lost:
             lines.append(f"{pad}# DESTRUCTIVE: {lost}")
+        renderer.before = start
         for statement in renderer.render(op):
             if statement.startswith("#"):
                 lines.append(pad + statement)
@@ -156,9 +160,20 @@ def _body(plan: Plan, renderer: OpRenderer, with_findings: bool, before: Snapsho
                 lines.append(pad + format_with(head, body, indent=INDENT))
             else:
                 lines.append(pad + format_statement(statement, INDENT))
+        start = _after(op, start)
+    renderer.before = None
     if not any(line.strip() and not line.strip().startswith("#") for line in lines):
         lines.append(f"{pad}pass")
     return "\n".join(lines)
+
+
+def _after(op, snap: Optional[Snapshot]) -> Optional[Snapshot]:
+    if snap is None:
+        return None
+    try:
+        return op.apply(snap)
+    except Exception:  # noqa: BLE001 - a snapshot the plan does not fit: render without it
+        return None
 
 
 def summary(plan: Plan) -> str:
@@ -177,6 +192,7 @@ def render_plan(plan: Plan, dialect: str, snapshots: Iterable[Snapshot] = ()) ->
     downgrade() runs `plan.reverse()`; findings become REVIEW comments above the
     operation they concern, destructive operations get a DESTRUCTIVE comment.
     `snapshots` (the plan's source and target) tell which named types are domains."""
+    snapshots = tuple(snapshots)
     renderer = OpRenderer(dialect, domains_of(plan, snapshots))
     ends = tuple(snapshots)
     source, target = ends if len(ends) == 2 else (None, None)

@@ -44,4 +44,11 @@ def downgrade() -> None:
         batch_op.alter_column("name", existing_type=sa.String(80), type_=sa.String(50), existing_nullable=False)
     if postgres:
         op.drop_table("bookings")
-    op.drop_index("ix_posts_account", table_name="posts")
+    if op.get_context().dialect.name == "mysql":
+        # MariaDB will not drop the index the foreign key uses (error 1553): the key goes
+        # and comes back around it
+        op.drop_constraint("fk_posts_account", "posts", type_="foreignkey")
+        op.drop_index("ix_posts_account", table_name="posts")
+        op.create_foreign_key("fk_posts_account", "posts", "accounts", ["account_id"], ["id"], ondelete="CASCADE")
+    else:
+        op.drop_index("ix_posts_account", table_name="posts")

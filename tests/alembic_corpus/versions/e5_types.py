@@ -33,6 +33,10 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("accounts") as batch_op:
+        if op.get_context().dialect.name == "mysql":
+            # Alembic's MySQL dialect keeps a type's own CHECK when the type changes, and
+            # adds OLD's again: the kept one goes first
+            batch_op.drop_constraint("ck_accounts_known", type_="check")
         batch_op.alter_column("status", type_=OLD, existing_type=NEW, existing_nullable=False,
                               existing_server_default="new")
     with op.batch_alter_table("accounts") as batch_op:

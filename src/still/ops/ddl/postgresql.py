@@ -154,11 +154,13 @@ def _alter_column(w: _Writer, op: ops.AlterColumn) -> list[str]:
         out.append(f"DROP SEQUENCE IF EXISTS {w.name(op.schema_name, _serial_sequence(op))}")
     if "type" in changed or "collation" in changed:
         collate = f" COLLATE {w.q.quote(new.collation)}" if new.collation else ""
-        if needs_guard(old, new):
+        # a USING of the revision's own (postgresql_using=) converts as it says, unguarded,
+        # as in Alembic
+        if op.using is None and needs_guard(old, new):
             out.append(keep_values(table, f"{op.table_name}.{new.name}", col, old, new,
                                    _cast(col, old.type, new.type),
                                    _cast(f"({_cast(col, old.type, new.type)})", new.type, old.type)))
-        out.append(f"{alter} TYPE {new.type}{collate} USING {_cast(col, old.type, new.type)}")
+        out.append(f"{alter} TYPE {new.type}{collate} USING {op.using or _cast(col, old.type, new.type)}")
         if serial_kept and "type" in changed:
             out.append(_sequence_follows(w, table, new))
     if old.nullable != new.nullable:
@@ -244,6 +246,8 @@ def _add_constraint(w: _Writer, op: ops.AddConstraint) -> list[str]:
             if name not in referred.c:
                 referred.append_column(sa.Column(name, sa.Integer))
     table.append_constraint(cons)
+    if op.not_valid:
+        cons.dialect_kwargs["postgresql_not_valid"] = True
     return [w.compile(AddConstraint(cons))]
 
 

@@ -65,6 +65,7 @@ def build_constraint(kind: str, cons, default_schema: str) -> sa.schema.Constrai
         list(cons.columns),
         [f"{prefix}{cons.referred_table}.{c}" for c in cons.referred_columns],
         name=cons.name, ondelete=cons.ondelete, onupdate=cons.onupdate, **_deferrability(cons),
+        match=cons.match,
     )
 
 

@@ -1,7 +1,6 @@
 """The `op` calls that exist on PostgreSQL alone: EXCLUDE constraints.
 
-Kept apart from `still.op`, which re-exports them, so that the op API's modules stay
-small; they run through the same executor as every op.* call."""
+`still.op` re-exports them; they run through the same executor as every op.* call."""
 
 from __future__ import annotations
 
@@ -11,7 +10,6 @@ from still import ops
 from still.errors import StillError
 from still.runtime import build
 from still.runtime.executor import current
-
 
 _EXCLUDE_KEYWORDS = frozenset({"deferrable", "initially", "using", "where", "ops", "info"})
 
