@@ -381,13 +381,10 @@ EDITS = ["add_table", "drop_table", "add_column", "drop_column", "alter_type", "
          "add_unique", "drop_unique", "add_check", "drop_check", "add_fk", "drop_fk",
          "add_dialect_index", "drop_dialect_index", "alter_sequence", "rename_column", "enum_values", "enum_values", "enum_values",
          "enum_dependents", "table_options", "pg_key", "pg_key", "pg_key", "autoincrement", "name_key", "twin_unique", "fk_match"]
-# What revision files run through still's `op` can express, until it takes the rest: a
-# change of SQLite's AUTOINCREMENT is written as Alembic writes it (batch mode recreating
-# the table with table_kwargs={"sqlite_autoincrement": ...}, which still's batch_alter_table
-# does not honour yet; tests/ops/test_sqlite_autoincrement.py runs such a file with
-# Alembic), and op.drop_constraint(None, columns=...) refuses to choose between two
-# identical unnamed UNIQUEs
-FILE_EDITS = tuple(e for e in EDITS if e not in ("autoincrement", "twin_unique"))
+# What revision files run through still's `op` can express, until it takes the rest:
+# op.drop_constraint(None, columns=...) refuses to choose between two identical unnamed
+# UNIQUEs
+FILE_EDITS = tuple(e for e in EDITS if e != "twin_unique")
 
 
 @st.composite

@@ -199,7 +199,7 @@ def test_alter_column_restates_as_alembic(two_urls, dialect, case):
     same_as_alembic(two_urls, setup, body)
 
 
-OWN_TABLE_OPTION = {"sqlite": {"sqlite_autoincrement": True}, "postgresql": {"postgresql_inherits": "x"},
+OWN_TABLE_OPTION = {"sqlite": {"sqlite_with_rowid": False}, "postgresql": {"postgresql_inherits": "x"},
                     "mysql": {"mysql_engine": "MyISAM"}}
 
 
@@ -292,21 +292,28 @@ def test_postgresql_not_valid(two_urls, dialect):
     same_as_alembic(two_urls, setup, body)
 
 
-def test_sqlite_autoincrement_is_refused(db_url, dialect):
-    """SQLite's AUTOINCREMENT has no place in the snapshot: create_table refuses it there
-    rather than making the table without (other dialects ignore the option, as SQLAlchemy)."""
+def test_sqlite_autoincrement_is_kept(db_url, dialect):
+    """SQLite's AUTOINCREMENT is in the snapshot: create_table makes it, and a batch that
+    recreates the table with table_kwargs={"sqlite_autoincrement": ...} turns it on or off,
+    as Alembic's recreated table has it (other dialects ignore the option, as SQLAlchemy)."""
     engine = migration_engine(db_url)
     with engine.connect() as conn:
         executor = OnlineExecutor(conn, reflect(conn), lambda: reflect(conn))
         with active(executor):
-            def make():
-                op.create_table("t", sa.Column("id", sa.Integer, primary_key=True), sqlite_autoincrement=True)
-
-            if dialect == "sqlite":
-                with pytest.raises(StillError, match="sqlite_autoincrement=True.*AUTOINCREMENT"):
-                    make()
-            else:
-                make()
+            op.create_table("t", sa.Column("id", sa.Integer, primary_key=True), sa.Column("n", sa.Integer),
+                            sqlite_autoincrement=True)
+            op.execute("INSERT INTO t (id, n) VALUES (7, 1)")
+        conn.commit()
+        if dialect == "sqlite":
+            assert reflect(conn).table("t", "main").options.autoincrement
+            with active(executor):
+                with op.batch_alter_table("t", recreate="always",
+                                          table_kwargs={"sqlite_autoincrement": False}) as batch:
+                    batch.alter_column("n", nullable=False, existing_type=sa.Integer)
+            conn.commit()
+            reached = reflect(conn).table("t", "main")
+            assert not reached.options.autoincrement and not reached.columns[1].nullable
+            assert conn.exec_driver_sql("SELECT id, n FROM t").all() == [(7, 1)]
     engine.dispose()
 
 

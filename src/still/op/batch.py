@@ -238,6 +238,9 @@ def batch_alter_table(table_name: str, schema: Optional[str] = None, recreate: s
         raise StillError(f"batch_alter_table recreate={recreate!r}: expected 'auto', 'always' or 'never'")
     ex = _ex()
     batch = BatchOperations(table_name, schema, naming_convention, recreate)
+    table_kwargs = dict(table_kwargs or {})
+    # SQLite's AUTOINCREMENT is in the snapshot: the recreated table has it or not, as said
+    autoincrement = table_kwargs.pop("sqlite_autoincrement", None) if ex.dialect.name == "sqlite" else None
     refuse_unsupported(ex.dialect.name, table_name, batch._recreates(), partial_reordering, table_args,
                        table_kwargs, reflect_kwargs)
     if batch._recreates():
@@ -246,3 +249,12 @@ def batch_alter_table(table_name: str, schema: Optional[str] = None, recreate: s
             batch._rebuilding()
     yield batch
     batch._finish()
+    if autoincrement is not None and batch._recreates():
+        _set_autoincrement(ex, table_name, schema, bool(autoincrement))
+
+
+def _set_autoincrement(ex, table_name: str, schema: Optional[str], value: bool) -> None:
+    table = build.table_of(ex, table_name, schema)
+    if table.options.autoincrement != value:
+        ex.run(ops.SetTableOptions.of(ex.schema(schema), table,
+                                      table.options.model_copy(update={"autoincrement": value})))

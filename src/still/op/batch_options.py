@@ -11,8 +11,8 @@ so does still. Where still rebuilds, it builds the new table from its snapshot:
 - `naming_convention=`: names the table's unnamed constraints (BatchOperations).
 - `table_kwargs=`, `table_args=`, `reflect_kwargs=`, `partial_reordering=`, and the
   `insert_before=`/`insert_after=` of add_column and alter_column: options, extra items and
-  column order of the new table, which the snapshot cannot carry (SQLite's AUTOINCREMENT
-  among them). An option for another dialect means nothing to the table
+  column order of the new table, which the snapshot cannot carry (SQLite's AUTOINCREMENT,
+  which it does carry, is taken out before: batch_alter_table). An option for another dialect means nothing to the table
   and is let through; any other is refused, rather than leaving a table other than the
   one Alembic leaves.
 """

@@ -17,10 +17,6 @@ from still.runtime.executor import current as _ex
 def create_table(table_name: str, *columns_and_constraints, schema: Optional[str] = None,
                  if_not_exists: Optional[bool] = None, **kw) -> sa.Table:
     ex = _ex()
-    if kw.get("sqlite_autoincrement") and ex.dialect.name == "sqlite":
-        # the snapshot has no place for it: the table would be made, or rebuilt later, without
-        raise StillError(f"create_table({table_name!r}, sqlite_autoincrement=True): still does not keep SQLite's "
-                         "AUTOINCREMENT; leave it out, or create the table with op.execute")
     metadata = build.op_metadata(ex)
     table = sa.Table(table_name, metadata, *columns_and_constraints,
                      schema=build.sa_schema(ex, schema), **kw)
