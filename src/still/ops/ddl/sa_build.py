@@ -50,8 +50,9 @@ def build_constraint(kind: str, cons, default_schema: str) -> sa.schema.Constrai
     if kind == "primary_key":
         return sa.PrimaryKeyConstraint(*cons.columns, name=cons.name)
     if kind == "unique":
-        return sa.UniqueConstraint(*cons.columns, name=cons.name,
-                                   postgresql_nulls_not_distinct=cons.nulls_not_distinct or None)
+        # the option only when set: SQLAlchemy before 2.0.16 refuses the keyword itself
+        options = {"postgresql_nulls_not_distinct": True} if cons.nulls_not_distinct else {}
+        return sa.UniqueConstraint(*cons.columns, name=cons.name, **options)
     if kind == "check":
         return sa.CheckConstraint(sa.text(written(cons.expression)), name=cons.name)
     prefix = "" if cons.referred_schema == default_schema else f"{cons.referred_schema}."
