@@ -1,0 +1,77 @@
+"""What SQLAlchemy 2.0 and 2.1 keep in different places, read through public API only
+(DESIGN.md, invariant 8). `make test` runs this file under both versions.
+
+SQLAlchemy 2.0 has no registry of a MetaData's enums, domains and sequences (2.1 does),
+so still once declared none of them under 2.0: a create_all database planned a DROP TYPE
+for every enum, and `op.create_table` did not create its column's enum.
+"""
+
+from __future__ import annotations
+
+import json
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql as pg
+
+from fixtures.models import named_types
+from still import op
+from still.declare import declare
+from still.diff import diff
+from still.reflect import reflect
+from tests.cli.test_plan_check import still
+from tests.helpers import assert_same_snapshot
+from tests.runtime.test_op_api import run_ops
+
+NAMED = "fixtures.models.named_types:metadata"
+
+
+def create_named_types(url: str) -> None:
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        for sql in named_types.SETUP:
+            conn.exec_driver_sql(sql)
+        named_types.metadata.create_all(conn)
+    engine.dispose()
+
+
+def test_declared_snapshot_has_every_enum_domain_and_sequence(pg_url):
+    create_named_types(pg_url)
+    engine = sa.create_engine(pg_url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        reflected = reflect(conn)
+        declared = declare(named_types.metadata, conn.dialect)
+    engine.dispose()
+    public, work = declared.schemas["public"], declared.schemas["work"]
+    assert sorted(public.enums) == ["direction", "level", "mood", "pre_made", "tag_colour"]
+    assert public.enums["mood"].values == ("sad", "ok", "happy")
+    assert sorted(work.enums) == ["stage"]
+    assert sorted(public.domains) == ["positive"]
+    assert sorted(public.sequences) == ["invoice_number", "ticket_seq"]
+    assert_same_snapshot(reflected, declared)
+    assert not diff(reflected, declared).operations
+
+
+def test_create_all_database_plans_nothing(pg_url):
+    """No DROP TYPE of the enums the models use: `plan --sql` has nothing to say, `check` is clean."""
+    create_named_types(pg_url)
+    planned = still("plan", "--url", pg_url, "--metadata", NAMED, "--format", "json", "--sql")
+    assert planned.returncode == 0, planned.stderr
+    report = json.loads(planned.stdout)
+    assert report["operations"] == [] and report["statements"] == []
+    checked = still("check", "--url", pg_url, "--metadata", NAMED)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_create_table_creates_its_named_enums(pg_url):
+    """As SQLAlchemy's create_table (and so Alembic's op.create_table) does; one already
+    there, or made elsewhere (create_type=False), is not created again."""
+    def body():
+        op.create_table("tickets", sa.Column("id", sa.Integer, primary_key=True),
+                        sa.Column("status", sa.Enum("open", "closed", name="status"), nullable=False),
+                        sa.Column("colours", pg.ARRAY(sa.Enum("red", "blue", name="colour"))))
+        op.create_table("archive", sa.Column("id", sa.Integer, primary_key=True),
+                        sa.Column("status", pg.ENUM(name="status", create_type=False)))
+
+    enums = run_ops(pg_url, body).schemas["public"].enums
+    assert sorted(enums) == ["colour", "status"]
+    assert enums["status"].values == ("open", "closed")
