@@ -76,7 +76,12 @@ MYSQL_TYPES = {
     "my_unsigned": (lambda: sa.Integer().with_variant(sa.dialects.mysql.INTEGER(unsigned=True), "mysql"),
                     ["0", "12"]),
     "my_enum": (lambda: sa.Enum("a", "b", "c", name="my_enum"), ["a", "c"]),
+    # SQLAlchemy 2.0 writes Uuid as CHAR(32) on MariaDB (2.1: its native UUID, from 10.7),
+    # which holds the 32 digits without dashes, not the 36-character form
+    "my_uuid": (sa.Uuid, ["A0EEBC999C0B4EF8BB6D6BB9BD380A11", "0"]),
 }
+# the Uuid MariaDB gets from the SQLAlchemy in use
+MYSQL_UUID = "my_uuid" if sa.__version__.startswith("2.0.") else "uuid"
 ALL_TYPES = {**TYPES, **MYSQL_TYPES}
 UNINDEXABLE = {"json"}  # no btree operator class on PostgreSQL: no index, no UNIQUE
 DEFAULT_CHOICES = 6  # ColSpec.default is drawn below this (taken modulo the type's list)
@@ -114,8 +119,8 @@ DEFAULT = Profile()
 PROFILES = {
     # MariaDB: no expression indexes, no key on a TEXT without a length, no sequences read
     "mysql": Profile(types=tuple(sorted({"int", "bigint", "str20", "str50", "str20c", "text", "json",
-                                         "numeric", "float", "date", "datetime", "time", "uuid"}
-                                        | set(MYSQL_TYPES))),
+                                         "numeric", "float", "date", "datetime", "time", MYSQL_UUID}
+                                        | set(MYSQL_TYPES) - {"my_uuid"})),
                      unindexable=frozenset({"json", "text"}), spellings=4, sequences=False, enums=False,
                      table_options=True),
 }

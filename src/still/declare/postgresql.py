@@ -12,7 +12,7 @@ import re
 from typing import Optional
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql.named_types import DOMAIN, NamedType
+from sqlalchemy.dialects.postgresql import DOMAIN, NamedType
 from sqlalchemy.sql.schema import MetaData
 
 from still import snapshot as s
