@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql as pg
 
 from fixtures.models import named_types
-from still import op
+from still import op, snapshot
 from still.declare import declare
 from still.diff import diff
+from still.errors import StillError
+from still.ops.ddl.sa_build import build_constraint
 from still.reflect import reflect
 from tests.cli.test_plan_check import still
 from tests.helpers import assert_same_snapshot
@@ -75,3 +78,26 @@ def test_create_table_creates_its_named_enums(pg_url):
     enums = run_ops(pg_url, body).schemas["public"].enums
     assert sorted(enums) == ["colour", "status"]
     assert enums["status"].values == ("open", "closed")
+
+
+def test_unique_keys_are_built_on_every_version(pg_url):
+    """A plain UNIQUE is written on every SQLAlchemy (the option left out, not given as None,
+    which SQLAlchemy before 2.0.16 refuses); a NULLS NOT DISTINCT one where SQLAlchemy can
+    write it (2.0.16 on), else a one-line error, not a traceback about a keyword."""
+    plain = snapshot.UniqueConstraint(name="u_a", columns=("a",))
+    nnd = snapshot.UniqueConstraint(name="u_b", columns=("b",), nulls_not_distinct=True)
+    items = [build_constraint("unique", plain, "public")]
+    try:
+        sa.UniqueConstraint("b", postgresql_nulls_not_distinct=True)
+    except sa.exc.ArgumentError:
+        with pytest.raises(StillError, match=r"^unique constraint u_b: .*SQLAlchemy 2\.0\.\d+ cannot write it"):
+            build_constraint("unique", nnd, "public")
+        nnd = None
+    else:
+        items.append(build_constraint("unique", nnd, "public"))
+    table = sa.Table("t", sa.MetaData(), sa.Column("a", sa.Integer), sa.Column("b", sa.Integer), *items)
+    engine = sa.create_engine(pg_url, poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        table.create(conn)
+        assert reflect(conn).table("t").unique_constraints == tuple(u for u in (plain, nnd) if u)
+    engine.dispose()

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.types import UserDefinedType
 
 from still import snapshot as s
+from still.errors import StillError
 from still.written import written
 
 
@@ -50,9 +51,9 @@ def build_constraint(kind: str, cons, default_schema: str) -> sa.schema.Constrai
     if kind == "primary_key":
         return sa.PrimaryKeyConstraint(*cons.columns, name=cons.name)
     if kind == "unique":
-        # the option only when set: SQLAlchemy before 2.0.16 refuses the keyword itself
         options = {"postgresql_nulls_not_distinct": True} if cons.nulls_not_distinct else {}
-        return sa.UniqueConstraint(*cons.columns, name=cons.name, **options)
+        return _accepted(f"unique constraint {cons.name}",
+                         lambda: sa.UniqueConstraint(*cons.columns, name=cons.name, **options))
     if kind == "check":
         return sa.CheckConstraint(sa.text(written(cons.expression)), name=cons.name)
     prefix = "" if cons.referred_schema == default_schema else f"{cons.referred_schema}."
@@ -116,4 +117,15 @@ def build_index(table: sa.Table, ix: s.Index) -> sa.Index:
         kwargs["postgresql_using"] = ix.method
     if ix.nulls_not_distinct:
         kwargs["postgresql_nulls_not_distinct"] = True
-    return sa.Index(ix.name, *keys, unique=ix.unique, _table=table, **kwargs)
+    return _accepted(f"index {ix.name}",
+                     lambda: sa.Index(ix.name, *keys, unique=ix.unique, _table=table, **kwargs))
+
+
+def _accepted(what: str, build):
+    """`build()`, whose options are given only when set: a SQLAlchemy that predates one
+    (postgresql_nulls_not_distinct before 2.0.16) refuses the keyword, even at its default."""
+    try:
+        return build()
+    except sa.exc.ArgumentError as exc:
+        raise StillError(f"{what}: {exc}; SQLAlchemy {sa.__version__} cannot write it, "
+                         "a later 2.0.x or 2.1 can") from None
