@@ -93,7 +93,7 @@ def clause_key(clause, memo: _Memo) -> Optional[tuple]:
     if not _own_compilation(cls, memo):
         return None
     if cls is _TextClause:
-        return None if clause._bindparams else (cls, clause.text)
+        return (cls, clause.text) if next(iter(clause.get_children()), None) is None else None
     if cls is _LabelReference:
         return (cls, clause.element) if type(clause.element) is str else None
     if cls in _CONSTANTS:
@@ -107,7 +107,7 @@ def clause_key(clause, memo: _Memo) -> Optional[tuple]:
 
 
 _TextClause = sa.sql.elements.TextClause
-_LabelReference = sa.sql.elements._textual_label_reference
+_LabelReference = type(sa.desc("x").element)  # a name given as a string, by its public constructor
 _CONSTANTS = (sa.sql.elements.True_, sa.sql.elements.False_, sa.sql.elements.Null)
 # `func.anything()` and the SQL-standard functions without arguments; not next_value()
 # and the like, which render something besides their name
