@@ -101,3 +101,14 @@ def test_unique_keys_are_built_on_every_version(pg_url):
         table.create(conn)
         assert reflect(conn).table("t").unique_constraints == tuple(u for u in (plain, nnd) if u)
     engine.dispose()
+
+
+def test_create_type_false_is_kept_on_every_version(pg_url):
+    """`create_type=False` says the type is made elsewhere: op.create_table does not make
+    it, as SQLAlchemy's create_table does not (SQLAlchemy 2.0's copy of a type for the
+    dialect drops the flag, so it is read from the type as given)."""
+    for type_ in (pg.ENUM("a", "b", name="made_elsewhere", create_type=False),
+                  pg.DOMAIN("made_elsewhere", sa.Integer, create_type=False)):
+        with pytest.raises(StillError, match='type "made_elsewhere" does not exist'):
+            run_ops(pg_url, lambda: op.create_table("t", sa.Column("id", sa.Integer, primary_key=True),
+                                                    sa.Column("c", type_)))

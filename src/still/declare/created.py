@@ -42,12 +42,16 @@ def _named_types(type_, dialect) -> list:
     found = []
     pending = [type_]
     while pending:
-        impl = pending.pop().dialect_impl(dialect)
+        given = pending.pop()
+        impl = given.dialect_impl(dialect)
         while isinstance(impl, sa.TypeDecorator):
-            impl = impl.impl.dialect_impl(dialect)
+            given, impl = impl.impl, impl.impl.dialect_impl(dialect)
         if isinstance(impl, sa.ARRAY):
             pending.append(impl.item_type)
         elif isinstance(impl, sa.types.SchemaType) and getattr(impl, "name", None):
+            # a type already the dialect's own as given: SQLAlchemy 2.0's copy for the
+            # dialect drops create_type=False
+            impl = given if isinstance(given, type(impl)) else impl
             found.append(impl)
             data_type = getattr(impl, "data_type", None)  # a domain over an enum
             if data_type is not None:

@@ -58,6 +58,9 @@ class Rules(DeclareRules):
         # works it out at the start of each declare_table, name_of(pk) reuses it
         self._created: Optional[tuple] = None
         self._doubles_percents = doubles_percents(dialect)
+        # (metadata, its enums, domains and sequences): enums, domains and sequences are
+        # asked one after the other once its tables are declared; a table declared starts anew
+        self._objects: Optional[tuple] = None
 
     # -- compiling ----------------------------------------------------------------------
     def sql(self, clause) -> str:
@@ -209,6 +212,7 @@ class Rules(DeclareRules):
         others = [c for c in ordered if not isinstance(c, sa.UniqueConstraint)]
         kept, pk_name = self._work_out_uniques(table, ordered)
         self._created = (table, kept, pk_name)
+        self._objects = None
         return inline + others + kept
 
     def _work_out_uniques(self, table: sa.Table,
@@ -303,10 +307,16 @@ class Rules(DeclareRules):
     def object_schemas(self, table_schemas: set[str], wanted: Optional[set[str]]):
         return wanted  # enums and sequences live where they are declared, tables or not
 
-    def enums(self, metadata: MetaData, schemas: Optional[set[str]]):
+    def _schema_objects(self, metadata: MetaData) -> list:
+        if self._objects is None or self._objects[0] is not metadata:
+            self._objects = (metadata, schema_objects(metadata, self.dialect))
+        return self._objects[1]
+
+    def enums(self, metadata: MetaData, schemas: Optional[set[str]], created_only: bool = False):
+        """`created_only`: just the enums a CREATE TABLE brings along (create_type)."""
         out: dict[str, dict[str, s.Enum]] = {}
-        for obj in schema_objects(metadata, self.dialect):
-            if not isinstance(obj, sa.Enum):
+        for obj in self._schema_objects(metadata):
+            if not isinstance(obj, sa.Enum) or (created_only and not getattr(obj, "create_type", True)):
                 continue
             impl = obj.dialect_impl(self.dialect)
             if not isinstance(impl, NamedType) or impl.name is None or not impl.enums:
@@ -320,7 +330,7 @@ class Rules(DeclareRules):
     def domains(self, metadata: MetaData, schemas: Optional[set[str]], created_only: bool = False):
         """`created_only`: just the domains a CREATE TABLE brings along (create_type)."""
         out: dict[str, dict[str, s.Domain]] = {}
-        for obj in schema_objects(metadata, self.dialect):
+        for obj in self._schema_objects(metadata):
             if not isinstance(obj, DOMAIN) or (created_only and not obj.create_type):
                 continue
             schema = obj.schema or self.default_schema
@@ -355,7 +365,7 @@ class Rules(DeclareRules):
 
     def sequences(self, metadata: MetaData, schemas: Optional[set[str]]):
         out: dict[str, dict[str, s.Sequence]] = {}
-        for seq in schema_objects(metadata, self.dialect):
+        for seq in self._schema_objects(metadata):
             if not isinstance(seq, sa.Sequence):
                 continue
             if seq.optional and self.dialect.sequences_optional:
