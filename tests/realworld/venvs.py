@@ -1,7 +1,7 @@
 """One virtual environment per real-world app, made on first use and reused after.
 
 `<repo>/.realworld/<app>-<version>-sqlalchemy-<version>/` (gitignored) holds a venv with the
-app at its pinned version, the SQLAlchemy the suite runs under, and still's runtime
+app at its pinned version, the SQLAlchemy the suite runs under (or the app's floor), still's runtime
 dependencies (read from pyproject.toml, so they stay in step), installed in one pip
 resolution so the app's own pins win where they are narrower; the drivers are still's own
 extras, `postgresql` always and `mysql` (PyMySQL) for an app whose dialects include MySQL.
@@ -21,6 +21,7 @@ import tomllib
 from pathlib import Path
 
 import sqlalchemy
+from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".realworld"
@@ -28,17 +29,22 @@ STAMP = ".still-stamp.json"
 
 
 def still_requirements(app) -> list[str]:
-    """still's dependencies, with the SQLAlchemy this suite runs under pinned: `make test`
-    runs the corpus under each SQLAlchemy version it supports (DESIGN.md, invariant 8)."""
+    """still's dependencies, with SQLAlchemy pinned to the version this suite runs under
+    (`make test` runs the corpus under each one still supports, DESIGN.md invariant 8), or
+    to the app's own floor when its models do not load under that version."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     extras = ["postgresql", *(["mysql"] if "mysql" in app.dialects else [])]
     return [*project["dependencies"], *(r for extra in extras for r in project["optional-dependencies"][extra]),
-            f"sqlalchemy=={sqlalchemy.__version__}"]
+            f"sqlalchemy=={sqlalchemy_for(app)}"]
+
+
+def sqlalchemy_for(app) -> str:
+    return max(sqlalchemy.__version__, app.sqlalchemy_floor, key=Version)
 
 
 def venv_python(app) -> Path:
     """The python of `app`'s venv, creating the venv when it is missing or stale."""
-    home = CACHE / f"{app.name}-{app.version}-sqlalchemy-{sqlalchemy.__version__}"
+    home = CACHE / f"{app.name}-{app.version}-sqlalchemy-{sqlalchemy_for(app)}"
     python = home / "bin" / "python"
     wanted = {"requirements": [app.requirement, *app.extra_requirements, *still_requirements(app)],
               "python": sys.version.split()[0]}
