@@ -1,13 +1,13 @@
 """One virtual environment per real-world app, made on first use and reused after.
 
 `<repo>/.realworld/<app>-<version>-sqlalchemy-<version>/` (gitignored) holds a venv with the
-app at its pinned version, the SQLAlchemy the suite runs under (or the app's floor), still's runtime
-dependencies (read from pyproject.toml, so they stay in step), installed in one pip
-resolution so the app's own pins win where they are narrower; the drivers are still's own
-extras, `postgresql` always and `mysql` (PyMySQL) for an app whose dialects include MySQL.
-still itself is not installed: a .pth file puts the tree's `src` on the path, so the venv
-runs `python -m still` from the tree under test. A stamp file records what the venv was
-made from; a venv whose stamp differs is made anew.
+app at its pinned version, the SQLAlchemy the suite runs under (or the app's own floor),
+and still's runtime dependencies (read from pyproject.toml, so they stay in step),
+installed in one pip resolution so the app's own pins win where they are narrower; the
+drivers are still's own extras, `postgresql` always and `mysql` (PyMySQL) for an app whose
+dialects include MySQL. still itself is not installed: a .pth file puts the tree's `src`
+on the path, so the venv runs `python -m still` from the tree under test. A stamp file
+records what the venv was made from; a venv whose stamp differs is made anew.
 """
 
 from __future__ import annotations
