@@ -347,7 +347,7 @@ class DeclareRules:
                                     f"a comment, which {self.dialect.name} cannot store"))
         return out
 
-    def enums(self, metadata: MetaData, schemas: set[str], created_only: bool = False) -> dict[str, dict[str, s.Enum]]:
+    def enums(self, metadata: MetaData, schemas: set[str], created_only=False) -> dict[str, dict[str, s.Enum]]:
         return {}
 
     def sequences(self, metadata: MetaData, schemas: set[str]) -> dict[str, dict[str, s.Sequence]]:
