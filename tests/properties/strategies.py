@@ -165,6 +165,7 @@ class TableSpec:
     enum: Optional[list[str]] = None  # the values of the table's enum type (ENUM_TYPES)
     enum_index: bool = False  # a partial index WHERE <first enum column> <> values[0]
     enum_check: bool = False  # CHECK (<first enum column> <> values[0])
+    enum_spelling: int = 0  # how the model holds the enum of a scalar column: ENUM_SPELLINGS
     options: dict = field(default_factory=dict)  # Table keywords, one of TABLE_OPTIONS
 
 
@@ -185,7 +186,7 @@ def build(spec: list[TableSpec]) -> sa.MetaData:
         cols = [sa.Column("id", sa.Integer, primary_key=True)]
         for c in t.columns:
             if c.type in ENUM_TYPES:
-                type_, default = _enum_column(t, c)
+                type_, default = _enum_column(t, c, md)
             else:
                 factory, defaults = ALL_TYPES[c.type]
                 type_, default = factory(), None
@@ -222,10 +223,25 @@ def _literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _enum_column(t: TableSpec, c: ColSpec):
-    enum = sa.Enum(*t.enum, name=f"Mood_{t.name}")
+class _WrappedEnum(sa.TypeDecorator):
+    impl = sa.Enum
+    cache_ok = True
+
+
+# the places a model keeps an enum type, which SQLAlchemy versions register differently: on
+# the column alone, inside a TypeDecorator, on the MetaData as well
+ENUM_SPELLINGS = [
+    lambda values, name, md: sa.Enum(*values, name=name),
+    lambda values, name, md: _WrappedEnum(*values, name=name),
+    lambda values, name, md: sa.Enum(*values, name=name, metadata=md),
+]
+
+
+def _enum_column(t: TableSpec, c: ColSpec, md: sa.MetaData):
     if c.type == "enum":
+        enum = ENUM_SPELLINGS[t.enum_spelling](t.enum, f"Mood_{t.name}", md)
         return enum, t.enum[0] if c.default is not None else None
+    enum = sa.Enum(*t.enum, name=f"Mood_{t.name}")
     array = sa.JSON().with_variant(postgresql.ARRAY(enum), "postgresql")
     return array, "{" + t.enum[0] + "}" if c.default is not None else None
 
@@ -260,6 +276,7 @@ def tables(draw, name: str, others: list[str], p: Profile = DEFAULT):
     t = TableSpec(name=name, columns=cols, comment=draw(st.none() | st.just(f"table {name}")), enum=enum)
     if enum is not None:
         t.enum_index, t.enum_check = draw(st.booleans()), draw(st.booleans())
+        t.enum_spelling = draw(st.integers(0, len(ENUM_SPELLINGS) - 1))
     ints = [c.name for c in cols if c.type == "int"]
     if ints and draw(st.booleans()):  # to an earlier table, or to this one (self-reference)
         t.fks.append((ints[0], draw(st.sampled_from([*others, name]))))
@@ -397,6 +414,7 @@ def edited(draw, spec: list[TableSpec], p: Profile = DEFAULT):
             t.enum = list(values)
         elif edit == "enum_dependents" and t.enum is not None:
             t.enum_index, t.enum_check = draw(st.booleans()), draw(st.booleans())
+            t.enum_spelling = draw(st.integers(0, len(ENUM_SPELLINGS) - 1))  # the same type, spelt anew
         elif edit == "rename_column":
             # a declared rename of a column its checks and indexes use: the database rewrites them
             col = draw(st.sampled_from(t.columns))
