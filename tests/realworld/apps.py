@@ -234,6 +234,9 @@ APPS = {app.name: app for app in (
         base="prefect.server.database.orm_models:Base", models=("prefect.server.database.orm_models",),
         history="prefect/server/database/_migrations",
         run_history=prefect_history, patch=prefect_patch, env=prefect_env,
+        # imports sqlalchemy.dialects.postgresql.operators, new in SQLAlchemy 2.0.16, whatever
+        # Prefect's `sqlalchemy>=2.0` says
+        sqlalchemy_floor="2.0.16",
         setup={"postgresql": "CREATE EXTENSION IF NOT EXISTS pg_trgm"},
         ini="prefect/server/database/alembic.ini", alembic_config=prefect_config, upgrade=prefect_upgrade, current=prefect_current,
         alembic_call=prefect_call,
