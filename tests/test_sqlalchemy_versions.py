@@ -16,6 +16,7 @@ from sqlalchemy.dialects import postgresql as pg
 
 from fixtures.models import named_types
 from still import op, snapshot
+from still.db import open_engine
 from still.declare import declare
 from still.diff import diff
 from still.errors import StillError
@@ -112,3 +113,13 @@ def test_create_type_false_is_kept_on_every_version(pg_url):
         with pytest.raises(StillError, match='type "made_elsewhere" does not exist'):
             run_ops(pg_url, lambda: op.create_table("t", sa.Column("id", sa.Integer, primary_key=True),
                                                     sa.Column("c", type_)))
+
+
+def test_a_query_argument_pysqlite_drops_is_refused(tmp_path):
+    """SQLAlchemy 2.1 warns of it, 2.0 drops it silently: still asks the dialect which
+    arguments reach the driver, the same on both."""
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    with pytest.raises(StillError, match=r"does not take the query argument\(s\) 'bogus', 'password' "):
+        open_engine(f"{url}?bogus=1&password=SECRET&timeout=3", must_exist=False)
+    open_engine(f"{url}?timeout=3", must_exist=False).dispose()
+    open_engine(f"sqlite:///file:{tmp_path / 'db.sqlite'}?mode=rwc&uri=true", must_exist=False).dispose()
