@@ -123,3 +123,17 @@ def test_a_query_argument_pysqlite_drops_is_refused(tmp_path):
         open_engine(f"{url}?bogus=1&password=SECRET&timeout=3", must_exist=False)
     open_engine(f"{url}?timeout=3", must_exist=False).dispose()
     open_engine(f"sqlite:///file:{tmp_path / 'db.sqlite'}?mode=rwc&uri=true", must_exist=False).dispose()
+
+
+def test_sqlite_rebuild_keeps_an_expression_default(sqlite_url):
+    """SQLite reads an expression default back without its parentheses and takes it only
+    inside them; SQLAlchemy before 2.0.40 did not add them, so the rebuilt table's CREATE
+    TABLE failed (Prefect's history on SQLite)."""
+    engine = sa.create_engine(sqlite_url, poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE t (id INTEGER PRIMARY KEY, at TEXT DEFAULT (strftime('%Y', 'now')), "
+                             "n INTEGER DEFAULT 1.5, name TEXT)")
+    engine.dispose()
+    table = run_ops(sqlite_url, lambda: op.create_unique_constraint("uq_t_name", "t", ["name"])).table("t")
+    assert [u.name for u in table.unique_constraints] == ["uq_t_name"]
+    assert table.column("at").default is not None and table.column("n").default == "1.5"

@@ -26,7 +26,8 @@ class SnapshotType(UserDefinedType):
         return self.text
 
 
-def build_column(col: s.Column, primary_key: bool = False) -> sa.Column:
+def build_column(col: s.Column, primary_key: bool = False, default_sql=written) -> sa.Column:
+    """`default_sql`: the default's text as sent (a dialect's own spelling rules)."""
     args: list = []
     if col.identity:
         i = col.identity
@@ -42,7 +43,7 @@ def build_column(col: s.Column, primary_key: bool = False) -> sa.Column:
         primary_key=primary_key,
         # SERIAL is spelled by the PostgreSQL DDL itself; SQLAlchemy refuses False next to Identity
         autoincrement="auto" if col.identity else (col.autoincrement if primary_key else False),
-        server_default=sa.text(written(col.default)) if col.default is not None else None,
+        server_default=sa.text(default_sql(col.default)) if col.default is not None else None,
         comment=col.comment,
     )
 
@@ -65,10 +66,11 @@ def build_constraint(kind: str, cons, default_schema: str) -> sa.schema.Constrai
     )
 
 
-def build_table(metadata: sa.MetaData, schema: str, table: s.Table, default_schema: str) -> sa.Table:
+def build_table(metadata: sa.MetaData, schema: str, table: s.Table, default_schema: str,
+                default_sql=written) -> sa.Table:
     """A sa.Table for `table`; foreign keys point at stub tables in the same metadata."""
     pk = set(table.primary_key.columns) if table.primary_key else set()
-    items: list = [build_column(c, c.name in pk) for c in table.columns]
+    items: list = [build_column(c, c.name in pk, default_sql) for c in table.columns]
     if table.primary_key:
         items.append(sa.PrimaryKeyConstraint(*table.primary_key.columns, name=table.primary_key.name))
     for kind, group in (("unique", table.unique_constraints), ("check", table.check_constraints),
