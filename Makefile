@@ -3,8 +3,16 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# The lowest SQLAlchemy still supports, read from pyproject.toml's floor, in a venv of its
+# own: `make test` runs the tests that hold the invariants under it too (DESIGN.md, invariant 8).
+SA20        := $(shell sed -n 's/.*"sqlalchemy>=\([0-9.]*\),.*/\1/p' pyproject.toml)
+SA20_VENV   := .venv-sa20
+SA20_BIN    := $(SA20_VENV)/bin
+SA20_STAMP  := $(SA20_VENV)/.installed-$(SA20)
+SA20_TESTS  ?= tests/test_sqlalchemy_versions.py tests/test_fidelity.py tests/diff/test_no_false_drift.py \
+               tests/properties/test_convergence.py tests/runtime/test_alembic_differential.py tests/realworld
 
-.PHONY: install demo test bench schemas clean
+.PHONY: install install-sa20 demo test test-sa20 bench schemas clean
 
 install: $(STAMP)
 
@@ -14,11 +22,27 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[postgresql,mysql,test,bench]"
 	touch $(STAMP)
 
+install-sa20: $(SA20_STAMP)
+
+$(SA20_STAMP): pyproject.toml
+	rm -rf $(SA20_VENV)
+	$(PYTHON) -m venv $(SA20_VENV)
+	$(SA20_BIN)/pip install --quiet --upgrade pip
+	$(SA20_BIN)/pip install --quiet -e ".[postgresql,mysql,test]" "sqlalchemy==$(SA20)"
+	touch $(SA20_STAMP)
+
 demo: install
 	$(BIN)/python fixtures/demo.py
 
-test: install
+# the whole suite under the newest SQLAlchemy (2.1), then SA20_TESTS under the lowest 2.0.x;
+# each run prints its own pytest closing line, and the first that fails stops make
+test: install install-sa20
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@echo "== SQLAlchemy $(SA20): $(SA20_TESTS)"
+	$(SA20_BIN)/python -m pytest $(SA20_TESTS) $(PYTEST_ARGS)
+
+test-sa20: install-sa20
+	$(SA20_BIN)/python -m pytest $(SA20_TESTS) $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python bench/reflect.py --write-results
@@ -30,4 +54,4 @@ schemas: install
 	$(BIN)/python -m still.schemas schemas
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) $(SA20_VENV) .pytest_cache .hypothesis

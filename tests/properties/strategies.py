@@ -80,7 +80,12 @@ MYSQL_TYPES = {
     # (100 characters: a tinytext in latin1, a text in utf8mb4)
     "my_text100": (lambda: sa.Text(100), ["note", "0"]),
     "my_blob300": (lambda: sa.LargeBinary(300), []),
+    # SQLAlchemy 2.0 writes Uuid as CHAR(32) on MariaDB (2.1: its native UUID, from 10.7),
+    # which holds the 32 digits without dashes, not the 36-character form
+    "my_uuid": (sa.Uuid, ["A0EEBC999C0B4EF8BB6D6BB9BD380A11", "0"]),
 }
+# the Uuid MariaDB gets from the SQLAlchemy in use
+MYSQL_UUID = "my_uuid" if sa.__version__.startswith("2.0.") else "uuid"
 ALL_TYPES = {**TYPES, **MYSQL_TYPES}
 UNINDEXABLE = {"json"}  # no btree operator class on PostgreSQL: no index, no UNIQUE
 DEFAULT_CHOICES = 6  # ColSpec.default is drawn below this (taken modulo the type's list)
@@ -134,8 +139,8 @@ DEFAULT = Profile()
 PROFILES = {
     # MariaDB: no expression indexes, no key on a TEXT without a length, no sequences read
     "mysql": Profile(types=tuple(sorted({"int", "bigint", "str20", "str50", "str20c", "text", "json",
-                                         "numeric", "float", "date", "datetime", "time", "uuid"}
-                                        | set(MYSQL_TYPES))),
+                                         "numeric", "float", "date", "datetime", "time", MYSQL_UUID}
+                                        | set(MYSQL_TYPES) - {"my_uuid"})),
                      unindexable=frozenset({"json", "text", "my_text100", "my_blob300"}), spellings=4, sequences=False, enums=False,
                      table_options=True),
     "postgresql": Profile(fk_match=True),
@@ -181,6 +186,7 @@ class TableSpec:
     enum: Optional[list[str]] = None  # the values of the table's enum type (ENUM_TYPES)
     enum_index: bool = False  # a partial index WHERE <first enum column> <> values[0]
     enum_check: bool = False  # CHECK (<first enum column> <> values[0])
+    enum_spelling: int = 0  # how the model holds the enum of a scalar column: ENUM_SPELLINGS
     options: dict = field(default_factory=dict)  # Table keywords, one of TABLE_OPTIONS
     pattern: Optional[tuple[str, bool]] = None  # (a PATTERN_TYPES column, on lower() of it)
     exclude: Optional[tuple[str, int]] = None  # (column, EXCLUDE_SHAPES index); PostgreSQL only
@@ -215,7 +221,7 @@ def build(spec: list[TableSpec], named: bool = True) -> sa.MetaData:
         cols = [sa.Column("id", sa.Integer, primary_key=not key)]
         for c in t.columns:
             if c.type in ENUM_TYPES:
-                type_, default = _enum_column(t, c)
+                type_, default = _enum_column(t, c, md)
             else:
                 factory, defaults = ALL_TYPES[c.type]
                 type_, default = factory(), None
@@ -294,10 +300,25 @@ def _literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _enum_column(t: TableSpec, c: ColSpec):
-    enum = sa.Enum(*t.enum, name=f"Mood_{t.name}")
+class _WrappedEnum(sa.TypeDecorator):
+    impl = sa.Enum
+    cache_ok = True
+
+
+# the places a model keeps an enum type, which SQLAlchemy versions register differently: on
+# the column alone, inside a TypeDecorator, on the MetaData as well
+ENUM_SPELLINGS = [
+    lambda values, name, md: sa.Enum(*values, name=name),
+    lambda values, name, md: _WrappedEnum(*values, name=name),
+    lambda values, name, md: sa.Enum(*values, name=name, metadata=md),
+]
+
+
+def _enum_column(t: TableSpec, c: ColSpec, md: sa.MetaData):
     if c.type == "enum":
+        enum = ENUM_SPELLINGS[t.enum_spelling](t.enum, f"Mood_{t.name}", md)
         return enum, t.enum[0] if c.default is not None else None
+    enum = sa.Enum(*t.enum, name=f"Mood_{t.name}")
     array = sa.JSON().with_variant(postgresql.ARRAY(enum), "postgresql")
     return array, "{" + t.enum[0] + "}" if c.default is not None else None
 
@@ -332,6 +353,7 @@ def tables(draw, name: str, others: list[str], p: Profile = DEFAULT):
     t = TableSpec(name=name, columns=cols, comment=draw(st.none() | st.just(f"table {name}")), enum=enum)
     if enum is not None:
         t.enum_index, t.enum_check = draw(st.booleans()), draw(st.booleans())
+        t.enum_spelling = draw(st.integers(0, len(ENUM_SPELLINGS) - 1))
     ints = [c.name for c in cols if c.type == "int"]
     if ints and draw(st.booleans()):  # to an earlier table, or to this one (self-reference)
         t.fks.append((ints[0], draw(st.sampled_from([*others, name]))))
@@ -496,6 +518,7 @@ def edited(draw, spec: list[TableSpec], p: Profile = DEFAULT, edits: tuple = tup
             t.enum = list(values)
         elif edit == "enum_dependents" and t.enum is not None:
             t.enum_index, t.enum_check = draw(st.booleans()), draw(st.booleans())
+            t.enum_spelling = draw(st.integers(0, len(ENUM_SPELLINGS) - 1))  # the same type, spelt anew
         elif edit == "rename_column":
             # a declared rename of a column its checks and indexes use: the database rewrites them
             col = draw(st.sampled_from(t.columns))

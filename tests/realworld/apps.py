@@ -24,6 +24,7 @@ class App:
     patch: Callable = lambda metadata, dialect: []  # fixes MetaData in place, returns what it changed
     setup: dict = field(default_factory=dict)  # dialect -> SQL run before create_all (as the history does)
     extra_requirements: tuple[str, ...] = ()
+    sqlalchemy_floor: str = "2.0"  # the lowest SQLAlchemy the app's own models load under
     dialects: tuple[str, ...] = ("sqlite", "postgresql")
     env: Callable[[str], dict] = lambda url: {}  # url -> environment of the app's processes on it
     # taking the history over with still (test_takeover.py):
@@ -233,6 +234,9 @@ APPS = {app.name: app for app in (
         base="prefect.server.database.orm_models:Base", models=("prefect.server.database.orm_models",),
         history="prefect/server/database/_migrations",
         run_history=prefect_history, patch=prefect_patch, env=prefect_env,
+        # imports sqlalchemy.dialects.postgresql.operators, new in SQLAlchemy 2.0.16, whatever
+        # Prefect's `sqlalchemy>=2.0` says
+        sqlalchemy_floor="2.0.16",
         setup={"postgresql": "CREATE EXTENSION IF NOT EXISTS pg_trgm"},
         ini="prefect/server/database/alembic.ini", alembic_config=prefect_config, upgrade=prefect_upgrade, current=prefect_current,
         alembic_call=prefect_call,
@@ -251,6 +255,9 @@ APPS = {app.name: app for app in (
         base="optuna.storages._rdb.models:BaseModel", models=("optuna.storages._rdb.models",),
         history="optuna/storages/_rdb/alembic",
         run_history=optuna_history, dialects=("sqlite", "postgresql", "mysql"),
+        # `Mapped[TrialValueType]`, an enum declared in the class body, fails to load before
+        # SQLAlchemy 2.0.26 (its issue 10899), whatever Optuna's `sqlalchemy>=1.4.2` says
+        sqlalchemy_floor="2.0.26",
         ini="optuna/storages/_rdb/alembic.ini", ini_cwd="optuna/storages/_rdb",
         alembic_config=optuna_config),
 )}

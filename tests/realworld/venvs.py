@@ -1,13 +1,13 @@
 """One virtual environment per real-world app, made on first use and reused after.
 
-`<repo>/.realworld/<app>-<version>/` (gitignored) holds a venv with the app at its pinned
-version and still's runtime dependencies (read from pyproject.toml, so they stay in step),
+`<repo>/.realworld/<app>-<version>-sqlalchemy-<version>/` (gitignored) holds a venv with the
+app at its pinned version, the SQLAlchemy the suite runs under (or the app's own floor),
+and still's runtime dependencies (read from pyproject.toml, so they stay in step),
 installed in one pip resolution so the app's own pins win where they are narrower; the
 drivers are still's own extras, `postgresql` always and `mysql` (PyMySQL) for an app whose
-dialects include MySQL. still
-itself is not installed: a .pth file puts the tree's `src` on the path, so the venv runs
-`python -m still` from the tree under test. A stamp file records what the venv was made
-from; a venv whose stamp differs is made anew.
+dialects include MySQL. still itself is not installed: a .pth file puts the tree's `src`
+on the path, so the venv runs `python -m still` from the tree under test. A stamp file
+records what the venv was made from; a venv whose stamp differs is made anew.
 """
 
 from __future__ import annotations
@@ -20,20 +20,31 @@ import time
 import tomllib
 from pathlib import Path
 
+import sqlalchemy
+from packaging.version import Version
+
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".realworld"
 STAMP = ".still-stamp.json"
 
 
 def still_requirements(app) -> list[str]:
+    """still's dependencies, with SQLAlchemy pinned to the version this suite runs under
+    (`make test` runs the corpus under each one still supports, DESIGN.md invariant 8), or
+    to the app's own floor when its models do not load under that version."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     extras = ["postgresql", *(["mysql"] if "mysql" in app.dialects else [])]
-    return [*project["dependencies"], *(r for extra in extras for r in project["optional-dependencies"][extra])]
+    return [*project["dependencies"], *(r for extra in extras for r in project["optional-dependencies"][extra]),
+            f"sqlalchemy=={sqlalchemy_for(app)}"]
+
+
+def sqlalchemy_for(app) -> str:
+    return max(sqlalchemy.__version__, app.sqlalchemy_floor, key=Version)
 
 
 def venv_python(app) -> Path:
     """The python of `app`'s venv, creating the venv when it is missing or stale."""
-    home = CACHE / f"{app.name}-{app.version}"
+    home = CACHE / f"{app.name}-{app.version}-sqlalchemy-{sqlalchemy_for(app)}"
     python = home / "bin" / "python"
     wanted = {"requirements": [app.requirement, *app.extra_requirements, *still_requirements(app)],
               "python": sys.version.split()[0]}

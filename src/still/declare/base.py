@@ -94,7 +94,7 @@ def clause_key(clause, memo: _Memo) -> Optional[tuple]:
     if not _own_compilation(cls, memo):
         return None
     if cls is _TextClause:
-        return None if clause._bindparams else (cls, clause.text)
+        return (cls, clause.text) if next(iter(clause.get_children()), None) is None else None
     if cls is _LabelReference:
         return (cls, clause.element) if type(clause.element) is str else None
     if cls in _CONSTANTS:
@@ -108,7 +108,7 @@ def clause_key(clause, memo: _Memo) -> Optional[tuple]:
 
 
 _TextClause = sa.sql.elements.TextClause
-_LabelReference = sa.sql.elements._textual_label_reference
+_LabelReference = type(sa.desc("x").element)  # a name given as a string, by its public constructor
 _CONSTANTS = (sa.sql.elements.True_, sa.sql.elements.False_, sa.sql.elements.Null)
 # `func.anything()` and the SQL-standard functions without arguments; not next_value()
 # and the like, which render something besides their name
@@ -339,7 +339,7 @@ class DeclareRules(ConstraintRules):
                                     f"a comment, which {self.dialect.name} cannot store"))
         return out
 
-    def enums(self, metadata: MetaData, schemas: set[str]) -> dict[str, dict[str, s.Enum]]:
+    def enums(self, metadata: MetaData, schemas: set[str], created_only=False) -> dict[str, dict[str, s.Enum]]:
         return {}
 
     def sequences(self, metadata: MetaData, schemas: set[str]) -> dict[str, dict[str, s.Sequence]]:

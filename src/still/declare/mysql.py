@@ -115,7 +115,7 @@ class Rules(DeclareRules):
     def autoincrement(self, column: sa.Column) -> bool:
         # MySQLDDLCompiler.get_column_specification's own test
         table = column.table
-        if table is None or column is not table._autoincrement_column:
+        if table is None or column is not table.autoincrement_column:
             return False
         if column.server_default is not None and not isinstance(column.server_default, sa.Identity):
             return False

@@ -12,12 +12,14 @@ import re
 from typing import Optional
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql.named_types import DOMAIN, NamedType
+from sqlalchemy.dialects.postgresql import DOMAIN, NamedType
 from sqlalchemy.sql.schema import MetaData
 
 from still import snapshot as s
 from still.declare import postgresql_keys as keys_
 from still.declare.base import DeclareRules, default_index_elements, index_element
+from still.declare.compiled import doubles_percents
+from still.declare.created import schema_objects
 from still.reflect.postgresql_literals import is_numeric, stored_literal
 from still.reflect.postgresql_sequences import default_bounds
 from still.written import remember
@@ -56,6 +58,10 @@ class Rules(DeclareRules):
         # (table, its UNIQUEs as created, the primary key's name): table_constraints
         # works it out at the start of each declare_table, name_of(pk) reuses it
         self._created: Optional[tuple] = None
+        self._doubles_percents = doubles_percents(dialect)
+        # (metadata, its enums, domains and sequences): enums, domains and sequences are
+        # asked one after the other once its tables are declared; a table declared starts anew
+        self._objects: Optional[tuple] = None
 
     # -- compiling ----------------------------------------------------------------------
     def sql(self, clause) -> str:
@@ -68,7 +74,7 @@ class Rules(DeclareRules):
     def _sent(self, text: str) -> str:
         # With a format/pyformat driver the compiler doubles `%`; the driver halves it
         # again on the way to the server, which stores (and reports) a single one.
-        return text.replace("%%", "%") if self.preparer._double_percents else text
+        return text.replace("%%", "%") if self._doubles_percents else text
 
     # -- columns ------------------------------------------------------------------------
     def column_type(self, column: sa.Column) -> str:
@@ -99,7 +105,7 @@ class Rules(DeclareRules):
 
     def _serial(self, column: sa.Column) -> Optional[str]:
         """SERIAL/BIGSERIAL/SMALLSERIAL when the DDL compiler would emit it (its own test)."""
-        if not (column.primary_key and column is column.table._autoincrement_column):
+        if not (column.primary_key and column is column.table.autoincrement_column):
             return None
         impl = column.type.dialect_impl(self.dialect)
         if isinstance(impl, sa.TypeDecorator):
@@ -207,6 +213,7 @@ class Rules(DeclareRules):
         others = [c for c in ordered if not isinstance(c, sa.UniqueConstraint)]
         kept, pk_name = self._work_out_uniques(table, ordered)
         self._created = (table, kept, pk_name)
+        self._objects = None
         return inline + others + kept
 
     def _work_out_uniques(self, table: sa.Table,
@@ -306,28 +313,34 @@ class Rules(DeclareRules):
     def object_schemas(self, table_schemas: set[str], wanted: Optional[set[str]]):
         return wanted  # enums and sequences live where they are declared, tables or not
 
-    def enums(self, metadata: MetaData, schemas: Optional[set[str]]):
+    def _schema_objects(self, metadata: MetaData) -> list:
+        if self._objects is None or self._objects[0] is not metadata:
+            self._objects = (metadata, schema_objects(metadata, self.dialect))
+        return self._objects[1]
+
+    def enums(self, metadata: MetaData, schemas: Optional[set[str]], created_only: bool = False):
+        """`created_only`: just the enums a CREATE TABLE brings along (create_type)."""
         out: dict[str, dict[str, s.Enum]] = {}
-        for obj in _schema_objects(metadata):
-            if not isinstance(obj, sa.Enum):
+        for obj in self._schema_objects(metadata):
+            if not isinstance(obj, sa.Enum) or (created_only and not getattr(obj, "create_type", True)):
                 continue
             impl = obj.dialect_impl(self.dialect)
-            if not isinstance(impl, NamedType) or impl.name is None:
-                continue  # a non-native Enum is a VARCHAR (and maybe a CHECK)
+            if not isinstance(impl, NamedType) or impl.name is None or not impl.enums:
+                continue  # a non-native Enum is a VARCHAR (and maybe a CHECK); no values: a reference
             schema = impl.schema or self.default_schema
             if schemas is None or schema in schemas:
-                out.setdefault(schema, {})[impl.name] = s.Enum(
-                    name=impl.name, values=tuple(impl.enums))
+                out.setdefault(schema, {}).setdefault(impl.name, s.Enum(
+                    name=impl.name, values=tuple(impl.enums)))
         return out
 
     def domains(self, metadata: MetaData, schemas: Optional[set[str]], created_only: bool = False):
         """`created_only`: just the domains a CREATE TABLE brings along (create_type)."""
         out: dict[str, dict[str, s.Domain]] = {}
-        for obj in _schema_objects(metadata):
+        for obj in self._schema_objects(metadata):
             if not isinstance(obj, DOMAIN) or (created_only and not obj.create_type):
                 continue
             schema = obj.schema or self.default_schema
-            if schemas is None or schema in schemas:
+            if (schemas is None or schema in schemas) and obj.name not in out.get(schema, {}):
                 out.setdefault(schema, {})[obj.name] = self.domain(obj)
         return out
 
@@ -358,7 +371,9 @@ class Rules(DeclareRules):
 
     def sequences(self, metadata: MetaData, schemas: Optional[set[str]]):
         out: dict[str, dict[str, s.Sequence]] = {}
-        for seq in metadata._sequences.values():
+        for seq in self._schema_objects(metadata):
+            if not isinstance(seq, sa.Sequence):
+                continue
             if seq.optional and self.dialect.sequences_optional:
                 continue  # create_all leaves optional sequences to databases that need them
             schema = seq.schema or self.default_schema
@@ -408,7 +423,9 @@ def _impl(type_, dialect):
 
 
 def _pg_option(item, name: str):
-    return item.dialect_options["postgresql"][name]
+    # an option the SQLAlchemy in use does not know (constraint `include` before 2.0.41)
+    # cannot have been given, so it is unset
+    return item.dialect_options["postgresql"].get(name)
 
 
 def _index_key(constraint, nulls_not_distinct: bool) -> tuple:
@@ -417,12 +434,6 @@ def _index_key(constraint, nulls_not_distinct: bool) -> tuple:
                     for c in _pg_option(constraint, "include") or ())
     return (tuple(c.name for c in constraint.columns), include, nulls_not_distinct,
             bool(constraint.deferrable), (constraint.initially or "").upper())
-
-
-def _schema_objects(metadata: MetaData):
-    # MetaData registers every Enum/Sequence it meets (2.1); get_schema_objects() filters
-    # by one schema at a time, so walk the registry directly.
-    return list(getattr(metadata, "_objects", ()))
 
 
 def _bare_column(expression: Optional[str]) -> Optional[str]:

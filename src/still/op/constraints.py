@@ -86,7 +86,7 @@ def drop_constraint(constraint_name: Optional[str], table_name: str, type_: Opti
 
     named = given_name(ex.naming_convention, type_, table_name, constraint_name)
     if named is not constraint_name:  # as SQLAlchemy spells it: cut to the dialect's length
-        from sqlalchemy.sql.elements import conv
+        from sqlalchemy.schema import conv
 
         constraint_name = ex.rules.name_of(sa.CheckConstraint(sa.text("1"), name=conv(named)))
     if type_ and CONSTRAINT_TYPES.get(type_.lower()) == "primary_key" and constraint_name is not None:

@@ -32,7 +32,7 @@ def get_context():
 
 def f(name: str):
     """Mark a name as final: no naming convention is applied to it (Alembic's op.f)."""
-    from sqlalchemy.sql.elements import conv
+    from sqlalchemy.schema import conv
 
     return conv(name)
 

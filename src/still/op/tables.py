@@ -39,9 +39,9 @@ def create_table(table_name: str, *columns_and_constraints, schema: Optional[str
 
 
 def create_missing_enums(ex, metadata: sa.MetaData, schema_name: str) -> None:
-    # a native Enum column brings its type along, as create_table does in SQLAlchemy; so
-    # does a DOMAIN column unless create_type=False (what generated revisions say)
-    for enum_schema, enums in ex.rules.enums(metadata, None).items():
+    # a native Enum or DOMAIN column brings its type along unless create_type=False (what
+    # generated revisions say), as create_table does in SQLAlchemy and so in Alembic
+    for enum_schema, enums in ex.rules.enums(metadata, None, created_only=True).items():
         present = ex.snapshot.schemas.get(enum_schema)
         for name, enum in enums.items():
             if present is None or name not in present.enums:

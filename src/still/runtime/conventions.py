@@ -54,7 +54,7 @@ def given_name(convention: Optional[dict], type_: Optional[str], table_name: str
     run's naming convention, as in Alembic (which builds the constraint in target_metadata's
     MetaData): a pattern with %(constraint_name)s wraps a given name that op.f() did not mark
     final; any other name is as given."""
-    from sqlalchemy.sql.elements import conv
+    from sqlalchemy.schema import conv
 
     if not convention or name is None or isinstance(name, conv) or not type_:
         return name

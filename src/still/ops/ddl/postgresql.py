@@ -11,6 +11,7 @@ from sqlalchemy.schema import AddConstraint, CreateIndex, CreateSequence, Create
 
 from still import ops
 from still import snapshot as s
+from still.declare.compiled import doubles_percents
 from still.ops.ddl.postgresql_values import keep_values, needs_guard
 from still.ops.ddl.sa_build import build_column, build_constraint, build_index, build_table
 from still.written import Written, written
@@ -30,6 +31,7 @@ class _Writer:
         self.dialect = dialect
         self.before = before
         self.q = dialect.identifier_preparer
+        self.doubles_percents = doubles_percents(dialect)
 
     def name(self, schema: str, name: str) -> str:
         if schema == self.before.default_schema:
@@ -336,7 +338,7 @@ def enum_depth(type_text: str, schema: str, name: str, table_schema: str) -> Opt
 
 def _escaped(w: _Writer, text: str) -> str:
     """SQL text as compiled constructs hold it: `%` doubled for a format/pyformat driver."""
-    return text.replace("%", "%%") if w.q._double_percents else text
+    return text.replace("%", "%%") if w.doubles_percents else text
 
 
 def _domain_default(w: _Writer, domain: s.Domain) -> Optional[str]:

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.types import UserDefinedType
 
 from still import snapshot as s
+from still.errors import StillError
 from still.written import written
 
 
@@ -25,7 +26,9 @@ class SnapshotType(UserDefinedType):
         return self.text
 
 
-def build_column(col: s.Column, primary_key: bool = False, type_=None) -> sa.Column:
+def build_column(col: s.Column, primary_key: bool = False, type_=None, default_sql=written) -> sa.Column:
+    """`type_`: a SQLAlchemy type instead of the snapshot's text; `default_sql`: the
+    default's text as sent (a dialect's own spelling rules)."""
     args: list = []
     if col.identity:
         i = col.identity
@@ -41,7 +44,7 @@ def build_column(col: s.Column, primary_key: bool = False, type_=None) -> sa.Col
         primary_key=primary_key,
         # SERIAL is spelled by the PostgreSQL DDL itself; SQLAlchemy refuses False next to Identity
         autoincrement="auto" if col.identity else (col.autoincrement if primary_key else False),
-        server_default=sa.text(written(col.default)) if col.default is not None else None,
+        server_default=sa.text(default_sql(col.default)) if col.default is not None else None,
         comment=col.comment,
     )
 
@@ -54,8 +57,9 @@ def build_constraint(kind: str, cons, default_schema: str) -> sa.schema.Constrai
     if kind == "primary_key":
         return sa.PrimaryKeyConstraint(*cons.columns, name=cons.name, **_deferrability(cons))
     if kind == "unique":
-        return sa.UniqueConstraint(*cons.columns, name=cons.name, **_deferrability(cons),
-                                   postgresql_nulls_not_distinct=cons.nulls_not_distinct or None)
+        options = {"postgresql_nulls_not_distinct": True} if cons.nulls_not_distinct else {}
+        return _accepted(f"unique constraint {cons.name}",
+                         lambda: sa.UniqueConstraint(*cons.columns, name=cons.name, **_deferrability(cons), **options))
     if kind == "exclude":
         return build_exclude(cons)
     if kind == "check":
@@ -97,13 +101,14 @@ def key_sql(e: s.IndexElement) -> str:
     return text
 
 
-def build_table(metadata: sa.MetaData, schema: str, table: s.Table, default_schema: str) -> sa.Table:
+def build_table(metadata: sa.MetaData, schema: str, table: s.Table, default_schema: str,
+                default_sql=written) -> sa.Table:
     """A sa.Table for `table`; foreign keys point at stub tables in the same metadata."""
     pk = set(table.primary_key.columns) if table.primary_key else set()
     # SQLite writes AUTOINCREMENT only on a key of SQLAlchemy's integer affinity
     key = next(iter(pk)) if table.options.autoincrement and len(pk) == 1 else None
-    items: list = [build_column(c, c.name in pk, sa.Integer() if c.name == key and c.type == "INTEGER" else None)
-                   for c in table.columns]
+    items: list = [build_column(c, c.name in pk, sa.Integer() if c.name == key and c.type == "INTEGER" else None,
+                                default_sql) for c in table.columns]
     if table.primary_key:
         items.append(build_constraint("primary_key", table.primary_key, default_schema))
     for kind, group in (("unique", table.unique_constraints), ("check", table.check_constraints),
@@ -156,4 +161,15 @@ def build_index(table: sa.Table, ix: s.Index) -> sa.Index:
         kwargs["postgresql_using"] = ix.method
     if ix.nulls_not_distinct:
         kwargs["postgresql_nulls_not_distinct"] = True
-    return sa.Index(ix.name, *keys, unique=ix.unique, _table=table, **kwargs)
+    return _accepted(f"index {ix.name}",
+                     lambda: sa.Index(ix.name, *keys, unique=ix.unique, _table=table, **kwargs))
+
+
+def _accepted(what: str, build):
+    """`build()`, whose options are given only when set: a SQLAlchemy that predates one
+    (postgresql_nulls_not_distinct before 2.0.16) refuses the keyword, even at its default."""
+    try:
+        return build()
+    except sa.exc.ArgumentError as exc:
+        raise StillError(f"{what}: {exc}; SQLAlchemy {sa.__version__} cannot write it, "
+                         "a later 2.0.x or 2.1 can") from None

@@ -11,6 +11,8 @@ verifies afterwards that the rebuild orphaned nothing.
 
 from __future__ import annotations
 
+import re
+
 import weakref
 
 import sqlalchemy as sa
@@ -37,16 +39,17 @@ class _Writer:
         return str(construct.compile(dialect=self.dialect)).strip()
 
     def table_ddl(self, table: s.Table, name: str | None = None) -> list[str]:
-        built = build_table(sa.MetaData(), "main", table.model_copy(update={"name": name or table.name}), "main")
+        built = build_table(sa.MetaData(), "main", table.model_copy(update={"name": name or table.name}), "main",
+                            sqlite_default)
         return [self.compile(CreateTable(built))]
 
     def create_ddl(self, table: s.Table) -> list[str]:
         """CREATE TABLE and its CREATE INDEX statements, from one built table."""
-        built = build_table(sa.MetaData(), "main", table, "main")
+        built = build_table(sa.MetaData(), "main", table, "main", sqlite_default)
         return [self.compile(CreateTable(built))] + [self.compile(CreateIndex(ix)) for ix in built.indexes]
 
     def index_ddl(self, table: s.Table) -> list[str]:
-        built = build_table(sa.MetaData(), "main", table, "main")
+        built = build_table(sa.MetaData(), "main", table, "main", sqlite_default)
         return [self.compile(CreateIndex(ix)) for ix in built.indexes]
 
     def rebuild(self, old: s.Table, new: s.Table) -> list[str]:
@@ -178,7 +181,7 @@ def column_spec(dialect, col: s.Column) -> str:
         rests = _RESTS[dialect] = {}
     rest = rests.get(key)
     if rest is None:
-        spec = dialect.ddl_compiler(dialect, None).get_column_specification(build_column(col))
+        spec = dialect.ddl_compiler(dialect, None).get_column_specification(build_column(col, default_sql=sqlite_default))
         if not spec.startswith(quoted + " "):
             return spec
         rest = rests[key] = spec[len(quoted):]
@@ -186,6 +189,19 @@ def column_spec(dialect, col: s.Column) -> str:
 
 
 _RESTS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # dialect -> {rest of a column: its text}
+
+
+# what SQLite takes as a DEFAULT without parentheses: a literal, a signed number, a keyword
+_BARE = re.compile(r"""^\s*['"(]|^\w*$|^\s*[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$""", re.I)
+
+
+def sqlite_default(default: str) -> str:
+    """A default's text as sent: SQLite takes an expression (a function call, read back
+    without its parentheses) only in parentheses. SQLAlchemy adds them to a text default
+    from 2.0.40 on, never before; here they are added to an expression only, so the rest
+    is sent as the SQLAlchemy in use sends a model's (`1.5` or `(1.5)`) and matches it."""
+    text = written(default)
+    return text if _BARE.match(text) else f"({text})"
 
 
 def _constant(default: str) -> bool:
