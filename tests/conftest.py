@@ -146,3 +146,13 @@ def engine(db_url):
     eng = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
     yield eng
     eng.dispose()
+
+
+def pytest_collection_modifyitems(items):
+    """Every test that runs on PostgreSQL carries the `postgresql` mark, so `-m postgresql`
+    runs them all on one server (`make test-pg-newest` runs them on the newest release)."""
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if params.get("dialect") == "postgresql" or {"pg_url", "pg_admin_url", "pg_admin_engine"} \
+                & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.postgresql)

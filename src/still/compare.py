@@ -158,6 +158,8 @@ def _compare_snapshot(current, dialect, metadata, schemas, excludes, version_tab
     plan = diff(current, target, wanted, frozenset(invented))
     notes = [Finding.of(Code.UNVERIFIABLE, message, schema, table, column)
              for schema, table, column, message in rules_for(dialect).unrepresented(metadata)]
+    from still.server_versions import lacking
+
     plan = plan.model_copy(update={"findings": plan.findings + tuple(findings) + tuple(notes)
-                                   + tuple(skipped.values())})
+                                   + tuple(lacking(plan.operations, dialect)) + tuple(skipped.values())})
     return Comparison(current=current, target=target, plan=plan)

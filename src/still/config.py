@@ -38,6 +38,7 @@ STILL_TOML = "still.toml"
 PYPROJECT_TOML = "pyproject.toml"
 SECTIONS = "databases"
 
+_VERSION_RE = re.compile(r"\d+(\.\d+)*")
 _METADATA_RE = re.compile(r"^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*:[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$")
 
 
@@ -115,6 +116,8 @@ FIELDS: dict[str, tuple[Any, Any, tuple]] = {
     "metadata_naming_convention": ("bool", False, ()),
     "applied_log": ("bool", True, ()),  # one row per revision run in the log table (still.runtime.applied_log)
     "log_table": ("str?", None, (_not_empty, _not_the_version_table)),  # default: <version_table>_log
+    # the server the offline paths write for (no connection to ask): still.server_versions
+    "postgresql_version": ("version?", None, ()),
     "x": ("dict", {}, ()),
     "source": ("str?", None, ()),
     "name": ("str?", None, ()),
@@ -123,8 +126,14 @@ FIELDS: dict[str, tuple[Any, Any, tuple]] = {
 
 def _typed(field: str, kind, value):
     """`value` if it has the field's type (a number as float), else InvalidConfig."""
-    if kind in ("str?", "list?") and value is None:
+    if kind in ("str?", "list?", "version?") and value is None:
         return value
+    if kind == "version?":  # 18 or "17.4", kept as a tuple of ints
+        if isinstance(value, int) and not isinstance(value, bool):
+            return (value,)
+        if isinstance(value, str) and _VERSION_RE.fullmatch(value.strip()):
+            return tuple(int(part) for part in value.strip().split("."))
+        raise InvalidConfig(field)
     if kind in ("str", "str?"):
         ok = isinstance(value, str)
     elif kind in ("list", "list?"):
@@ -242,7 +251,7 @@ class Config:
 # The keys a file may set; `x`, `source` and `name` come from the command line.
 FILE_KEYS = ("url", "metadata", "script_location", "version_locations", "version_table", "version_table_schema",
              "schemas", "exclude_tables", "sqlite_commit", "lock_timeout", "metadata_naming_convention",
-             "applied_log", "log_table")
+             "applied_log", "log_table", "postgresql_version")
 
 _EXPECTED = {
     "url": "a string",
@@ -258,6 +267,7 @@ _EXPECTED = {
     "metadata_naming_convention": "a boolean (true or false)",
     "applied_log": "a boolean (true or false)",
     "log_table": "a string",
+    "postgresql_version": "a PostgreSQL version: a number such as 18, or a string such as \"17.4\"",
 }
 
 

@@ -122,8 +122,13 @@ def _alter_findings(schema: str, table: str, op: AlterColumn) -> list[Finding]:
         out.append(Finding.of(Code.BACKFILL, f"column {where} becomes NOT NULL without a server default: "
                               f"existing NULLs must be backfilled first", schema, table, new.name))
     if old.computed and new.computed and old.computed != new.computed:
-        out.append(Finding.of(Code.COMPUTED_CHANGED, f"column {where} changes its generated expression "
-                              f"from {old.computed.expression} to {new.computed.expression}: every row "
+        def kept(c: s.Computed) -> str:
+            return "STORED" if c.persisted else "VIRTUAL"
+
+        what = (f"its generated expression from {old.computed.expression} to {new.computed.expression}"
+                if old.computed.expression != new.computed.expression else
+                f"from {kept(old.computed)} to {kept(new.computed)}")
+        out.append(Finding.of(Code.COMPUTED_CHANGED, f"column {where} changes {what}: every row "
                               f"is recomputed", schema, table, new.name))
     return out
 
