@@ -71,6 +71,14 @@ def pg_admin_engine(pg_admin_url):
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def pg_version(pg_admin_engine) -> tuple:
+    """The PostgreSQL server's version (13 to 18 are supported): tests of a feature a
+    version brought gate on it."""
+    with pg_admin_engine.connect() as conn:
+        return conn.dialect.server_version_info
+
+
 @pytest.fixture
 def pg_url(pg_admin_engine):
     """A fresh, empty PostgreSQL database for one test."""

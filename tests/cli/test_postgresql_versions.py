@@ -100,3 +100,23 @@ def test_plan_text_tells_stored_from_virtual():
     assert "VIRTUAL" in line and "STORED" in line
     _, added = describe(ops.AddColumn(schema_name="public", table_name="items", column=virtual))
     assert "GENERATED ALWAYS AS (a * 2) VIRTUAL" in added
+
+
+NND_MODELS = '''
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+sa.Table("items", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("a", sa.Integer),
+         sa.UniqueConstraint("a", name="uq_items_a", postgresql_nulls_not_distinct=True))
+'''
+
+
+@pytest.mark.parametrize(("version", "lacks"), [(14, True), (15, False)])
+def test_history_against_models_for_an_older_server_names_what_it_lacks(tmp_path, version, lacks):
+    project = project_with_models(tmp_path / "p", OFFLINE_URL, version)
+    (project.path / "models.py").write_text(NND_MODELS)
+    result = project.run("check", "--against", "history")
+    assert result.returncode == 1, result.stderr  # the table is missing from the (empty) history
+    text = " ".join(result.stdout.split())
+    assert ("server-lacks-feature" in text and "NULLS NOT DISTINCT" in text and "PostgreSQL has from 15" in text) \
+        == lacks, text

@@ -1,0 +1,54 @@
+"""A plan that needs what the server's PostgreSQL version lacks says so, at the danger level,
+before the server refuses the DDL half-way; a server that has it hears nothing."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from still.compare import compare
+from still.findings import Code
+
+# (what a model uses, the version that brought it, the table using it)
+FEATURES = [
+    ("a VIRTUAL generated column", (18,), lambda md: sa.Table(
+        "virtual_t", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("a", sa.Integer),
+        sa.Column("b", sa.Integer, sa.Computed("a * 2", persisted=False)))),
+    ("UNIQUE ... NULLS NOT DISTINCT", (15,), lambda md: sa.Table(
+        "nnd_t", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("a", sa.Integer),
+        sa.UniqueConstraint("a", name="uq_nnd_t_a", postgresql_nulls_not_distinct=True))),
+    ("an index with NULLS NOT DISTINCT", (15,), lambda md: sa.Table(
+        "nnd_ix_t", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("a", sa.Integer),
+        sa.Index("ix_nnd_ix_t_a", "a", unique=True, postgresql_nulls_not_distinct=True))),
+]
+
+
+def _lacking(pg_url, metadata) -> list[str]:
+    engine = sa.create_engine(pg_url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        plan = compare(conn, metadata).plan
+    engine.dispose()
+    return [f.message for f in plan.findings if f.code is Code.SERVER_TOO_OLD and f.severity == "danger"]
+
+
+def test_each_feature_is_named_when_the_server_lacks_it(pg_url, pg_version):
+    for label, since, make in FEATURES:
+        metadata = sa.MetaData()
+        make(metadata)
+        found = _lacking(pg_url, metadata)
+        if pg_version < since:
+            assert len(found) == 1 and label in found[0], (label, found)
+        else:
+            assert found == [], (label, found)
+
+
+def test_a_column_added_later_is_checked_too(pg_url, pg_version):
+    """Not only CREATE TABLE: an ADD COLUMN of a VIRTUAL column to an existing table."""
+    engine = sa.create_engine(pg_url, poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE t (id integer PRIMARY KEY, a integer)")
+    engine.dispose()
+    metadata = sa.MetaData()
+    sa.Table("t", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("a", sa.Integer),
+             sa.Column("b", sa.Integer, sa.Computed("a * 2", persisted=False)))
+    found = _lacking(pg_url, metadata)
+    assert (len(found) == 1 and "t.b" in found[0]) if pg_version < (18,) else found == []
