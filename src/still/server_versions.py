@@ -60,6 +60,7 @@ class Feature:
 FEATURES = (
     Feature("UNIQUE ... NULLS NOT DISTINCT", (15,), s.UniqueConstraint, lambda u: u.nulls_not_distinct),
     Feature("an index with NULLS NOT DISTINCT", (15,), s.Index, lambda ix: ix.nulls_not_distinct),
+    Feature("CHECK ... NOT ENFORCED", (18,), s.CheckConstraint, lambda c: not c.enforced),
     Feature("a VIRTUAL generated column", (18,), s.Column,
             lambda c: c.computed is not None and not c.computed.persisted),
 )

@@ -90,6 +90,8 @@ class UniqueConstraint(_Frozen):
 class CheckConstraint(_Frozen):
     name: Optional[Name] = None
     expression: Sql  # normalised
+    # PostgreSQL 18's NOT ENFORCED: kept in the catalog, never checked against a row
+    enforced: bool = True
 
 
 class IndexElement(_Frozen):

@@ -52,3 +52,18 @@ def test_a_column_added_later_is_checked_too(pg_url, pg_version):
              sa.Column("b", sa.Integer, sa.Computed("a * 2", persisted=False)))
     found = _lacking(pg_url, metadata)
     assert (len(found) == 1 and "t.b" in found[0]) if pg_version < (18,) else found == []
+
+
+def test_a_not_enforced_check_is_18s():
+    """Models cannot declare one; a reversed plan (a downgrade) can still make one."""
+    from still import ops
+    from still import snapshot as s
+    from still.declare import dialect_named
+    from still.server_versions import for_server, lacking
+
+    add = ops.AddConstraint(schema_name="public", table_name="t", kind="check",
+                            constraint=s.CheckConstraint(name="ck_t", expression="a > 0", enforced=False))
+    (found,) = lacking([add], for_server(dialect_named("postgresql"), (17, 2)))
+    assert found.code is Code.SERVER_TOO_OLD and "NOT ENFORCED" in found.message and "17.2" in found.message
+    assert lacking([add], for_server(dialect_named("postgresql"), (18,))) == []
+    assert lacking([add], dialect_named("postgresql")) == []  # no version: nothing assumed

@@ -76,6 +76,8 @@ def describe(op) -> tuple[str, str]:
     if kind in ("add_constraint", "drop_constraint"):
         c = op.constraint
         detail = getattr(c, "expression", None) or ", ".join(getattr(c, "columns", ()))
+        if not getattr(c, "enforced", True):
+            detail += " NOT ENFORCED"
         if op.kind == "foreign_key":
             detail += f" → {c.referred_table}({', '.join(c.referred_columns)})"
         label = op.kind.replace("_", " ")

@@ -157,7 +157,7 @@ def diff_table(schema: str, have: s.Table, want: s.Table, changes: list, finding
     _match("unique", have.unique_constraints, want.unique_constraints,
            lambda u: (u.columns, u.nulls_not_distinct), schema, name, changes,
            Phase.DROP_CONSTRAINT, Phase.ADD_CONSTRAINT, implicit)
-    _match("check", have.check_constraints, want.check_constraints, lambda c: c.expression,
+    _match("check", have.check_constraints, want.check_constraints, lambda c: (c.expression, c.enforced),
            schema, name, changes, Phase.DROP_CONSTRAINT, Phase.ADD_CONSTRAINT, implicit)
     _match_indexes(schema, name, have.indexes, want.indexes, changes)
     if have.comment != want.comment:

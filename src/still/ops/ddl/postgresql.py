@@ -101,9 +101,15 @@ def statements(op, before: s.Snapshot, dialect) -> list[str]:
 
 
 def _create_table(w: _Writer, op: ops.CreateTable) -> list[str]:
-    table = w.table(op.schema_name, op.table)
+    # SQLAlchemy's CHECK cannot say NOT ENFORCED: such a check is added after the table
+    loose = [ck for ck in op.table.check_constraints if not ck.enforced]
+    enforced = op.table.model_copy(update={"check_constraints": tuple(
+        ck for ck in op.table.check_constraints if ck.enforced)}) if loose else op.table
+    table = w.table(op.schema_name, enforced)
     out = [w.compile(CreateTable(table))]
     out += [w.compile(CreateIndex(ix)) for ix in table.indexes]
+    out += [stmt for ck in loose for stmt in _add_constraint(w, ops.AddConstraint(
+        schema_name=op.schema_name, table_name=op.table.name, kind="check", constraint=ck))]
     return out + w.comments(op.schema_name, op.table)
 
 
@@ -239,7 +245,8 @@ def _add_constraint(w: _Writer, op: ops.AddConstraint) -> list[str]:
             if name not in referred.c:
                 referred.append_column(sa.Column(name, sa.Integer))
     table.append_constraint(cons)
-    return [w.compile(AddConstraint(cons))]
+    enforcement = "" if getattr(op.constraint, "enforced", True) else " NOT ENFORCED"
+    return [w.compile(AddConstraint(cons)) + enforcement]
 
 
 def _drop_constraint(w: _Writer, op: ops.DropConstraint) -> list[str]:
