@@ -61,6 +61,7 @@ FEATURES = (
     Feature("UNIQUE ... NULLS NOT DISTINCT", (15,), s.UniqueConstraint, lambda u: u.nulls_not_distinct),
     Feature("an index with NULLS NOT DISTINCT", (15,), s.Index, lambda ix: ix.nulls_not_distinct),
     Feature("CHECK ... NOT ENFORCED", (18,), s.CheckConstraint, lambda c: not c.enforced),
+    Feature("FOREIGN KEY ... NOT ENFORCED", (18,), s.ForeignKey, lambda c: not c.enforced),
     Feature("a VIRTUAL generated column", (18,), s.Column,
             lambda c: c.computed is not None and not c.computed.persisted),
 )
@@ -72,7 +73,8 @@ def _created(op) -> Iterator[tuple[str, object]]:
     if kind == "create_table":
         table = op.table
         yield from ((table.name, item) for item in (*table.columns, *table.unique_constraints,
-                                                     *table.check_constraints, *table.indexes))
+                                                     *table.check_constraints, *table.foreign_keys,
+                                                     *table.indexes))
     elif kind == "add_column":
         yield op.table_name, op.column
     elif kind == "alter_column":

@@ -79,6 +79,7 @@ class ForeignKey(_Frozen):
     onupdate: Optional[str] = None
     deferrable: bool = False
     initially: Optional[Literal["DEFERRED", "IMMEDIATE"]] = None
+    enforced: bool = True  # PostgreSQL 18's NOT ENFORCED, as on CheckConstraint
 
 
 class UniqueConstraint(_Frozen):

@@ -91,5 +91,6 @@ def read_constraints(scope: Scope,
                 onupdate=FK_ACTIONS[on_update],
                 deferrable=deferrable,
                 initially=("DEFERRED" if deferred else "IMMEDIATE") if deferrable else None,
+                enforced=enforced,
             ))
     return out

@@ -104,26 +104,31 @@ class OpRenderer:
             items.append(self._call("sa.PrimaryKeyConstraint", *map(py_str, table.primary_key.columns),
                                     name=py_value(table.primary_key.name)))
         for fk in table.foreign_keys:
+            if not fk.enforced:  # follows the table (not_enforced)
+                continue
             items.append(self._call("sa.ForeignKeyConstraint", py_value(list(fk.columns)), self._ref_columns(fk),
                                     name=py_value(fk.name), **self._fk_options(fk)))
         for uq in table.unique_constraints:
             items.append(self._call("sa.UniqueConstraint", *map(py_str, uq.columns), name=py_value(uq.name),
                                     postgresql_nulls_not_distinct=self._nnd(uq.nulls_not_distinct)))
         for ck in table.check_constraints:
-            if ck.enforced:  # a NOT ENFORCED one follows the table (not_enforced_check)
+            if ck.enforced:  # a NOT ENFORCED one follows the table (not_enforced)
                 items.append(self._call("sa.CheckConstraint", py_str(written(ck.expression)), name=py_value(ck.name)))
         return items
 
-    def not_enforced_check(self, schema: str, table: str, ck: s.CheckConstraint) -> str:
-        """Neither SQLAlchemy's CheckConstraint nor op.create_check_constraint can say NOT
-        ENFORCED (PostgreSQL 18): the revision says it in SQL, which a replay of the history
-        reports as unverifiable instead of missing it silently."""
+    def not_enforced(self, schema: str, table: str, kind: str, constraint) -> str:
+        """Neither SQLAlchemy's constraints nor `op.create_*` can say NOT ENFORCED
+        (PostgreSQL 18): the revision says it in SQL, the very statement the plan runs,
+        which a replay of the history reports as unverifiable instead of missing it."""
         from sqlalchemy.dialects import postgresql
 
-        q = postgresql.dialect().identifier_preparer
-        where = ("" if schema == self.default_schema else q.quote_schema(schema) + ".") + q.quote(table)
-        return self._call("op.execute", py_str(f"ALTER TABLE {where} ADD CONSTRAINT {q.quote(ck.name)} "
-                                               f"CHECK ({written(ck.expression)}) NOT ENFORCED"))
+        from still.ops import AddConstraint
+        from still.ops.ddl.postgresql import statements
+
+        before = s.Snapshot(dialect="postgresql", default_schema=self.default_schema)
+        (sql,) = statements(AddConstraint(schema_name=schema, table_name=table, kind=kind, constraint=constraint),
+                            before, postgresql.dialect())
+        return self._call("op.execute", py_str(sql))
 
     def _index_element(self, e: s.IndexElement) -> str:
         if e.column is not None:
@@ -190,8 +195,9 @@ class OpRenderer:
                           comment=py_str(t.comment) if t.comment is not None else None, **options)]
         if not inline:
             out += [self.create_index(op.schema_name, t.name, ix) for ix in t.indexes]
-        return out + [self.not_enforced_check(op.schema_name, t.name, ck) for ck in t.check_constraints
-                      if not ck.enforced]
+        return out + [self.not_enforced(op.schema_name, t.name, kind, c)
+                      for kind, group in (("check", t.check_constraints), ("foreign_key", t.foreign_keys))
+                      for c in group if not c.enforced]
 
     def _drop_table(self, op) -> list[str]:
         return [self._call("op.drop_table", py_str(op.table.name), schema=self._schema(op.schema_name))]
@@ -271,8 +277,8 @@ class OpRenderer:
         if op.kind == "unique":
             return [self._call("op.create_unique_constraint", py_value(c.name), table, py_value(list(c.columns)),
                                schema=schema, postgresql_nulls_not_distinct=self._nnd(c.nulls_not_distinct))]
-        if op.kind == "check" and not c.enforced:
-            return [self.not_enforced_check(op.schema_name, op.table_name, c)]
+        if not getattr(c, "enforced", True):
+            return [self.not_enforced(op.schema_name, op.table_name, op.kind, c)]
         if op.kind == "check":
             return [self._call("op.create_check_constraint", py_value(c.name), table, py_str(written(c.expression)),
                                schema=schema)]
