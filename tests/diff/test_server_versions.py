@@ -3,10 +3,13 @@ before the server refuses the DDL half-way; a server that has it hears nothing."
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from still.compare import compare
+from still.diff import diff
 from still.findings import Code
+from tests.helpers import fixture_cases, fixture_module
 
 # (what a model uses, the version that brought it, the table using it)
 FEATURES = [
@@ -67,3 +70,18 @@ def test_a_not_enforced_check_is_18s():
     assert found.code is Code.SERVER_TOO_OLD and "NOT ENFORCED" in found.message and "17.2" in found.message
     assert lacking([add], for_server(dialect_named("postgresql"), (18,))) == []
     assert lacking([add], dialect_named("postgresql")) == []  # no version: nothing assumed
+
+
+@pytest.mark.parametrize("major", [13, 14, 15, 16, 17, 18])
+def test_the_fixtures_ask_no_server_for_what_it_lacks(major):
+    """Fidelity and no-false-drift run the fixtures on whatever server the run has: each
+    version-specific feature there is gated (`ddl_if`) on the version it needs."""
+    from still import snapshot as s
+    from still.declare import declare, dialect_named
+    from still.server_versions import for_server, lacking
+
+    dialect = for_server(dialect_named("postgresql"), (major,))
+    for name, _ in fixture_cases(("postgresql",)):
+        declared = declare(fixture_module(name).metadata, dialect)
+        plan = diff(s.Snapshot(dialect="postgresql", default_schema="public"), declared)
+        assert lacking(plan.operations, dialect) == [], name
