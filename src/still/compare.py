@@ -14,6 +14,7 @@ from still.diff import Renames, diff
 from still.errors import StillError
 from still.findings import Code, Finding
 from still.plan import Plan
+from still.server_versions import lacking
 
 
 @dataclass(frozen=True)
@@ -158,8 +159,6 @@ def _compare_snapshot(current, dialect, metadata, schemas, excludes, version_tab
     plan = diff(current, target, wanted, frozenset(invented))
     notes = [Finding.of(Code.UNVERIFIABLE, message, schema, table, column)
              for schema, table, column, message in rules_for(dialect).unrepresented(metadata)]
-    from still.server_versions import lacking
-
     plan = plan.model_copy(update={"findings": plan.findings + tuple(findings) + tuple(notes)
                                    + tuple(lacking(plan.operations, dialect)) + tuple(skipped.values())})
     return Comparison(current=current, target=target, plan=plan)
