@@ -25,7 +25,6 @@ def _partial(metadata: sa.MetaData, keep: int) -> sa.MetaData:
     return part
 
 
-@pytest.mark.parametrize(("module", "dialect"), fixture_cases())
 def _server_version_setting(url: str) -> str:
     """The replay runs offline: on PostgreSQL it writes for the version the setting names
     (a Computed without persisted= is STORED before 18, VIRTUAL from 18)."""
@@ -38,6 +37,7 @@ def _server_version_setting(url: str) -> str:
     return f'postgresql_version = "{version}"\n'
 
 
+@pytest.mark.parametrize(("module", "dialect"), fixture_cases())
 def test_history_replays_to_the_migrated_database(module, dialect, db_url):
     metadata = fixture_module(module).metadata
     with tempfile.TemporaryDirectory() as tmp:
