@@ -6,7 +6,7 @@ import importlib
 
 import sqlalchemy as sa
 
-FIXTURE_MODULES = ("app", "types", "postgres", "mysql", "domains")
+FIXTURE_MODULES = ("app", "types", "postgres", "mysql", "domains", "pg_keys")
 
 
 # the PostgreSQL version tests without a server declare for (as `postgresql_version` says it)

@@ -29,6 +29,7 @@ class Adoption:
     version_table: str = "alembic_version"
     version_table_schema: Optional[str] = None
     metadata: Optional[str] = None
+    metadata_loader: list[str] = field(default_factory=list)  # what env.py runs to import the models
     # env.py gives Alembic a target_metadata, whose naming convention op.* names follow
     target_metadata: bool = False
     notes: list[str] = field(default_factory=list)  # what the user must check
@@ -43,6 +44,10 @@ class Adoption:
             lines.append(f"version_table_schema = {_q(self.version_table_schema)}")
         if self.metadata:
             lines.append(f"metadata = {_q(self.metadata)}")
+        if self.metadata and self.metadata_loader:
+            lines.append("# run before metadata is read, as env.py does before target_metadata")
+            loaders = [_q(loader) for loader in self.metadata_loader]
+            lines.append(f"metadata_loader = {loaders[0] if len(loaders) == 1 else '[' + ', '.join(loaders) + ']'}")
         if self.target_metadata:
             lines.append("# op.* names follow the models' naming convention, as under Alembic")
             lines.append("metadata_naming_convention = true")
@@ -211,37 +216,95 @@ def _read_env(found: Adoption, env: Path, metadata: Optional[str]) -> None:
         for node in tree.body)
     if metadata is None:
         found.metadata = _target_metadata(tree, imports, found.ini.parent)
+    found.metadata_loader = _metadata_loaders(tree, imports, found.ini.parent, found.notes)
     if "include_object" in text or "include_name" in text:
         found.notes.append("env.py filters objects (include_object/include_name): still does not run env.py; "
                            "use exclude_tables in still.toml or an include_object hook in a still env.py")
 
 
+def _assigns_target_metadata(node: ast.stmt) -> bool:
+    return isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "target_metadata"
+                                                for t in node.targets)
+
+
 def _target_metadata(tree: ast.Module, imports: dict[str, str], root: Path) -> Optional[str]:
-    """'module:attr.path' for `target_metadata = <name imported from a module>[.attr...]`;
-    `from pkg import models` is taken as the module pkg.models when root has that file."""
+    """'module:attr.path' for `target_metadata = <name imported from a module>[.attr...]`,
+    or for `= <such a function>()`: the `metadata` setting may name a function to call."""
     for node in tree.body:
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "target_metadata"
-                                                for t in node.targets):
-            parts: list[str] = []
+        if _assigns_target_metadata(node):
             value = node.value
-            while isinstance(value, ast.Attribute):
-                parts.insert(0, value.attr)
-                value = value.value
-            if not isinstance(value, ast.Name):
-                return None
-            dotted = [value.id, *parts]
-            for cut in range(len(dotted) - 1, 0, -1):
-                if imports.get("." + ".".join(dotted[:cut])) == ".".join(dotted[:cut]):
-                    return f"{'.'.join(dotted[:cut])}:{'.'.join(dotted[cut:])}"
-            if value.id not in imports:
-                return None
-            origin = imports[value.id]
-            if ":" in origin:
-                module, name = origin.split(":")
-                inner = root.joinpath(*module.split("."), name)
-                if parts and (inner.with_suffix(".py").is_file() or (inner / "__init__.py").is_file()):
-                    return f"{module}.{name}:{'.'.join(parts)}"
-                return f"{module}:{'.'.join([name, *parts])}"
-            if parts:  # `import pkg.models as m` then m.Base.metadata
-                return f"{origin}:{'.'.join(parts)}"
+            if isinstance(value, ast.Call):
+                if value.args or value.keywords:
+                    return None
+                value = value.func
+            return _origin(value, imports, root)
     return None
+
+
+def _origin(value: ast.expr, imports: dict[str, str], root: Path) -> Optional[str]:
+    """'module:attr.path' for `<name imported from a module>[.attr...]`; `from pkg import
+    models` is taken as the module pkg.models when root has that file."""
+    parts: list[str] = []
+    while isinstance(value, ast.Attribute):
+        parts.insert(0, value.attr)
+        value = value.value
+    if not isinstance(value, ast.Name):
+        return None
+    dotted = [value.id, *parts]
+    for cut in range(len(dotted) - 1, 0, -1):
+        if imports.get("." + ".".join(dotted[:cut])) == ".".join(dotted[:cut]):
+            return f"{'.'.join(dotted[:cut])}:{'.'.join(dotted[cut:])}"
+    if value.id not in imports:
+        return None
+    origin = imports[value.id]
+    if ":" in origin:
+        module, name = origin.split(":")
+        if parts and _is_module(root, f"{module}.{name}"):
+            return f"{module}.{name}:{'.'.join(parts)}"
+        return f"{module}:{'.'.join([name, *parts])}"
+    if parts:  # `import pkg.models as m` then m.Base.metadata
+        return f"{origin}:{'.'.join(parts)}"
+    return None
+
+
+def _is_module(root: Path, module: str) -> bool:
+    for base in (root, root / "src"):
+        inner = base.joinpath(*module.split("."))
+        if inner.with_suffix(".py").is_file() or (inner / "__init__.py").is_file():
+            return True
+    return False
+
+
+def _metadata_loaders(tree: ast.Module, imports: dict[str, str], root: Path, notes: list[str]) -> list[str]:
+    """What env.py runs before `target_metadata = ...` that imports the models: calls
+    without arguments to the project's functions (`models.import_all_models()`), and
+    imports of the project's modules whose names env.py never uses (imported for the
+    tables they declare), in order."""
+    used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
+    loaders: list[str] = []
+    for node in tree.body:
+        if _assigns_target_metadata(node):
+            break
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            call = node.value
+            origin = _origin(call.func, imports, root)
+            if origin is None or not (_is_module(root, origin.split(":")[0].split(".")[0])
+                                      or "model" in origin.lower()):
+                continue
+            if call.args or call.keywords:
+                notes.append(f"env.py calls {ast.unparse(call.func)}(...) before target_metadata: a call with "
+                             f"arguments is not carried over; if it imports the models, set metadata_loader to "
+                             f"a function without arguments that does")
+            else:
+                loaders.append(origin)
+        elif isinstance(node, ast.Import):
+            loaders += [a.name for a in node.names if (a.asname or a.name.split(".")[0]) not in used
+                        and _is_module(root, a.name)]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                if alias.name == "*" or (alias.asname or alias.name) not in used:
+                    inner = f"{node.module}.{alias.name}"
+                    module = inner if alias.name != "*" and _is_module(root, inner) else node.module
+                    if _is_module(root, module) and module not in loaders:
+                        loaders.append(module)
+    return loaders

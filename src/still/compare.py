@@ -159,6 +159,10 @@ def _compare_snapshot(current, dialect, metadata, schemas, excludes, version_tab
     plan = diff(current, target, wanted, frozenset(invented))
     notes = [Finding.of(Code.UNVERIFIABLE, message, schema, table, column)
              for schema, table, column, message in rules_for(dialect).unrepresented(metadata)]
-    plan = plan.model_copy(update={"findings": plan.findings + tuple(findings) + tuple(notes)
-                                   + tuple(lacking(plan.operations, dialect)) + tuple(skipped.values())})
+    from still.diff.incomplete_models import incomplete_models
+
+    loud = incomplete_models(current, plan.operations)  # first: it explains the drops below
+    plan = plan.model_copy(update={"findings": ((loud,) if loud else ()) + plan.findings + tuple(findings)
+                                   + tuple(notes) + tuple(lacking(plan.operations, dialect))
+                                   + tuple(skipped.values())})
     return Comparison(current=current, target=target, plan=plan)

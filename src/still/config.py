@@ -66,6 +66,16 @@ def _module_attribute(value, _checked):
     return value.strip() if value is not None else None
 
 
+_LOADER_RE = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*(:[A-Za-z_]\w*(\.[A-Za-z_]\w*)*)?$")
+
+
+def _loaders(value, _checked):
+    for item in value or ():
+        if not _LOADER_RE.match(item.strip()):
+            raise ValueError(f"must look like 'package.module' or 'package.module:function', not {item!r}")
+    return [item.strip() for item in value] if value is not None else None
+
+
 def _some_locations(value, _checked):
     if value is None:
         return value
@@ -98,11 +108,14 @@ def _not_the_version_table(value, checked):
 _SQLITE_COMMIT = ("wal", "wal-sync", "file")
 
 # field: (type, default, rules). Types: "str", "str?" (or None), "list" / "list?" (of
-# strings), "number" (int or float, kept as float), "bool", "dict" (of strings), or a
+# strings), "strs?" (a string or a list of strings, kept as a list, or None), "number" (int or float, kept as float), "bool", "dict" (of strings), or a
 # tuple of the allowed strings. Checked strictly: nothing is converted from another type.
 FIELDS: dict[str, tuple[Any, Any, tuple]] = {
     "url": ("str?", None, (_not_empty,)),
     "metadata": ("str?", None, (_not_empty, _module_attribute)),
+    # what imports every model module before `metadata` is read, as an Alembic env.py
+    # does before target_metadata: "module" (imported) or "module:function" (called), or a list
+    "metadata_loader": ("strs?", None, (_loaders,)),
     "script_location": ("str", "migrations", (_not_empty,)),
     "version_locations": ("list?", None, (_some_locations,)),
     "version_table": ("str", "still_version", (_not_empty,)),
@@ -115,6 +128,8 @@ FIELDS: dict[str, tuple[Any, Any, tuple]] = {
     # env.py's target_metadata's (init --from-alembic turns it on)
     "metadata_naming_convention": ("bool", False, ()),
     "applied_log": ("bool", True, ()),  # one row per revision run in the log table (still.runtime.applied_log)
+    # an applied revision whose file changed since it ran: "warn" and go on, or "refuse" to run
+    "edited_revisions": (("warn", "refuse"), "warn", ()),
     "log_table": ("str?", None, (_not_empty, _not_the_version_table)),  # default: <version_table>_log
     # the server the offline paths write for (no connection to ask): still.server_versions
     "postgresql_version": ("version?", None, ()),
@@ -126,7 +141,7 @@ FIELDS: dict[str, tuple[Any, Any, tuple]] = {
 
 def _typed(field: str, kind, value):
     """`value` if it has the field's type (a number as float), else InvalidConfig."""
-    if kind in ("str?", "list?", "version?") and value is None:
+    if kind in ("str?", "list?", "strs?", "version?") and value is None:
         return value
     if kind == "version?":  # 18 or "17.4", kept as a tuple of ints
         if isinstance(value, int) and not isinstance(value, bool):
@@ -134,6 +149,8 @@ def _typed(field: str, kind, value):
         if isinstance(value, str) and _VERSION_RE.fullmatch(value.strip()):
             return tuple(int(part) for part in value.strip().split("."))
         raise InvalidConfig(field)
+    if kind == "strs?":  # a string, or a list of them
+        kind, value = "list", [value] if isinstance(value, str) else value
     if kind in ("str", "str?"):
         ok = isinstance(value, str)
     elif kind in ("list", "list?"):
@@ -249,13 +266,14 @@ class Config:
 
 
 # The keys a file may set; `x`, `source` and `name` come from the command line.
-FILE_KEYS = ("url", "metadata", "script_location", "version_locations", "version_table", "version_table_schema",
+FILE_KEYS = ("url", "metadata", "metadata_loader", "script_location", "version_locations", "version_table", "version_table_schema",
              "schemas", "exclude_tables", "sqlite_commit", "lock_timeout", "metadata_naming_convention",
-             "applied_log", "log_table", "postgresql_version")
+             "applied_log", "log_table", "edited_revisions", "postgresql_version")
 
 _EXPECTED = {
     "url": "a string",
     "metadata": "a string 'package.module:attribute'",
+    "metadata_loader": "a string 'package.module[:function]' or a list of them",
     "script_location": "a string",
     "version_locations": "a list of strings (directories)",
     "version_table": "a string",
@@ -266,6 +284,7 @@ _EXPECTED = {
     "lock_timeout": "a number of seconds (0 or more)",
     "metadata_naming_convention": "a boolean (true or false)",
     "applied_log": "a boolean (true or false)",
+    "edited_revisions": "one of \"warn\", \"refuse\"",
     "log_table": "a string",
     "postgresql_version": "a PostgreSQL version: a number such as 18, or a string such as \"17.4\"",
 }

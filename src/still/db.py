@@ -112,7 +112,7 @@ def open_engine(url: str, must_exist: bool = True, connect_args: Optional[dict] 
     import sqlalchemy as sa
     from sqlalchemy import exc
 
-    parsed = parse_url(url)
+    parsed = sync_driver(parse_url(url))
     if parsed.get_backend_name() == "sqlite" and must_exist:
         path = parsed.database
         if path and path != ":memory:" and not path.startswith("file:") and not Path(path).exists():
@@ -138,6 +138,22 @@ def open_engine(url: str, must_exist: bool = True, connect_args: Optional[dict] 
         raise StillError(f"the driver for {driver} is not installed: {err}{extra}") from None
 
 
+# still talks to the database synchronously: an app's async URL is read with the sync
+# driver of the same database (the one still's extras install)
+_SYNC = {"asyncpg": "psycopg", "psycopg_async": "psycopg", "aiosqlite": None, "aiomysql": "pymysql",
+         "asyncmy": "pymysql"}
+
+
+def sync_driver(parsed):
+    """`postgresql+asyncpg://` as `postgresql+psycopg://`, `sqlite+aiosqlite://` as `sqlite://`,
+    `mysql+aiomysql://` / `+asyncmy` as `mysql+pymysql://`; other URLs as they are."""
+    driver = parsed.drivername.partition("+")[2]
+    if driver not in _SYNC:
+        return parsed
+    backend = parsed.get_backend_name()
+    return parsed.set(drivername=backend + (f"+{_SYNC[driver]}" if _SYNC[driver] else ""))
+
+
 def connect(engine):
     """A Connection, or a one-line StillError naming the (masked) URL."""
     from sqlalchemy import exc
@@ -148,6 +164,11 @@ def connect(engine):
         reason = str(err.orig).strip().splitlines()[0] if err.orig else str(err).splitlines()[0]
         remember(engine.url)
         reason = mask(reason)
+        if engine.url.get_backend_name() == "sqlite" and engine.url.database:
+            folder = Path(engine.url.database).parent
+            if not folder.is_dir():
+                raise StillError(f"the directory {folder} of the SQLite database {engine.url.database} "
+                                 f"does not exist: create it first (mkdir -p {folder})") from None
         raise StillError(f"cannot connect to {mask(engine.url)}: {reason}") from None
 
 
@@ -187,5 +208,7 @@ def migration_engine(url: str):
 
         @sa.event.listens_for(engine, "begin")
         def _begin(conn):
-            conn.exec_driver_sql("BEGIN")
+            # a connection lent by the run (runtime.sqlite_lent) is inside the run's transaction
+            if not getattr(conn.connection.dbapi_connection, "shares_a_transaction", False):
+                conn.exec_driver_sql("BEGIN")
     return engine

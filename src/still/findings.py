@@ -35,6 +35,7 @@ class Code(str, enum.Enum):
     SERVER_TOO_OLD = "server-lacks-feature"
     UNVERIFIABLE = "unverifiable"
     SKIPPED = "skipped-by-filter"
+    METADATA_INCOMPLETE = "metadata-incomplete"
 
 
 SEVERITY: dict[Code, Severity] = {
@@ -56,6 +57,7 @@ SEVERITY: dict[Code, Severity] = {
     Code.SERVER_TOO_OLD: "danger",  # the server would refuse the DDL
     Code.UNVERIFIABLE: "info",
     Code.SKIPPED: "info",
+    Code.METADATA_INCOMPLETE: "danger",
 }
 
 

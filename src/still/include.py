@@ -87,7 +87,8 @@ def filter_snapshot(snap: s.Snapshot, include: Optional[Callable[[Candidate], bo
 
 
 _GROUPS = (("columns", "column"), ("indexes", "index"), ("unique_constraints", "unique_constraint"),
-           ("foreign_keys", "foreign_key_constraint"), ("check_constraints", "check_constraint"))
+           ("foreign_keys", "foreign_key_constraint"), ("check_constraints", "check_constraint"),
+           ("exclude_constraints", "exclude_constraint"))
 
 
 def _filter_table(table: s.Table, schema: str, include, reflected: bool) -> s.Table:

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from still import ops
 from still import snapshot as s
 from still.errors import StillError
+from still.op_postgresql import create_exclude_constraint  # noqa: F401  (op.create_exclude_constraint)
 from still.runtime import build
 from still.runtime.executor import current
 
@@ -350,9 +351,9 @@ def _named(group, name):
 
 
 def create_primary_key(constraint_name: Optional[str], table_name: str, columns: Sequence[str],
-                       schema: Optional[str] = None) -> None:
+                       schema: Optional[str] = None, **kw) -> None:  # kw: deferrable, initially
     ex = _ex()
-    _add(ex, table_name, schema, "primary_key", sa.PrimaryKeyConstraint(*columns, name=constraint_name),
+    _add(ex, table_name, schema, "primary_key", sa.PrimaryKeyConstraint(*columns, name=constraint_name, **kw),
          lambda t, name: t.primary_key)
 
 
@@ -390,23 +391,6 @@ def create_foreign_key(constraint_name: Optional[str], source_table: str, refere
     _add(ex, source_table, source_schema, "foreign_key", constraint,
          lambda t, name: next(fk for fk in t.foreign_keys if fk.columns == cols
                               and (name is None or fk.name == name)))
-
-
-def create_exclude_constraint(constraint_name: Optional[str], table_name: str, *elements, **kw) -> None:
-    """PostgreSQL's EXCLUDE constraint, as Alembic's op.create_exclude_constraint takes it:
-    `elements` are (column name or expression, operator) pairs; `using=`, `where=`,
-    `deferrable=`, `initially=`, `schema=` as in sqlalchemy's ExcludeConstraint."""
-    from sqlalchemy.dialects.postgresql import ExcludeConstraint
-
-    ex = _ex()
-    if ex.dialect.name != "postgresql":
-        raise StillError(f"EXCLUDE constraints exist on PostgreSQL only, not on {ex.dialect.name}")
-    schema = kw.pop("schema", None)
-    build.table_of(ex, table_name, schema)
-    table = build.scratch_table(ex, table_name, schema)
-    cons = ExcludeConstraint(*elements, name=constraint_name, **kw)
-    table.append_constraint(cons)
-    ex.execute(sa.schema.AddConstraint(cons))
 
 
 def drop_constraint(constraint_name: Optional[str], table_name: str, type_: Optional[str] = None,
@@ -843,7 +827,7 @@ def _constraints(table: s.Table):
     found = [("primary_key", table.primary_key)] if table.primary_key else []
     found += [("foreign_key", c) for c in table.foreign_keys]
     found += [("unique", c) for c in table.unique_constraints]
-    found += [("check", c) for c in table.check_constraints]
+    found += [("check", c) for c in table.check_constraints] + [("exclude", c) for c in table.exclude_constraints]
     return found
 
 

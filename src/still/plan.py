@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 from still.findings import Finding
+from still.lint.cost import Cost
 from still.ops import Operation
 from still.snapshot import Snapshot
 
@@ -40,3 +41,4 @@ class PlanReport(BaseModel):
     operations: tuple[Operation, ...]
     findings: tuple[Finding, ...]
     statements: tuple[str, ...] = ()
+    costs: tuple[Cost, ...] = ()  # what each operation costs a live database, in operation order

@@ -13,10 +13,11 @@ from pathlib import Path
 
 def generated() -> dict[str, str]:
     """File name -> JSON Schema text for every published model."""
+    from still.lint.findings import LintReport
     from still.plan import PlanReport
     from still.snapshot import Snapshot
 
-    models = {"snapshot.schema.json": Snapshot, "plan.schema.json": PlanReport}
+    models = {"snapshot.schema.json": Snapshot, "plan.schema.json": PlanReport, "lint.schema.json": LintReport}
     return {
         name: json.dumps(model.model_json_schema(mode="serialization"), indent=2, sort_keys=True) + "\n"
         for name, model in models.items()

@@ -64,9 +64,14 @@ class Column(_Frozen):
     collation: Optional[str] = None
 
 
+Initially = Optional[Literal["DEFERRED", "IMMEDIATE"]]  # None unless deferrable
+
+
 class PrimaryKey(_Frozen):
     name: Optional[Name] = None
     columns: tuple[Name, ...]
+    deferrable: bool = False
+    initially: Initially = None
 
 
 class ForeignKey(_Frozen):
@@ -78,7 +83,7 @@ class ForeignKey(_Frozen):
     ondelete: Optional[str] = None  # upper case, None for NO ACTION
     onupdate: Optional[str] = None
     deferrable: bool = False
-    initially: Optional[Literal["DEFERRED", "IMMEDIATE"]] = None
+    initially: Initially = None
     enforced: bool = True  # PostgreSQL 18's NOT ENFORCED, as on CheckConstraint
 
 
@@ -86,6 +91,8 @@ class UniqueConstraint(_Frozen):
     name: Optional[Name] = None
     columns: tuple[Name, ...]
     nulls_not_distinct: bool = False
+    deferrable: bool = False
+    initially: Initially = None
 
 
 class CheckConstraint(_Frozen):
@@ -102,6 +109,25 @@ class IndexElement(_Frozen):
     expression: Optional[Sql] = None
     descending: bool = False
     nulls: Optional[Literal["first", "last"]] = None  # only when not the default
+    opclass: Optional[str] = None  # PostgreSQL operator class, only when not the type's default
+
+
+class ExcludeElement(IndexElement):
+    """One key of a PostgreSQL EXCLUDE constraint: an index key and the operator two rows'
+    values must not both satisfy."""
+
+    operator: str
+
+
+class ExcludeConstraint(_Frozen):
+    """A PostgreSQL EXCLUDE constraint: its keys, access method, predicate, deferrability."""
+
+    name: Optional[Name] = None
+    elements: tuple[ExcludeElement, ...]
+    method: str = "gist"
+    where: Optional[Sql] = None  # normalised
+    deferrable: bool = False
+    initially: Initially = None
 
 
 class Index(_Frozen):
@@ -144,15 +170,17 @@ def _sort_key(item) -> str:
 
 
 class TableOptions(_Frozen):
-    """MySQL/MariaDB table options, each only where it differs from the database's default
-    (None): the engine as the server spells it, the table's default collation (its
-    character set is implied)."""
+    """Table options, each only where it differs from the database's default. MySQL/MariaDB:
+    the engine as the server spells it, the table's default collation (its character set
+    is implied). SQLite: AUTOINCREMENT on its INTEGER PRIMARY KEY (rowids are never reused;
+    changing it rebuilds the table)."""
 
     engine: Optional[str] = None
     collation: Optional[str] = None
+    autoincrement: bool = False
 
     def changed(self, other: "TableOptions") -> list[str]:
-        return [f for f in ("engine", "collation") if getattr(self, f) != getattr(other, f)]
+        return [f for f in ("engine", "collation", "autoincrement") if getattr(self, f) != getattr(other, f)]
 
 
 class Table(_Frozen):
@@ -162,11 +190,13 @@ class Table(_Frozen):
     foreign_keys: tuple[ForeignKey, ...] = ()
     unique_constraints: tuple[UniqueConstraint, ...] = ()
     check_constraints: tuple[CheckConstraint, ...] = ()
+    exclude_constraints: tuple[ExcludeConstraint, ...] = ()
     indexes: tuple[Index, ...] = ()
     comment: Optional[str] = None
     options: TableOptions = TableOptions()
 
-    @field_validator("foreign_keys", "unique_constraints", "check_constraints", "indexes")
+    @field_validator("foreign_keys", "unique_constraints", "check_constraints", "exclude_constraints",
+                     "indexes")
     @classmethod
     def _sorted(cls, v: tuple) -> tuple:
         return _by_name(v)

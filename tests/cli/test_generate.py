@@ -189,3 +189,37 @@ def test_a_possible_rename_is_asked_on_a_terminal(tmp_path, sqlite_url):
     assert result.returncode == 0, result.stderr
     text = next((tmp_path / "migrations" / "versions").glob("r2_*.py")).read_text()
     assert "REVIEW(possible-column-rename)" in text and 'op.drop_column("users", "nickname")' in text
+    # answered no: no advice to declare the rename, here or on screen (issue 27)
+    assert "answered: not a rename, so the old one is dropped with its data" in text
+    assert "--rename" not in text and "--rename" not in result.stdout.split("[y/N]")[-1]
+
+
+def test_ctrl_c_at_the_rename_question_exits_130_and_writes_nothing(tmp_path, sqlite_url):
+    import pty
+    import select
+    import signal
+    import time
+
+    still = project(tmp_path, sqlite_url)
+    still("generate", "-m", "initial", "--rev-id", "r1")
+    still("upgrade", "head")
+    (tmp_path / "models.py").write_text(MODELS_V1.replace('sa.Column("nickname"', 'sa.Column("handle"'))
+    master, slave = pty.openpty()
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("STILL_")},
+           "DATABASE_URL": sqlite_url, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
+    proc = subprocess.Popen([sys.executable, "-m", "still", "generate", "-m", "renamed", "--rev-id", "r2"],
+                            stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path, env=env)
+    try:
+        seen, deadline = b"", time.monotonic() + 120
+        while b"[y/N]" not in seen and proc.poll() is None and time.monotonic() < deadline:
+            if select.select([proc.stdout], [], [], 0.2)[0]:  # the question is asked: Ctrl-C now
+                seen += os.read(proc.stdout.fileno(), 4096)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+        out, err = (seen + out).decode(), err.decode()
+    finally:
+        os.close(master)
+        os.close(slave)
+    assert proc.returncode == 130, (proc.returncode, out, err)
+    assert err.strip().splitlines()[-1].startswith("error: interrupted")
+    assert not list((tmp_path / "migrations" / "versions").glob("r2_*.py"))

@@ -369,7 +369,7 @@ def test_scenario(name, dialect, db_url):
         engine.dispose()
 
 
-@pytest.mark.parametrize(("module", "dialect"), [(m, d) for m in ("app", "types", "postgres", "mysql", "domains")
+@pytest.mark.parametrize(("module", "dialect"), [(m, d) for m in ("app", "types", "postgres", "mysql", "domains", "pg_keys")
                                                  for d in __import__(f"fixtures.models.{m}", fromlist=["x"]).DIALECTS])
 def test_no_drift_after_create_all(module, dialect, db_url):
     from tests.helpers import fixture_module

@@ -145,7 +145,6 @@ def test_a_view_that_no_longer_fits_refuses_the_rebuild(tmp_path):
 
 
 @pytest.mark.parametrize("ddl, what", [
-    ("CREATE TABLE counters (id INTEGER PRIMARY KEY AUTOINCREMENT, n INTEGER)", "AUTOINCREMENT"),
     ("CREATE TABLE counters (id INTEGER PRIMARY KEY, n INTEGER) WITHOUT ROWID", "WITHOUT ROWID"),
     ("CREATE TABLE counters (id INTEGER PRIMARY KEY, n INTEGER) STRICT", "STRICT"),
 ])

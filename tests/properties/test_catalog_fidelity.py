@@ -42,7 +42,9 @@ def texts(url: str) -> dict:
                 if kind == "index" and sql:
                     found[f"index sql {name}"] = " ".join(sql.split())
                 elif kind == "table" and not name.startswith("sqlite_"):
-                    found[f"checks {name}"] = sorted(map(repr, parse_create_table(sql).checks))
+                    text = parse_create_table(sql)
+                    found[f"checks {name}"] = sorted(map(repr, text.checks))
+                    found[f"autoincrement {name}"] = text.autoincrement
         engine.dispose()
     return found
 

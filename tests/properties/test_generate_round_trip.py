@@ -20,7 +20,7 @@ from still.render import function_body, render_plan
 from still.revisions import write_revision
 from still.runtime.migrate import Run
 from tests.helpers import assert_same_snapshot, create_all, reset_database
-from tests.properties.strategies import build, schema_pairs
+from tests.properties.strategies import FILE_EDITS, build, schema_pairs
 
 EXAMPLES = int(os.environ.get("STILL_GENERATE_EXAMPLES", "50"))
 
@@ -39,7 +39,7 @@ def _reflect(url: str, version_table: str = "still_version", conn=None):
 
 @settings(max_examples=EXAMPLES, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(pair=schema_pairs())
+@given(pair=schema_pairs(edits=FILE_EDITS))
 @pytest.mark.parametrize("dialect", ("sqlite", "postgresql"))  # MySQL: the _on_mysql test
 def test_generate_upgrade_downgrade(db_url, dialect, pair):
     generate_upgrade_downgrade(db_url, dialect, pair)
@@ -47,7 +47,7 @@ def test_generate_upgrade_downgrade(db_url, dialect, pair):
 
 @settings(max_examples=EXAMPLES, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(pair=schema_pairs(dialect="mysql"))
+@given(pair=schema_pairs(dialect="mysql", edits=FILE_EDITS))
 def test_generate_upgrade_downgrade_on_mysql(mysql_url, pair):
     generate_upgrade_downgrade(mysql_url, "mysql", pair)
 

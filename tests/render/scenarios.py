@@ -88,6 +88,21 @@ def two_tables(fk=False, unique=False, check=False, name_prefix=""):
     return md
 
 
+def _pg_keys():
+    from fixtures.models import pg_keys
+
+    return pg_keys
+
+
+def slots(*extra, pk=None):
+    """A table for PostgreSQL's keys beyond the plain ones (issue 22)."""
+    md = sa.MetaData()
+    sa.Table("slots", md, sa.Column("id", sa.Integer, autoincrement=False), sa.Column("code", sa.String(20)),
+             sa.Column("during", pg.TSRANGE), sa.Column("net", pg.INET),
+             pk if pk is not None else sa.PrimaryKeyConstraint("id", name="slots_pkey"), *extra)
+    return md
+
+
 def col(*args, **kw):
     return lambda: users(sa.Column(*args, **kw))
 
@@ -96,6 +111,14 @@ SCENARIOS = {
     "create_table_sqlite": ("sqlite", lambda: None, blog, True),
     "create_table_postgresql": ("postgresql", lambda: None, blog, True),
     "create_table_pg_features": ("postgresql", lambda: None, projects, True),
+    "create_table_pg_keys": ("postgresql", lambda: None, lambda: _pg_keys().metadata, True),
+    "add_pg_keys": ("postgresql", lambda: slots(), lambda: slots(
+        pg.ExcludeConstraint((sa.column("during"), "&&"), (sa.column("net"), "&&"), name="slots_busy",
+                             ops={"net": "inet_ops"}, where=sa.text("code <> ''"), deferrable=True),
+        sa.UniqueConstraint("code", name="slots_code_key", deferrable=True, initially="DEFERRED"),
+        sa.Index("ix_slots_code", "code", postgresql_ops={"code": "varchar_pattern_ops"}),
+        sa.Index("ix_slots_code_desc", sa.text("lower(code) text_pattern_ops DESC")),
+        pk=sa.PrimaryKeyConstraint("id", name="slots_pkey", deferrable=True)), True),
     "drop_table": ("sqlite", blog, lambda: None, True),
     "rename_table": ("postgresql", lambda: users(name="people_old"),
                      lambda: users(name="people", info={"still": {"renamed_from": "people_old"}}), True),

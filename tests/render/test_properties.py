@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from tests.helpers import assert_same_snapshot
-from tests.properties.strategies import build, schema_pairs
+from tests.properties.strategies import FILE_EDITS, build, schema_pairs
 from tests.render.helpers import (
     RUFF,
     plan_of,
@@ -20,7 +20,7 @@ from tests.render.helpers import (
 
 @pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(pair=schema_pairs())
+@given(pair=schema_pairs(edits=FILE_EDITS))
 def test_rendered_revision_replays(dialect, pair, tmp_path):
     a, b = build(pair[0]), build(pair[1])
     start, target = snapshots(a, b, dialect)

@@ -1,8 +1,8 @@
 """The `__import__` revision files run with: `alembic` and its `op` and `context` are
 still's, everything else imports as usual.
 
-Only the globals of a revision file get these builtins, so the user's own modules (and
-Alembic itself, if installed) are untouched. A module of Alembic's that still has no
+Only the globals of a revision file get these builtins; the user's own modules that
+import Alembic reach still's op and context through `proxies` while revisions run. A module of Alembic's that still has no
 stand-in for (`alembic.config`, `alembic.script`, ...) is imported from Alembic when it
 is installed; otherwise the import fails with a message saying what is missing.
 """

@@ -70,7 +70,10 @@ def _typer_main(args: list[str]):
         return command.main(args=args, prog_name="still", standalone_mode=False)
     except typer.Exit as err:
         return err.exit_code
-    except typer.Abort:
+    except typer.Abort:  # a prompt ended: Ctrl-C (exit 130, as everywhere), or no input left
+        if _state["interrupted"]:
+            error("interrupted at a question; nothing was written")
+            return INTERRUPTED
         error("aborted")
         return 2
     except typer.TyperException as err:  # usage errors: unknown option, bad value, ...

@@ -49,3 +49,9 @@ from still.cli import migrate as _migrate  # noqa: E402
 
 _migrate.register(app)
 _generate.register(app)
+from still.cli import lint as _lint  # noqa: E402
+
+_lint.register(app)
+from still.cli.examples import add_to as _add_examples  # noqa: E402
+
+_add_examples(app)

@@ -11,7 +11,7 @@ from typing import Optional
 import typer
 from typing_extensions import Annotated
 
-from still.cli.common import ConfigOpt, MetadataOpt, NameOpt, UrlOpt, XOpt, settings
+from still.cli.common import ConfigOpt, MetadataOpt, NameOpt, UrlOpt, XOpt, root_options, settings
 from still.cli.planning import Against, current_state
 from still.collector import paused_gc
 
@@ -20,17 +20,47 @@ RenameOpt = Annotated[Optional[list[str]], typer.Option(
     "--rename", help="Declare a rename: OLD=NEW for a table, TABLE.OLD=NEW for a column (repeatable).")]
 
 
-def _ask_renames(result, renames: list[str]) -> list[str]:
-    """On a terminal, ask about each possible rename; elsewhere keep drop + add."""
+def _ask_renames(result, renames: list[str]) -> tuple[list[str], list[str]]:
+    """On a terminal, ask about each possible rename; elsewhere keep drop + add. Returns the
+    renames (given and accepted) and the suggestions answered no."""
     if not sys.stdin.isatty():
-        return renames
-    asked = []
+        return renames, []
+    asked, declined = [], []
     for finding in result.plan.findings:
-        suggestion = finding.message.rpartition("--rename ")[2] if "--rename " in finding.message else None
-        if suggestion and finding.code.value.startswith("possible-") and \
-                typer.confirm(f"{finding.message.split(';')[0]}. Is it a rename ({suggestion})?", default=False):
-            asked.append(suggestion)
-    return renames + asked
+        suggestion = _suggestion(finding)
+        if suggestion and finding.code.value.startswith("possible-"):
+            if typer.confirm(f"{finding.message.split(';')[0]}. Is it a rename ({suggestion})?", default=False):
+                asked.append(suggestion)
+            else:
+                declined.append(suggestion)
+    return renames + asked, declined
+
+
+def _message(message: str) -> str:
+    """The revision's message: asked on a terminal when -m was not given, required elsewhere
+    (an empty message names the file `<id>_.py` and tells a reviewer nothing)."""
+    if message.strip():
+        return message
+    if sys.stdin.isatty():
+        return typer.prompt("What does this revision do? (its message)")
+    from still.errors import StillError
+
+    raise StillError('generate needs a message: still generate -m "what it does"')
+
+
+def _suggestion(finding):
+    return finding.message.rpartition("--rename ")[2] if "--rename " in finding.message else None
+
+
+def _answered(plan, declined: list[str]):
+    """The plan with the rename findings answered no saying so, instead of how to declare one."""
+    if not declined:
+        return plan
+    findings = tuple(
+        f.model_copy(update={"message": f.message.split("; if it is a rename")[0]
+                             + "; answered: not a rename, so the old one is dropped with its data"})
+        if _suggestion(f) in declined else f for f in plan.findings)
+    return plan.model_copy(update={"findings": findings})
 
 
 @paused_gc()  # the models' import and the comparison: see still.collector
@@ -46,6 +76,8 @@ def generate(
     version_path: Annotated[Optional[Path], typer.Option("--version-path", help="Directory to write the file into (one of 'version_locations').")] = None,
     branch_label: Annotated[Optional[list[str]], typer.Option("--branch-label", help="A branch label for the new revision.")] = None,
     depends_on: Annotated[Optional[list[str]], typer.Option("--depends-on", help="A revision this one depends on (repeatable).")] = None,
+    lint: Annotated[bool, typer.Option(
+        "--lint", help="Then lint the new revision (see `still lint`) and print its findings.")] = False,
     url: UrlOpt = None, metadata: MetadataOpt = None, config: ConfigOpt = None, name: NameOpt = None,
     x: XOpt = None,
 ) -> None:
@@ -56,6 +88,7 @@ def generate(
     from still.runtime.migrate import Run
 
     check_new_revision(rev_id, branch_label or ())  # before the database is read
+    message = _message(message)
     cfg = settings(ctx, config, name, x, url, metadata)
     if against is None:
         against = Against.db if cfg.url else Against.history
@@ -74,10 +107,10 @@ def generate(
     dependencies = depends_on_ids(run.graph, depends_on)
     result, heads = current_state(cfg, run, against, models, rename)
     check_renames(result, rename)
-    renames = _ask_renames(result, list(rename or []))
+    renames, declined = _ask_renames(result, list(rename or []))
     if renames != list(rename or []):
         result, heads = current_state(cfg, run, against, models, renames)
-    plan = result.plan
+    plan = _answered(result.plan, declined)
     if plan.empty and not empty:
         typer.echo("No changes: the models match the "
                    + ("database" if against is Against.db else "revision history") + "; nothing written.")
@@ -98,6 +131,10 @@ def generate(
     from still.cli.plan_view import print_plan
 
     print_plan(plan)
+    if lint:  # what the new file would do to a live database; informational: it is written
+        from still.cli.linting import lint as run_lint
+
+        run_lint(root_options(ctx), [str(path)], "text", "warning", url, config, name, x)
 
 
 def register(app: typer.Typer) -> None:

@@ -123,7 +123,9 @@ def init(ctx: typer.Context,
     if still_toml.exists():
         raise StillError(f"{still_toml.name} already exists: this project already has a still environment")
     location = directory.as_posix()
-    settings_text = f'script_location = "{location}"\nurl = "${{DATABASE_URL}}"\n'
+    settings_text = (f'script_location = "{location}"\nurl = "${{DATABASE_URL}}"\n'
+                     '# metadata = "myapp.models:Base"   # your models (MetaData or declarative base): '
+                     'generate, plan and check read them\n')
     if pyproject.exists():
         import tomllib
 
@@ -147,7 +149,19 @@ def init(ctx: typer.Context,
         written = "still.toml"
     if not _quiet(ctx, quiet):
         typer.echo(f"created {location}/versions, {location}/env.py, {location}/script.py.tmpl and {written}")
-        typer.echo("next: set DATABASE_URL, then 'still revision -m \"first\"'")
+        for step in _next_steps(written):
+            typer.echo(step)
+
+
+def _next_steps(config_file: str) -> list[str]:
+    """What is actually missing after init, then the command to run."""
+    import os
+
+    steps = [f"next: set metadata in {config_file} to your models (e.g. metadata = \"myapp.models:Base\")"]
+    if not os.environ.get("DATABASE_URL"):
+        steps.append("      export DATABASE_URL (e.g. sqlite:///app.db or postgresql+psycopg://user@host/db)")
+    steps.append("      then: still generate -m \"first\"   (or write one by hand: still revision -m \"first\")")
+    return steps
 
 
 def _init_from_alembic(ctx, ini_path: Optional[Path], metadata: Optional[str], quiet: bool) -> None:
@@ -176,7 +190,8 @@ def _init_from_alembic(ctx, ini_path: Optional[Path], metadata: Optional[str], q
                + (f" in schema {found.version_table_schema}" if found.version_table_schema else ""))
     from still.db import mask
 
-    typer.echo(f"  models: {found.metadata or 'not found'}; url: {mask(found.url) if found.url else found.url}")
+    loaded = f" (loaded by {', '.join(found.metadata_loader)})" if found.metadata and found.metadata_loader else ""
+    typer.echo(f"  models: {found.metadata or 'not found'}{loaded}; url: {mask(found.url) if found.url else found.url}")
     for note in found.notes:
         typer.echo(f"  check: {note}")
     typer.echo("next: 'still current', then 'still check' (Alembic keeps working on this database too)")

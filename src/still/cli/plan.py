@@ -57,12 +57,14 @@ def check(
     against: Annotated[CheckAgainst, typer.Option(
         "--against", help="db (the live database) or history (the revision files replayed; no database).")]
         = CheckAgainst.db,
+    lint: Annotated[bool, typer.Option(
+        "--lint", help="Also lint the revision files (see `still lint`); their findings fail too.")] = False,
     url: UrlOpt = None, metadata: MetadataOpt = None, config: ConfigOpt = None, name: NameOpt = None,
     x: XOpt = None,
 ) -> None:
     """Exit 0 when the database matches the models, 1 on drift, 2 on error. Changes nothing."""
     exit_with(planning.check(root_options(ctx), fmt.value, fail_on.value if fail_on else None, against.value,
-                         url, metadata, config, name, x))
+                         url, metadata, config, name, x, lint))
 
 
 

@@ -4,12 +4,18 @@ workflow annotations)."""
 from __future__ import annotations
 
 from still.cli.settings import plural
-from still.findings import Finding
+from still.findings import Code, Finding
 from still.plan import Plan
 from still.snapshot import Computed
 
 SIGN_STYLE = {"+": "green", "-": "red", "~": "yellow"}
 SEVERITY_STYLE = {"info": "blue", "warning": "yellow", "danger": "bold red"}
+
+
+def _option(value) -> str:
+    if isinstance(value, bool):  # SQLite's AUTOINCREMENT
+        return "on" if value else "off"
+    return value or "default"
 
 
 def _col(col) -> str:
@@ -56,8 +62,8 @@ def describe(op) -> tuple[str, str]:
     if kind == "set_table_comment":
         return "~", f"comment: {_show(op.old_comment)} → {_show(op.new_comment)}"
     if kind == "set_table_options":
-        changes = ", ".join(f"{key} {getattr(op.old_options, key) or 'default'} → "
-                            f"{getattr(op.new_options, key) or 'default'}" for key in op.old_options.changed(op.new_options))
+        changes = ", ".join(f"{key} {_option(getattr(op.old_options, key))} → "
+                            f"{_option(getattr(op.new_options, key))}" for key in op.old_options.changed(op.new_options))
         return "~", f"table options: {changes}"
     if kind == "add_column":
         return "+", f"column {_col(op.column)}"
@@ -70,12 +76,14 @@ def describe(op) -> tuple[str, str]:
         return "~", f"rename column {op.old_name} → {op.new_name}"
     if kind in ("create_index", "drop_index"):
         ix = op.index
-        keys = ", ".join((e.column or f"({e.expression})") + (" DESC" if e.descending else "") for e in ix.elements)
+        keys = ", ".join((e.column or f"({e.expression})") + (f" {e.opclass}" if e.opclass else "")
+                         + (" DESC" if e.descending else "") for e in ix.elements)
         extra = f" WHERE {ix.where}" if ix.where else ""
         return ("+" if kind == "create_index" else "-"), f"{'unique ' if ix.unique else ''}index {ix.name} ({keys}){extra}"
     if kind in ("add_constraint", "drop_constraint"):
         c = op.constraint
-        detail = getattr(c, "expression", None) or ", ".join(getattr(c, "columns", ()))
+        detail = getattr(c, "expression", None) or ", ".join(getattr(c, "columns", ())) or ", ".join(
+            f"{e.column or e.expression} WITH {e.operator}" for e in getattr(c, "elements", ()))
         if not getattr(c, "enforced", True):
             detail += " NOT ENFORCED"
         if op.kind == "foreign_key":
@@ -109,7 +117,7 @@ def _group(op) -> str:
 NO_CHANGES = "No changes: the database matches the models."
 
 
-def print_plan(plan: Plan, statements: list[str] | None = None) -> None:
+def print_plan(plan: Plan, statements: list[str] | None = None, costs=()) -> None:
     """The plan on stdout (rich text on a terminal). An empty plan printed to a file or pipe
     is one plain line: no need to load rich for it (`still check` in CI)."""
     import os
@@ -122,17 +130,25 @@ def print_plan(plan: Plan, statements: list[str] | None = None) -> None:
     from rich.console import Console
     from rich.markup import escape
 
-    console = Console()
+    # not a terminal: no wrapping at all (a file, grep, a CI log keep each line whole)
+    console = Console(soft_wrap=not sys.stdout.isatty())
+    for f in plan.findings:
+        if f.code is Code.METADATA_INCOMPLETE:  # above the drops it explains, not after them
+            console.print(f"[bold red]{escape(f.message)}[/]\n")
     if plan.empty:
         console.print(f"[green]{NO_CHANGES}[/]")
     groups: dict[str, list] = {}  # by table, in order of first appearance; plan order inside
-    for op in plan.operations:
-        groups.setdefault(_group(op), []).append(op)
+    costs = list(costs) or [None] * len(plan.operations)
+    for op, cost in zip(plan.operations, costs):
+        groups.setdefault(_group(op), []).append((op, cost))
     for group, group_ops in groups.items():
         console.print(f"\n[bold]{escape(group)}[/]")
-        for op in group_ops:
+        for op, cost in group_ops:
             sign, text = describe(op)
             console.print(f"  [{SIGN_STYLE[sign]}]{sign} {escape(text)}[/]")
+            if cost is not None and cost.lock != "none":
+                style = "yellow" if cost.matters else "dim"
+                console.print(f"      [{style}]lock: {escape(cost.text())}[/]")
     if plan.findings:
         console.print("\n[bold]Findings[/]")
         for f in plan.findings:

@@ -31,18 +31,19 @@ def plan(root: dict, fmt: str = "text", sql: bool = False, rename: Optional[list
     cfg = config_for(root, config_path, name, x, url, metadata)
     result, dialect = _compare(cfg, rename, metadata, missing_is_empty=True)
     statements = _statements(result, dialect) if sql else []
+    costs = _costs(result, dialect)
     if fmt == "json":
-        print(_report(cfg, result, dialect, statements).model_dump_json(indent=2))
+        print(_report(cfg, result, dialect, statements, costs).model_dump_json(indent=2))
         return 0
     from still.cli.plan_view import print_plan
 
-    print_plan(result.plan, statements)
+    print_plan(result.plan, statements, costs)
     return 0
 
 
 @paused_gc()
 def check(root: dict, fmt: str = "text", fail_on: Optional[str] = None, against: str = "db", url=None,
-          metadata=None, config_path=None, name=None, x=None) -> int:
+          metadata=None, config_path=None, name=None, x=None, lint: bool = False) -> int:
     from still.cli.plan_view import fails, github_annotations, print_plan
 
     cfg = config_for(root, config_path, name, x, url, metadata)
@@ -56,12 +57,18 @@ def check(root: dict, fmt: str = "text", fail_on: Optional[str] = None, against:
         result, dialect = _compare(cfg, [], metadata)
     failing = fails(result.plan, fail_on)
     if fmt == "json":
-        print(_report(cfg, result, dialect, []).model_dump_json(indent=2))
+        print(_report(cfg, result, dialect, [], _costs(result, dialect)).model_dump_json(indent=2))
     elif fmt == "github":
         for line in github_annotations(result.plan):
             print(line)
     else:
-        print_plan(result.plan)
+        print_plan(result.plan, None, _costs(result, dialect))
+    if lint:  # the revision files too: what they would do to a live database
+        from still.cli.linting import lint as run_lint
+
+        code = run_lint(root, None, "github" if fmt == "github" else "text", fail_on or "warning",
+                        url, config_path, name, x)
+        failing = failing or code == 1
     return 1 if failing else 0
 
 
@@ -72,7 +79,8 @@ def models(cfg, explicit: Optional[str], hooks=None):
     from still.runtime.env import hooked_metadata, project_hooks
 
     hooked = hooked_metadata(hooks or project_hooks(cfg), explicit)
-    return hooked if hooked is not None else load_metadata(require(cfg, "metadata", "--metadata"))
+    return hooked if hooked is not None else load_metadata(require(cfg, "metadata", "--metadata"),
+                                                           cfg.metadata_loader)
 
 
 def check_renames(result, renames: Optional[list[str]]) -> None:
@@ -144,13 +152,23 @@ def _statements(result, dialect) -> list[str]:
     return [sql for _, stmts in plan_statements(result.plan, result.current, dialect) for sql in stmts]
 
 
-def _report(cfg, result, dialect, statements):
+def _costs(result, dialect) -> list:
+    """What each operation costs a live database of this dialect and server version."""
+    if result.plan.empty:
+        return []
+    from still.lint import costs
+
+    return costs(result.plan.operations, result.current, dialect.name,
+                 getattr(dialect, "server_version_info", None))
+
+
+def _report(cfg, result, dialect, statements, costs=()):
     from still.db import mask
     from still.plan import PlanReport
 
     return PlanReport(dialect=dialect.name, url=mask(cfg.url), drift=not result.plan.empty,
                       operations=result.plan.operations, findings=result.plan.findings,
-                      statements=tuple(statements))
+                      statements=tuple(statements), costs=tuple(costs))
 
 
 def current_state(cfg, run, against: Against, metadata, renames):
@@ -175,8 +193,8 @@ def current_state(cfg, run, against: Against, metadata, renames):
     with connected(run.engine()) as conn:
         current = run.version_table.heads(conn)
         if not run.graph.is_up_to_date(current):
-            missing = sorted(run.graph.ancestors(run.graph.heads) | set(run.graph.heads)
-                             - run.graph.applied(current))
+            # exactly what is not applied, in the order upgrade would run it
+            missing = [step.revision.revision for step in run.graph.upgrade_steps(current, "heads")]
             raise StillError(f"the database is not at head (missing {', '.join(missing[:5])}"
                              f"{'...' if len(missing) > 5 else ''}): run 'still upgrade head' first, "
                              f"or compare with --against history")

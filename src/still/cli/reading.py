@@ -11,7 +11,10 @@ revision modules nor SQLAlchemy, so they stay fast on thousands of revisions.
 
 from __future__ import annotations
 
+import re
 import sys
+import textwrap
+from pathlib import Path
 
 from still.cli.settings import config_for
 
@@ -213,10 +216,33 @@ def show(root: dict, revision: str, config_path=None, name=None, x=None, url=Non
     else:
         ids = graph.resolve(revision)
     for rev_id in ids:
-        sys.stdout.write(_verbose(graph, graph.revisions[rev_id]))
+        sys.stdout.write(_verbose(graph, graph.revisions[rev_id]) + _in_full(graph.revisions[rev_id].path))
     if not ids:
         sys.stdout.write("<base>\n")
     return 0
+
+
+_HEADER_FIELD = re.compile(r"^(Revision ID|Revises|Create Date):")
+
+
+def _in_full(path) -> str:
+    """What `show` adds to the header: the rest of the docstring (a generated revision's
+    operation counts and REVIEW lines) and the body of upgrade(), as written."""
+    import ast
+
+    source = Path(path).read_text(encoding="utf-8")
+    module = ast.parse(source)
+    doc = (ast.get_docstring(module) or "").split("\n")[1:]
+    lines = [f"    {line}".rstrip() for line in doc if not _HEADER_FIELD.match(line)]
+    while lines and not lines[-1].strip():
+        lines.pop()
+    out = "\n".join(lines).strip("\n")
+    upgrade = next((node for node in module.body if isinstance(node, ast.FunctionDef) and node.name == "upgrade"), None)
+    if upgrade is not None:  # its lines as written, comments (REVIEW, DESTRUCTIVE) included
+        start = upgrade.lineno if upgrade.body[0].lineno == upgrade.lineno else upgrade.lineno + 1
+        body = "\n".join(source.splitlines()[start - 1:upgrade.end_lineno])
+        out += ("\n\n" if out else "") + "upgrade():\n" + textwrap.indent(textwrap.dedent(body), "    ")
+    return ("\n" + out + "\n") if out.strip() else ""
 
 
 def current(root: dict, verbose: bool = False, check_heads: bool = False,

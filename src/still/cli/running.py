@@ -89,26 +89,40 @@ def progress(quiet: bool):
 
 
 class _RichProgress:
+    """On a terminal: one line per revision as it starts, which stays on screen (which ran is
+    never erased), and below them a bar whose text follows the running revision's operations."""
+
+    def __init__(self, console=None):
+        self.console = console
+
     def progress(self):
         from still.runtime.migrate import Progress
 
-        return Progress(start=self.start, step=self.step, done=self.done)
+        return Progress(start=self.start, step=self.step, done=self.done, operation=self.operation)
 
     def start(self, total: int) -> None:
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                            TimeElapsedColumn(), console=Console(stderr=True), transient=False)
+                            TimeElapsedColumn(), console=self.console or Console(stderr=True), transient=True)
         self.task = self.bar.add_task("migrating", total=total)
         self.started = False
+        self.operations = 0
         self.bar.start()
 
     def step(self, step) -> None:
         if self.started:
             self.bar.advance(self.task)
         self.started = True
-        self.bar.update(self.task, description=describe(step)[:60])
+        self.operations = 0
+        self.revision = step.revision.revision
+        self.bar.console.print(describe(step), highlight=False, markup=False)
+        self.bar.update(self.task, description=f"{self.revision}")
+
+    def operation(self, what: str) -> None:
+        self.operations += 1
+        self.bar.update(self.task, description=f"{self.revision}: operation {self.operations}, {what}")
 
     def done(self) -> None:
         if getattr(self, "bar", None) is not None:

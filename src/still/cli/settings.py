@@ -42,6 +42,10 @@ def missing_sqlite_file(url: Optional[str]) -> Optional[str]:
 
 
 def no_database_yet(path: str) -> str:
+    folder = Path(path).parent
+    if not folder.is_dir():  # upgrade head could not create it either
+        return (f"the database file {path} does not exist, nor its directory {folder}: create the "
+                f"directory (mkdir -p {folder}), then run 'still upgrade head'")
     return f"the database file {path} does not exist yet: run 'still upgrade head' to create it"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import sys
 from pathlib import Path
 from typing import Optional
 
@@ -55,7 +56,7 @@ def snapshot(
 
         from still.cli.tree import snapshot_tree
 
-        Console().print(snapshot_tree(snap))
+        Console(soft_wrap=not sys.stdout.isatty()).print(snapshot_tree(snap))
 
 
 def register(app: typer.Typer) -> None:

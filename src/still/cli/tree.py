@@ -8,6 +8,7 @@ from rich.tree import Tree
 from still.cli.settings import plural
 
 from still import snapshot as s
+from still.ops.ddl.sa_build import key_sql
 
 
 def _column(col: s.Column, pk: set[str]) -> str:
@@ -36,6 +37,8 @@ def _index(ix: s.Index) -> str:
     keys = []
     for el in ix.elements:
         key = escape(el.column or f"({el.expression})")
+        if el.opclass:
+            key += f" {escape(el.opclass)}"
         if el.descending:
             key += " DESC"
         if el.nulls:
@@ -57,19 +60,26 @@ def _table(table: s.Table, node: Tree) -> None:
         node.add(_column(col, pk))
     if table.primary_key:
         node.add(f"[yellow]primary key[/] {escape(table.primary_key.name or '')} "
-                 f"({', '.join(table.primary_key.columns)})")
+                 f"({', '.join(table.primary_key.columns)}){_deferrable(table.primary_key)}")
     for fk in table.foreign_keys:
         opts = "".join(f" {label} {v}" for label, v in (("on delete", fk.ondelete), ("on update", fk.onupdate)) if v)
-        if fk.deferrable:
-            opts += f" deferrable initially {fk.initially or 'IMMEDIATE'}"
+        opts += _deferrable(fk)
         node.add(f"[blue]foreign key[/] {escape(fk.name or '')} ({', '.join(fk.columns)}) → "
                  f"{fk.referred_schema}.{fk.referred_table}({', '.join(fk.referred_columns)}){opts}")
     for uq in table.unique_constraints:
-        node.add(f"[blue]unique[/] {escape(uq.name or '')} ({', '.join(uq.columns)})")
+        node.add(f"[blue]unique[/] {escape(uq.name or '')} ({', '.join(uq.columns)}){_deferrable(uq)}")
     for ck in table.check_constraints:
         node.add(f"[blue]check[/] {escape(ck.name or '')} ({escape(ck.expression)})")
+    for ex in table.exclude_constraints:
+        keys = ", ".join(f"{escape(key_sql(e))} WITH {escape(e.operator)}" for e in ex.elements)
+        where = f" WHERE {escape(ex.where)}" if ex.where else ""
+        node.add(f"[blue]exclude[/] {escape(ex.name or '')} using {ex.method} ({keys}){where}{_deferrable(ex)}")
     for ix in table.indexes:
         node.add(_index(ix))
+
+
+def _deferrable(cons) -> str:
+    return f" deferrable initially {cons.initially or 'IMMEDIATE'}" if cons.deferrable else ""
 
 
 def snapshot_tree(snap: s.Snapshot) -> Tree:

@@ -8,7 +8,6 @@ type spelling, default text, names it invents for unnamed constraints, and so on
 
 from __future__ import annotations
 
-import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Iterable, Iterator, Optional
@@ -19,6 +18,7 @@ from sqlalchemy.sql.compiler import DDLCompiler
 from sqlalchemy.sql.schema import MetaData
 
 from still import snapshot as s
+from still.declare.index_keys import split_index_keys
 from still.sqlexpr import identifiers
 from still.written import written
 
@@ -363,10 +363,14 @@ class DeclareRules:
         op.* call adds to a table of the database), which a name the database invents avoids."""
         return list(table.constraints)
 
-    def fk_deferrability(self, constraint: sa.ForeignKeyConstraint) -> tuple[bool, Optional[str]]:
-        """(deferrable, initially) as the database reports them."""
+    def deferrability(self, constraint) -> tuple[bool, Optional[str]]:
+        """(deferrable, initially) of a key, foreign key or EXCLUDE as the database reports them."""
         initially = constraint.initially.upper() if constraint.initially else None
         return bool(constraint.deferrable), initially
+
+    def exclude_constraints(self, table: sa.Table, constraints: list, named) -> tuple:
+        """The table's EXCLUDE constraints (PostgreSQL's alone), named with `named`."""
+        return ()
 
     def comment(self, text: Optional[str]) -> Optional[str]:
         """A table or column comment as the database keeps it."""
@@ -439,39 +443,6 @@ def _ordered(rules, column, expression, descending, nulls) -> s.IndexElement:
                          nulls=nulls)
 
 
-_KEY_ORDER = re.compile(r"(?:\s+(ASC|DESC))?(?:\s+NULLS\s+(FIRST|LAST))?\s*$", re.I)
-
-
-def split_index_keys(text: str) -> list[tuple[str, bool, Optional[str]]]:
-    """`a, lower(b) DESC NULLS LAST` -> [(a, False, None), (lower(b), True, "last")]: the
-    keys of an index written as text, split at top-level commas, each without its ordering."""
-    parts, depth, quote, start = [], 0, None, 0
-    for i, ch in enumerate(text):
-        if quote:
-            if ch == quote:
-                quote = None
-        elif ch in "'\"":
-            quote = ch
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            parts.append(text[start:i])
-            start = i + 1
-    parts.append(text[start:])
-    keys = []
-    for part in parts:
-        m = _KEY_ORDER.search(part)
-        body = part[:m.start()].strip() if m.group(0).strip() else part.strip()
-        if not body:  # nothing but a keyword: not an ordering
-            body, m = part.strip(), None
-        order = (m.group(1) or "").upper() if m else ""
-        nulls = (m.group(2) or "").lower() or None if m else None
-        keys.append((body, order == "DESC", nulls))
-    return keys
-
-
 def _column_names(cols: Iterable) -> list[str]:
     return [c.name for c in cols]
 
@@ -514,7 +485,9 @@ def declare_table(rules: DeclareRules, table: sa.Table, existing: frozenset = fr
     pk = None
     if table.primary_key.columns and rules.creates(table.primary_key):
         pk_cols = _column_names(table.primary_key.columns)
-        pk = s.PrimaryKey(name=named(table.primary_key, "pkey", pk_cols), columns=tuple(pk_cols))
+        deferrable, initially = rules.deferrability(table.primary_key)
+        pk = s.PrimaryKey(name=named(table.primary_key, "pkey", pk_cols), columns=tuple(pk_cols),
+                          deferrable=deferrable, initially=initially)
 
     # Constraints and indexes are named in the order PostgreSQL creates them, so that the
     # numbered names it invents on a clash (`t_check1`) come out the same.
@@ -522,9 +495,11 @@ def declare_table(rules: DeclareRules, table: sa.Table, existing: frozenset = fr
     for cons in constraints:
         if isinstance(cons, sa.UniqueConstraint) and rules.creates(cons):
             cols = _column_names(cons.columns)
+            deferrable, initially = rules.deferrability(cons)
             uniques.append(s.UniqueConstraint(
                 name=named(cons, "key", cols), columns=tuple(cols),
-                nulls_not_distinct=rules.unique_nulls_not_distinct(cons)))
+                nulls_not_distinct=rules.unique_nulls_not_distinct(cons), deferrable=deferrable,
+                initially=initially))
     for cons in constraints:
         if isinstance(cons, sa.CheckConstraint) and rules.creates(cons):
             text = rules.expression(rules.sql(cons.sqltext))
@@ -537,7 +512,7 @@ def declare_table(rules: DeclareRules, table: sa.Table, existing: frozenset = fr
             continue
         cols = [fk.parent.name for fk in cons.elements]
         target = cons.elements[0].column.table
-        deferrable, initially = rules.fk_deferrability(cons)
+        deferrable, initially = rules.deferrability(cons)
         fks.append(s.ForeignKey(
             name=named(cons, "fkey", cols),
             columns=tuple(cols),
@@ -549,6 +524,7 @@ def declare_table(rules: DeclareRules, table: sa.Table, existing: frozenset = fr
             deferrable=deferrable,
             initially=initially,
         ))
+    excludes = rules.exclude_constraints(table, constraints, named)
     indexes = []
     for index in table.indexes:
         if not rules.creates_index(index):
@@ -569,6 +545,7 @@ def declare_table(rules: DeclareRules, table: sa.Table, existing: frozenset = fr
         foreign_keys=tuple(fks),
         unique_constraints=tuple(uniques),
         check_constraints=tuple(checks),
+        exclude_constraints=excludes,
         indexes=tuple(indexes),
         comment=rules.comment(table.comment),
         options=rules.table_options(table),

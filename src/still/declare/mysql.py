@@ -20,7 +20,8 @@ from typing import Optional
 import sqlalchemy as sa
 
 from still import snapshot as s
-from still.declare.base import DeclareRules, default_index_elements, index_element
+from still.declare.base import DeclareRules, _invented, default_index_elements, index_element
+from still.declare.mysql_sizes import sized, stored_type
 from still.errors import StillError
 from still.reflect import mysql_tables as tableinfo
 from still.reflect.mysql import DEFAULT_SCHEMA, server_traits
@@ -53,7 +54,18 @@ class Rules(DeclareRules):
             raise StillError(f"column {column.table.name}.{column.name}: {err}") from None
 
     def column_type(self, column: sa.Column) -> str:
-        return self.per_type("type", column, self._column_type)
+        found = self.per_type("type", column, self._column_type)
+        # the stored TEXT/BLOB depends on the character set, which may be the table's
+        return stored_type(found, self._charset(column)) if sized(found) else found
+
+    def _charset(self, column: sa.Column) -> Optional[str]:
+        compiled = self.per_type("compiled", column, self.compiled_type)
+        charset = _CHARSET.search(compiled)
+        if charset:
+            return charset.group(1).lower()
+        collate = _COLLATE.search(compiled)
+        collation = canonical_collation(collate.group(1)) if collate else self._table_collation(column.table)
+        return tableinfo.charset_of(collation) if collation else None
 
     def _column_type(self, column: sa.Column) -> str:
         return canonical_type(self.compiled_type(column), self.drops_widths)
@@ -197,7 +209,7 @@ class Rules(DeclareRules):
     def fk_action(self, value: Optional[str]) -> Optional[str]:
         return fk_action(value)
 
-    def fk_deferrability(self, constraint: sa.ForeignKeyConstraint) -> tuple[bool, Optional[str]]:
+    def deferrability(self, constraint) -> tuple[bool, Optional[str]]:
         return False, None  # MySQL has no deferred constraints
 
     # -- indexes ------------------------------------------------------------------------
@@ -251,11 +263,19 @@ class Rules(DeclareRules):
         table = declared.model_copy(update={"unique_constraints": s._by_name(uniques),
                                             "indexes": s._by_name(indexes)})
         by_columns = {fk.columns: fk for fk in declared.foreign_keys}
+        invented = _invented.get()
         for cons, named in self._foreign_keys:
             columns = tuple(fk.parent.name for fk in cons.elements)
             fk = by_columns.get(columns)
-            table = with_foreign_key_index(table, columns, fk.name if named and fk is not None else None,
-                                           lambda c: index_element(self, column=c), self._existing)
+            given = fk.name if named and fk is not None else None
+            before = table.indexes
+            table = with_foreign_key_index(table, columns, given, lambda c: index_element(self, column=c),
+                                           self._existing)
+            if given is None and invented is not None and table.indexes != before:
+                # the index of an unnamed foreign key is named by the server as the key is:
+                # the name it has in the database is as good (see diff.tables._match_indexes)
+                schema = self.schema_of(cons.table)
+                invented.update((schema, declared.name, ix.name) for ix in table.indexes if ix not in before)
         return table
 
 

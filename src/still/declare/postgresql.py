@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql.named_types import DOMAIN, NamedType
 from sqlalchemy.sql.schema import MetaData
 
 from still import snapshot as s
+from still.declare import postgresql_keys as keys_
 from still.declare.base import DeclareRules, default_index_elements, index_element
 from still.reflect.postgresql_literals import is_numeric, stored_literal
 from still.reflect.postgresql_sequences import default_bounds
@@ -258,14 +259,11 @@ class Rules(DeclareRules):
             addition = name_addition(columns)
         return choose_name(table.name, addition, kind, taken)
 
-    def fk_deferrability(self, constraint: sa.ForeignKeyConstraint) -> tuple[bool, Optional[str]]:
-        # INITIALLY DEFERRED implies DEFERRABLE; a deferrable constraint is always
-        # reported with its initial mode, IMMEDIATE unless said otherwise.
-        initially = (constraint.initially or "").upper() or None
-        deferrable = bool(constraint.deferrable) or initially == "DEFERRED"
-        if not deferrable:
-            return False, None
-        return True, initially or "IMMEDIATE"
+    def deferrability(self, constraint) -> tuple[bool, Optional[str]]:
+        return keys_.deferrability(constraint)
+
+    def exclude_constraints(self, table: sa.Table, constraints: list, named) -> tuple:
+        return keys_.exclude_constraints(self, table, constraints, named)
 
     def unique_nulls_not_distinct(self, constraint: sa.UniqueConstraint) -> bool:
         return bool(_pg_option(constraint, "nulls_not_distinct"))
@@ -286,6 +284,10 @@ class Rules(DeclareRules):
 
     def index_keys(self, expr) -> tuple[s.IndexElement, ...]:
         return tuple(map(self._plain_key, default_index_elements(self, expr)))
+
+    def index_elements(self, index: sa.Index) -> tuple[s.IndexElement, ...]:
+        ops, method = _pg_option(index, "ops"), self.index_method(index)
+        return tuple(key for e in index.expressions for key in keys_.index_keys(self, e, ops, method))
 
     def _plain_key(self, element: s.IndexElement) -> s.IndexElement:
         # an expression that is only a column name (`desc("at")`, `text("email")`) makes

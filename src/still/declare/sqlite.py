@@ -22,6 +22,9 @@ from still.reflect.sqlite import (SCHEMA, canonical_collation, canonical_type, e
                                  normalized_default)
 
 _COLLATE = re.compile(r"\s+COLLATE\s+.*$", re.S | re.I)
+# how SQLAlchemy's get_column_specification ends the inline key it writes for AUTOINCREMENT
+_INLINE_KEY = re.compile(r" PRIMARY KEY(?: ON CONFLICT \w+)? AUTOINCREMENT$")
+_NO_OPTIONS, _AUTOINCREMENT = s.TableOptions(), s.TableOptions(autoincrement=True)
 
 
 class Rules(DeclareRules):
@@ -79,7 +82,32 @@ class Rules(DeclareRules):
     def expression(self, text: str) -> str:
         return remember(expression(text), text)
 
+    # -- the table ----------------------------------------------------------------------
+    def table_options(self, table: sa.Table) -> s.TableOptions:
+        return _AUTOINCREMENT if self._inline_key(table) is not None else _NO_OPTIONS
+
+    def _inline_key(self, table: sa.Table) -> Optional[sa.Column]:
+        """The primary key column SQLAlchemy writes `PRIMARY KEY AUTOINCREMENT` on (its
+        own test, asked of its compiler: sqlite_autoincrement, a lone key of integer
+        affinity without a foreign key), where the table's PRIMARY KEY constraint is left
+        out, its name with it."""
+        if not table.dialect_options["sqlite"]["autoincrement"] or len(table.primary_key.columns) != 1:
+            return None
+        column = next(iter(table.primary_key.columns))
+        spec = self.ddl.get_column_specification(column)
+        return column if _INLINE_KEY.search(spec) else None
+
     # -- constraints --------------------------------------------------------------------
+    def name_of(self, item) -> Optional[str]:
+        if isinstance(item, sa.PrimaryKeyConstraint) and item.name is not None:
+            try:
+                table = item.table
+            except sa.exc.InvalidRequestError:  # a name alone, as drop_constraint asks
+                table = None
+            if table is not None and self._inline_key(table) is not None:
+                return None
+        return super().name_of(item)
+
     def table_constraints(self, table: sa.Table, existing: frozenset = frozenset()) -> list:
         # CHECKs given on a column are written inline with it; SQLite keeps them all
         inline = [c for col in table.columns for c in col.constraints]

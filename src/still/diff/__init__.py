@@ -87,7 +87,7 @@ def _literal_use(target: s.Snapshot):
                 texts.extend(c.default for c in table.columns if c.default)
                 texts.extend(c.computed.expression for c in table.columns if c.computed)
                 texts.extend(k.expression for k in table.check_constraints)
-                for ix in table.indexes:
+                for ix in table.indexes + table.exclude_constraints:
                     texts.extend(t for t in [ix.where, *(e.expression for e in ix.elements)] if t)
             for text in texts:
                 for match in _STRING.finditer(text):

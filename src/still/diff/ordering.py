@@ -93,6 +93,33 @@ def order_tables(created: list[tuple[str, s.Table]], dropped: list[tuple[str, s.
     return out
 
 
+# phases whose operations touch their own table only: between two other operations, the
+# ones on one table can go together (foreign keys, tables made or dropped, renames, types
+# and schemas keep their places and bound the runs)
+_LOCAL = frozenset({Phase.DROP_INDEX, Phase.DROP_CONSTRAINT, Phase.TABLE_OPTIONS, Phase.ADD_COLUMN,
+                    Phase.ALTER_COLUMN, Phase.DROP_COLUMN, Phase.ADD_CONSTRAINT, Phase.CREATE_INDEX})
+
+
 def ordered(pairs: list) -> tuple:
-    """Stable sort by phase; within a phase the order the diff produced is kept."""
-    return tuple(op for _, op in sorted(pairs, key=lambda pair: pair[0]))
+    """Stable sort by phase; within a phase the order the diff produced is kept. Then, in
+    each run of operations that touch only their own table, those on one table are put
+    together (their order kept): a revision reads table by table, and SQLite rebuilds each
+    table once for the run instead of once per phase."""
+    pairs = sorted(pairs, key=lambda pair: pair[0])
+    out, run = [], []
+
+    def flush():
+        first: dict = {}
+        for op in run:
+            first.setdefault((op.schema_name, op.target_table), len(first))
+        out.extend(sorted(run, key=lambda op: first[(op.schema_name, op.target_table)]))
+        run.clear()
+
+    for phase, op in pairs:
+        if phase in _LOCAL and op.target_table is not None and getattr(op, "kind", None) != "foreign_key":
+            run.append(op)
+        else:
+            flush()
+            out.append(op)
+    flush()
+    return tuple(out)

@@ -11,8 +11,9 @@ from still.ops import (AddColumn, AddConstraint, AlterColumn, CreateIndex, DropC
                        DropIndex, RenameConstraint, RenameIndex, SetTableComment, SetTableOptions)
 
 
-def _fk_signature(fk: s.ForeignKey):
-    return fk.model_copy(update={"name": None})
+def _unnamed(constraint):
+    """What a constraint is apart from its name: two alike are one renamed."""
+    return constraint.model_copy(update={"name": None})
 
 
 def _no_implicit(kind: str, table: str, cons, name: str) -> bool:
@@ -25,10 +26,17 @@ def _match(kind: str, have, want, signature, schema: str, table: str, changes: l
     the models leave it unnamed (its declared name is the database's own choice): then the
     name it has is as good."""
     pending = list(want)
+    unmatched = []
     for old in have:
-        # the same definition under the same name first: models may declare one twice
-        alike = [new for new in pending if signature(new) == signature(old)]
-        twin = next((new for new in alike if new.name == old.name), alike[0] if alike else None)
+        # the same definition under the same name first, for every constraint: models may
+        # declare one twice, and a named one beside unnamed twins is not one of them
+        same = next((new for new in pending if new.name == old.name and signature(new) == signature(old)), None)
+        if same is not None:
+            pending.remove(same)
+        else:
+            unmatched.append(old)
+    for old in unmatched:
+        twin = next((new for new in pending if signature(new) == signature(old)), None)
         if twin is not None:
             pending.remove(twin)
             if twin.name != old.name and twin.name is not None and old.name is not None \
@@ -43,12 +51,20 @@ def _match(kind: str, have, want, signature, schema: str, table: str, changes: l
                                                  constraint=new)))
 
 
-def _match_indexes(schema: str, table: str, have, want, changes: list) -> None:
-    """Indexes equal by name are kept; an index whose definition moved to a new name is
-    renamed (nothing is rebuilt), when the new name is free and the old one is not wanted
-    under another definition; everything else is dropped and created."""
+def _match_indexes(schema: str, table: str, have, want, changes: list, implicit=_no_implicit) -> None:
+    """Indexes equal by name are kept; one whose name the database chose (`implicit`: the
+    index MySQL makes for an unnamed foreign key) matches its definition under any name;
+    an index whose definition moved to a new name is renamed (nothing is rebuilt), when
+    the new name is free and the old one is not wanted under another definition;
+    everything else is dropped and created."""
     gone = [ix for ix in have if ix not in want]
     new = [ix for ix in want if ix not in have]
+    for ix in [ix for ix in new if implicit("index", table, ix, ix.name)]:
+        definition = ix.model_copy(update={"name": None})
+        twin = next((old for old in gone if old.model_copy(update={"name": None}) == definition), None)
+        if twin is not None:
+            gone.remove(twin)
+            new.remove(ix)
     have_names, want_names = {ix.name for ix in have}, {ix.name for ix in want}
     for old in list(gone):
         if old.name is None or old.name in want_names:
@@ -105,10 +121,11 @@ def diff_columns(schema: str, have: s.Table, want: s.Table, changes: list, findi
             continue
         op = AlterColumn(schema_name=schema, table_name=want.name, old=old, new=col)
         changes.append((Phase.ALTER_COLUMN, op))
-        findings.extend(_alter_findings(schema, want.name, op))
+        findings.extend(alter_findings(schema, want.name, op))
 
 
-def _alter_findings(schema: str, table: str, op: AlterColumn) -> list[Finding]:
+def alter_findings(schema: str, table: str, op: AlterColumn) -> list[Finding]:
+    """What a human must look at in one column change (also asked of a downgrade's)."""
     old, new, where = op.old, op.new, f"{table}.{op.new.name}"
     out = []
     kind = classify(old.type, new.type) if old.type != new.type else None
@@ -138,11 +155,11 @@ def diff_table(schema: str, have: s.Table, want: s.Table, changes: list, finding
     name = want.name
     diff_columns(schema, have, want, changes, findings, same_type)
     old_pk, new_pk = have.primary_key, want.primary_key
-    if old_pk and new_pk and old_pk.columns == new_pk.columns and old_pk.name and new_pk.name \
-            and implicit("primary_key", name, new_pk, new_pk.name):
-        pass  # an unnamed primary key: the name it has is as good
-    elif old_pk and new_pk and old_pk.columns == new_pk.columns and old_pk.name and new_pk.name \
-            and old_pk.name != new_pk.name:
+    alike = old_pk and new_pk and _unnamed(old_pk) == _unnamed(new_pk)
+    if alike and (new_pk.name is None or new_pk.name == old_pk.name
+                  or (old_pk.name and implicit("primary_key", name, new_pk, new_pk.name))):
+        pass  # the models leave the key unnamed (as _match), or the name it has is as good
+    elif alike and old_pk.name:
         changes.append((Phase.RENAME, RenameConstraint(schema_name=schema, table_name=name, kind="primary_key",
                                                        old_name=old_pk.name, new_name=new_pk.name)))
     elif old_pk != new_pk:
@@ -152,14 +169,15 @@ def diff_table(schema: str, have: s.Table, want: s.Table, changes: list, finding
         if want.primary_key:
             changes.append((Phase.ADD_CONSTRAINT, AddConstraint(
                 schema_name=schema, table_name=name, kind="primary_key", constraint=want.primary_key)))
-    _match("foreign_key", have.foreign_keys, want.foreign_keys, _fk_signature, schema, name, changes,
+    _match("foreign_key", have.foreign_keys, want.foreign_keys, _unnamed, schema, name, changes,
            Phase.DROP_FOREIGN_KEY, Phase.ADD_FOREIGN_KEY, implicit)
-    _match("unique", have.unique_constraints, want.unique_constraints,
-           lambda u: (u.columns, u.nulls_not_distinct), schema, name, changes,
-           Phase.DROP_CONSTRAINT, Phase.ADD_CONSTRAINT, implicit)
+    _match("unique", have.unique_constraints, want.unique_constraints, _unnamed, schema, name,
+           changes, Phase.DROP_CONSTRAINT, Phase.ADD_CONSTRAINT, implicit)
+    _match("exclude", have.exclude_constraints, want.exclude_constraints, _unnamed, schema, name,
+           changes, Phase.DROP_CONSTRAINT, Phase.ADD_CONSTRAINT, implicit)
     _match("check", have.check_constraints, want.check_constraints, lambda c: (c.expression, c.enforced),
            schema, name, changes, Phase.DROP_CONSTRAINT, Phase.ADD_CONSTRAINT, implicit)
-    _match_indexes(schema, name, have.indexes, want.indexes, changes)
+    _match_indexes(schema, name, have.indexes, want.indexes, changes, implicit)
     if have.comment != want.comment:
         changes.append((Phase.COMMENT, SetTableComment(schema_name=schema, table_name=name,
                                                        old_comment=have.comment, new_comment=want.comment)))
@@ -176,5 +194,7 @@ def _rebuilt(schema: str, table: str, old: s.TableOptions, new: s.TableOptions) 
     if old.collation != new.collation:
         said.append(f"collation {old.collation or default} -> {new.collation or default}: every "
                     "text column is converted, characters the new character set lacks are lost")
+    if old.autoincrement != new.autoincrement:
+        said.append(f"AUTOINCREMENT {'on' if new.autoincrement else 'off'}")
     return Finding.of(Code.TABLE_REBUILT, f"table {table} is rebuilt ({'; '.join(said)}); "
                       "it is locked while its rows are copied", schema, table)

@@ -32,7 +32,8 @@ def _unsigned(type_text: str) -> tuple[str, bool]:
         return type_text, False
     return words[0], True
 _NUMERIC = {"numeric", "decimal"}
-_FLOAT_RANK = {"real": 1, "float4": 1, "float": 2, "double precision": 2, "double": 2, "float8": 2}
+# MySQL spells single precision `float` (PostgreSQL never does: it reflects `real`)
+_FLOAT_RANK = {"real": 1, "float4": 1, "float": 1, "double precision": 2, "double": 2, "float8": 2}
 
 
 def _split(type_text: str) -> tuple[str, list[int]]:

@@ -110,6 +110,11 @@ class RenameColumn(OperationBase):
                     update={"expression": ex(c.computed.expression)})})
             return c
 
+        def key(e: s.IndexElement) -> s.IndexElement:
+            if e.column == self.old_name:
+                return e.model_copy(update={"column": self.new_name})
+            return e.model_copy(update={"expression": ex(e.expression)})
+
         return replace(
             t,
             columns=tuple(col(c) for c in t.columns),
@@ -121,8 +126,9 @@ class RenameColumn(OperationBase):
             unique_constraints=tuple(u.model_copy(update={"columns": swap(u.columns)})
                                      for u in t.unique_constraints),
             indexes=tuple(ix.model_copy(update={
-                "elements": tuple(e.model_copy(update={"column": self.new_name}) if e.column == self.old_name
-                                  else e.model_copy(update={"expression": ex(e.expression)}) for e in ix.elements),
-                "where": ex(ix.where),
+                "elements": tuple(map(key, ix.elements)), "where": ex(ix.where),
                 "include": swap(ix.include)}) for ix in t.indexes),
+            exclude_constraints=tuple(x.model_copy(update={
+                "elements": tuple(map(key, x.elements)), "where": ex(x.where)})
+                for x in t.exclude_constraints),
         )

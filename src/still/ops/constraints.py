@@ -1,4 +1,5 @@
-"""Adding and dropping primary keys, foreign keys, unique and check constraints."""
+"""Adding and dropping primary keys, foreign keys, unique, check and (PostgreSQL) EXCLUDE
+constraints."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ from pydantic import model_validator
 from still import snapshot as s
 from still.ops.base import OperationBase, edit_table, replace
 
-ConstraintKind = Literal["primary_key", "foreign_key", "unique", "check"]
-AnyConstraint = Union[s.PrimaryKey, s.ForeignKey, s.UniqueConstraint, s.CheckConstraint]
+ConstraintKind = Literal["primary_key", "foreign_key", "unique", "check", "exclude"]
+AnyConstraint = Union[s.PrimaryKey, s.ForeignKey, s.UniqueConstraint, s.CheckConstraint,
+                      s.ExcludeConstraint]
 
 _MODEL = {"primary_key": s.PrimaryKey, "foreign_key": s.ForeignKey,
-          "unique": s.UniqueConstraint, "check": s.CheckConstraint}
-_FIELD = {"foreign_key": "foreign_keys", "unique": "unique_constraints", "check": "check_constraints"}
+          "unique": s.UniqueConstraint, "check": s.CheckConstraint, "exclude": s.ExcludeConstraint}
+_FIELD = {"foreign_key": "foreign_keys", "unique": "unique_constraints", "check": "check_constraints",
+          "exclude": "exclude_constraints"}
 
 
 class _ConstraintOp(OperationBase):

@@ -98,13 +98,16 @@ class SetTableOptions(OperationBase):
     is the database's default). A new collation converts every text column
     (`CONVERT TO CHARACTER SET`); `columns` are the ones the conversion would change beyond
     the collation they follow (a collation of their own, a TEXT it widens), given back their
-    definition right after it."""
+    definition right after it. SQLite's AUTOINCREMENT makes the primary key a column
+    constraint, which SQLAlchemy writes without a name: `primary_key` is the named key that
+    setting it unnames, named again when it goes."""
 
     op: Literal["set_table_options"] = "set_table_options"
     table_name: str
     old_options: s.TableOptions = s.TableOptions()
     new_options: s.TableOptions = s.TableOptions()
     columns: tuple[s.Column, ...] = ()
+    primary_key: Optional[s.PrimaryKey] = None
 
     @classmethod
     def of(cls, schema: str, have: s.Table, options: s.TableOptions) -> "SetTableOptions":
@@ -112,8 +115,11 @@ class SetTableOptions(OperationBase):
         from still.reflect.mysql_tables import taken_by_conversion
 
         converts = have.options.collation != options.collation
+        unnamed = options.autoincrement and not have.options.autoincrement and have.primary_key \
+            and have.primary_key.name is not None
         return cls(schema_name=schema, table_name=have.name, old_options=have.options, new_options=options,
-                   columns=tuple(c for c in have.columns if taken_by_conversion(c)) if converts else ())
+                   columns=tuple(c for c in have.columns if taken_by_conversion(c)) if converts else (),
+                   primary_key=have.primary_key if unnamed else None)
 
     def collation_changes(self) -> bool:
         return self.old_options.collation != self.new_options.collation
@@ -121,7 +127,7 @@ class SetTableOptions(OperationBase):
     def reverse(self) -> "SetTableOptions":
         return SetTableOptions(schema_name=self.schema_name, table_name=self.table_name,
                                old_options=self.new_options, new_options=self.old_options,
-                               columns=self.columns)
+                               columns=self.columns, primary_key=self.primary_key)
 
     def apply(self, snap: s.Snapshot) -> s.Snapshot:
         def change(t: s.Table) -> s.Table:
@@ -132,6 +138,9 @@ class SetTableOptions(OperationBase):
                 # converted: a column keeps a collation of its own only where it is given one back
                 columns = tuple(c.model_copy(update={"collation": own.get(c.name) if own.get(c.name) != new
                                                      else None}) for c in t.columns)
-            return t.model_copy(update={"options": self.new_options, "columns": columns})
+            key = t.primary_key
+            if key is not None and self.primary_key is not None and key.columns == self.primary_key.columns:
+                key = key.model_copy(update={"name": None if self.new_options.autoincrement else self.primary_key.name})
+            return t.model_copy(update={"options": self.new_options, "columns": columns, "primary_key": key})
 
         return edit_table(snap, self.schema_name, self.table_name, change)

@@ -38,8 +38,10 @@ def reflect(connection: Connection, schemas: Optional[Iterable[str]] = None) -> 
 
     by_schema: dict[str, dict[str, s.Table]] = {}
     nothing = constraints_.TableConstraints()
+    no_indexes = indexes_.TableIndexes()
     for table in tables:
         found = cons.get(table.oid, nothing)
+        indexed = idxs.get(table.oid, no_indexes)
         by_schema.setdefault(table.schema, {})[table.name] = s.Table(
             name=table.name,
             columns=tuple(cols.columns.get(table.oid, ())),
@@ -47,7 +49,8 @@ def reflect(connection: Connection, schemas: Optional[Iterable[str]] = None) -> 
             foreign_keys=tuple(found.foreign_keys),
             unique_constraints=tuple(found.unique_constraints),
             check_constraints=tuple(found.check_constraints),
-            indexes=tuple(idxs.get(table.oid, ())),
+            exclude_constraints=tuple(indexed.exclude_constraints),
+            indexes=tuple(indexed.indexes),
             comment=table.comment,
         )
     # A schema appears in the snapshot when it holds something, as in a declared one.

@@ -1,5 +1,6 @@
 """Reflection of PostgreSQL table constraints: primary keys, unique constraints, foreign
-keys and check constraints, for every table in one query."""
+keys and check constraints, for every table in one query (EXCLUDE constraints are read
+with the indexes, which hold their definition)."""
 
 from __future__ import annotations
 
@@ -69,11 +70,14 @@ def read_constraints(scope: Scope,
             columns = tuple([attnames[k] for k in keys])
         else:
             columns = ()
+        initially = ("DEFERRED" if deferred else "IMMEDIATE") if deferrable else None
         if kind == "p":
-            found.primary_key = s.PrimaryKey(name=name, columns=columns)
+            found.primary_key = s.PrimaryKey(name=name, columns=columns, deferrable=deferrable,
+                                             initially=initially)
         elif kind == "u":
-            found.unique_constraints.append(
-                s.UniqueConstraint(name=name, columns=columns, nulls_not_distinct=nulls_nd))
+            found.unique_constraints.append(s.UniqueConstraint(
+                name=name, columns=columns, nulls_not_distinct=nulls_nd, deferrable=deferrable,
+                initially=initially))
         elif kind == "c":
             found.check_constraints.append(
                 s.CheckConstraint(name=name, expression=scope.expression(check_sql), enforced=enforced))
@@ -90,7 +94,7 @@ def read_constraints(scope: Scope,
                 ondelete=FK_ACTIONS[on_delete],
                 onupdate=FK_ACTIONS[on_update],
                 deferrable=deferrable,
-                initially=("DEFERRED" if deferred else "IMMEDIATE") if deferrable else None,
+                initially=initially,
                 enforced=enforced,
             ))
     return out

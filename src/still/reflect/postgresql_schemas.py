@@ -107,15 +107,16 @@ class Scope:
         self._index_elements: dict[tuple, object] = {}
 
     def index_element(self, column: Optional[str], expression: Optional[str], descending: bool,
-                      nulls: Optional[str]):
+                      nulls: Optional[str], opclass: Optional[str] = None):
         """The IndexElement with these values; equal ones are one object (immutable)."""
-        key = (column, expression, descending, nulls)
+        key = (column, expression, descending, nulls, opclass)
         found = self._index_elements.get(key)
         if found is None:
             from still.snapshot import IndexElement
 
             found = self._index_elements[key] = IndexElement(
-                column=column, expression=expression, descending=descending, nulls=nulls)
+                column=column, expression=expression, descending=descending, nulls=nulls,
+                opclass=opclass)
         return found
 
     def found_tables(self, oids: Iterable[int]) -> None:

@@ -57,6 +57,7 @@ _INDEXES = (
     "AND ix.key = 1 ORDER BY i.tbl_name, i.name, ix.seqno"
 )
 
+_NO_OPTIONS, _AUTOINCREMENT = s.TableOptions(), s.TableOptions(autoincrement=True)
 _SPACES = re.compile(r"\s+")
 _GENERATED_SUFFIX = re.compile(r"\s*GENERATED\s+ALWAYS\s*$")  # SQLite < 3.31 left it in
 
@@ -164,6 +165,7 @@ def reflect(connection: Connection, schemas: Optional[Iterable[str]] = None) -> 
             check_constraints=tuple(s.CheckConstraint(name=n, expression=remember(expression(e), e))
                                     for n, e in text.checks),
             indexes=_indexes(index_rows.get(name, {}), index_sql, seen_elements),
+            options=_AUTOINCREMENT if text.autoincrement else _NO_OPTIONS,
         )
     if not tables:  # as declared: a schema appears when it holds something
         return s.Snapshot(dialect="sqlite", default_schema=SCHEMA)

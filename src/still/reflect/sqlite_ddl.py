@@ -183,6 +183,7 @@ class TableText:
     checks: list[tuple[Optional[str], str]] = field(default_factory=list)
     foreign_keys: list[ForeignKeyText] = field(default_factory=list)
     without_rowid: bool = False
+    autoincrement: bool = False  # on the INTEGER PRIMARY KEY
 
 
 @dataclass
@@ -381,7 +382,7 @@ def _column(cur: _Cursor, table: TableText) -> ColumnText:
             col.primary_key_desc = cur.word() == "DESC"
             cur.skip("ASC", "DESC")
             _conflict(cur)
-            cur.skip("AUTOINCREMENT")
+            table.autoincrement = cur.skip("AUTOINCREMENT") or table.autoincrement
             table.primary_key_name = name
         elif cur.skip("NOT"):
             cur.skip("NULL")

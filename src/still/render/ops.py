@@ -6,14 +6,17 @@ import re
 from typing import Optional
 
 from still import snapshot as s
+from still.ops.ddl.sa_build import key_sql
 from still.render.pyfmt import py_str, py_value
 from still.render.types import dialect_module
 from still.written import written
 
 _STRING_LITERAL = re.compile(r"'(?:[^']|'')*'", re.S)
 
+# Alembic's drop_constraint has no type_ for an EXCLUDE constraint: its name finds it
 _CONSTRAINT_TYPE = {"primary_key": "primary", "foreign_key": "foreignkey", "unique": "unique",
-                    "check": "check"}
+                    "check": "check", "exclude": None}
+PG = "from sqlalchemy.dialects import postgresql"
 
 
 
@@ -91,8 +94,11 @@ class OpRenderer:
     def _fk_options(self, fk: s.ForeignKey) -> dict:
         return {"ondelete": py_value(fk.ondelete) if fk.ondelete else None,
                 "onupdate": py_value(fk.onupdate) if fk.onupdate else None,
-                "deferrable": "True" if fk.deferrable else None,
-                "initially": py_value(fk.initially) if fk.initially else None}
+                **self._deferrability(fk)}
+
+    def _deferrability(self, cons) -> dict:
+        return {"deferrable": "True" if cons.deferrable else None,
+                "initially": py_value(cons.initially) if cons.initially else None}
 
     def _nnd(self, flag: bool) -> str | None:
         return "True" if flag else None
@@ -102,7 +108,8 @@ class OpRenderer:
         items = [self.column(c, pk == (c.name,)) for c in table.columns]
         if table.primary_key:
             items.append(self._call("sa.PrimaryKeyConstraint", *map(py_str, table.primary_key.columns),
-                                    name=py_value(table.primary_key.name)))
+                                    name=py_value(table.primary_key.name),
+                                    **self._deferrability(table.primary_key)))
         for fk in table.foreign_keys:
             if not fk.enforced:  # follows the table (not_enforced)
                 continue
@@ -110,10 +117,15 @@ class OpRenderer:
                                     name=py_value(fk.name), **self._fk_options(fk)))
         for uq in table.unique_constraints:
             items.append(self._call("sa.UniqueConstraint", *map(py_str, uq.columns), name=py_value(uq.name),
-                                    postgresql_nulls_not_distinct=self._nnd(uq.nulls_not_distinct)))
+                                    postgresql_nulls_not_distinct=self._nnd(uq.nulls_not_distinct),
+                                    **self._deferrability(uq)))
         for ck in table.check_constraints:
             if ck.enforced:  # a NOT ENFORCED one follows the table (not_enforced)
                 items.append(self._call("sa.CheckConstraint", py_str(written(ck.expression)), name=py_value(ck.name)))
+        for ex in table.exclude_constraints:
+            self.imports.add(PG)
+            items.append(self._call("postgresql.ExcludeConstraint", *self._exclude_parts(ex)[0],
+                                    name=py_value(ex.name), **self._exclude_parts(ex)[1]))
         return items
 
     def not_enforced(self, schema: str, table: str, kind: str, constraint) -> str:
@@ -130,9 +142,25 @@ class OpRenderer:
                             before, postgresql.dialect())
         return self._call("op.execute", py_str(sql))
 
-    def _index_element(self, e: s.IndexElement) -> str:
+    def _exclude_parts(self, ex: s.ExcludeConstraint) -> tuple[list[str], dict]:
+        """The (key, operator) pairs and the keyword arguments of an ExcludeConstraint."""
+        ops = {e.column: e.opclass for e in ex.elements if self._opclass_by_name(e)}
+        pairs = [f"({self._index_element(e, plain='sa.column')}, {py_str(e.operator)})" for e in ex.elements]
+        return pairs, {"using": py_str(ex.method) if ex.method != "gist" else None,
+                       "where": self._call("sa.text", py_str(written(ex.where))) if ex.where else None,
+                       "ops": py_value(ops) if ops else None, **self._deferrability(ex)}
+
+    def _opclass_by_name(self, e: s.IndexElement) -> bool:
+        # SQLAlchemy writes an operator class (postgresql_ops, ops) only after a key it can
+        # name: a plain column without an ordering; any other key carries it in its text
+        return bool(e.opclass) and e.column is not None and not (e.descending or e.nulls)
+
+    def _index_element(self, e: s.IndexElement, plain: str = "") -> str:
+        if e.opclass and not self._opclass_by_name(e):
+            return self._call("sa.text", py_str(key_sql(e)))
         if e.column is not None:
-            expr = py_str(e.column) if not (e.descending or e.nulls) else self._call("sa.column", py_str(e.column))
+            expr = py_str(e.column) if not (e.descending or e.nulls or plain) \
+                else self._call("sa.column", py_str(e.column))
         else:
             expr = self._call("sa.text", py_str(written(e.expression)))
         if e.descending:
@@ -162,6 +190,9 @@ class OpRenderer:
             kw[getattr(self.types, "INDEX_METHOD_KEYWORD", "postgresql_using")] = py_str(ix.method)
         if ix.nulls_not_distinct:
             kw["postgresql_nulls_not_distinct"] = "True"
+        ops = {e.column: e.opclass for e in ix.elements if self._opclass_by_name(e)}
+        if ops:
+            kw["postgresql_ops"] = py_value(ops)
         keys, lengths = list(ix.elements), {}
         prefix_key = getattr(self.types, "prefix_key", None)  # MySQL: a key on a column's first N characters
         for i, e in enumerate(keys):
@@ -190,6 +221,8 @@ class OpRenderer:
         items = self.table_items(t) + ([self.index_item(ix) for ix in t.indexes] if inline else [])
         options = {f"{self.dialect}_{'engine' if k == 'engine' else 'collate'}": py_str(getattr(t.options, k))
                    for k in ("engine", "collation") if getattr(t.options, k)}
+        if t.options.autoincrement:
+            options["sqlite_autoincrement"] = "True"
         out = [self._call("op.create_table", py_str(t.name), *items,
                           schema=self._schema(op.schema_name),
                           comment=py_str(t.comment) if t.comment is not None else None, **options)]
@@ -215,6 +248,18 @@ class OpRenderer:
                            existing_comment=existing, schema=self._schema(op.schema_name))]
 
     def _set_table_options(self, op) -> list[str]:
+        if op.old_options.autoincrement != op.new_options.autoincrement:
+            # SQLite's AUTOINCREMENT, as Alembic sets it: batch mode recreates the table
+            # with the keywords given (a block: _body lays it out as one); the name the key
+            # lost to AUTOINCREMENT is given back with it
+            kwargs = "{" + f'"sqlite_autoincrement": {py_value(op.new_options.autoincrement)}' + "}"
+            body = "pass"
+            if op.primary_key is not None and not op.new_options.autoincrement:
+                body = self._call("batch_op.create_primary_key", py_str(op.primary_key.name),
+                                  py_value(list(op.primary_key.columns)))
+            return ["with " + self._call("op.batch_alter_table", py_str(op.table_name),
+                                         schema=self._schema(op.schema_name), recreate=py_str("always"),
+                                         table_kwargs=kwargs) + " as batch_op:\n" + body]
         given = {key: py_value(getattr(op.new_options, key)) for key in op.old_options.changed(op.new_options)}
         return [self._call("op.alter_table_options", py_str(op.table_name), **given,
                            schema=self._schema(op.schema_name))]
@@ -273,10 +318,15 @@ class OpRenderer:
         c, table, schema = op.constraint, py_str(op.table_name), self._schema(op.schema_name)
         if op.kind == "primary_key":
             return [self._call("op.create_primary_key", py_value(c.name), table, py_value(list(c.columns)),
-                               schema=schema)]
+                               schema=schema, **self._deferrability(c))]
         if op.kind == "unique":
             return [self._call("op.create_unique_constraint", py_value(c.name), table, py_value(list(c.columns)),
-                               schema=schema, postgresql_nulls_not_distinct=self._nnd(c.nulls_not_distinct))]
+                               schema=schema, postgresql_nulls_not_distinct=self._nnd(c.nulls_not_distinct),
+                               **self._deferrability(c))]
+        if op.kind == "exclude":
+            pairs, kw = self._exclude_parts(c)
+            return [self._call("op.create_exclude_constraint", py_value(c.name), table, *pairs, **kw,
+                               schema=schema)]
         if not getattr(c, "enforced", True):
             return [self.not_enforced(op.schema_name, op.table_name, op.kind, c)]
         if op.kind == "check":
@@ -289,7 +339,10 @@ class OpRenderer:
 
     def _rename_constraint(self, op) -> list[str]:
         return [self._call("op.rename_constraint", py_str(op.old_name), py_str(op.table_name), py_str(op.new_name),
-                           type_=py_str(_CONSTRAINT_TYPE[op.kind]), schema=self._schema(op.schema_name))]
+                           type_=self._constraint_type(op.kind), schema=self._schema(op.schema_name))]
+
+    def _constraint_type(self, kind: str) -> Optional[str]:
+        return py_str(_CONSTRAINT_TYPE[kind]) if _CONSTRAINT_TYPE[kind] else None
 
     def _rename_index(self, op) -> list[str]:
         return [self._call("op.rename_index", py_str(op.old_name), py_str(op.table_name), py_str(op.new_name),
@@ -303,7 +356,7 @@ class OpRenderer:
         elif op.constraint.name is None and op.kind != "primary_key":
             which["columns"] = py_value(list(op.constraint.columns))
         return [self._call("op.drop_constraint", py_value(op.constraint.name), py_str(op.table_name),
-                           type_=py_str(_CONSTRAINT_TYPE[op.kind]), **which, schema=self._schema(op.schema_name))]
+                           type_=self._constraint_type(op.kind), **which, schema=self._schema(op.schema_name))]
 
     def _create_enum(self, op) -> list[str]:
         return [self._call("op.create_enum", py_str(op.enum.name), py_value(list(op.enum.values)),

@@ -11,7 +11,7 @@ from still.findings import Finding
 from still.plan import Plan
 from still.snapshot import Domain, Snapshot
 from still.render.ops import OpRenderer
-from still.render.pyfmt import format_statement
+from still.render.pyfmt import format_statement, format_with
 
 INDENT = 4
 
@@ -124,8 +124,11 @@ def destruction(op, default_schema: str) -> str | None:
     return f"{kind} loses data"
 
 
-def _body(plan: Plan, renderer: OpRenderer, with_findings: bool) -> str:
+def _body(plan: Plan, renderer: OpRenderer, with_findings: bool, before: Snapshot | None = None) -> str:
+    """`before`: the snapshot the plan starts from; with it, an operation that works on
+    existing rows while it blocks the application gets a REVIEW(lock) comment."""
     default = renderer.default_schema
+    costs = _costs(plan, renderer.dialect, before)
     pad = " " * INDENT
     top, at = place_findings(plan) if with_findings else ([], {})
     lines: list[str] = [f"{pad}# REVIEW({f.code.value}): {_one_line(f.message)}" for f in top]
@@ -140,11 +143,19 @@ def _body(plan: Plan, renderer: OpRenderer, with_findings: bool) -> str:
             group = key
         for finding in at.get(i, []):
             lines.append(f"{pad}# REVIEW({finding.code.value}): {_one_line(finding.message)}")
+        if costs and costs[i].matters:
+            lines.append(f"{pad}# REVIEW(lock): {_one_line(costs[i].text())}")
         lost = destruction(op, default)
         if lost:
             lines.append(f"{pad}# DESTRUCTIVE: {lost}")
         for statement in renderer.render(op):
-            lines.append(pad + (statement if statement.startswith("#") else format_statement(statement, INDENT)))
+            if statement.startswith("#"):
+                lines.append(pad + statement)
+            elif statement.startswith("with "):
+                head, _, body = statement[len("with "):].partition(":\n")
+                lines.append(pad + format_with(head, body, indent=INDENT))
+            else:
+                lines.append(pad + format_statement(statement, INDENT))
     if not any(line.strip() and not line.strip().startswith("#") for line in lines):
         lines.append(f"{pad}pass")
     return "\n".join(lines)
@@ -167,10 +178,32 @@ def render_plan(plan: Plan, dialect: str, snapshots: Iterable[Snapshot] = ()) ->
     operation they concern, destructive operations get a DESTRUCTIVE comment.
     `snapshots` (the plan's source and target) tell which named types are domains."""
     renderer = OpRenderer(dialect, domains_of(plan, snapshots))
-    upgrade = _body(plan, renderer, with_findings=True)
-    downgrade = _body(plan.reverse(), renderer, with_findings=False)
+    ends = tuple(snapshots)
+    source, target = ends if len(ends) == 2 else (None, None)
+    upgrade = _body(plan, renderer, with_findings=True, before=source)
+    downgrade = _body(_with_own_findings(plan.reverse()), renderer, with_findings=True, before=target)
     return RenderedRevision(upgrade=upgrade, downgrade=downgrade, summary=summary(plan),
                             imports=sorted(renderer.imports))
+
+
+def _costs(plan: Plan, dialect: str, before: Snapshot | None) -> list:
+    """Per operation, what it costs a live server (not SQLite: one process's file, where a
+    REVIEW on every rebuild would be noise; `plan` still shows it)."""
+    if before is None or not plan.operations or dialect == "sqlite":
+        return []
+    from still.lint import costs
+
+    return costs(plan.operations, before, dialect)
+
+
+def _with_own_findings(reverse: Plan) -> Plan:
+    """A downgrade gets the findings its own column changes call for: the reverse of a
+    widening narrows, and is marked as an upgrade that narrows is."""
+    from still.diff.tables import alter_findings
+
+    found = [f for op in reverse.operations if op.op == "alter_column"
+             for f in alter_findings(op.schema_name, op.table_name, op)]
+    return reverse.model_copy(update={"findings": tuple(found)}) if found else reverse
 
 
 def domains_of(plan: Plan, snapshots: Iterable[Snapshot]) -> dict:

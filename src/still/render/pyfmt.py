@@ -70,6 +70,8 @@ def _node(expr: ast.expr) -> _Node:
         return _Group(ast.unparse(expr.func) + "(", ")", items)
     if isinstance(expr, ast.List):
         return _Group("[", "]", [("", _node(e)) for e in expr.elts])
+    if isinstance(expr, ast.Tuple) and len(expr.elts) > 1:  # (column, operator) of an EXCLUDE
+        return _Group("(", ")", [("", _node(e)) for e in expr.elts])
     if isinstance(expr, ast.Dict) and all(k is not None for k in expr.keys):
         return _Group("{", "}", [(_node(k).flat() + ": ", _node(v)) for k, v in zip(expr.keys, expr.values)])
     if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
@@ -102,3 +104,14 @@ def format_statement(code: str, indent: int = 4) -> str:
     """One flat expression statement laid out at `indent` (the first line unindented)."""
     tree = ast.parse(code, mode="eval")
     return _lay_out(_node(tree.body), indent, indent, 0)
+
+
+def format_with(head: str, body: str = "pass", indent: int = 4) -> str:
+    """`with <call> as <name>:` and its one statement (flat, as format_statement takes
+    it), laid out at `indent` as ruff would."""
+    call, _, name = head.rpartition(" as ")
+    tree = ast.parse(call, mode="eval")
+    call = _lay_out(_node(tree.body), indent, indent + len("with "), len(f" as {name}:"))
+    inner = indent + 4
+    statement = body if body == "pass" else format_statement(body, inner)
+    return f"with {call} as {name}:\n{' ' * inner}{statement}"

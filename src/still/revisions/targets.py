@@ -80,10 +80,36 @@ def _single(graph: RevisionGraph, text: str) -> str:
     return _by_prefix(graph, text)
 
 
+def precheck(graph: RevisionGraph, target: str) -> None:
+    """Raise now for a target that names nothing, before a run opens the database (a typo
+    must touch nothing); what is relative to the database's current revision waits for it."""
+    text = target.strip()
+    if _RELATIVE.match(text):
+        return
+    if "@" in text:
+        anchor = text.rpartition("@")[0]
+        if anchor and not _known(graph, anchor):
+            raise StillError(f"unknown revision '{anchor}'{did_you_mean(graph, anchor)}")
+        return
+    match = _ANCHORED_RELATIVE.match(text)
+    if match and _known(graph, match.group(1)):
+        return
+    resolve(graph, text)
+
+
+def did_you_mean(graph: RevisionGraph, text: str) -> str:
+    """` (did you mean 'head'?)` for the closest keyword, label or revision id, or ''."""
+    import difflib
+
+    words = ["head", "heads", "base", *graph.branch_labels, *graph.revisions]
+    close = difflib.get_close_matches(text, words, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
 def _by_prefix(graph: RevisionGraph, prefix: str) -> str:
     matches = sorted(r for r in graph.revisions if r.startswith(prefix))
     if not matches:
-        raise StillError(f"unknown revision '{prefix}'")
+        raise StillError(f"unknown revision '{prefix}'{did_you_mean(graph, prefix)}")
     if len(matches) > 1:
         shown = ", ".join(matches[:8]) + (", ..." if len(matches) > 8 else "")
         raise StillError(f"ambiguous revision prefix '{prefix}': matches {shown}; type more characters")

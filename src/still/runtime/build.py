@@ -62,7 +62,8 @@ def declared(executor, sa_table: sa.Table) -> s.Table:
     if existing is not None:
         names = frozenset(n for n in [existing.primary_key.name if existing.primary_key else None,
                                       *(c.name for group in (existing.unique_constraints, existing.check_constraints,
-                                                            existing.foreign_keys, existing.indexes) for c in group)]
+                                                            existing.foreign_keys, existing.exclude_constraints,
+                                                            existing.indexes) for c in group)]
                           if n is not None)
     return declare_table(executor.rules, sa_table, names)
 

@@ -32,9 +32,12 @@ def current() -> "Executor":
 
 @contextlib.contextmanager
 def active(executor: "Executor") -> Iterator["Executor"]:
+    """`executor` runs the op calls made inside; a rebuild it gathered for the last ones
+    (SQLite) runs as the block ends."""
     token = _current.set(executor)
     try:
         yield executor
+        executor.flush()
     finally:
         _current.reset(token)
 
@@ -83,7 +86,26 @@ class Executor(abc.ABC):
     def schema(self, name: Optional[str]) -> str:
         return name or self.default_schema
 
+    on_operation: Optional[Callable[[str], None]] = None  # told each operation's kind as it starts
+
+    _pending = None  # (key, table before, first operation) of a rebuild being gathered (SQLite)
+
     def run(self, operation) -> None:
+        if self.on_operation is not None:
+            self.on_operation(operation.op.replace("_", " "))
+        gather = getattr(self._ddl, "rebuild_key", None)
+        if gather is not None:
+            before = self.snapshot
+            key = gather(operation, before, self.dialect, self._pending[0] if self._pending else None)
+            if self._pending is not None and key != self._pending[0]:
+                self.flush()
+                before = self.snapshot
+                key = gather(operation, before, self.dialect, None)
+            if key is not None:  # one rebuild for this and what follows on the table: see flush
+                if self._pending is None:
+                    self._pending = (key, before.table(key[1], key[0]), operation)
+                self.snapshot = operation.apply(before)
+                return
         before = self.snapshot
         statements = self.around(self._ddl.statements(operation, before, self.dialect))
         for sql in statements:
@@ -101,6 +123,22 @@ class Executor(abc.ABC):
         if not self.may_orphan:
             check = getattr(self._ddl, "may_orphan", None)
             self.may_orphan = check is not None and check(operation, statements)
+
+    def flush(self) -> None:
+        """Run the rebuild gathered for one table (SQLite): before anything else reaches the
+        database (another table's operation, raw SQL, op.get_bind()) and at the end of each
+        revision."""
+        if self._pending is None:
+            return
+        (schema, table), start, first = self._pending
+        self._pending = None
+        statements = self.around(self._ddl.rebuild_statements(start, self.snapshot.table(table, schema),
+                                                              self.snapshot, self.dialect))
+        for sql in statements:
+            self.emit(sql, first.op)
+        if not self.may_orphan:
+            check = getattr(self._ddl, "may_orphan", None)
+            self.may_orphan = check is not None and check(first, statements)
 
     def around(self, statements: list[str]) -> list[str]:
         """What the database itself must add to an operation's statements (online)."""
@@ -174,6 +212,7 @@ class OnlineExecutor(Executor):
         import sqlalchemy as sa
         from sqlalchemy import exc
 
+        self.flush()
         if isinstance(statement, str):
             if statement.lstrip().split(None, 1)[:1] and statement.lstrip().split(None, 1)[0].upper() in (
                     "CREATE", "ALTER", "DROP", "COMMENT"):
@@ -193,6 +232,7 @@ class OnlineExecutor(Executor):
     def bulk_insert(self, table, rows, multiinsert: bool = True) -> None:
         from sqlalchemy import exc
 
+        self.flush()
         if not rows:
             return
         self.may_orphan = True
@@ -206,12 +246,14 @@ class OnlineExecutor(Executor):
     def connection(self):
         # whatever runs on it directly is not seen here: it may orphan rows, and it may be
         # DDL (`sa.Enum(...).create(bind)`), so the snapshot is read again before it is used
+        self.flush()
         self.may_orphan = True
         self._stale = True
         return self.conn
 
     @contextlib.contextmanager
     def autocommit_block(self):
+        self.flush()
         self.in_autocommit = True
         try:
             with self._autocommit_block():
@@ -264,6 +306,7 @@ class OfflineExecutor(Executor):
         return str(statement.compile(dialect=self.dialect, compile_kwargs={"literal_binds": True}))
 
     def execute(self, statement, execution_options=None) -> None:
+        self.flush()
         self.write(self.literal_sql(statement))
 
     def connection(self):
@@ -271,6 +314,7 @@ class OfflineExecutor(Executor):
         no rows; `.dialect` is the script's."""
         from sqlalchemy.engine.mock import MockConnection
 
+        self.flush()
         return MockConnection(self.dialect, lambda statement, *args, **kw: self.execute(statement))
 
     def bulk_insert(self, table, rows, multiinsert: bool = True) -> None:
@@ -285,12 +329,14 @@ class OfflineExecutor(Executor):
             # an untyped sa.column() takes the type of the Python value, so it can be inlined
             return sa.literal(value, type_=column.type) if typed else sa.literal(value)
 
+        self.flush()
         for row in rows:
             values = {key: literal(key, value) for key, value in row.items()}
             self.write(self.literal_sql(table.insert().values(values)))
 
     @contextlib.contextmanager
     def autocommit_block(self):
+        self.flush()
         brackets = self.out is not None and self.transactional_ddl
         if brackets:
             self.out.write("COMMIT;\n\n")

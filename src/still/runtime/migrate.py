@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable, Optional, TextIO
 
 from still.errors import StillError
+from still.revisions.targets import precheck
 from still.runtime.applied_log import DIRECTIONS, LogTable
 from still.runtime.version_table import VersionTable
 
@@ -33,6 +34,7 @@ class Progress:
     start: Callable[[int], None] = lambda total: None
     step: Callable[[object], None] = lambda step: None
     done: Callable[[], None] = lambda: None
+    operation: Callable[[str], None] = lambda what: None  # each operation of the running revision
     # told once while waiting for the migration lock (see still.runtime.lock)
     waiting: Callable[[str], None] = lambda message: print(message, file=sys.stderr, flush=True)
     # a warning line (an applied revision edited since it ran); printed even when quiet
@@ -158,6 +160,7 @@ class Run:
             current = () if start == "base" else self.graph.resolve(start)
             return self._offline(lambda: self.graph.upgrade_steps(current, end), current,
                                  out or sys.stdout, transaction, start == "base")
+        precheck(self.graph, target)  # a typo touches nothing: the database is not even opened
         return self._online(lambda heads: self.graph.upgrade_steps(heads, target), transaction)
 
     def downgrade(self, target: str, sql: bool = False, transaction: str = "per-revision",
@@ -170,6 +173,7 @@ class Run:
             current = self.graph.resolve(start)
             return self._offline(lambda: self.graph.downgrade_steps(current, end), current,
                                  out or sys.stdout, transaction, False)
+        precheck(self.graph, target)
         return self._online(lambda heads: self.graph.downgrade_steps(heads, target), transaction)
 
     def stamp(self, targets: list[str], sql: bool = False, purge: bool = False,
@@ -225,11 +229,17 @@ class Run:
             entries = self.log.entries(conn) if self.log is not None else []
             steps = plan_steps(heads)
             conn.commit()
-            self.warn_edited(heads, entries)
+            edited = self.warn_edited(heads, entries)
+            if edited and self.cfg.edited_revisions == "refuse":
+                names = ", ".join(rev_id for rev_id, _ in edited)
+                raise StillError(f"applied revision(s) {names} edited since they ran, and edited_revisions = "
+                                 f"\"refuse\": nothing was run; restore the file(s), or set edited_revisions = "
+                                 f"\"warn\" if the change is intended")
             if not steps:
                 return 0
             self.load_steps(steps)
             executor = OnlineExecutor(conn, reflect(conn), lambda: reflect(conn))
+            executor.on_operation = self.progress.operation
             conn.commit()
             after = getattr(executor._ddl, "after_plan", None)
             self.progress.start(len(steps))
@@ -334,11 +344,14 @@ class Run:
         """Import the revision files of `steps` before anything runs: a file that does not
         compile or import fails the command while the database is still untouched, and the
         run itself is not interrupted by compiling."""
-        for step in steps:
-            try:
-                self._module(step.revision)
-            except BaseException as err:
-                raise _failed(step, err, None) from err
+        from still.alembic_compat.proxies import established
+
+        with established():  # what a revision's imports run may use alembic.op
+            for step in steps:
+                try:
+                    self._module(step.revision)
+                except BaseException as err:
+                    raise _failed(step, err, None) from err
 
     def _module(self, rev):
         from still.runtime.env import import_file
@@ -366,22 +379,24 @@ class Run:
                 raise StillError("metadata_naming_convention = true needs metadata = \"package.module:attribute\"")
             from still.metadata import load_metadata
 
-            self._convention = dict(load_metadata(self.cfg.metadata).naming_convention)
+            self._convention = dict(load_metadata(self.cfg.metadata, self.cfg.metadata_loader).naming_convention)
         return self._convention
 
     def run_step(self, step, executor) -> None:
+        from still.alembic_compat.proxies import established
         from still.runtime.executor import active
 
         rev = step.revision
-        module = self._module(rev)
-        name = "upgrade" if step.direction == "up" else "downgrade"
-        fn = getattr(module, name, None)
-        if not callable(fn):
-            raise StillError(f"revision {rev.revision} ({rev.path}) has no {name}() function")
-        executor.tag, executor.x, executor.cfg = self.tag, dict(self.cfg.x), self.cfg
-        executor.naming_convention = self.naming_convention()
-        with active(executor):
-            fn()
+        with established():  # the app's modules reach still's op through alembic.op too
+            module = self._module(rev)
+            name = "upgrade" if step.direction == "up" else "downgrade"
+            fn = getattr(module, name, None)
+            if not callable(fn):
+                raise StillError(f"revision {rev.revision} ({rev.path}) has no {name}() function")
+            executor.tag, executor.x, executor.cfg = self.tag, dict(self.cfg.x), self.cfg
+            executor.naming_convention = self.naming_convention()
+            with active(executor):
+                fn()
 
 
 def _one_line(text: str) -> str:

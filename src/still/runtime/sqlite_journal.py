@@ -18,6 +18,9 @@ failure, so the file keeps its own journal mode.
 - "file": the file's own journal mode and sync setting, untouched.
 
 A database already in WAL (or in memory) is left alone.
+
+Under the exclusive lock a revision's second connection (`op.get_bind().engine`) is the
+run's own, lent out (see sqlite_lent); with "file" it is a connection of its own.
 """
 
 from __future__ import annotations
@@ -65,7 +68,10 @@ def wal_commits(conn, mode: str = "wal") -> Iterator[bool]:
         return
     try:
         _pragma(raw, f"synchronous={SYNC[mode]}")
-        yield True
+        from still.runtime.sqlite_lent import lent_to_the_engine
+
+        with lent_to_the_engine(conn):  # no other connection can open the file now
+            yield True
     finally:
         if conn.in_transaction():
             conn.rollback()

@@ -18,6 +18,7 @@ from still import ops
 from still import snapshot as s
 from still.declare.mysql import served_keys, serves, with_foreign_key_index
 from still.errors import StillError
+from still.ops.ddl.mysql_values import FROM_TEXT_ONLY as _FROM_TEXT_ONLY, guard
 from still.ops.ddl.mysql_table_options import set_table_options, table_options_clause
 from still.ops.base import edit_table, replace
 
@@ -298,16 +299,17 @@ def _alter_column(w: _Writer, op: ops.AlterColumn) -> list[str]:
         return (_alter(w, op, f"DROP COLUMN {w.quote(old.name)}")
                 + _add_column(w, ops.AddColumn(schema_name=op.schema_name, table_name=op.table_name,
                                                column=new)))
+    kept = guard(w.dialect, w.name(op.schema_name, op.table_name), f"{op.table_name}.{new.name}",
+                 w.quote(old.name), old, new)
     if old.type != new.type and (_base(old.type) in _FROM_TEXT_ONLY or _base(new.type) in _FROM_TEXT_ONLY) \
             and not {_base(old.type), _base(new.type)} & _TEXT_TYPES:
         # MariaDB converts a UUID or INET column only to and from text: through a VARCHAR
         via = new.model_copy(update={"type": "varchar(255)", "collation": None, "default": None,
                                      "nullable": True, "autoincrement": False})
-        return _alter(w, op, f"MODIFY COLUMN {w.column(via)}") + _alter(w, op, f"MODIFY COLUMN {w.column(new)}")
-    return _alter(w, op, f"MODIFY COLUMN {w.column(new)}")
+        return kept + _alter(w, op, f"MODIFY COLUMN {w.column(via)}") + _alter(w, op, f"MODIFY COLUMN {w.column(new)}")
+    return kept + _alter(w, op, f"MODIFY COLUMN {w.column(new)}")
 
 
-_FROM_TEXT_ONLY = {"uuid", "inet4", "inet6"}
 _TEXT_TYPES = {"char", "varchar", "tinytext", "text", "mediumtext", "longtext"}
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.schema import AddConstraint, CreateIndex, CreateSequence, Create
 
 from still import ops
 from still import snapshot as s
+from still.ops.ddl.postgresql_values import keep_values, needs_guard
 from still.ops.ddl.sa_build import build_column, build_constraint, build_index, build_table
 from still.written import Written, written
 from still.sqlexpr import identifiers
@@ -161,6 +162,10 @@ def _alter_column(w: _Writer, op: ops.AlterColumn) -> list[str]:
         out.append(f"DROP SEQUENCE IF EXISTS {w.name(op.schema_name, _serial_sequence(op))}")
     if "type" in changed or "collation" in changed:
         collate = f" COLLATE {w.q.quote(new.collation)}" if new.collation else ""
+        if needs_guard(old, new):
+            out.append(keep_values(table, f"{op.table_name}.{new.name}", col, old, new,
+                                   _cast(col, old.type, new.type),
+                                   _cast(f"({_cast(col, old.type, new.type)})", new.type, old.type)))
         out.append(f"{alter} TYPE {new.type}{collate} USING {_cast(col, old.type, new.type)}")
         if serial_kept and "type" in changed:
             out.append(_sequence_follows(w, table, new))
@@ -292,9 +297,13 @@ def _replace_enum(w: _Writer, op: ops.ReplaceEnum) -> list[str]:
             if uses(ix.where) or any(uses(e.expression) for e in ix.elements):
                 out += _drop_index(w, ops.DropIndex(schema_name=schema, table_name=table.name, index=ix))
                 after += _create_index(w, ops.CreateIndex(schema_name=schema, table_name=table.name, index=ix))
-        for ck in table.check_constraints:
-            if uses(ck.expression):
-                change = dict(schema_name=schema, table_name=table.name, kind="check", constraint=ck)
+        for kind, group in (("check", table.check_constraints), ("exclude", table.exclude_constraints)):
+            for cons in group:
+                texts = [cons.expression] if kind == "check" else \
+                    [cons.where, *(e.expression for e in cons.elements)]
+                if not any(map(uses, texts)):
+                    continue
+                change = dict(schema_name=schema, table_name=table.name, kind=kind, constraint=cons)
                 out += _drop_constraint(w, ops.DropConstraint(**change))
                 after += _add_constraint(w, ops.AddConstraint(**change))
         for col in table.columns:

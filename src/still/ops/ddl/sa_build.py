@@ -25,7 +25,7 @@ class SnapshotType(UserDefinedType):
         return self.text
 
 
-def build_column(col: s.Column, primary_key: bool = False) -> sa.Column:
+def build_column(col: s.Column, primary_key: bool = False, type_=None) -> sa.Column:
     args: list = []
     if col.identity:
         i = col.identity
@@ -36,7 +36,7 @@ def build_column(col: s.Column, primary_key: bool = False) -> sa.Column:
     # the collation is part of the column's type in DDL: `name VARCHAR(20) COLLATE "C"`
     spec = col.type + (' COLLATE "' + col.collation.replace('"', '""') + '"' if col.collation else "")
     return sa.Column(
-        col.name, SnapshotType(spec), *args,
+        col.name, type_ if type_ is not None else SnapshotType(spec), *args,
         nullable=col.nullable,
         primary_key=primary_key,
         # SERIAL is spelled by the PostgreSQL DDL itself; SQLAlchemy refuses False next to Identity
@@ -46,37 +46,74 @@ def build_column(col: s.Column, primary_key: bool = False) -> sa.Column:
     )
 
 
+def _deferrability(cons) -> dict:
+    return {"deferrable": cons.deferrable or None, "initially": cons.initially}
+
+
 def build_constraint(kind: str, cons, default_schema: str) -> sa.schema.Constraint:
     if kind == "primary_key":
-        return sa.PrimaryKeyConstraint(*cons.columns, name=cons.name)
+        return sa.PrimaryKeyConstraint(*cons.columns, name=cons.name, **_deferrability(cons))
     if kind == "unique":
-        return sa.UniqueConstraint(*cons.columns, name=cons.name,
+        return sa.UniqueConstraint(*cons.columns, name=cons.name, **_deferrability(cons),
                                    postgresql_nulls_not_distinct=cons.nulls_not_distinct or None)
+    if kind == "exclude":
+        return build_exclude(cons)
     if kind == "check":
         return sa.CheckConstraint(sa.text(written(cons.expression)), name=cons.name)
     prefix = "" if cons.referred_schema == default_schema else f"{cons.referred_schema}."
     return sa.ForeignKeyConstraint(
         list(cons.columns),
         [f"{prefix}{cons.referred_table}.{c}" for c in cons.referred_columns],
-        name=cons.name, ondelete=cons.ondelete, onupdate=cons.onupdate,
-        deferrable=cons.deferrable or None, initially=cons.initially,
+        name=cons.name, ondelete=cons.ondelete, onupdate=cons.onupdate, **_deferrability(cons),
     )
+
+
+def build_exclude(cons: s.ExcludeConstraint) -> sa.schema.Constraint:
+    from sqlalchemy.dialects.postgresql import ExcludeConstraint
+
+    # each key as the text CREATE INDEX reads (operator class and ordering included): an
+    # ExcludeConstraint has no way to put an ordering on a key
+    elements = [(sa.literal_column(key_sql(e)), e.operator) for e in cons.elements]
+    return ExcludeConstraint(*elements, name=cons.name, using=cons.method,
+                             where=sa.text(written(cons.where)) if cons.where else None,
+                             **_deferrability(cons))
+
+
+def key_sql(e: s.IndexElement) -> str:
+    """An index key as SQL text: `"col" opclass DESC NULLS LAST`; an expression in
+    parentheses, which every index key may have and any but a function call needs."""
+    from sqlalchemy.dialects.postgresql import dialect
+
+    quote = dialect.preparer(dialect()).quote
+    text = quote(e.column) if e.column is not None else f"({written(e.expression)})"
+    if e.opclass:
+        name, paren, params = e.opclass.partition("(")  # parameters: `tsvector_ops(siglen=100)`
+        text += f" {quote(name)}{paren}{params}"
+    if e.descending:
+        text += " DESC"
+    if e.nulls:
+        text += f" NULLS {e.nulls.upper()}"
+    return text
 
 
 def build_table(metadata: sa.MetaData, schema: str, table: s.Table, default_schema: str) -> sa.Table:
     """A sa.Table for `table`; foreign keys point at stub tables in the same metadata."""
     pk = set(table.primary_key.columns) if table.primary_key else set()
-    items: list = [build_column(c, c.name in pk) for c in table.columns]
+    # SQLite writes AUTOINCREMENT only on a key of SQLAlchemy's integer affinity
+    key = next(iter(pk)) if table.options.autoincrement and len(pk) == 1 else None
+    items: list = [build_column(c, c.name in pk, sa.Integer() if c.name == key and c.type == "INTEGER" else None)
+                   for c in table.columns]
     if table.primary_key:
-        items.append(sa.PrimaryKeyConstraint(*table.primary_key.columns, name=table.primary_key.name))
+        items.append(build_constraint("primary_key", table.primary_key, default_schema))
     for kind, group in (("unique", table.unique_constraints), ("check", table.check_constraints),
-                        ("foreign_key", table.foreign_keys)):
+                        ("foreign_key", table.foreign_keys), ("exclude", table.exclude_constraints)):
         for cons in group:
             if kind == "foreign_key" and (cons.referred_schema, cons.referred_table) != (schema, table.name):
                 _stub(metadata, cons, default_schema)
             items.append(build_constraint(kind, cons, default_schema))
     sa_schema = None if schema == default_schema else schema
-    built = sa.Table(table.name, metadata, *items, schema=sa_schema, comment=table.comment)
+    options = {"sqlite_autoincrement": True} if table.options.autoincrement else {}
+    built = sa.Table(table.name, metadata, *items, schema=sa_schema, comment=table.comment, **options)
     for ix in table.indexes:
         build_index(built, ix)
     return built
@@ -97,6 +134,9 @@ def _stub(metadata: sa.MetaData, fk: s.ForeignKey, default_schema: str) -> None:
 def build_index(table: sa.Table, ix: s.Index) -> sa.Index:
     keys = []
     for el in ix.elements:
+        if el.opclass:  # SQLAlchemy writes a class only after a key with a name
+            keys.append(sa.literal_column(key_sql(el)))
+            continue
         key = table.c[el.column] if el.column else sa.text(written(el.expression))
         if el.descending:
             key = sa.desc(key)

@@ -20,6 +20,7 @@ from still import ops
 from still import snapshot as s
 from still.errors import StillError
 from still.ops.ddl.sa_build import build_column, build_table
+from still.ops.ddl.sqlite_values import guard
 from still.ops.ddl.sqlite_dependents import with_dependents as online_around  # noqa: F401
 from still.written import written
 
@@ -53,13 +54,30 @@ class _Writer:
         temp = REBUILD_PREFIX + new.name
         old_names = {c.name for c in old.columns if not c.computed}
         copied = [self.q.quote(c.name) for c in new.columns if c.name in old_names and not c.computed]
-        out = self.table_ddl(new, temp)
+        before = {c.name: c for c in old.columns}
+        out = [sql for c in new.columns if c.name in old_names and not c.computed
+               for sql in guard(self.q.quote, self.q.quote(old.name), f"{old.name}.{c.name}", before[c.name], c)]
+        out += self.table_ddl(new, temp)
         if copied:
             cols = ", ".join(copied)
             out.append(f"INSERT INTO {self.q.quote(temp)} ({cols}) SELECT {cols} FROM {self.q.quote(old.name)}")
+        if old.options.autoincrement and new.options.autoincrement:
+            out += _carried_sequence(old.name, temp)
         out += [f"DROP TABLE {self.q.quote(old.name)}",
                 f"ALTER TABLE {self.q.quote(temp)} RENAME TO {self.q.quote(new.name)}"]
         return out + self.index_ddl(new)
+
+
+def _carried_sequence(old: str, new: str) -> list[str]:
+    """AUTOINCREMENT never hands out a rowid it gave before, even of a deleted row: its
+    high-water mark in sqlite_sequence (which the copy sets to the largest rowid left) is
+    carried over to the new table before DROP TABLE deletes the old one's."""
+    def literal(name: str) -> str:
+        return "'" + name.replace("'", "''") + "'"
+
+    return [f"DELETE FROM sqlite_sequence WHERE name = {literal(new)}",
+            f"INSERT INTO sqlite_sequence (name, seq) SELECT {literal(new)}, seq FROM sqlite_sequence "
+            f"WHERE name = {literal(old)}"]
 
 
 def statements(op, before: s.Snapshot, dialect) -> list[str]:
@@ -70,6 +88,26 @@ def statements(op, before: s.Snapshot, dialect) -> list[str]:
     table = op.target_table
     return _Writer(dialect, before).rebuild(before.table(table, op.schema_name),
                                             op.apply(before).table(table, op.schema_name))
+
+
+# operations a pending rebuild of their table makes for them (its new table has their result)
+_JOINS_A_REBUILD = frozenset({ops.AddColumn, ops.DropColumn, ops.AlterColumn, ops.CreateIndex, ops.DropIndex,
+                              ops.AddConstraint, ops.DropConstraint, ops.SetTableComment})
+
+
+def rebuild_key(op, before: s.Snapshot, dialect, pending) -> "tuple[str, str] | None":
+    """For a run of revision code (still.runtime.executor): the (schema, table) whose rebuild
+    `op` can be part of, so that the operations of one revision on one table are one
+    rebuild, as Alembic's batch mode makes them; None when `op` runs on its own. `pending`
+    is the table a rebuild is being gathered for."""
+    key = (op.schema_name, op.target_table)
+    if op.target_table is not None and pending == key and type(op) in _JOINS_A_REBUILD:
+        return key
+    return key if op.target_table is not None and _direct(op, before, dialect) is None else None
+
+
+def rebuild_statements(start: s.Table, new: s.Table, before: s.Snapshot, dialect) -> list[str]:
+    return _Writer(dialect, before).rebuild(start, new)
 
 
 def plan_statements(operations, before: s.Snapshot, dialect):

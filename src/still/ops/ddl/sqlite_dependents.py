@@ -9,8 +9,9 @@ order they were first created, and each view is read once. If one no longer fits
 table (a view reads a dropped column), that fails and the revision rolls back with nothing
 changed.
 
-Table properties SQLAlchemy cannot rebuild from the snapshot (AUTOINCREMENT, WITHOUT ROWID,
-STRICT) make the rebuild refuse with a one-line error instead of silently losing them.
+Table properties SQLAlchemy cannot rebuild from the snapshot (WITHOUT ROWID, STRICT) make
+the rebuild refuse with a one-line error instead of silently losing them (AUTOINCREMENT is
+in the snapshot, and the rebuild keeps it).
 """
 
 from __future__ import annotations
@@ -20,8 +21,7 @@ import re
 from still.errors import StillError
 
 _RENAME = re.compile(r'^ALTER TABLE "?_still_new_(?P<name>[^"\s]+)"? RENAME TO ', re.I)
-_KEPT = (("AUTOINCREMENT", re.compile(r"\bAUTOINCREMENT\b", re.I)),
-         ("WITHOUT ROWID", re.compile(r"\)\s*(,\s*STRICT\s*)?\s*WITHOUT\s+ROWID\b", re.I)),
+_KEPT = (("WITHOUT ROWID", re.compile(r"\)\s*(,\s*STRICT\s*)?\s*WITHOUT\s+ROWID\b", re.I)),
          ("STRICT", re.compile(r"\)\s*(WITHOUT\s+ROWID\s*,\s*)?STRICT\s*$", re.I)))
 
 
