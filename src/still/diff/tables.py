@@ -35,8 +35,11 @@ def _match(kind: str, have, want, signature, schema: str, table: str, changes: l
             pending.remove(same)
         else:
             unmatched.append(old)
+    # a rename runs before the drops: it must not take a name another constraint still holds
+    held = {c.name for c in have if c.name is not None}
     for old in unmatched:
-        twin = next((new for new in pending if signature(new) == signature(old)), None)
+        twin = next((new for new in pending if signature(new) == signature(old)
+                     and (new.name is None or new.name == old.name or new.name not in held)), None)
         if twin is not None:
             pending.remove(twin)
             if twin.name != old.name and twin.name is not None and old.name is not None \
