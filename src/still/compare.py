@@ -14,6 +14,7 @@ from still.diff import Renames, diff
 from still.errors import StillError
 from still.findings import Code, Finding
 from still.plan import Plan
+from still.server_versions import lacking
 
 
 @dataclass(frozen=True)
@@ -162,5 +163,6 @@ def _compare_snapshot(current, dialect, metadata, schemas, excludes, version_tab
 
     loud = incomplete_models(current, plan.operations)  # first: it explains the drops below
     plan = plan.model_copy(update={"findings": ((loud,) if loud else ()) + plan.findings + tuple(findings)
-                                   + tuple(notes) + tuple(skipped.values())})
+                                   + tuple(notes) + tuple(lacking(plan.operations, dialect))
+                                   + tuple(skipped.values())})
     return Comparison(current=current, target=target, plan=plan)

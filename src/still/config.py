@@ -38,6 +38,7 @@ STILL_TOML = "still.toml"
 PYPROJECT_TOML = "pyproject.toml"
 SECTIONS = "databases"
 
+_VERSION_RE = re.compile(r"\d+(\.\d+)*")
 _METADATA_RE = re.compile(r"^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*:[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$")
 
 
@@ -130,6 +131,8 @@ FIELDS: dict[str, tuple[Any, Any, tuple]] = {
     # an applied revision whose file changed since it ran: "warn" and go on, or "refuse" to run
     "edited_revisions": (("warn", "refuse"), "warn", ()),
     "log_table": ("str?", None, (_not_empty, _not_the_version_table)),  # default: <version_table>_log
+    # the server the offline paths write for (no connection to ask): still.server_versions
+    "postgresql_version": ("version?", None, ()),
     "x": ("dict", {}, ()),
     "source": ("str?", None, ()),
     "name": ("str?", None, ()),
@@ -138,8 +141,14 @@ FIELDS: dict[str, tuple[Any, Any, tuple]] = {
 
 def _typed(field: str, kind, value):
     """`value` if it has the field's type (a number as float), else InvalidConfig."""
-    if kind in ("str?", "list?", "strs?") and value is None:
+    if kind in ("str?", "list?", "strs?", "version?") and value is None:
         return value
+    if kind == "version?":  # 18 or "17.4", kept as a tuple of ints
+        if isinstance(value, int) and not isinstance(value, bool):
+            return (value,)
+        if isinstance(value, str) and _VERSION_RE.fullmatch(value.strip()):
+            return tuple(int(part) for part in value.strip().split("."))
+        raise InvalidConfig(field)
     if kind == "strs?":  # a string, or a list of them
         kind, value = "list", [value] if isinstance(value, str) else value
     if kind in ("str", "str?"):
@@ -259,7 +268,7 @@ class Config:
 # The keys a file may set; `x`, `source` and `name` come from the command line.
 FILE_KEYS = ("url", "metadata", "metadata_loader", "script_location", "version_locations", "version_table", "version_table_schema",
              "schemas", "exclude_tables", "sqlite_commit", "lock_timeout", "metadata_naming_convention",
-             "applied_log", "log_table", "edited_revisions")
+             "applied_log", "log_table", "edited_revisions", "postgresql_version")
 
 _EXPECTED = {
     "url": "a string",
@@ -277,6 +286,7 @@ _EXPECTED = {
     "applied_log": "a boolean (true or false)",
     "edited_revisions": "one of \"warn\", \"refuse\"",
     "log_table": "a string",
+    "postgresql_version": "a PostgreSQL version: a number such as 18, or a string such as \"17.4\"",
 }
 
 

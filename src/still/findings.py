@@ -32,6 +32,7 @@ class Code(str, enum.Enum):
     DOMAIN_CHECK_BLOCKED = "domain-check-blocked"
     COMPUTED_CHANGED = "computed-changed"
     TABLE_REBUILT = "table-rebuilt"
+    SERVER_TOO_OLD = "server-lacks-feature"
     UNVERIFIABLE = "unverifiable"
     SKIPPED = "skipped-by-filter"
     METADATA_INCOMPLETE = "metadata-incomplete"
@@ -53,6 +54,7 @@ SEVERITY: dict[Code, Severity] = {
     Code.DOMAIN_CHECK_BLOCKED: "danger",
     Code.COMPUTED_CHANGED: "warning",
     Code.TABLE_REBUILT: "warning",
+    Code.SERVER_TOO_OLD: "danger",  # the server would refuse the DDL
     Code.UNVERIFIABLE: "info",
     Code.SKIPPED: "info",
     Code.METADATA_INCOMPLETE: "danger",

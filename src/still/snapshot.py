@@ -85,6 +85,7 @@ class ForeignKey(_Frozen):
     deferrable: bool = False
     initially: Initially = None
     match: Optional[Literal["FULL", "PARTIAL"]] = None  # None: SIMPLE, the default
+    enforced: bool = True  # PostgreSQL 18's NOT ENFORCED, as on CheckConstraint
 
 
 class UniqueConstraint(_Frozen):
@@ -98,6 +99,8 @@ class UniqueConstraint(_Frozen):
 class CheckConstraint(_Frozen):
     name: Optional[Name] = None
     expression: Sql  # normalised
+    # PostgreSQL 18's NOT ENFORCED: kept in the catalog, never checked against a row
+    enforced: bool = True
 
 
 class IndexElement(_Frozen):

@@ -175,6 +175,8 @@ class TableSpec:
     columns: list[ColSpec]
     fks: list[tuple[str, str]] = field(default_factory=list)  # (column, target table) -> target.id
     uniques: list[tuple[str, ...]] = field(default_factory=list)
+    # the unique constraints are NULLS NOT DISTINCT where the server has it (PostgreSQL 15+)
+    nulls_not_distinct: bool = False
     checks: list[str] = field(default_factory=list)  # column names checked ">= 0" (int columns)
     # (columns, spelling): see INDEX_SPELLINGS
     indexes: list[tuple[tuple[str, ...], int]] = field(default_factory=list)
@@ -199,6 +201,16 @@ class TableSpec:
 
 def _on_sqlite(ddl, target, bind, **kw) -> bool:
     return kw["dialect"].name == "sqlite"
+
+
+def _nulls_not_distinct(present: bool):
+    """A ddl_if test: PostgreSQL 15 brought NULLS NOT DISTINCT; elsewhere (and before 15)
+    the plain unique constraint stands in."""
+    def test(ddl, target, bind, **kw) -> bool:
+        dialect = kw["dialect"]
+        has = dialect.name == "postgresql" and (dialect.server_version_info or (0,)) >= (15,)
+        return has == present
+    return test
 
 
 ONLY_ON = {
@@ -244,7 +256,13 @@ def build(spec: list[TableSpec], named: bool = True) -> sa.MetaData:
             items.append(sa.ForeignKeyConstraint([col], [f"{target}.id"], name=name(f"fk_{t.name}_{col}"),
                                                  match="FULL" if t.match_full else None))
         for cols_ in t.uniques:
-            items.append(sa.UniqueConstraint(*cols_, name=name(f"uq_{t.name}_{'_'.join(cols_)}")))
+            uq_name = name(f"uq_{t.name}_{'_'.join(cols_)}")
+            if not t.nulls_not_distinct:
+                items.append(sa.UniqueConstraint(*cols_, name=uq_name))
+                continue
+            items.append(sa.UniqueConstraint(*cols_, name=uq_name, postgresql_nulls_not_distinct=True).ddl_if(
+                callable_=_nulls_not_distinct(True)))
+            items.append(sa.UniqueConstraint(*cols_, name=uq_name).ddl_if(callable_=_nulls_not_distinct(False)))
         if t.twin_unique is not None:
             items += [sa.UniqueConstraint(t.twin_unique), sa.UniqueConstraint(t.twin_unique)]
         for i, col in enumerate(t.checks):  # named by position: a renamed column keeps its check
@@ -360,6 +378,7 @@ def tables(draw, name: str, others: list[str], p: Profile = DEFAULT):
     keyable = [c.name for c in cols if c.type not in p.unindexable]
     if keyable and draw(st.booleans()):
         t.uniques.append((keyable[0],))
+        t.nulls_not_distinct = draw(st.booleans())
     if ints and draw(st.booleans()):
         t.checks.append(ints[-1])
     if keyable and draw(st.booleans()):
@@ -400,7 +419,7 @@ def _used(table: TableSpec, col: str) -> bool:
 
 EDITS = ["add_table", "drop_table", "add_column", "drop_column", "alter_type", "alter_nullable",
          "alter_default", "alter_comment", "table_comment", "add_index", "drop_index",
-         "add_unique", "drop_unique", "add_check", "drop_check", "add_fk", "drop_fk",
+         "add_unique", "drop_unique", "nulls_not_distinct", "add_check", "drop_check", "add_fk", "drop_fk",
          "add_dialect_index", "drop_dialect_index", "alter_sequence", "rename_column", "enum_values", "enum_values", "enum_values",
          "enum_dependents", "table_options", "pg_key", "pg_key", "pg_key", "autoincrement", "name_key", "twin_unique", "fk_match"]
 # What revision files run through still's `op` can express, until it takes the rest:
@@ -467,6 +486,8 @@ def edited(draw, spec: list[TableSpec], p: Profile = DEFAULT, edits: tuple = tup
                 t.uniques.append(cols)
         elif edit == "drop_unique" and t.uniques:
             t.uniques.pop()
+        elif edit == "nulls_not_distinct" and t.uniques:
+            t.nulls_not_distinct = not t.nulls_not_distinct
         elif edit == "add_check":
             ints = [c.name for c in t.columns if c.type == "int" and c.name not in t.checks]
             if ints:

@@ -9,19 +9,20 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from still.compare import declared_renames
-from still.declare import declare, dialect_named
+from still.declare import declare
 from still.diff import diff
 from still.plan import Plan
 from still.render import function_body, render_plan
 from still.revisions.writer import write_revision
 from still.runtime.executor import OfflineExecutor, active
 from still.snapshot import Snapshot
+from tests.helpers import unconnected
 
 RUFF = Path(sys.executable).parent / "ruff"
 
 
 def snapshots(a: sa.MetaData | None, b: sa.MetaData | None, dialect: str) -> tuple[Snapshot, Snapshot]:
-    sa_, sb = (declare(m if m is not None else sa.MetaData(), dialect) for m in (a, b))
+    sa_, sb = (declare(m if m is not None else sa.MetaData(), unconnected(dialect)) for m in (a, b))
     return sa_, sb
 
 
@@ -57,7 +58,7 @@ def replay(text: str, function: str, start: Snapshot, dialect: str) -> Snapshot:
     """Run the revision's upgrade() or downgrade() against a snapshot, offline."""
     namespace: dict = {}
     exec(compile(text, "<revision>", "exec"), namespace)  # noqa: S102 (the revision under test)
-    executor = OfflineExecutor(dialect_named(dialect), start, None)
+    executor = OfflineExecutor(unconnected(dialect), start, None)
     with active(executor):
         namespace[function]()
     return executor.snapshot

@@ -10,7 +10,7 @@ from sqlalchemy.dialects import mysql, postgresql  # noqa: F401  (used by eval)
 from still.declare import declare
 from still.errors import StillError
 from still.render import render_type
-from tests.helpers import fixture_module
+from tests.helpers import fixture_module, unconnected
 from tests.properties.strategies import TYPES
 
 FIXTURES = ("app", "types", "postgres", "generated", "mysql")
@@ -21,7 +21,7 @@ def _fixture_types() -> list[tuple[str, str]]:
     for name in FIXTURES:
         module = fixture_module(name)
         for dialect in module.DIALECTS:
-            for _, table in declare(module.metadata, dialect).all_tables():
+            for _, table in declare(module.metadata, unconnected(dialect)).all_tables():
                 found |= {(dialect, c.type) for c in table.columns}
     for dialect in ("sqlite", "postgresql", "mysql"):
         md = sa.MetaData()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from still.cli.settings import plural
 from still.findings import Code, Finding
 from still.plan import Plan
+from still.snapshot import Computed
 
 SIGN_STYLE = {"+": "green", "-": "red", "~": "yellow"}
 SEVERITY_STYLE = {"info": "blue", "warning": "yellow", "danger": "bold red"}
@@ -23,7 +24,14 @@ def _col(col) -> str:
         text += " NOT NULL"
     if col.default is not None:
         text += f" DEFAULT {col.default}"
+    if col.computed is not None:
+        text += f" {_generated(col.computed)}"
     return text
+
+
+def _generated(computed) -> str:
+    # STORED and VIRTUAL differ in what is kept on disk: a plan line shows which
+    return f"GENERATED ALWAYS AS ({computed.expression}) {'STORED' if computed.persisted else 'VIRTUAL'}"
 
 
 def _show(value) -> str:
@@ -31,6 +39,8 @@ def _show(value) -> str:
         return "none"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, Computed):
+        return _generated(value)
     if hasattr(value, "model_dump"):
         return ", ".join(f"{k}={v}" for k, v in value.model_dump().items() if v not in (None, False))
     return str(value)
@@ -74,6 +84,8 @@ def describe(op) -> tuple[str, str]:
         c = op.constraint
         detail = getattr(c, "expression", None) or ", ".join(getattr(c, "columns", ())) or ", ".join(
             f"{e.column or e.expression} WITH {e.operator}" for e in getattr(c, "elements", ()))
+        if not getattr(c, "enforced", True):
+            detail += " NOT ENFORCED"
         if op.kind == "foreign_key":
             detail += f" → {c.referred_table}({', '.join(c.referred_columns)})"
         label = op.kind.replace("_", " ")

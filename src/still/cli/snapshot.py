@@ -30,10 +30,13 @@ def snapshot(
     from still.db import connect, open_engine, resolve_url
 
     if metadata:
-        from still.declare import declare
+        from still.declare import declare, dialect_named
         from still.metadata import load_metadata
+        from still.server_versions import for_server
 
-        snap = declare(load_metadata(metadata), dialect, schema)
+        # no server to ask its version: the configuration says it (postgresql_version)
+        declared_for = for_server(dialect_named(dialect), settings(ctx).postgresql_version)
+        snap = declare(load_metadata(metadata), declared_for, schema)
     else:
         from still.reflect import reflect
 

@@ -22,6 +22,7 @@ from still.declare.compiled import doubles_percents
 from still.declare.created import schema_objects
 from still.reflect.postgresql_literals import is_numeric, stored_literal
 from still.reflect.postgresql_sequences import default_bounds
+from still.server_versions import computed_is_virtual
 from still.written import remember
 
 NAMEDATALEN = 64  # PostgreSQL identifiers hold NAMEDATALEN - 1 bytes
@@ -166,8 +167,10 @@ class Rules(DeclareRules):
         if column.computed is None:
             return None
         persisted = column.computed.persisted
-        if persisted is None:  # the compiler picks STORED before 18, VIRTUAL from 18
-            persisted = (self.dialect.server_version_info or (0,)) < (18,)
+        if persisted is None:
+            table = getattr(column, "table", None)
+            where = f"{table.name}.{column.name}" if table is not None else column.name
+            persisted = not computed_is_virtual(self.dialect, where)
         return s.Computed(expression=self.expression(self.sql(column.computed.sqltext)),
                           persisted=bool(persisted))
 

@@ -35,8 +35,11 @@ def _match(kind: str, have, want, signature, schema: str, table: str, changes: l
             pending.remove(same)
         else:
             unmatched.append(old)
+    # a rename runs before the drops: it must not take a name another constraint still holds
+    held = {c.name for c in have if c.name is not None}
     for old in unmatched:
-        twin = next((new for new in pending if signature(new) == signature(old)), None)
+        twin = next((new for new in pending if signature(new) == signature(old)
+                     and (new.name is None or new.name == old.name or new.name not in held)), None)
         if twin is not None:
             pending.remove(twin)
             if twin.name != old.name and twin.name is not None and old.name is not None \
@@ -139,8 +142,13 @@ def alter_findings(schema: str, table: str, op: AlterColumn) -> list[Finding]:
         out.append(Finding.of(Code.BACKFILL, f"column {where} becomes NOT NULL without a server default: "
                               f"existing NULLs must be backfilled first", schema, table, new.name))
     if old.computed and new.computed and old.computed != new.computed:
-        out.append(Finding.of(Code.COMPUTED_CHANGED, f"column {where} changes its generated expression "
-                              f"from {old.computed.expression} to {new.computed.expression}: every row "
+        def kept(c: s.Computed) -> str:
+            return "STORED" if c.persisted else "VIRTUAL"
+
+        what = (f"its generated expression from {old.computed.expression} to {new.computed.expression}"
+                if old.computed.expression != new.computed.expression else
+                f"from {kept(old.computed)} to {kept(new.computed)}")
+        out.append(Finding.of(Code.COMPUTED_CHANGED, f"column {where} changes {what}: every row "
                               f"is recomputed", schema, table, new.name))
     return out
 
@@ -170,7 +178,7 @@ def diff_table(schema: str, have: s.Table, want: s.Table, changes: list, finding
            changes, Phase.DROP_CONSTRAINT, Phase.ADD_CONSTRAINT, implicit)
     _match("exclude", have.exclude_constraints, want.exclude_constraints, _unnamed, schema, name,
            changes, Phase.DROP_CONSTRAINT, Phase.ADD_CONSTRAINT, implicit)
-    _match("check", have.check_constraints, want.check_constraints, lambda c: c.expression,
+    _match("check", have.check_constraints, want.check_constraints, lambda c: (c.expression, c.enforced),
            schema, name, changes, Phase.DROP_CONSTRAINT, Phase.ADD_CONSTRAINT, implicit)
     _match_indexes(schema, name, have.indexes, want.indexes, changes, implicit)
     if have.comment != want.comment:

@@ -27,7 +27,7 @@ SELECT con.conrelid, con.conname, con.contype, con.conkey,
                        ORDER BY k.ord) END AS referred_columns,
        CASE WHEN con.contype = 'c'
             THEN pg_catalog.pg_get_expr(con.conbin, con.conrelid) END AS check_sql,
-       {nulls_not_distinct} AS nulls_not_distinct
+       {nulls_not_distinct} AS nulls_not_distinct, {enforced} AS enforced
 FROM pg_catalog.pg_constraint con
 JOIN wanted w ON w.oid = con.conrelid
 LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid
@@ -51,7 +51,9 @@ class TableConstraints:
 def constraints_sql(server_version: tuple) -> str:
     # UNIQUE NULLS NOT DISTINCT arrived in PostgreSQL 15
     nnd = "COALESCE(ix.indnullsnotdistinct, false)" if server_version >= (15,) else "false"
-    return CONSTRAINTS_SQL.format(nulls_not_distinct=nnd, wanted=WANTED_TABLES_CTE)
+    # NOT ENFORCED (pg_constraint.conenforced) arrived in PostgreSQL 18
+    enforced = "con.conenforced" if server_version >= (18,) else "true"
+    return CONSTRAINTS_SQL.format(nulls_not_distinct=nnd, enforced=enforced, wanted=WANTED_TABLES_CTE)
 
 
 def read_constraints(scope: Scope,
@@ -60,7 +62,7 @@ def read_constraints(scope: Scope,
     for row in scope.rows(constraints_sql(scope.server_version)):
         (relid, name, kind, keys, on_update, on_delete, deferrable, deferred, match,
          referred_schema, referred_table, referred_relid, referred_keys, referred_columns,
-         check_sql, nulls_nd) = row
+         check_sql, nulls_nd, enforced) = row
         found = out.get(relid)
         if found is None:
             found = out[relid] = TableConstraints()
@@ -79,7 +81,7 @@ def read_constraints(scope: Scope,
                 initially=initially))
         elif kind == "c":
             found.check_constraints.append(
-                s.CheckConstraint(name=name, expression=scope.expression(check_sql)))
+                s.CheckConstraint(name=name, expression=scope.expression(check_sql), enforced=enforced))
         else:
             if referred_columns is None:  # a reflected table: its names are known
                 referred = names[referred_relid]
@@ -95,5 +97,6 @@ def read_constraints(scope: Scope,
                 deferrable=deferrable,
                 initially=initially,
                 match=FK_MATCH[match],
+                enforced=enforced,
             ))
     return out

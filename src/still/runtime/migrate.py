@@ -101,11 +101,14 @@ class Run:
     def offline_dialect(self):
         from still.db import mask, parse_url
 
+        from still.server_versions import for_server
+
         url = parse_url(self.url())
         try:
-            return url.get_dialect()()
+            dialect = url.get_dialect()()
         except Exception as err:
             raise StillError(f"cannot tell the dialect from the database URL {mask(url)}: {err}") from None
+        return for_server(dialect, self.cfg.postgresql_version)
 
     # -- reading ---------------------------------------------------------------------
     def current(self) -> tuple[str, ...]:

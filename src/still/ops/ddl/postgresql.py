@@ -104,9 +104,17 @@ def statements(op, before: s.Snapshot, dialect) -> list[str]:
 
 
 def _create_table(w: _Writer, op: ops.CreateTable) -> list[str]:
-    table = w.table(op.schema_name, op.table)
+    # SQLAlchemy's constraints cannot say NOT ENFORCED: such a one is added after the table
+    loose = [(kind, c) for kind, group in (("check", op.table.check_constraints), ("foreign_key", op.table.foreign_keys))
+             for c in group if not c.enforced]
+    enforced = op.table.model_copy(update={
+        "check_constraints": tuple(c for c in op.table.check_constraints if c.enforced),
+        "foreign_keys": tuple(c for c in op.table.foreign_keys if c.enforced)}) if loose else op.table
+    table = w.table(op.schema_name, enforced)
     out = [w.compile(CreateTable(table))]
     out += [w.compile(CreateIndex(ix)) for ix in table.indexes]
+    out += [stmt for kind, c in loose for stmt in _add_constraint(w, ops.AddConstraint(
+        schema_name=op.schema_name, table_name=op.table.name, kind=kind, constraint=c))]
     return out + w.comments(op.schema_name, op.table)
 
 
@@ -250,7 +258,8 @@ def _add_constraint(w: _Writer, op: ops.AddConstraint) -> list[str]:
     table.append_constraint(cons)
     if op.not_valid:
         cons.dialect_kwargs["postgresql_not_valid"] = True
-    return [w.compile(AddConstraint(cons))]
+    enforcement = "" if getattr(op.constraint, "enforced", True) else " NOT ENFORCED"
+    return [w.compile(AddConstraint(cons)) + enforcement]
 
 
 def _drop_constraint(w: _Writer, op: ops.DropConstraint) -> list[str]:
