@@ -347,3 +347,32 @@ def test_a_generated_revision_groups_each_tables_operations():
     assert rendered.upgrade.count("# table users") == 1 and rendered.downgrade.count("# table users") == 1
     statements = [sql for _, stmts in plan_statements(plan, a, dialect) for sql in stmts]
     assert sum(sql.startswith("CREATE TABLE _still_new_users") for sql in statements) == 1
+
+
+def test_generate_without_a_message_asks_on_a_terminal(tmp_path, sqlite_url):
+    import os
+    import pty
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    project = Project(tmp_path, sqlite_url).init()
+    (tmp_path / "models.py").write_text(
+        "import sqlalchemy as sa\nmetadata = sa.MetaData()\n"
+        "sa.Table('users', metadata, sa.Column('id', sa.Integer, primary_key=True))\n")
+    with open(tmp_path / "still.toml", "a") as f:
+        f.write('metadata = "models:metadata"\n')
+    master, slave = pty.openpty()
+    try:
+        os.write(master, b"create users\n")
+        env = {**os.environ, "DATABASE_URL": sqlite_url, "PYTHONPATH": str(root / "src")}
+        result = subprocess.run([sys.executable, "-m", "still", "generate", "--rev-id", "g1"], stdin=slave,
+                                capture_output=True, text=True, cwd=tmp_path, env=env, timeout=180)
+    finally:
+        os.close(master)
+        os.close(slave)
+    assert result.returncode == 0, result.stderr
+    assert "What does this revision do?" in result.stdout
+    made = next(project.versions.glob("g1_*.py"))
+    assert made.name == "g1_create_users.py" and made.read_text().startswith('"""create users')
