@@ -168,7 +168,7 @@ URL_CASES = [
     Case("not-a-url", ("upgrade", "head", "--url", "not a url"), "malformed database URL"),
     Case("mysql-refused", ("current", "--url", "mysql+pymysql://u:SECRET@127.0.0.1:1/x"), "cannot connect"),
     Case("sqlite-missing-for-current", ("current", "--url", "sqlite:///no/such/dir/x.db"), "does not exist"),
-    Case("sqlite-uncreatable", ("upgrade", "head", "--url", "sqlite:///no/such/dir/x.db"), "cannot connect"),
+    Case("sqlite-uncreatable", ("upgrade", "head", "--url", "sqlite:///no/such/dir/x.db"), "directory no/such/dir of the SQLite database"),
     # on PostgreSQL these reach the real server: wrong database, unknown role, bad options
     Case("wrong-database", ("current", "--url", "{server}/no_such_database"), "cannot connect", pg=True),
     Case("wrong-database-upgrade", ("upgrade", "head", "--url", "{server}/no_such_database"), "cannot connect",

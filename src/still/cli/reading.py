@@ -232,7 +232,8 @@ def _in_full(path) -> str:
 
     source = Path(path).read_text(encoding="utf-8")
     module = ast.parse(source)
-    doc = (ast.get_docstring(module) or "").split("\n")[1:]
+    # clean=False: cleaning imports inspect, which the reading commands' fast path keeps out
+    doc = textwrap.dedent("\n".join((ast.get_docstring(module, clean=False) or "").split("\n")[1:])).split("\n")
     lines = [f"    {line}".rstrip() for line in doc if not _HEADER_FIELD.match(line)]
     while lines and not lines[-1].strip():
         lines.pop()
