@@ -35,6 +35,7 @@ class App:
     upgrade: Callable = None  # (url, revision) -> the history by Alembic up to revision, when not plain
     current: Callable = None  # url -> `alembic current` as the app's code would run it, when not plain
     alembic_call: Callable = lambda command, *args: command(*args)  # how the app runs an Alembic command
+    import_models: Callable = lambda: None  # what the app's env.py runs to import every model module
 
     @property
     def requirement(self) -> str:
@@ -228,6 +229,67 @@ def optuna_history(url: str) -> None:
     command.upgrade(optuna_config(url), "head")
 
 
+def airflow_env(url: str) -> dict:
+    """Airflow reads its metadata database from its config (the environment wins over
+    airflow.cfg); it takes still's sync URLs as they are."""
+    return {"AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": url, "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}
+
+
+def airflow_import_models() -> None:
+    """Airflow's env.py runs `models.import_all_models()`: the models live in lazily
+    imported modules, so importing `airflow.models` alone leaves most tables out."""
+    from airflow import models
+
+    models.import_all_models()
+
+
+def airflow_history(url: str) -> None:
+    """`airflow db migrate --use-migration-files` (`initdb(use_migration_files=True)`): on an
+    empty database Airflow's plain `db migrate` runs create_all and stamps head; this flag,
+    which Airflow keeps to check that its migration files give the ORM's schema, runs the
+    whole Alembic history with its env.py instead (on the database the environment names,
+    see `airflow_env`)."""
+    from airflow.utils.db import initdb
+
+    initdb(use_migration_files=True)
+
+
+def airflow_config(url: str):
+    from airflow.utils.db import _get_alembic_config
+
+    return _get_alembic_config()
+
+
+def zenml_env(url: str) -> dict:
+    """ZenML's env.py runs Alembic on the store of ZenML's global configuration, which
+    ZENML_STORE_* variables set (its Alembic class, which the server uses, takes an engine)."""
+    return {"ZENML_STORE_URL": url, "ZENML_STORE_TYPE": "sql", "ZENML_ANALYTICS_OPT_IN": "false"}
+
+
+def zenml_history(url: str) -> None:
+    """`alembic upgrade heads` with ZenML's env.py, as its developers run the history (from
+    the repository's alembic.ini, which names only the script location, see `zenml_config`).
+    ZenML's own code never runs it from empty: `SqlZenStore.migrate_database` runs create_all
+    and stamps head on an empty database, and its `Alembic.upgrade()` steps from the
+    database's first current revision, so on an empty one it runs nothing."""
+    from alembic import command
+
+    command.upgrade(zenml_config(url), "heads")
+
+
+def zenml_config(url: str):
+    """The Config ZenML's Alembic class builds (ZenML ships no alembic.ini): the script
+    location only; env.py finds the database in ZenML's configuration (`zenml_env`)."""
+    from pathlib import Path
+
+    from alembic.config import Config
+    import zenml.zen_stores.migrations as migrations
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(migrations.__file__).parent))
+    return config
+
+
 APPS = {app.name: app for app in (
     App(name="prefect", version="3.9.1",
         base="prefect.server.database.orm_models:Base", models=("prefect.server.database.orm_models",),
@@ -253,4 +315,15 @@ APPS = {app.name: app for app in (
         run_history=optuna_history, dialects=("sqlite", "postgresql", "mysql"),
         ini="optuna/storages/_rdb/alembic.ini", ini_cwd="optuna/storages/_rdb",
         alembic_config=optuna_config),
+    # Airflow does not support MariaDB (its docs: "MariaDB is not tested/recommended"; MySQL 8 is).
+    App(name="apache-airflow", version="3.3.2",
+        base="airflow.models.base:Base", models=("airflow.models",), import_models=airflow_import_models,
+        history="airflow/migrations", run_history=airflow_history, env=airflow_env,
+        ini="airflow/alembic.ini", ini_cwd="airflow", alembic_config=airflow_config),
+    # ZenML's SQL store knows two drivers, SQLite and MySQL (SQLDatabaseDriver); no PostgreSQL.
+    App(name="zenml", version="0.98.0",
+        base="sqlmodel:SQLModel", models=("zenml.zen_stores.schemas",),
+        history="zenml/zen_stores/migrations", run_history=zenml_history, env=zenml_env,
+        extra_requirements=("zenml[local]==0.98.0",), dialects=("sqlite", "mysql"),
+        alembic_config=zenml_config),
 )}

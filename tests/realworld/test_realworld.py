@@ -48,8 +48,14 @@ OPTUNA_MARIADB = ("Optuna's v2.4.0.a drops trial_values.step, a column of the un
                   "Alembic: MariaDB refuses (1072 Key column 'step' doesn't exist in table) where MySQL shrinks the "
                   "key to (trial_id), so the history stops there (still's op.drop_column drops the key first and "
                   "completes: test_alembic_half_way_then_still[optuna-mysql])")
+# ZenML's own history on SQLite, run by Alembic
+ZENML_SQLITE = ("ZenML's 728c6369cfaa (0.36.1) calls _disable_primary_key_requirement_if_necessary(), which "
+                "raises NotImplementedError('Unsupported engine: sqlite') for any engine but MySQL/MariaDB: under "
+                "Alembic as under still the history stops there (ZenML makes a new SQLite database by create_all "
+                "and stamps head, so it never runs it)")
 KNOWN: dict[tuple[str, str, str], str] = {
     ("history", "optuna", "mysql"): OPTUNA_MARIADB,
+    ("history", "zenml", "sqlite"): ZENML_SQLITE,
 }
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from tests.catalogs import version_rows
 from tests.realworld import catalog, runner
-from tests.realworld.test_realworld import OPTUNA_MARIADB
+from tests.realworld.test_realworld import OPTUNA_MARIADB, ZENML_SQLITE
 
 # Where still's run differs from Alembic's and still is not the one matching the models:
 # gaps of still's, each with its reason (see the note). None left.
@@ -40,6 +40,7 @@ ALEMBIC_LOSES = {
 # Cases that fail today, with what fails; xfail(strict=True): each turns red when fixed.
 KNOWN = {
     ("shipped", "optuna", "mysql"): OPTUNA_MARIADB,  # Alembic's run of the history stops at v2.4.0.a
+    **{(test, "zenml", "sqlite"): ZENML_SQLITE for test in ("shipped", "half", "commands")},
 }
 
 
@@ -69,7 +70,10 @@ def take_over(python, app, dialect, tmp_path):
     site = runner.loader(python, app, "site", "sqlite://", tmp_path).strip()
     project = tmp_path / "takeover"
     project.mkdir()
-    shutil.copy(f"{site}/{app.ini}", project / "alembic.ini")
+    if app.ini:
+        shutil.copy(f"{site}/{app.ini}", project / "alembic.ini")
+    else:  # the app ships none and configures Alembic in code: the ini its developers keep
+        (project / "alembic.ini").write_text(f"[alembic]\nscript_location = {site}/{app.history}\n")
     result = runner.run(python, app, "sqlite://", "-m", "still", "init", "--from-alembic",
                         str(project / "alembic.ini"), tmp_path=tmp_path, cwd=f"{site}/{app.ini_cwd}")
     assert result.returncode == 0, result.stderr
