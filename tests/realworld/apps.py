@@ -263,7 +263,9 @@ def airflow_config(url: str):
 def zenml_env(url: str) -> dict:
     """ZenML's env.py runs Alembic on the store of ZenML's global configuration, which
     ZENML_STORE_* variables set (its Alembic class, which the server uses, takes an engine)."""
-    return {"ZENML_STORE_URL": url, "ZENML_STORE_TYPE": "sql", "ZENML_ANALYTICS_OPT_IN": "false"}
+    # ZenML names its drivers by the bare scheme (`mysql://`, `sqlite://`) and adds PyMySQL itself
+    store_url = url.replace("mysql+pymysql:", "mysql:", 1)
+    return {"ZENML_STORE_URL": store_url, "ZENML_STORE_TYPE": "sql", "ZENML_ANALYTICS_OPT_IN": "false"}
 
 
 def zenml_history(url: str) -> None:
@@ -315,11 +317,14 @@ APPS = {app.name: app for app in (
         run_history=optuna_history, dialects=("sqlite", "postgresql", "mysql"),
         ini="optuna/storages/_rdb/alembic.ini", ini_cwd="optuna/storages/_rdb",
         alembic_config=optuna_config),
-    # Airflow does not support MariaDB (its docs: "MariaDB is not tested/recommended"; MySQL 8 is).
+    # Airflow runs on PostgreSQL, MySQL 8 and SQLite; its docs say "we DO NOT support MariaDB as a
+    # backend" (its migrations are not tested there), and MySQL here is MariaDB.
     App(name="apache-airflow", version="3.3.2",
         base="airflow.models.base:Base", models=("airflow.models",), import_models=airflow_import_models,
         history="airflow/migrations", run_history=airflow_history, env=airflow_env,
-        ini="airflow/alembic.ini", ini_cwd="airflow", alembic_config=airflow_config),
+        # Airflow runs Alembic in-process with an absolute script_location, from any directory
+        # (not from its package's own: airflow/logging would shadow the standard library's)
+        ini="airflow/alembic.ini", alembic_config=airflow_config),
     # ZenML's SQL store knows two drivers, SQLite and MySQL (SQLDatabaseDriver); no PostgreSQL.
     App(name="zenml", version="0.98.0",
         base="sqlmodel:SQLModel", models=("zenml.zen_stores.schemas",),

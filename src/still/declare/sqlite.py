@@ -80,6 +80,11 @@ class Rules(DeclareRules):
         return remember(expression(text), text)
 
     # -- constraints --------------------------------------------------------------------
+    def name_of(self, item) -> Optional[str]:
+        if isinstance(item, sa.PrimaryKeyConstraint) and _key_written_inline(item):
+            return None
+        return super().name_of(item)
+
     def table_constraints(self, table: sa.Table, existing: frozenset = frozenset()) -> list:
         # CHECKs given on a column are written inline with it; SQLite keeps them all
         inline = [c for col in table.columns for c in col.constraints]
@@ -105,6 +110,20 @@ class Rules(DeclareRules):
             return index_element(self, column=real[name.lower()], descending=element.descending,
                                  nulls=element.nulls)
         return element
+
+
+def _key_written_inline(key: sa.PrimaryKeyConstraint) -> bool:
+    """Under sqlite_autoincrement=True the DDL compiler writes a one-column integer key
+    that is no foreign key inline, `id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT`, and
+    leaves out the table's CONSTRAINT clause with the key's name: SQLite never sees it."""
+    columns = list(key.columns)
+    if len(columns) != 1 or not key.table.dialect_options["sqlite"]["autoincrement"]:
+        return False
+    column = columns[0]
+    impl = column.type
+    while isinstance(impl, sa.TypeDecorator):
+        impl = impl.impl_instance
+    return isinstance(impl, sa.Integer) and not column.foreign_keys
 
 
 def _with_rowid(table: sa.Table) -> bool:
