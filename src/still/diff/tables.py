@@ -134,9 +134,9 @@ def diff_table(schema: str, have: s.Table, want: s.Table, changes: list, finding
     name = want.name
     diff_columns(schema, have, want, changes, findings, same_type)
     old_pk, new_pk = have.primary_key, want.primary_key
-    if old_pk and new_pk and old_pk.columns == new_pk.columns and old_pk.name and new_pk.name \
-            and implicit("primary_key", name, new_pk, new_pk.name):
-        pass  # an unnamed primary key: the name it has is as good
+    if old_pk and new_pk and old_pk.columns == new_pk.columns and (
+            new_pk.name is None or old_pk.name and implicit("primary_key", name, new_pk, new_pk.name)):
+        pass  # an unnamed primary key (by the database's name, or none, as on SQLite): the name it has is as good
     elif old_pk and new_pk and old_pk.columns == new_pk.columns and old_pk.name and new_pk.name \
             and old_pk.name != new_pk.name:
         changes.append((Phase.RENAME, RenameConstraint(schema_name=schema, table_name=name, kind="primary_key",
