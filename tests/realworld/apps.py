@@ -262,10 +262,31 @@ def airflow_config(url: str):
 
 def zenml_env(url: str) -> dict:
     """ZenML's env.py runs Alembic on the store of ZenML's global configuration, which
-    ZENML_STORE_* variables set (its Alembic class, which the server uses, takes an engine)."""
-    # ZenML names its drivers by the bare scheme (`mysql://`, `sqlite://`) and adds PyMySQL itself
+    ZENML_STORE_* variables set (its Alembic class, which the server uses, takes an engine).
+    ZenML names its drivers by the bare scheme (`mysql://`) and adds PyMySQL itself."""
     store_url = url.replace("mysql+pymysql:", "mysql:", 1)
+    if url.startswith("mysql"):
+        store_url = zenml_account(url).replace("mysql+pymysql:", "mysql:", 1)
     return {"ZENML_STORE_URL": store_url, "ZENML_STORE_TYPE": "sql", "ZENML_ANALYTICS_OPT_IN": "false"}
+
+
+ZENML_USER, ZENML_PASSWORD = "zenml_store", "zenml-store-password"
+
+
+def zenml_account(url: str) -> str:
+    """ZenML refuses a MySQL store without a password ("The username, password and database
+    must be set", its only auth modes being a password and AWS IAM), and the test server's
+    account has none: `url`'s database through an account with one, made on first use (this
+    runs in the tests' process, where the server's admin URL works)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"CREATE USER IF NOT EXISTS '{ZENML_USER}'@'%' IDENTIFIED BY '{ZENML_PASSWORD}'")
+        conn.exec_driver_sql(f"GRANT ALL PRIVILEGES ON *.* TO '{ZENML_USER}'@'%'")
+    engine.dispose()
+    account = sa.engine.make_url(url).set(username=ZENML_USER, password=ZENML_PASSWORD)
+    return account.render_as_string(hide_password=False)
 
 
 def zenml_history(url: str) -> None:
