@@ -231,8 +231,14 @@ def optuna_history(url: str) -> None:
 
 def airflow_env(url: str) -> dict:
     """Airflow reads its metadata database from its config (the environment wins over
-    airflow.cfg); it takes still's sync URLs as they are."""
-    return {"AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": url, "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}
+    airflow.cfg); it takes still's sync URLs as they are. It also opens an async engine at
+    import, on asyncpg for PostgreSQL unless `sql_alchemy_conn_async` names another driver:
+    psycopg's async side, which still's PostgreSQL driver brings (asyncpg comes only with
+    Airflow's postgres extra, a provider and psycopg2 more)."""
+    env = {"AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": url, "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}
+    if url.startswith("postgresql+psycopg:"):
+        env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC"] = url.replace("postgresql+psycopg:", "postgresql+psycopg_async:", 1)
+    return env
 
 
 def airflow_import_models() -> None:
@@ -281,9 +287,9 @@ def zenml_account(url: str) -> str:
     import sqlalchemy as sa
 
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    with engine.begin() as conn:
-        conn.exec_driver_sql(f"CREATE USER IF NOT EXISTS '{ZENML_USER}'@'%' IDENTIFIED BY '{ZENML_PASSWORD}'")
-        conn.exec_driver_sql(f"GRANT ALL PRIVILEGES ON *.* TO '{ZENML_USER}'@'%'")
+    with engine.begin() as conn:  # '%%': PyMySQL formats the statement
+        conn.exec_driver_sql(f"CREATE USER IF NOT EXISTS '{ZENML_USER}'@'%%' IDENTIFIED BY '{ZENML_PASSWORD}'")
+        conn.exec_driver_sql(f"GRANT ALL PRIVILEGES ON *.* TO '{ZENML_USER}'@'%%'")
     engine.dispose()
     account = sa.engine.make_url(url).set(username=ZENML_USER, password=ZENML_PASSWORD)
     return account.render_as_string(hide_password=False)
@@ -306,7 +312,7 @@ def zenml_config(url: str):
     from pathlib import Path
 
     from alembic.config import Config
-    import zenml.zen_stores.migrations as migrations
+    from zenml.zen_stores import migrations
 
     config = Config()
     config.set_main_option("script_location", str(Path(migrations.__file__).parent))
