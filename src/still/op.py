@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from still import ops
 from still import snapshot as s
 from still.errors import StillError
+from still import op_guards as guards
 from still.runtime import build
 from still.runtime.executor import current
 
@@ -35,6 +36,8 @@ def _ex():
 
 def create_table(table_name: str, *columns_and_constraints, schema: Optional[str] = None, **kw) -> sa.Table:
     ex = _ex()
+    if kw.pop("if_not_exists", False) and guards.table_exists(ex, table_name, schema):
+        return None
     metadata = build.op_metadata(ex)
     table = sa.Table(table_name, metadata, *columns_and_constraints,
                      schema=build.sa_schema(ex, schema), **kw)
@@ -70,6 +73,8 @@ def _create_missing_enums(ex, metadata: sa.MetaData, schema_name: str) -> None:
 
 def drop_table(table_name: str, schema: Optional[str] = None, **kw) -> None:
     ex = _ex()
+    if kw.pop("if_exists", False) and not guards.table_exists(ex, table_name, schema):
+        return
     table = build.table_of(ex, table_name, schema)
     ex.run(ops.DropTable(schema_name=ex.schema(schema), table=table))
 
@@ -264,11 +269,13 @@ def create_index(index_name: Optional[str], table_name: str, columns: Sequence[U
             keys.append(table.c[col] if col in table.c else sa.text(col))
         else:
             keys.append(col)
-    concurrently = _concurrently(ex, kw.pop("postgresql_concurrently", False), "CREATE INDEX")
-    kw = {k: v for k, v in kw.items() if k != "if_not_exists"}
+    concurrently = guards.concurrently(ex, kw.pop("postgresql_concurrently", False), "CREATE INDEX")
+    if_not_exists = kw.pop("if_not_exists", False)
     made = sa.Index(index_name, *keys, unique=unique, _table=table, **kw)
     declared = build.declared(ex, table)
     final = ex.rules.name_of(made)  # a naming convention may name it (metadata_naming_convention)
+    if if_not_exists and guards.index_exists(ex, final, table_name, schema):
+        return
     index = next((ix for ix in declared.indexes if ix.name == final), None)
     if index is None:  # MySQL keeps a unique index on plain columns as a unique key
         ex.run(ops.AddConstraint(schema_name=ex.schema(schema), table_name=table_name, kind="unique",
@@ -278,23 +285,14 @@ def create_index(index_name: Optional[str], table_name: str, columns: Sequence[U
                            concurrently=concurrently))
 
 
-def _concurrently(ex, asked, statement: str) -> bool:
-    """postgresql_concurrently=True, as Alembic takes it: only PostgreSQL has it, and only
-    outside a transaction, so the call must sit in `with op.autocommit_block():`."""
-    if not asked or ex.dialect.name != "postgresql":
-        return False
-    if not ex.in_autocommit:
-        raise StillError(f"{statement} CONCURRENTLY cannot run inside a transaction: put the call in "
-                         "'with op.autocommit_block():'")
-    return True
-
-
 def drop_index(index_name: str, table_name: Optional[str] = None, schema: Optional[str] = None, **kw) -> None:
     ex = _ex()
+    if kw.pop("if_exists", False) and not guards.index_exists(ex, index_name, table_name, schema):
+        return
     schema_name = ex.schema(schema)
     tables = ([build.table_of(ex, table_name, schema)] if table_name
               else list(ex.snapshot.schemas.get(schema_name, s.Schema(name=schema_name)).tables.values()))
-    concurrently = _concurrently(ex, kw.pop("postgresql_concurrently", False), "DROP INDEX")
+    concurrently = guards.concurrently(ex, kw.pop("postgresql_concurrently", False), "DROP INDEX")
     for table in tables:
         for ix in table.indexes:
             if ix.name == index_name:

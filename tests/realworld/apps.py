@@ -36,10 +36,23 @@ class App:
     current: Callable = None  # url -> `alembic current` as the app's code would run it, when not plain
     alembic_call: Callable = lambda command, *args: command(*args)  # how the app runs an Alembic command
     import_models: Callable = lambda: None  # what the app's env.py runs to import every model module
+    # dialect -> the driver the app's code connects with where it is not still's (its
+    # processes, still's included, get URLs on it; the tests' own reads keep still's)
+    drivers: dict = field(default_factory=dict)
 
     @property
     def requirement(self) -> str:
         return f"{self.name}=={self.version}"
+
+    def on_its_driver(self, text: str) -> str:
+        for dialect, driver in self.drivers.items():
+            for still_driver in STILL_DRIVERS[dialect]:
+                if text.startswith(f"{dialect}+{still_driver}:"):
+                    return f"{dialect}+{driver}:" + text.split(":", 1)[1]
+        return text
+
+
+STILL_DRIVERS = {"postgresql": ("psycopg",), "mysql": ("pymysql",)}
 
 
 # --- patches: the minimum that lets `metadata.create_all()` run as the app ships it ---------
@@ -236,8 +249,8 @@ def airflow_env(url: str) -> dict:
     psycopg's async side, which still's PostgreSQL driver brings (asyncpg comes only with
     Airflow's postgres extra, a provider and psycopg2 more)."""
     env = {"AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": url, "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}
-    if url.startswith("postgresql+psycopg:"):
-        env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC"] = url.replace("postgresql+psycopg:", "postgresql+psycopg_async:", 1)
+    if url.startswith("postgresql+"):
+        env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC"] = "postgresql+psycopg_async:" + url.split(":", 1)[1]
     return env
 
 
@@ -351,7 +364,12 @@ APPS = {app.name: app for app in (
         history="airflow/migrations", run_history=airflow_history, env=airflow_env,
         # Airflow runs Alembic in-process with an absolute script_location, from any directory
         # (not from its package's own: airflow/logging would shadow the standard library's)
-        ini="airflow/alembic.ini", alembic_config=airflow_config),
+        ini="airflow/alembic.ini", alembic_config=airflow_config,
+        # Airflow's PostgreSQL driver is psycopg2 (its postgres provider's): its 0017 sets an
+        # integer column to `literal("0")`, which psycopg 3 binds as a typed VARCHAR that
+        # PostgreSQL refuses ("column ... is of type integer but expression is of type
+        # character varying"); psycopg2 sends the value untyped and PostgreSQL casts it
+        drivers={"postgresql": "psycopg2"}, extra_requirements=("psycopg2-binary==2.9.13",)),
     # ZenML's SQL store knows two drivers, SQLite and MySQL (SQLDatabaseDriver); no PostgreSQL.
     App(name="zenml", version="0.98.0",
         base="sqlmodel:SQLModel", models=("zenml.zen_stores.schemas",),

@@ -1,0 +1,34 @@
+"""Alembic's if_exists= / if_not_exists= on drop_index/create_index and drop_table/
+create_table: where the object is missing (already there), the call does nothing, as the
+database does with `DROP ... IF EXISTS` (`CREATE ... IF NOT EXISTS`); otherwise it runs.
+Airflow's 2.8.1 revision drops `ti_state_incl_start_date` with if_exists=True on
+databases that never had it."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from still import op
+from tests.runtime.test_op_api import run_ops
+
+
+def test_a_guarded_call_on_what_is_missing_or_there_does_nothing(db_url):
+    def body():
+        op.create_table("task", sa.Column("id", sa.Integer, primary_key=True), sa.Column("state", sa.String(20)))
+        op.create_index("ix_task_state", "task", ["state"])
+        op.drop_index("ti_state_incl_start_date", table_name="task", if_exists=True)
+        op.drop_index("ti_state_incl_start_date", if_exists=True)  # no table named
+        op.create_index("ix_task_state", "task", ["state"], if_not_exists=True)
+        op.drop_table("gone", if_exists=True)
+        op.create_table("task", sa.Column("id", sa.Integer, primary_key=True), if_not_exists=True)
+        # and where the guard holds, the statement runs
+        op.create_index("ix_task_id_state", "task", ["id", "state"], if_not_exists=True)
+        op.drop_index("ix_task_state", table_name="task", if_exists=True)
+        op.create_table("more", sa.Column("id", sa.Integer, primary_key=True), if_not_exists=True)
+        op.drop_table("more", if_exists=True)
+
+    reflected = run_ops(db_url, body)
+    tables = reflected.schemas[reflected.default_schema].tables
+    assert set(tables) == {"task"}
+    assert [c.name for c in tables["task"].columns] == ["id", "state"]
+    assert {ix.name for ix in tables["task"].indexes} == {"ix_task_id_state"}
