@@ -39,6 +39,9 @@ class App:
     # dialect -> the driver the app's code connects with where it is not still's (its
     # processes, still's included, get URLs on it; the tests' own reads keep still's)
     drivers: dict = field(default_factory=dict)
+    # revision -> (url -> None): rows the app's server inserts when it starts, which a later
+    # revision reads: a history run from empty stops at the revision and inserts them
+    server_rows: dict = field(default_factory=dict)
 
     @property
     def requirement(self) -> str:
@@ -313,10 +316,41 @@ def zenml_history(url: str) -> None:
     the repository's alembic.ini, which names only the script location, see `zenml_config`).
     ZenML's own code never runs it from empty: `SqlZenStore.migrate_database` runs create_all
     and stamps head on an empty database, and its `Alembic.upgrade()` steps from the
-    database's first current revision, so on an empty one it runs nothing."""
+    database's first current revision, so on an empty one it runs nothing. A deployment's
+    server inserts its default workspace at start, which 41b28cae31ce reads (`server_rows`)."""
     from alembic import command
 
+    for revision, insert in APPS["zenml"].server_rows.items():
+        command.upgrade(zenml_config(url), revision)
+        insert(url)
     command.upgrade(zenml_config(url), "heads")
+
+
+def zenml_default_workspace(url: str) -> None:
+    """The default workspace ZenML's server creates at start (`_initialize`, named by
+    ZENML_DEFAULT_PROJECT_NAME, "default"): its 41b28cae31ce scopes existing artifacts to
+    it and stops with "Default workspace not found" without it. The row as the table
+    stands then: a UUID key, the name, empty text and now for the rest of its NOT NULL
+    columns."""
+    import datetime
+    import uuid
+
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        columns = sa.inspect(conn).get_columns("workspace")
+        row = {}
+        for column in columns:
+            if column["name"] == "id":
+                row["id"] = uuid.uuid4().hex
+            elif column["name"] == "name":
+                row["name"] = "default"
+            elif not column["nullable"] and column.get("default") is None:
+                row[column["name"]] = datetime.datetime.now() if isinstance(column["type"], sa.DateTime) else ""
+        table = sa.table("workspace", *(sa.column(name) for name in row))
+        conn.execute(table.insert().values(**row))
+    engine.dispose()
 
 
 def zenml_config(url: str):
@@ -374,6 +408,7 @@ APPS = {app.name: app for app in (
     App(name="zenml", version="0.98.0",
         base="sqlmodel:SQLModel", models=("zenml.zen_stores.schemas",),
         history="zenml/zen_stores/migrations", run_history=zenml_history, env=zenml_env,
+        server_rows={"3b1776345020": zenml_default_workspace},
         extra_requirements=("zenml[local]==0.98.0",), dialects=("sqlite", "mysql"),
         alembic_config=zenml_config),
 )}
