@@ -51,3 +51,19 @@ def test_a_missing_constraint_or_index_is_a_value_error_as_in_alembic_batch_mode
 
     reflected = run_ops(db_url, body)
     assert [c.name for c in reflected.schemas[reflected.default_schema].tables["alias"].columns] == ["id", "name"]
+
+
+def test_dropping_a_key_column_then_keying_another(db_url, dialect):
+    """Airflow's 3.0.0 7645189f3479: drop the key column `id` of task_instance_history, then
+    key the table on `try_id`. The database drops the key with its only column (PostgreSQL
+    with any of its columns); still's schema must not keep it, or it drops it again first."""
+    def body():
+        op.create_table("history", sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+                        sa.Column("try_id", sa.String(36), nullable=False))
+        with op.batch_alter_table("history") as batch:
+            batch.drop_column("id")
+            batch.create_primary_key("history_pkey", ["try_id"])
+
+    reflected = run_ops(db_url, body)
+    key = reflected.schemas[reflected.default_schema].tables["history"].primary_key
+    assert key.columns == ("try_id",)
