@@ -58,12 +58,14 @@ AIRFLOW_PG_SEQUENCES = ("a serial column's sequence keeps its table's old name a
                         "05234396c6fc renames dataset to asset: the history has dataset_id_seq, create_all asset_id_seq): "
                         "still's plan misses it (column asset.id, asset_alias.id, asset_event.id: nextval('dataset_id_seq') "
                         "-> nextval('asset_id_seq')), as it renames no sequence")
-AIRFLOW_PG_DROP_PK_COLUMN = ("op.drop_column of a primary key column leaves the key in still's snapshot where "
-                             "PostgreSQL drops it with the column: Airflow's 7645189f3479 (3.0.0) drops "
-                             "task_instance_history.id, then create_primary_key('task_instance_history_pkey', "
-                             "['try_id']) drops the key first: ALTER TABLE task_instance_history DROP CONSTRAINT "
-                             "task_instance_history_pkey fails (does not exist)")
+# still's bug ZenML shows on MariaDB
+ZENML_MARIADB_FK_RENAME = ("on MariaDB, renaming a foreign key and the index of the same name the server made for it "
+                           "are planned as two steps, and the first takes the index along: logs' "
+                           "`~ rename foreign key fk_logs_stack_component_id_stack_component → "
+                           "fk_logs_artifact_store_id_stack_component` then `~ rename index` of the old name fails: "
+                           "(1176, \"Key 'fk_logs_stack_component_id_stack_component' doesn't exist in table 'logs'\")")
 KNOWN: dict[tuple[str, str, str], str] = {
+    ("history", "zenml", "mysql"): ZENML_MARIADB_FK_RENAME,
     ("history", "apache-airflow", "postgresql"): AIRFLOW_PG_SEQUENCES,
     ("history", "optuna", "mysql"): OPTUNA_MARIADB,
     ("history", "zenml", "sqlite"): ZENML_SQLITE,
