@@ -15,14 +15,14 @@ from still.errors import StillError
 
 
 def table_exists(ex, table_name: str, schema: Optional[str]) -> bool:
-    found = ex.snapshot.schemas.get(ex.schema(schema))
+    found = ex.reread().schemas.get(ex.schema(schema))
     return found is not None and table_name in found.tables
 
 
 def index_exists(ex, index_name: str, table_name: Optional[str], schema: Optional[str]) -> bool:
     """An index of that name (on MySQL a unique index is a unique key), on the table or,
     with no table given, on any table of the schema."""
-    found = ex.snapshot.schemas.get(ex.schema(schema))
+    found = ex.reread().schemas.get(ex.schema(schema))
     if found is None:
         return False
     tables = [found.tables[table_name]] if table_name in found.tables else [] if table_name else found.tables.values()

@@ -67,3 +67,20 @@ def test_dropping_a_key_column_then_keying_another(db_url, dialect):
     reflected = run_ops(db_url, body)
     key = reflected.schemas[reflected.default_schema].tables["history"].primary_key
     assert key.columns == ("try_id",)
+
+
+def test_a_guard_sees_what_the_revision_did_on_the_connection_it_holds(db_url):
+    """Airflow's 2.9.2 takes `conn = op.get_bind()` first, runs other op calls, rebuilds
+    dag_run by hand on `conn`, then create_index(..., if_not_exists=True): the guard asks
+    the database as it is then, not still's schema from before the hand-written DDL."""
+    def body():
+        conn = op.get_bind()
+        op.create_table("run", sa.Column("id", sa.Integer, primary_key=True), sa.Column("state", sa.String(20)))
+        op.create_index("ix_run_id_state", "run", ["id", "state"])
+        conn.execute(sa.text("CREATE INDEX ix_run_state ON run (state)"))
+        conn.execute(sa.text("DROP INDEX ix_run_id_state" + (" ON run" if conn.dialect.name == "mysql" else "")))
+        op.drop_index("ix_run_state", table_name="run", if_exists=True)
+        op.create_index("ix_run_id_state", "run", ["id", "state"], if_not_exists=True)
+
+    reflected = run_ops(db_url, body)
+    assert {ix.name for ix in reflected.schemas[reflected.default_schema].tables["run"].indexes} == {"ix_run_id_state"}
