@@ -38,8 +38,17 @@ ALEMBIC_LOSES = {
 }
 
 
+AIRFLOW_PG_OPS_DESC = ("Airflow's 3.1.8 (0086) creates idx_task_reschedule_ti_id_id_desc on PostgreSQL with "
+                       "batch_op.create_index(..., postgresql_ops={'id': 'DESC'}), which Alembic writes as (ti_id, id "
+                       "DESC): still's op.create_index makes (ti_id, id), leaving the order out")
+ZENML_MARIADB_DOWNGRADE = ("`still upgrade head` matches Alembic's run; then Alembic's downgrade of ZenML's history stops "
+                           "on MariaDB at c1d964b6075c (1553: ix_pipeline_run_pipeline_id_created is needed in a foreign "
+                           "key constraint), and ZenML's env.py takes Alembic's log over, so the test cannot read where "
+                           "it stopped (no 'Running downgrade' on stderr)")
 # Cases that fail today, with what fails; xfail(strict=True): each turns red when fixed.
 KNOWN = {
+    ("shipped", "apache-airflow", "postgresql"): AIRFLOW_PG_OPS_DESC,
+    ("shipped", "zenml", "mysql"): ZENML_MARIADB_DOWNGRADE,
     ("shipped", "optuna", "mysql"): OPTUNA_MARIADB,  # Alembic's run of the history stops at v2.4.0.a
     **{(test, "zenml", "sqlite"): ZENML_SQLITE for test in ("shipped", "half", "commands")},
     ("commands", "zenml", "mysql"): ZENML_MARIADB_FK_RENAME,  # the revision `still generate` writes
