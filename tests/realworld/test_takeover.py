@@ -21,8 +21,14 @@ from tests.realworld import catalog, runner
 from tests.realworld.test_realworld import OPTUNA_MARIADB, ZENML_MARIADB_FK_RENAME, ZENML_SQLITE
 
 # Where still's run differs from Alembic's and still is not the one matching the models:
-# gaps of still's, each with its reason (see the issue's note). None left.
-GAPS: dict = {}
+# gaps of still's, each with its reason (see the issue's note).
+GAPS: dict = {
+    # Airflow's 2.9.2 (0017) creates these with sqlite_where=sa.text("state='queued'"): Alembic
+    # writes the text as given, still its own spelling (`state = 'queued'`); SQLite keeps the
+    # text, so the catalogs differ by the spaces around `=` (the models' create_all writes it
+    # as given too)
+    ("apache-airflow", "sqlite"): {("index", "dag_run", f"idx_dag_run_{state}_dags") for state in ("queued", "running")},
+}
 
 
 # What Alembic's SQLite batch recreate loses of what a shipped revision created, and still
