@@ -47,14 +47,9 @@ ALEMBIC_LOSES = {
 AIRFLOW_PG_OPS_DESC = ("Airflow's 3.1.8 (0086) creates idx_task_reschedule_ti_id_id_desc on PostgreSQL with "
                        "batch_op.create_index(..., postgresql_ops={'id': 'DESC'}), which Alembic writes as (ti_id, id "
                        "DESC): still's op.create_index makes (ti_id, id), leaving the order out")
-ZENML_MARIADB_DOWNGRADE = ("`still upgrade head` matches Alembic's run; then Alembic's downgrade of ZenML's history stops "
-                           "on MariaDB at c1d964b6075c (1553: ix_pipeline_run_pipeline_id_created is needed in a foreign "
-                           "key constraint), and ZenML's env.py takes Alembic's log over, so the test cannot read where "
-                           "it stopped (no 'Running downgrade' on stderr)")
 # Cases that fail today, with what fails; xfail(strict=True): each turns red when fixed.
 KNOWN = {
     ("shipped", "apache-airflow", "postgresql"): AIRFLOW_PG_OPS_DESC,
-    ("shipped", "zenml", "mysql"): ZENML_MARIADB_DOWNGRADE,
     ("shipped", "optuna", "mysql"): OPTUNA_MARIADB,  # Alembic's run of the history stops at v2.4.0.a
     **{(test, "zenml", "sqlite"): ZENML_SQLITE for test in ("shipped", "half", "commands")},
     ("commands", "zenml", "mysql"): ZENML_MARIADB_FK_RENAME,  # the revision `still generate` writes
@@ -71,6 +66,10 @@ DOWNGRADE_STOPS = {
     # the downgrade drops index_job_locks_job_id, the only index of the foreign key
     # fk_job_locks_job_id, before the table: MySQL refuses ("needed in a foreign key constraint")
     ("mlflow-skinny", "mysql"): ("dc11669786a5", "fails there too"),
+    # the downgrade of Airflow's squashed first revision drops the index sm_dag of sla_miss, a
+    # table a later revision rebuilt without it (3.0.0 drops sla_miss and its downgrade makes
+    # it again, without the index)
+    ("apache-airflow", "sqlite"): ("4bc4d934e2bc", "fails there too"),
     # ZenML's downgrade drops ix_pipeline_run_pipeline_id_created, which MariaDB keeps for the
     # foreign key on pipeline_run.pipeline_id once the key's own index is gone (1553 "needed
     # in a foreign key constraint")
@@ -164,7 +163,10 @@ def test_still_runs_the_history_as_shipped(app, dialect, app_python, new_db, tmp
         assert by_alembic_down.returncode == 0, by_alembic_down.stderr[-2000:]
     else:
         ran_down = re.findall(r"Running downgrade (\S+) ->", by_alembic_down.stderr)
-        assert by_alembic_down.returncode != 0 and ran_down[-1:] == [stops[0]], by_alembic_down.stderr[-2000:]
+        # where the app's logging set-up hides Alembic's log (Airflow, ZenML), the version
+        # table tells: each revision ran in its own transaction, so it stays at the one that failed
+        stopped = ran_down[-1:] if ran_down else versions(by_alembic)
+        assert by_alembic_down.returncode != 0 and stopped == [stops[0]], by_alembic_down.stderr[-2000:]
     if stops is None or stops[1] == "still completes":
         assert down.returncode == 0, f"still downgrade base failed:\n{down.stderr[-4000:]}"
         assert versions(by_still) == []
