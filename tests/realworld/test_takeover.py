@@ -163,10 +163,11 @@ def test_still_runs_the_history_as_shipped(app, dialect, app_python, new_db, tmp
         assert by_alembic_down.returncode == 0, by_alembic_down.stderr[-2000:]
     else:
         ran_down = re.findall(r"Running downgrade (\S+) ->", by_alembic_down.stderr)
-        # where the app's logging set-up hides Alembic's log (Airflow, ZenML), the version
-        # table tells: each revision ran in its own transaction, so it stays at the one that failed
-        stopped = ran_down[-1:] if ran_down else versions(by_alembic)
-        assert by_alembic_down.returncode != 0 and stopped == [stops[0]], by_alembic_down.stderr[-2000:]
+        # where the app's logging set-up hides or reshapes Alembic's log (Airflow, ZenML), the
+        # version table tells: each revision ran in its own transaction, so it stays at the one
+        # that failed
+        stopped = {*ran_down[-1:], *versions(by_alembic)}
+        assert by_alembic_down.returncode != 0 and stops[0] in stopped, by_alembic_down.stderr[-2000:]
     if stops is None or stops[1] == "still completes":
         assert down.returncode == 0, f"still downgrade base failed:\n{down.stderr[-4000:]}"
         assert versions(by_still) == []
