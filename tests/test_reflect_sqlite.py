@@ -109,6 +109,25 @@ def test_autoincrement_keyword_table_and_sqlite_sequence(sqlite_url):
     assert reflected.table("counted").column("id").autoincrement
 
 
+def test_named_key_of_an_autoincrement_table_is_written_inline_without_its_name(sqlite_url):
+    """sqlite_autoincrement=True makes the compiler write a single integer key inline on its
+    column (`id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT`), so the key's name (given, or by
+    a naming convention, as Airflow's `asset_pkey`) never reaches the database; a key it
+    cannot write inline (an integer that is also a foreign key, a text key) keeps its name."""
+    metadata = sa.MetaData(naming_convention={"pk": "%(table_name)s_pkey"})
+    sa.Table("by_convention", metadata, sa.Column("id", sa.Integer, primary_key=True), sqlite_autoincrement=True)
+    sa.Table("given", metadata, sa.Column("id", sa.Integer), sa.PrimaryKeyConstraint("id", name="given_key"),
+             sqlite_autoincrement=True)
+    sa.Table("also_a_reference", metadata, sa.Column("id", sa.Integer, sa.ForeignKey("given.id"), primary_key=True),
+             sqlite_autoincrement=True)
+    sa.Table("text_key", metadata, sa.Column("code", sa.String(8), primary_key=True), sqlite_autoincrement=True)
+    reflected = roundtrip(sqlite_url, metadata)
+    assert reflected.table("by_convention").primary_key.name is None
+    assert reflected.table("given").primary_key.name is None
+    assert reflected.table("also_a_reference").primary_key.name == "also_a_reference_pkey"
+    assert reflected.table("text_key").primary_key.name == "text_key_pkey"
+
+
 # -- hand-written DDL ------------------------------------------------------------------------
 def test_quoted_identifiers_with_spaces_and_commas(sqlite_url):
     snap = reflect_sql(sqlite_url, """

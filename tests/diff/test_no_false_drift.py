@@ -5,6 +5,7 @@ import pytest
 import sqlalchemy as sa
 
 from still.declare import declare
+from still.declare.base import invented_names
 from still.diff import diff
 from still.reflect import reflect
 from tests.conftest import ALL_DIALECTS
@@ -166,4 +167,25 @@ def test_what_ddl_if_skips_is_not_declared(db_url, dialect):
                 "mysql": set()}[dialect]
     assert names == expected
     plan = diff(reflected, declared)
+    assert plan.empty, [(op.op, op.model_dump()) for op in plan.operations]
+
+
+@pytest.mark.parametrize("dialect", ALL_DIALECTS)
+def test_a_key_the_models_leave_unnamed_may_have_any_name(db_url, dialect):
+    """A database whose keys were named by an older revision (Airflow's history leaves
+    `dataset_pkey` on the table its models now call `asset`, with an inline unnamed key on
+    SQLite) against models that leave the primary key and a unique key unnamed: the names
+    the database has are as good as any, on every dialect."""
+    models = sa.MetaData()
+    sa.Table("asset", models, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column("uri", sa.String(50)), sa.UniqueConstraint("uri"), sqlite_autoincrement=True)
+    engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE asset (id INTEGER NOT NULL, uri VARCHAR(50), "
+                             "CONSTRAINT dataset_pkey PRIMARY KEY (id), CONSTRAINT dataset_uri_key UNIQUE (uri))")
+    with engine.connect() as conn:
+        with invented_names() as invented:  # the names the database would give, as `still plan` declares
+            declared = declare(models, conn.dialect)
+        plan = diff(reflect(conn), declared, loose=frozenset(invented))
+    engine.dispose()
     assert plan.empty, [(op.op, op.model_dump()) for op in plan.operations]

@@ -36,10 +36,27 @@ class App:
     upgrade: Callable = None  # (url, revision) -> the history by Alembic up to revision, when not plain
     current: Callable = None  # url -> `alembic current` as the app's code would run it, when not plain
     alembic_call: Callable = lambda command, *args: command(*args)  # how the app runs an Alembic command
+    import_models: Callable = lambda: None  # what the app's env.py runs to import every model module
+    # dialect -> the driver the app's code connects with where it is not still's (its
+    # processes, still's included, get URLs on it; the tests' own reads keep still's)
+    drivers: dict = field(default_factory=dict)
+    # revision -> (url -> None): rows the app's server inserts when it starts, which a later
+    # revision reads: a history run from empty stops at the revision and inserts them
+    server_rows: dict = field(default_factory=dict)
 
     @property
     def requirement(self) -> str:
         return f"{self.name}=={self.version}"
+
+    def on_its_driver(self, text: str) -> str:
+        for dialect, driver in self.drivers.items():
+            for still_driver in STILL_DRIVERS[dialect]:
+                if text.startswith(f"{dialect}+{still_driver}:"):
+                    return f"{dialect}+{driver}:" + text.split(":", 1)[1]
+        return text
+
+
+STILL_DRIVERS = {"postgresql": ("psycopg",), "mysql": ("pymysql",)}
 
 
 # --- patches: the minimum that lets `metadata.create_all()` run as the app ships it ---------
@@ -229,6 +246,127 @@ def optuna_history(url: str) -> None:
     command.upgrade(optuna_config(url), "head")
 
 
+def airflow_env(url: str) -> dict:
+    """Airflow reads its metadata database from its config (the environment wins over
+    airflow.cfg); it takes still's sync URLs as they are. It also opens an async engine at
+    import, on asyncpg for PostgreSQL unless `sql_alchemy_conn_async` names another driver:
+    psycopg's async side, which still's PostgreSQL driver brings (asyncpg comes only with
+    Airflow's postgres extra, a provider and psycopg2 more)."""
+    env = {"AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": url, "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}
+    if url.startswith("postgresql+"):
+        env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC"] = "postgresql+psycopg_async:" + url.split(":", 1)[1]
+    return env
+
+
+def airflow_import_models() -> None:
+    """Airflow's env.py runs `models.import_all_models()`: the models live in lazily
+    imported modules, so importing `airflow.models` alone leaves most tables out."""
+    from airflow import models
+
+    models.import_all_models()
+
+
+def airflow_history(url: str) -> None:
+    """`airflow db migrate --use-migration-files` (`initdb(use_migration_files=True)`): on an
+    empty database Airflow's plain `db migrate` runs create_all and stamps head; this flag,
+    which Airflow keeps to check that its migration files give the ORM's schema, runs the
+    whole Alembic history with its env.py instead (on the database the environment names,
+    see `airflow_env`)."""
+    from airflow.utils.db import initdb
+
+    initdb(use_migration_files=True)
+
+
+def airflow_config(url: str):
+    from airflow.utils.db import _get_alembic_config
+
+    return _get_alembic_config()
+
+
+def zenml_env(url: str) -> dict:
+    """ZenML's env.py runs Alembic on the store of ZenML's global configuration, which
+    ZENML_STORE_* variables set (its Alembic class, which the server uses, takes an engine).
+    ZenML names its drivers by the bare scheme (`mysql://`) and adds PyMySQL itself."""
+    store_url = url.replace("mysql+pymysql:", "mysql:", 1)
+    if url.startswith("mysql"):
+        store_url = zenml_account(url).replace("mysql+pymysql:", "mysql:", 1)
+    return {"ZENML_STORE_URL": store_url, "ZENML_STORE_TYPE": "sql", "ZENML_ANALYTICS_OPT_IN": "false"}
+
+
+ZENML_USER, ZENML_PASSWORD = "zenml_store", "zenml-store-password"
+
+
+def zenml_account(url: str) -> str:
+    """ZenML refuses a MySQL store without a password ("The username, password and database
+    must be set", its only auth modes being a password and AWS IAM), and the test server's
+    account has none: `url`'s database through an account with one, made on first use (this
+    runs in the tests' process, where the server's admin URL works)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:  # '%%': PyMySQL formats the statement
+        conn.exec_driver_sql(f"CREATE USER IF NOT EXISTS '{ZENML_USER}'@'%%' IDENTIFIED BY '{ZENML_PASSWORD}'")
+        conn.exec_driver_sql(f"GRANT ALL PRIVILEGES ON *.* TO '{ZENML_USER}'@'%%'")
+    engine.dispose()
+    account = sa.engine.make_url(url).set(username=ZENML_USER, password=ZENML_PASSWORD)
+    return account.render_as_string(hide_password=False)
+
+
+def zenml_history(url: str) -> None:
+    """`alembic upgrade heads` with ZenML's env.py, as its developers run the history (from
+    the repository's alembic.ini, which names only the script location, see `zenml_config`).
+    ZenML's own code never runs it from empty: `SqlZenStore.migrate_database` runs create_all
+    and stamps head on an empty database, and its `Alembic.upgrade()` steps from the
+    database's first current revision, so on an empty one it runs nothing. A deployment's
+    server inserts its default workspace at start, which 41b28cae31ce reads (`server_rows`)."""
+    from alembic import command
+
+    for revision, insert in APPS["zenml"].server_rows.items():
+        command.upgrade(zenml_config(url), revision)
+        insert(url)
+    command.upgrade(zenml_config(url), "heads")
+
+
+def zenml_default_workspace(url: str) -> None:
+    """The default workspace ZenML's server creates at start (`_initialize`, named by
+    ZENML_DEFAULT_PROJECT_NAME, "default"): its 41b28cae31ce scopes existing artifacts to
+    it and stops with "Default workspace not found" without it. The row as the table
+    stands then: a UUID key, the name, empty text and now for the rest of its NOT NULL
+    columns."""
+    import datetime
+    import uuid
+
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        columns = sa.inspect(conn).get_columns("workspace")
+        row = {}
+        for column in columns:
+            if column["name"] == "id":
+                row["id"] = uuid.uuid4().hex
+            elif column["name"] == "name":
+                row["name"] = "default"
+            elif not column["nullable"] and column.get("default") is None:
+                row[column["name"]] = datetime.datetime.now() if isinstance(column["type"], sa.DateTime) else ""
+        table = sa.table("workspace", *(sa.column(name) for name in row))
+        conn.execute(table.insert().values(**row))
+    engine.dispose()
+
+
+def zenml_config(url: str):
+    """The Config ZenML's Alembic class builds (ZenML ships no alembic.ini): the script
+    location only; env.py finds the database in ZenML's configuration (`zenml_env`)."""
+    from pathlib import Path
+
+    from alembic.config import Config
+    from zenml.zen_stores import migrations
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(migrations.__file__).parent))
+    return config
+
+
 APPS = {app.name: app for app in (
     App(name="prefect", version="3.9.1",
         base="prefect.server.database.orm_models:Base", models=("prefect.server.database.orm_models",),
@@ -260,4 +398,24 @@ APPS = {app.name: app for app in (
         sqlalchemy_floor="2.0.26",
         ini="optuna/storages/_rdb/alembic.ini", ini_cwd="optuna/storages/_rdb",
         alembic_config=optuna_config),
+    # Airflow runs on PostgreSQL, MySQL 8 and SQLite; its docs say "we DO NOT support MariaDB as a
+    # backend" (its migrations are not tested there), and MySQL here is MariaDB.
+    App(name="apache-airflow", version="3.3.2",
+        base="airflow.models.base:Base", models=("airflow.models",), import_models=airflow_import_models,
+        history="airflow/migrations", run_history=airflow_history, env=airflow_env,
+        # Airflow runs Alembic in-process with an absolute script_location, from any directory
+        # (not from its package's own: airflow/logging would shadow the standard library's)
+        ini="airflow/alembic.ini", alembic_config=airflow_config,
+        # Airflow's PostgreSQL driver is psycopg2 (its postgres provider's): its 0017 sets an
+        # integer column to `literal("0")`, which psycopg 3 binds as a typed VARCHAR that
+        # PostgreSQL refuses ("column ... is of type integer but expression is of type
+        # character varying"); psycopg2 sends the value untyped and PostgreSQL casts it
+        drivers={"postgresql": "psycopg2"}, extra_requirements=("psycopg2-binary==2.9.13",)),
+    # ZenML's SQL store knows two drivers, SQLite and MySQL (SQLDatabaseDriver); no PostgreSQL.
+    App(name="zenml", version="0.98.0",
+        base="sqlmodel:SQLModel", models=("zenml.zen_stores.schemas",),
+        history="zenml/zen_stores/migrations", run_history=zenml_history, env=zenml_env,
+        server_rows={"3b1776345020": zenml_default_workspace},
+        extra_requirements=("zenml[local]==0.98.0",), dialects=("sqlite", "mysql"),
+        alembic_config=zenml_config),
 )}

@@ -25,6 +25,7 @@ DIALECT = os.environ["STILL_REALWORLD_DIALECT"]
 def load():
     for module in APP.models:
         importlib.import_module(module)
+    APP.import_models()
     module, attr = APP.base.split(":")
     metadata = getattr(importlib.import_module(module), attr).metadata
     return metadata, APP.patch(metadata, DIALECT)

@@ -18,8 +18,10 @@ def run(python, app, url, *args, tmp_path, cwd=None) -> subprocess.CompletedProc
     """`python *args` in the app's venv, for the database at `url` (its dialect is the one
     the loader patches for)."""
     dialect = url.split(":", 1)[0].split("+", 1)[0]
+    url, args = app.on_its_driver(url), [app.on_its_driver(a) if isinstance(a, str) else a for a in args]
     env = {**os.environ, "PYTHONPATH": str(HERE), "STILL_REALWORLD_APP": app.name, "STILL_REALWORLD_DIALECT": dialect,
            "PREFECT_HOME": str(tmp_path / "prefect-home"),  # Prefect writes its settings there
+           "AIRFLOW_HOME": str(tmp_path / "airflow-home"), "ZENML_CONFIG_PATH": str(tmp_path / "zenml-config"),  # ditto
            "COLUMNS": "200", "NO_COLOR": "1", **app.env(url)}
     return subprocess.run([str(python), *args], check=False, capture_output=True, text=True, env=env, timeout=900,
                           cwd=cwd)

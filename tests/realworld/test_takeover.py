@@ -12,16 +12,23 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 
 from tests.catalogs import version_rows
 from tests.realworld import catalog, runner
-from tests.realworld.test_realworld import OPTUNA_MARIADB
+from tests.realworld.test_realworld import OPTUNA_MARIADB, ZENML_MARIADB_FK_RENAME, ZENML_SQLITE
 
 # Where still's run differs from Alembic's and still is not the one matching the models:
-# gaps of still's, each with its reason (see the issue's note). None left.
-GAPS: dict = {}
+# gaps of still's, each with its reason (see the issue's note).
+GAPS: dict = {
+    # Airflow's 2.9.2 (0017) creates these with sqlite_where=sa.text("state='queued'"): Alembic
+    # writes the text as given, still its own spelling (`state = 'queued'`); SQLite keeps the
+    # text, so the catalogs differ by the spaces around `=` (the models' create_all writes it
+    # as given too)
+    ("apache-airflow", "sqlite"): {("index", "dag_run", f"idx_dag_run_{state}_dags") for state in ("queued", "running")},
+}
 
 
 # What Alembic's SQLite batch recreate loses of what a shipped revision created, and still
@@ -37,9 +44,15 @@ ALEMBIC_LOSES = {
 }
 
 
+AIRFLOW_PG_OPS_DESC = ("Airflow's 3.1.8 (0086) creates idx_task_reschedule_ti_id_id_desc on PostgreSQL with "
+                       "batch_op.create_index(..., postgresql_ops={'id': 'DESC'}), which Alembic writes as (ti_id, id "
+                       "DESC): still's op.create_index makes (ti_id, id), leaving the order out")
 # Cases that fail today, with what fails; xfail(strict=True): each turns red when fixed.
 KNOWN = {
+    ("shipped", "apache-airflow", "postgresql"): AIRFLOW_PG_OPS_DESC,
     ("shipped", "optuna", "mysql"): OPTUNA_MARIADB,  # Alembic's run of the history stops at v2.4.0.a
+    **{(test, "zenml", "sqlite"): ZENML_SQLITE for test in ("shipped", "half", "commands")},
+    ("commands", "zenml", "mysql"): ZENML_MARIADB_FK_RENAME,  # the revision `still generate` writes
 }
 
 
@@ -53,6 +66,14 @@ DOWNGRADE_STOPS = {
     # the downgrade drops index_job_locks_job_id, the only index of the foreign key
     # fk_job_locks_job_id, before the table: MySQL refuses ("needed in a foreign key constraint")
     ("mlflow-skinny", "mysql"): ("dc11669786a5", "fails there too"),
+    # the downgrade of Airflow's squashed first revision drops the index sm_dag of sla_miss, a
+    # table a later revision rebuilt without it (3.0.0 drops sla_miss and its downgrade makes
+    # it again, without the index)
+    ("apache-airflow", "sqlite"): ("4bc4d934e2bc", "fails there too"),
+    # ZenML's downgrade drops ix_pipeline_run_pipeline_id_created, which MariaDB keeps for the
+    # foreign key on pipeline_run.pipeline_id once the key's own index is gone (1553 "needed
+    # in a foreign key constraint")
+    ("zenml", "mysql"): ("c1d964b6075c", "fails there too"),
     # the downgrade reads IntermediateValueModel.FloatTypeEnum, which Optuna no longer has
     ("optuna", "sqlite"): ("v3.0.0.c", "fails there too"),
     ("optuna", "postgresql"): ("v3.0.0.c", "fails there too"),
@@ -69,7 +90,14 @@ def take_over(python, app, dialect, tmp_path):
     site = runner.loader(python, app, "site", "sqlite://", tmp_path).strip()
     project = tmp_path / "takeover"
     project.mkdir()
-    shutil.copy(f"{site}/{app.ini}", project / "alembic.ini")
+    if app.ini:
+        # an ini naming its own directory (`%(here)s/migrations`, Airflow's) keeps naming the
+        # app's: its code sets that script location whatever the ini's place
+        here = str(Path(f"{site}/{app.ini}").parent)
+        text = Path(f"{site}/{app.ini}").read_text().replace("%(here)s", here)
+        (project / "alembic.ini").write_text(text)
+    else:  # the app ships none and configures Alembic in code: the ini its developers keep
+        (project / "alembic.ini").write_text(f"[alembic]\nscript_location = {site}/{app.history}\n")
     result = runner.run(python, app, "sqlite://", "-m", "still", "init", "--from-alembic",
                         str(project / "alembic.ini"), tmp_path=tmp_path, cwd=f"{site}/{app.ini_cwd}")
     assert result.returncode == 0, result.stderr
@@ -88,6 +116,15 @@ def still(python, app, project, url, tmp_path, *args):
     return result.stdout
 
 
+def upgrade_head(python, app, project, url, tmp_path) -> None:
+    """`still upgrade head`, stopping where the app's server inserts rows a later revision
+    reads (App.server_rows), as a deployment's server would between releases."""
+    for revision, insert in app.server_rows.items():
+        still(python, app, project, url, tmp_path, "upgrade", revision)
+        insert(url)
+    still(python, app, project, url, tmp_path, "upgrade", "head")
+
+
 def versions(url: str) -> list:
     return version_rows(url)
 
@@ -98,7 +135,7 @@ def test_still_runs_the_history_as_shipped(app, dialect, app_python, new_db, tmp
     runner.loader(python, app, "history", by_alembic, tmp_path)
     project = take_over(python, app, dialect, tmp_path)
     runner.loader(python, app, "prepare", by_still, tmp_path)
-    still(python, app, project, by_still, tmp_path, "upgrade", "head")
+    upgrade_head(python, app, project, by_still, tmp_path)
 
     ran, alembic_ran = catalog.schema(by_still), catalog.schema(by_alembic)
     differ = catalog.differences(ran, alembic_ran, {})  # every name must be the same too
@@ -126,7 +163,11 @@ def test_still_runs_the_history_as_shipped(app, dialect, app_python, new_db, tmp
         assert by_alembic_down.returncode == 0, by_alembic_down.stderr[-2000:]
     else:
         ran_down = re.findall(r"Running downgrade (\S+) ->", by_alembic_down.stderr)
-        assert by_alembic_down.returncode != 0 and ran_down[-1:] == [stops[0]], by_alembic_down.stderr[-2000:]
+        # where the app's logging set-up hides or reshapes Alembic's log (Airflow, ZenML), the
+        # version table tells: each revision ran in its own transaction, so it stays at the one
+        # that failed
+        stopped = {*ran_down[-1:], *versions(by_alembic)}
+        assert by_alembic_down.returncode != 0 and stops[0] in stopped, by_alembic_down.stderr[-2000:]
     if stops is None or stops[1] == "still completes":
         assert down.returncode == 0, f"still downgrade base failed:\n{down.stderr[-4000:]}"
         assert versions(by_still) == []
@@ -143,7 +184,7 @@ def test_alembic_half_way_then_still(app, dialect, app_python, new_db, tmp_path)
     project = take_over(python, app, dialect, tmp_path)
     runner.loader(python, app, "alembic_upgrade", url, tmp_path, "+3")
     assert len(versions(url)) == 1
-    still(python, app, project, url, tmp_path, "upgrade", "head")
+    upgrade_head(python, app, project, url, tmp_path)
     heads = still(python, app, project, url, tmp_path, "heads").split()
     current = runner.loader(python, app, "alembic_current", url, tmp_path)
     assert heads and heads[0] in current and "(head)" in current
@@ -164,7 +205,7 @@ def test_the_commands_work_on_a_taken_over_project(app, dialect, app_python, new
     assert f"{site}/{app.history}" in text, text
     config.write_text(text.replace(f"{site}/{app.history}", str(copy)))
     runner.loader(python, app, "prepare", url, tmp_path)
-    still(python, app, project, url, tmp_path, "upgrade", "head")
+    upgrade_head(python, app, project, url, tmp_path)
     head = still(python, app, project, url, tmp_path, "heads").split()[0]
     assert still(python, app, project, url, tmp_path, "current").split()[0] == head
     assert head in still(python, app, project, url, tmp_path, "history")

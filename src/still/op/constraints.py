@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from still import ops
 from still import snapshot as s
-from still.errors import StillError
+from still.errors import NoSuchObject, StillError
 from still.op import guards
 from still.op.common import CONSTRAINT_TYPES, constraints_of
 from still.runtime import build
@@ -118,7 +118,7 @@ def _find_constraint(table: s.Table, constraint_name, table_name: str, type_: Op
     found = _matching(table, constraint_name, type_, columns, condition)
     if not found:
         which = "" if columns is None and condition is None else " with those columns or that condition"
-        raise StillError(f"constraint {constraint_name!r}{which} does not exist on table {table_name!r}")
+        raise NoSuchObject(f"constraint {constraint_name!r}{which} does not exist on table {table_name!r}")
     if len(found) > 1:
         # unnamed constraints (SQLite keeps them so): None names one only when it is alone
         raise StillError(f"table {table_name!r} has {len(found)} {type_ or ''} constraints named {constraint_name!r}: "

@@ -20,7 +20,7 @@ from still import snapshot as s
 
 
 def table_in(ex, table_name: str, schema: Optional[str]) -> Optional[s.Table]:
-    found = ex.snapshot.schemas.get(ex.schema(schema))
+    found = ex.reread().schemas.get(ex.schema(schema))
     return found.tables.get(table_name) if found is not None else None
 
 
@@ -28,7 +28,7 @@ def index_named(ex, index_name: Optional[str], table_name: Optional[str], schema
     """Whether the name is taken where the dialect looks for it: an index name is the
     schema's on PostgreSQL and SQLite, the table's on MySQL (where a unique index is a
     unique key, and a foreign key's own index bears the key's name)."""
-    found = ex.snapshot.schemas.get(ex.schema(schema))
+    found = ex.reread().schemas.get(ex.schema(schema))
     if found is None or index_name is None:
         return False
     per_table = ex.dialect.name == "mysql"

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from still import ops
 from still import snapshot as s
-from still.errors import StillError
+from still.errors import NoSuchObject, StillError
 from still.op import guards
 from still.runtime import build
 from still.runtime.executor import current as _ex
@@ -87,7 +87,7 @@ def drop_index(index_name: str, table_name: Optional[str] = None, schema: Option
                     ex.run(ops.DropIndex(schema_name=schema_name, table_name=table.name, index=s.Index(
                         name=index_name, elements=tuple(s.IndexElement(column=c) for c in fk.columns))))
                     return
-    raise StillError(f"index {index_name!r} does not exist" + (f" on table {table_name!r}" if table_name else ""))
+    raise NoSuchObject(f"index {index_name!r} does not exist" + (f" on table {table_name!r}" if table_name else ""))
 
 
 def rename_index(index_name: str, table_name: str, new_index_name: str, schema: Optional[str] = None) -> None:
@@ -96,6 +96,6 @@ def rename_index(index_name: str, table_name: str, new_index_name: str, schema: 
     ex = _ex()
     table = build.table_of(ex, table_name, schema)
     if not any(ix.name == index_name for ix in table.indexes):
-        raise StillError(f"index {index_name!r} does not exist on table {table_name!r}")
+        raise NoSuchObject(f"index {index_name!r} does not exist on table {table_name!r}")
     ex.run(ops.RenameIndex(schema_name=ex.schema(schema), table_name=table_name, old_name=index_name,
                            new_name=new_index_name))

@@ -34,8 +34,10 @@ class DropColumn(OperationBase):
         return AddColumn(schema_name=self.schema_name, table_name=self.table_name, column=self.column)
 
     def apply(self, snap: s.Snapshot) -> s.Snapshot:
+        # a key of this column alone goes with it, on every database
         return edit_table(snap, self.schema_name, self.table_name, lambda t: replace(
-            t, columns=tuple(c for c in t.columns if c.name != self.column.name)))
+            t, columns=tuple(c for c in t.columns if c.name != self.column.name),
+            primary_key=None if t.primary_key and t.primary_key.columns == (self.column.name,) else t.primary_key))
 
 
 ALTERABLE = ("type", "nullable", "default", "autoincrement", "identity", "computed", "comment", "collation")

@@ -159,6 +159,11 @@ class Executor(abc.ABC):
     def connection(self):
         raise StillError("op.get_bind() has no connection in offline (--sql) mode")
 
+    def reread(self) -> s.Snapshot:
+        """The schema as the database has it at this moment, for what asks the database
+        itself (IF [NOT] EXISTS): offline, still's own."""
+        return self.snapshot
+
     @abc.abstractmethod
     def autocommit_block(self):
         """A context manager: leave the transaction, run in autocommit, begin again."""
@@ -248,8 +253,14 @@ class OnlineExecutor(Executor):
         # DDL (`sa.Enum(...).create(bind)`), so the snapshot is read again before it is used
         self.flush()
         self.may_orphan = True
-        self._stale = True
+        self._stale = self._lent = True
         return self.conn
+
+    def reread(self) -> s.Snapshot:
+        # a revision holding the connection may have run DDL on it since still last read
+        # (Airflow's 2.9.2 drops and rebuilds dag_run by hand, then create_index(if_not_exists))
+        self._stale = self._stale or getattr(self, "_lent", False)
+        return self.snapshot
 
     @contextlib.contextmanager
     def autocommit_block(self):
