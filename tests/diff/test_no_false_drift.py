@@ -173,12 +173,11 @@ def test_what_ddl_if_skips_is_not_declared(db_url, dialect):
 @pytest.mark.parametrize("dialect", ALL_DIALECTS)
 def test_a_key_the_models_leave_unnamed_may_have_any_name(db_url, dialect):
     """A database whose keys were named by an older revision (Airflow's history leaves
-    `dataset_pkey` on the table its models now call `asset`, with an inline unnamed key on
-    SQLite) against models that leave the primary key and a unique key unnamed: the names
+    `dataset_pkey` on the table its models now call `asset`) against models that leave the primary key and a unique key unnamed: the names
     the database has are as good as any, on every dialect."""
     models = sa.MetaData()
     sa.Table("asset", models, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
-             sa.Column("uri", sa.String(50)), sa.UniqueConstraint("uri"), sqlite_autoincrement=True)
+             sa.Column("uri", sa.String(50)), sa.UniqueConstraint("uri"))
     engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
     with engine.begin() as conn:
         conn.exec_driver_sql("CREATE TABLE asset (id INTEGER NOT NULL, uri VARCHAR(50), "
