@@ -144,3 +144,30 @@ def test_what_other_dialects_ignore_is_not_declared_there(db_url, dialect):
     code_key = next(ix for ix in table.indexes if ix.name == "ix_code").elements[0]
     assert code_key.opclass == ("varchar_pattern_ops" if on_pg else None)
     assert diff(reflected, declared).empty
+
+
+def test_an_ordering_written_as_postgresql_ops_is_the_keys_ordering(pg_url):
+    """Airflow writes `postgresql_ops={"id": "DESC"}`: SQLAlchemy's compiler puts the text
+    after the key as it is, so it is an ordering, not an operator class named "desc"."""
+    import sqlalchemy as sa
+
+    from still.declare import declare
+    from still.diff import diff
+    from still.reflect import reflect
+    from tests.helpers import create_all
+
+    md = sa.MetaData()
+    sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("ti", sa.Integer),
+             sa.Column("name", sa.Text),
+             sa.Index("ix_t_ti_id", "ti", "id", postgresql_ops={"id": "DESC"}),
+             sa.Index("ix_t_name", "name", postgresql_ops={"name": "text_pattern_ops DESC NULLS LAST"}))
+    create_all(pg_url, md)
+    engine = sa.create_engine(pg_url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        reflected = reflect(conn)
+        declared = declare(md, conn.dialect)
+    engine.dispose()
+    keys = {ix.name: ix.elements for ix in declared.table("t", "public").indexes}
+    assert keys["ix_t_ti_id"][1].descending and keys["ix_t_ti_id"][1].opclass is None
+    assert keys["ix_t_name"][0].opclass == "text_pattern_ops" and keys["ix_t_name"][0].nulls == "last"
+    assert diff(reflected, declared).empty

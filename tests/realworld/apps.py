@@ -25,6 +25,7 @@ class App:
     setup: dict = field(default_factory=dict)  # dialect -> SQL run before create_all (as the history does)
     extra_requirements: tuple[str, ...] = ()
     sqlalchemy_floor: str = "2.0"  # the lowest SQLAlchemy the app's own models load under
+    sqlalchemy_below: str = ""  # a SQLAlchemy series the app's dependencies refuse (and newer)
     dialects: tuple[str, ...] = ("sqlite", "postgresql")
     env: Callable[[str], dict] = lambda url: {}  # url -> environment of the app's processes on it
     # taking the history over with still (test_takeover.py):
@@ -413,6 +414,8 @@ APPS = {app.name: app for app in (
         drivers={"postgresql": "psycopg2"}, extra_requirements=("psycopg2-binary==2.9.13",)),
     # ZenML's SQL store knows two drivers, SQLite and MySQL (SQLDatabaseDriver); no PostgreSQL.
     App(name="zenml", version="0.98.0",
+        # zenml[local] pins sqlmodel==0.0.38, which takes SQLAlchemy >=2.0.14,<2.1
+        sqlalchemy_floor="2.0.14", sqlalchemy_below="2.1",
         base="sqlmodel:SQLModel", models=("zenml.zen_stores.schemas",),
         history="zenml/zen_stores/migrations", run_history=zenml_history, env=zenml_env,
         server_rows={"3b1776345020": zenml_default_workspace},

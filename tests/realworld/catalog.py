@@ -190,6 +190,7 @@ def _sqlite(path: str) -> dict:
                 indexes[iname] = (bool(unique), keys, where, exprs)
         constraints["unique"] = sorted(uniques)
         constraints["check"] = sorted(_checks(sql))
+        constraints["autoincrement"] = bool(re.search(r"\bAUTOINCREMENT\b", sql, re.IGNORECASE))
         constraints["names"] = sorted(f"{m.group(1).strip(chr(34))} {m.group(2).upper()}" for m in re.finditer(
             r"CONSTRAINT\s+(\"[^\"]+\"|\w+)\s+(PRIMARY KEY|UNIQUE|FOREIGN KEY|CHECK)", sql, re.IGNORECASE))
         tables[name] = {"columns": columns, "indexes": indexes, "constraints": constraints, "comment": None}
@@ -353,6 +354,8 @@ def op_keys(operation: dict) -> set[tuple]:
         return {("constraint", table)}
     if kind == "set_table_comment":
         return {("comment", table)}
+    if kind == "set_table_options":  # SQLite's AUTOINCREMENT is read with the table's constraints
+        return {("constraint", table)}
     if "enum" in kind:
         return {("enum", operation.get("enum_name") or operation["enum"]["name"])}
     if "sequence" in kind:

@@ -35,16 +35,26 @@ def still_requirements(app) -> list[str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     extras = ["postgresql", *(["mysql"] if "mysql" in app.dialects else [])]
     return [*project["dependencies"], *(r for extra in extras for r in project["optional-dependencies"][extra]),
-            f"sqlalchemy=={sqlalchemy_for(app)}"]
+            sqlalchemy_requirement(app)]
 
 
 def sqlalchemy_for(app) -> str:
     return max(sqlalchemy.__version__, app.sqlalchemy_floor, key=Version)
 
 
+def sqlalchemy_requirement(app) -> str:
+    """The suite's SQLAlchemy (or the app's floor); an app that pins an older series
+    (ZenML's SQLModel: below 2.1) gets the newest release of that series instead."""
+    wanted = sqlalchemy_for(app)
+    if app.sqlalchemy_below and Version(wanted) >= Version(app.sqlalchemy_below):
+        return f"sqlalchemy>={app.sqlalchemy_floor},<{app.sqlalchemy_below}"
+    return f"sqlalchemy=={wanted}"
+
+
 def venv_python(app) -> Path:
     """The python of `app`'s venv, creating the venv when it is missing or stale."""
-    home = CACHE / f"{app.name}-{app.version}-sqlalchemy-{sqlalchemy_for(app)}"
+    pinned = sqlalchemy_requirement(app).removeprefix("sqlalchemy").replace("==", "").replace(">=", "").replace(",<", "-below-")
+    home = CACHE / f"{app.name}-{app.version}-sqlalchemy-{pinned}"
     python = home / "bin" / "python"
     wanted = {"requirements": [app.requirement, *app.extra_requirements, *still_requirements(app)],
               "python": sys.version.split()[0]}

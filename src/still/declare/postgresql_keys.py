@@ -82,8 +82,27 @@ def index_keys(rules, expr, ops: Optional[dict], method: Optional[str]) -> tuple
     key = getattr(expr, "key", None) if ops else None
     if key is None or key not in ops:
         return keys
-    opclass = stored_opclass(ops[key], method)
-    return tuple(k.model_copy(update={"opclass": opclass}) for k in keys)
+    # the compiler writes the text after the key as it is: an ordering there (Airflow's
+    # postgresql_ops={"id": "DESC"}) is the key's ordering, not a class
+    text, descending, nulls = _split_ordering(ops[key])
+    update: dict = {"opclass": stored_opclass(text, method)}
+    if descending is not None:
+        update["descending"] = descending
+    if nulls is not None:
+        update["nulls"] = None if nulls == ("first" if update.get("descending") else "last") else nulls
+    return tuple(k.model_copy(update=update) for k in keys)
+
+
+def _split_ordering(text: str) -> tuple[Optional[str], Optional[bool], Optional[str]]:
+    """`text_pattern_ops DESC NULLS LAST` -> ("text_pattern_ops", True, "last")."""
+    words = text.split()
+    nulls = None
+    if len(words) >= 2 and words[-2].upper() == "NULLS" and words[-1].upper() in ("FIRST", "LAST"):
+        nulls, words = words[-1].lower(), words[:-2]
+    descending = None
+    if words and words[-1].upper() in ("ASC", "DESC"):
+        descending, words = words[-1].upper() == "DESC", words[:-1]
+    return (" ".join(words) or None), descending, nulls
 
 
 def _written_opclass(rules, key: s.IndexElement, method: Optional[str]) -> s.IndexElement:
