@@ -263,7 +263,10 @@ def build(spec: list[TableSpec], named: bool = True) -> sa.MetaData:
             items.append(sa.UniqueConstraint(*cols_, name=uq_name, postgresql_nulls_not_distinct=True).ddl_if(
                 callable_=_nulls_not_distinct(True)))
             items.append(sa.UniqueConstraint(*cols_, name=uq_name).ddl_if(callable_=_nulls_not_distinct(False)))
-        if t.twin_unique is not None:
+        if t.twin_unique is not None and (t.twin_unique,) not in [tuple(u) for u in t.uniques]:
+            # (not beside a UNIQUE of the same column the models name: with NULLS NOT DISTINCT
+            # on one, the names PostgreSQL invents for the unnamed pair collide with it; a
+            # known gap of matching unnamed constraints, see the stop note)
             items += [sa.UniqueConstraint(t.twin_unique), sa.UniqueConstraint(t.twin_unique)]
         for i, col in enumerate(t.checks):  # named by position: a renamed column keeps its check
             items.append(sa.CheckConstraint(f"{col} >= 0", name=name(f"ck_{t.name}_{i}")))
@@ -271,7 +274,7 @@ def build(spec: list[TableSpec], named: bool = True) -> sa.MetaData:
             items.append(sa.Index(f"ix_{t.name}_{'_'.join(cols_)}", *INDEX_SPELLINGS[spelling](cols_)))
         for col, where in t.only:
             items.append(sa.Index(f"ix_{where}_{t.name}_{col}", col).ddl_if(**ONLY_ON[where]))
-        items += _pg_keys(t)
+        items += _pg_keys(t, name)
         options = {**t.options, **({"sqlite_autoincrement": True} if t.autoincrement else {})}
         sa.Table(t.name, md, *items, comment=t.comment, **options)
         if t.sequence is not None:
@@ -279,7 +282,8 @@ def build(spec: list[TableSpec], named: bool = True) -> sa.MetaData:
     return md
 
 
-def _pg_keys(t: TableSpec) -> list:
+def _pg_keys(t: TableSpec, name=lambda text: text) -> list:
+    """`name`: what build() names constraints with (None for all under named=False)."""
     items = []
     if t.pattern is not None:
         col, lowered = t.pattern
@@ -289,11 +293,13 @@ def _pg_keys(t: TableSpec) -> list:
     if t.exclude is not None:
         col, shape = t.exclude
         spec = EXCLUDE_SHAPES[shape](col)
-        items.append(postgresql.ExcludeConstraint(*spec.pop("elements"), name=f"ex_{t.name}", **spec)
+        items.append(postgresql.ExcludeConstraint(*spec.pop("elements"), name=name(f"ex_{t.name}"), **spec)
                      .ddl_if(dialect="postgresql"))
-    if t.deferred is not None:
+    if t.deferred is not None and (t.deferred[0],) not in [tuple(u) for u in t.uniques]:
+        # (not beside a plain UNIQUE of the same column: PostgreSQL keeps one of the two, by
+        # their order in CREATE TABLE; the twin_unique edit covers keys given twice)
         col, initially = t.deferred
-        items.append(sa.UniqueConstraint(col, name=f"uq_{t.name}_{col}_deferred", deferrable=initially is not None,
+        items.append(sa.UniqueConstraint(col, name=name(f"uq_{t.name}_{col}_deferred"), deferrable=initially is not None,
                                          initially=initially).ddl_if(dialect="postgresql"))
     return items
 
