@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Optional, Union
 
+from still.config_env import interpolate, interpolate_value as _interpolate_value  # noqa: F401 (interpolate: API)
 from still.errors import StillError
 
 import tomllib
@@ -446,45 +447,6 @@ def _check_keys(table: dict, shown: str, path, top: bool) -> None:
         close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
         hint = f"did you mean {close[0]!r}?" if close else "known keys: " + ", ".join(known)
         raise StillError(f"{shown}: unknown key {path(key)!r} ({hint})")
-
-
-# ---------------------------------------------------------------------------- interpolation
-
-_DOLLAR = re.compile(r"\$(?:(\$)|\{([A-Za-z_][A-Za-z0-9_]*)\}|(\{[^}]*\}?))")
-
-
-def interpolate(text: str, environ: Mapping[str, str]) -> str:
-    """`text` with `${VAR}` replaced from `environ` and `$$` made a literal `$`.
-
-    A `$` followed by anything else stays as it is (`$` is common in passwords). Raises
-    KeyError(VAR) for an unset variable and ValueError for a malformed `${...}`.
-    """
-    def replace(match: re.Match) -> str:
-        if match.group(1):
-            return "$"
-        if match.group(2):
-            variable = match.group(2)
-            if variable not in environ:
-                raise KeyError(variable)
-            return environ[variable]
-        raise ValueError(f"${match.group(3)}")
-
-    return _DOLLAR.sub(replace, text)
-
-
-def _interpolate_value(value: Any, key: str, shown: str, environ: Mapping[str, str]) -> Any:
-    if isinstance(value, list):
-        return [_interpolate_value(item, key, shown, environ) for item in value]
-    if not isinstance(value, str):
-        return value
-    try:
-        return interpolate(value, environ)
-    except KeyError as err:
-        raise StillError(f"{shown}: key {key!r} uses ${{{err.args[0]}}}, which is not set") from None
-    except ValueError as err:
-        raise StillError(
-            f"{shown}: key {key!r} has a malformed {err.args[0]}: write ${{NAME}} for a variable or $$ for a literal $"
-        ) from None
 
 
 # ---------------------------------------------------------------------------- validation
