@@ -150,6 +150,12 @@ def _mysql(url: str) -> dict:
         for (table, name), (columns, target, referred, on_update, on_delete) in fks.items():
             tables[table]["constraints"][name] = (f"FOREIGN KEY ({', '.join(columns)}) REFERENCES {target} "
                                                   f"({', '.join(referred)}) ON UPDATE {on_update} ON DELETE {on_delete}")
+        # the index the server makes for a foreign key is named by the server (after the key,
+        # or after its column when the key came later): its name is no part of the schema
+        for (table, name), (columns, *_rest) in fks.items():
+            for iname, (unique, _method, parts) in tables[table]["indexes"].items():
+                if not unique and [p[0] for p in parts][:len(columns)] == columns:
+                    tables[table].setdefault("server_named", set()).add(iname)
         for table, name, clause in rows(MY_CHECKS):
             tables[table]["constraints"][name] = f"CHECK ({clause})"
     engine.dispose()
@@ -287,6 +293,7 @@ def differences(a: dict, b: dict, named: dict) -> set[tuple]:
         for kind in ("columns", "indexes"):
             label = kind[:-1] if kind == "columns" else "index"
             out |= {(label, t, n) for n in x[kind].keys() | y[kind].keys() if x[kind].get(n) != y[kind].get(n)}
+        out -= _renamed_by_server(t, x, y)
         if not _same_constraints(x["constraints"], y["constraints"], set(named.get(t, ()))):
             out.add(("constraint", t))
         if x["comment"] != y["comment"]:
@@ -294,6 +301,20 @@ def differences(a: dict, b: dict, named: dict) -> set[tuple]:
     out |= {("enum", n) for n in a["enums"].keys() | b["enums"].keys() if a["enums"].get(n) != b["enums"].get(n)}
     out |= {("sequence", n) for n in set(a["sequences"]) ^ set(b["sequences"])}
     return out
+
+
+def _renamed_by_server(t: str, x: dict, y: dict) -> set[tuple]:
+    """Index differences that are only the server's choice of name (MySQL: the index a
+    foreign key got, see _mysql): one on each side with the same definition."""
+    server = x.get("server_named", set()) | y.get("server_named", set())
+    gone = {n: v for n, v in x["indexes"].items() if n not in y["indexes"] and n in server}
+    came = {n: v for n, v in y["indexes"].items() if n not in x["indexes"] and n in server}
+    same = set()
+    for name, definition in gone.items():
+        twin = next((n for n, v in came.items() if v == definition and ("index", t, n) not in same), None)
+        if twin is not None:
+            same |= {("index", t, name), ("index", t, twin)}
+    return same
 
 
 def _same_constraints(found: dict, models: dict, named: set) -> bool:

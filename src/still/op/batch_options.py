@@ -9,9 +9,10 @@ so does still. Where still rebuilds, it builds the new table from its snapshot:
 - `reflect_args=`: columns that replace the ones read, in the new table: each becomes
   what it says (apply_reflect_args), once the block does what makes Alembic rebuild.
 - `naming_convention=`: names the table's unnamed constraints (BatchOperations).
-- `table_kwargs=`, `table_args=`, `reflect_kwargs=`, `partial_reordering=`, and the
-  `insert_before=`/`insert_after=` of add_column and alter_column: options, extra items and
-  column order of the new table, which the snapshot cannot carry (SQLite's AUTOINCREMENT,
+- `insert_before=`/`insert_after=` of add_column and alter_column: accepted, the column
+  order is not kept (still compares no column order; refusing broke shipped histories).
+- `table_kwargs=`, `table_args=`, `reflect_kwargs=`, `partial_reordering=`: options, extra
+  items and column order of the new table, which the snapshot cannot carry (SQLite's AUTOINCREMENT,
   which it does carry, is taken out before: batch_alter_table). An option for another dialect means nothing to the table
   and is let through; any other is refused, rather than leaving a table other than the
   one Alembic leaves.
@@ -47,10 +48,10 @@ def refuse_unsupported(dialect: str, table_name: str, recreates: bool, partial_r
 
 def refuse_position(table_name: str, call: str, insert_before: Optional[str], insert_after: Optional[str],
                     placed: bool) -> None:
-    if placed and (insert_before is not None or insert_after is not None):
-        where = f"insert_before={insert_before!r}" if insert_before is not None else f"insert_after={insert_after!r}"
-        raise StillError(f"batch_alter_table({table_name!r}) {call}, {where}): still keeps a table's columns in "
-                         "the order they were added and cannot place one; leave the position out")
+    """insert_before=/insert_after= are accepted and the column goes at the end: column
+    order is no part of the schema still compares (README), and refusing broke shipped
+    histories that place columns (MLflow's 75868b020152 on SQLite). Kept as a hook."""
+    return None
 
 
 def apply_reflect_args(ex, table_name: str, schema: Optional[str], columns) -> None:
