@@ -203,6 +203,18 @@ def _on_sqlite(ddl, target, bind, **kw) -> bool:
     return kw["dialect"].name == "sqlite"
 
 
+def _takes_nulls_not_distinct() -> bool:
+    """SQLAlchemy takes postgresql_nulls_not_distinct from 2.0.16 on (the 2.0 floor is older)."""
+    try:
+        sa.UniqueConstraint("x", postgresql_nulls_not_distinct=True)
+    except sa.exc.ArgumentError:
+        return False
+    return True
+
+
+NULLS_NOT_DISTINCT = _takes_nulls_not_distinct()
+
+
 def _nulls_not_distinct(present: bool):
     """A ddl_if test: PostgreSQL 15 brought NULLS NOT DISTINCT; elsewhere (and before 15)
     the plain unique constraint stands in."""
@@ -384,7 +396,7 @@ def tables(draw, name: str, others: list[str], p: Profile = DEFAULT):
     keyable = [c.name for c in cols if c.type not in p.unindexable]
     if keyable and draw(st.booleans()):
         t.uniques.append((keyable[0],))
-        t.nulls_not_distinct = draw(st.booleans())
+        t.nulls_not_distinct = NULLS_NOT_DISTINCT and draw(st.booleans())
     if ints and draw(st.booleans()):
         t.checks.append(ints[-1])
     if keyable and draw(st.booleans()):
@@ -492,7 +504,7 @@ def edited(draw, spec: list[TableSpec], p: Profile = DEFAULT, edits: tuple = tup
                 t.uniques.append(cols)
         elif edit == "drop_unique" and t.uniques:
             t.uniques.pop()
-        elif edit == "nulls_not_distinct" and t.uniques:
+        elif edit == "nulls_not_distinct" and t.uniques and NULLS_NOT_DISTINCT:
             t.nulls_not_distinct = not t.nulls_not_distinct
         elif edit == "add_check":
             ints = [c.name for c in t.columns if c.type == "int" and c.name not in t.checks]

@@ -402,6 +402,7 @@ APPS = {app.name: app for app in (
     # Airflow runs on PostgreSQL, MySQL 8 and SQLite; its docs say "we DO NOT support MariaDB as a
     # backend" (its migrations are not tested there), and MySQL here is MariaDB.
     App(name="apache-airflow", version="3.3.2",
+        sqlalchemy_floor="2.0.50",  # its own requirement: sqlalchemy[asyncio]>=2.0.50
         base="airflow.models.base:Base", models=("airflow.models",), import_models=airflow_import_models,
         history="airflow/migrations", run_history=airflow_history, env=airflow_env,
         # Airflow runs Alembic in-process with an absolute script_location, from any directory
