@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import math
 import os
 
 import pytest
@@ -93,7 +94,8 @@ def _equal(a, b, padded: bool) -> bool:
     if a == b or str(a) == str(b):
         return True
     if isinstance(a, str) and isinstance(b, float) and b.is_integer():
-        return a == str(int(b))  # the database prints 0.0 as '0'
+        # the database prints 0.0 as '0' (and -0.0 as '-0'): same digits, same sign
+        return a.lstrip("-") == str(int(abs(b))) and a.startswith("-") == (math.copysign(1, b) < 0)
 
     # a number `a` and the number or text `b` it became: 0.1 and Decimal('0.1'), 0.0 and '0'
     # (text that became a number must print as it was: '007' and 7 differ, above)
