@@ -93,6 +93,10 @@ def _equal(a, b, padded: bool) -> bool:
         a, b = (x.rstrip(" ") if isinstance(x, str) else x for x in (a, b))
     if a == b or str(a) == str(b):
         return True
+    if isinstance(a, str) and isinstance(b, decimal.Decimal):
+        # SQLAlchemy shows a Numeric at its scale: the text '-13.4' read back as -13.40
+        plain = format(b, "f")
+        return a == (plain.rstrip("0").rstrip(".") if "." in plain else plain)
     if isinstance(a, str) and isinstance(b, float) and b.is_integer():
         # the database prints 0.0 as '0' (and -0.0 as '-0'): same digits, same sign
         return a.lstrip("-") == str(int(abs(b))) and a.startswith("-") == (math.copysign(1, b) < 0)
