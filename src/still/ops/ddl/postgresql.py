@@ -166,11 +166,11 @@ def _alter_column(w: _Writer, op: ops.AlterColumn) -> list[str]:
         collate = f" COLLATE {w.q.quote(new.collation)}" if new.collation else ""
         # a USING of the revision's own (postgresql_using=) converts as it says, unguarded,
         # as in Alembic
+        converted = _cast(col, old.type, new.type)
         if op.using is None and needs_guard(old, new):
-            out.append(keep_values(table, f"{op.table_name}.{new.name}", col, old, new,
-                                   _cast(col, old.type, new.type),
-                                   _cast(f"({_cast(col, old.type, new.type)})", new.type, old.type)))
-        out.append(f"{alter} TYPE {new.type}{collate} USING {op.using or _cast(col, old.type, new.type)}")
+            out.append(keep_values(table, f"{op.table_name}.{new.name}", col, old, new, converted,
+                                   _cast(f"({converted})", new.type, old.type)))
+        out.append(f"{alter} TYPE {new.type}{collate} USING {op.using or converted}")
         if serial_kept and "type" in changed:
             out.append(_sequence_follows(w, table, new))
     if old.nullable != new.nullable:
