@@ -76,6 +76,37 @@ def assert_same_snapshot(reflected, declared, column_order: bool = True):
     assert not diffs, "reflected (left) != declared (right):\n  " + "\n  ".join(diffs)
 
 
+def names_as_reflected(declared, reflected, invented) -> dict:
+    """`declared` with each name the database was left to choose (`invented`, as
+    still.declare.base.invented_names gathers them) replaced by the name the reflected twin
+    of that item has: still keeps whatever name an unnamed constraint already holds, so a
+    state reached by migrations may call it otherwise than a fresh CREATE TABLE would."""
+    declared = declared.model_dump(mode="json") if hasattr(declared, "model_dump") else declared
+    reflected = reflected.model_dump(mode="json") if hasattr(reflected, "model_dump") else reflected
+    for schema_name, schema in declared["schemas"].items():
+        for table_name, table in schema["tables"].items():
+            there = reflected["schemas"].get(schema_name, {}).get("tables", {}).get(table_name)
+            if there is None:
+                continue
+            for key, items in table.items():
+                if not isinstance(items, list) or not all(isinstance(x, dict) and "name" in x for x in items):
+                    continue
+                theirs = list(there.get(key) or [])
+                wanted = {x["name"] for x in items}
+                # twins under their own name first, as the diff matches them
+                theirs = [x for x in theirs if not any(x == y for y in items)]
+                for item in items:
+                    if (schema_name, table_name, item["name"]) not in invented or item in there.get(key, []):
+                        continue
+                    twin = next((x for x in theirs if x["name"] not in wanted
+                                 and {**x, "name": None} == {**item, "name": None}), None)
+                    if twin is not None:
+                        theirs.remove(twin)
+                        item["name"] = twin["name"]
+                items.sort(key=lambda x: (x["name"] is None, x["name"] or ""))  # as snapshots sort
+    return declared
+
+
 def create_all(url: str, metadata: sa.MetaData) -> None:
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     with engine.begin() as conn:
