@@ -275,11 +275,7 @@ def build(spec: list[TableSpec], named: bool = True) -> sa.MetaData:
             items.append(sa.UniqueConstraint(*cols_, name=uq_name, postgresql_nulls_not_distinct=True).ddl_if(
                 callable_=_nulls_not_distinct(True)))
             items.append(sa.UniqueConstraint(*cols_, name=uq_name).ddl_if(callable_=_nulls_not_distinct(False)))
-        if t.twin_unique is not None and not (t.nulls_not_distinct and
-                                              (t.twin_unique,) in [tuple(u) for u in t.uniques]):
-            # (not beside a UNIQUE of the same column the models name: with NULLS NOT DISTINCT
-            # on one, the names PostgreSQL invents for the unnamed pair collide with it; a
-            # known gap of matching unnamed constraints, see the stop note)
+        if t.twin_unique is not None:
             items += [sa.UniqueConstraint(t.twin_unique), sa.UniqueConstraint(t.twin_unique)]
         for i, col in enumerate(t.checks):  # named by position: a renamed column keeps its check
             items.append(sa.CheckConstraint(f"{col} >= 0", name=name(f"ck_{t.name}_{i}")))

@@ -37,13 +37,20 @@ def _match(kind: str, have, want, signature, schema: str, table: str, changes: l
             unmatched.append(old)
     # a rename runs before the drops: it must not take a name another constraint still holds
     held = {c.name for c in have if c.name is not None}
+    given = {c.name for c in want if c.name is not None and not implicit(kind, table, c, c.name)}
+
+    def keeps(old, new) -> bool:
+        """Whether `old` may stay under its name as `new`: the models leave `new` unnamed
+        (the name it has is as good), unless the models give that name to another one."""
+        return new.name is None or new.name == old.name or old.name is None \
+            or (implicit(kind, table, new, new.name) and old.name not in given)
+
     for old in unmatched:
         twin = next((new for new in pending if signature(new) == signature(old)
-                     and (new.name is None or new.name == old.name or new.name not in held)), None)
+                     and (keeps(old, new) or new.name not in held)), None)
         if twin is not None:
             pending.remove(twin)
-            if twin.name != old.name and twin.name is not None and old.name is not None \
-                    and not implicit(kind, table, twin, twin.name):
+            if not keeps(old, twin):
                 changes.append((Phase.RENAME, RenameConstraint(schema_name=schema, table_name=table, kind=kind,
                                                                old_name=old.name, new_name=twin.name)))
             continue
