@@ -8,6 +8,7 @@ over pyproject.toml; `--url` > `$STILL_DATABASE_URL` > the file; a named section
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 
 from still.config import Config, interpolate, load_config
 from still.errors import StillError
+from tests.unprivileged import give_away, shared_dir, unprivileged
 
 
 def write(path: Path, text: str) -> Path:
@@ -142,14 +144,18 @@ def test_explicit_directory_is_an_error(tmp_path):
     error(tmp_path, "conf", "directory", path="conf")
 
 
-@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="root reads any file")
-def test_unreadable_file_is_an_error(tmp_path):
-    file = write(tmp_path / "still.toml", 'url = "sqlite:///x.db"\n')
-    file.chmod(0)
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
+def test_unreadable_file_is_an_error():
+    """Run as a user the mode binds (as root: a child dropped to nobody)."""
+    where = shared_dir()
     try:
-        error(tmp_path, "cannot read", "still.toml")
+        file = write(where / "still.toml", 'url = "sqlite:///x.db"\n')
+        give_away(where)
+        file.chmod(0)
+        message = unprivileged(lambda: error(where, "cannot read", "still.toml"))
+        assert "ermission denied" in message
     finally:
-        file.chmod(0o644)
+        shutil.rmtree(where, ignore_errors=True)
 
 
 def test_unreadable_file_is_an_error_whoever_runs_it(tmp_path, monkeypatch):

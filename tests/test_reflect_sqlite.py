@@ -91,7 +91,7 @@ def test_model_features_roundtrip(sqlite_url):
     assert by_name["ix_child_lower"].elements[0].expression == 'lower("Name")'
     assert by_name["ix_child_desc"].elements[0] == s.IndexElement(column="price", descending=True)
     assert by_name["ix_child_text_key"].elements[0] == s.IndexElement(column="Name")
-    assert by_name["ix_child_partial"].where is not None
+    assert by_name["ix_child_partial"].where == "price > 0 and points is not null"
     assert by_name["ix_child_neg"].elements == (s.IndexElement(expression="-points", descending=True),
                                                 s.IndexElement(expression="points * 2"))
     assert not reflected.table("pairs").column("a").autoincrement  # WITHOUT ROWID: no rowid

@@ -24,8 +24,7 @@ STATEMENTS = [
 
 @pytest.mark.parametrize("indent", [0, 4, 8])
 def test_matches_ruff(indent, tmp_path):
-    if not RUFF.exists():
-        pytest.skip("ruff is not installed next to the interpreter")
+    assert RUFF.exists(), "ruff is a test dependency (the [test] extra): it must sit next to the interpreter"
     pad = " " * indent
     blocks, header = [], ""
     for depth in range(indent // 4):

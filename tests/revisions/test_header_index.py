@@ -4,6 +4,7 @@ any change to the files (edit, touch, delete, add) is seen on the next load."""
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -14,6 +15,8 @@ import pytest
 from still.errors import StillError
 from still.revisions import RevisionGraph
 from still.revisions.header_index import CACHE_DIR, index_path
+
+from tests.unprivileged import give_away, shared_dir, unprivileged
 
 from .helpers import write
 
@@ -156,19 +159,25 @@ def test_index_of_another_directory_is_not_used(tmp_path):
     assert graph.parsed_files == 0 and graph.heads == ("r1", "x0")
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only directories")
-def test_read_only_tree_works_without_an_index(tmp_path):
-    versions = tmp_path / "migrations" / "versions"
-    history(versions, 3)
-    for path in (versions, versions.parent):
-        path.chmod(stat.S_IRUSR | stat.S_IXUSR)
+def test_read_only_tree_works_without_an_index():
+    """Run as a user the modes bind (as root: a child dropped to nobody)."""
+    where = shared_dir()
+    versions = where / "migrations" / "versions"
     try:
-        assert load(versions).parsed_files == 3
-        assert load(versions).parsed_files == 3
-        assert not (versions.parent / CACHE_DIR).exists()
+        history(versions, 3)
+        give_away(where)
+        for path in (versions, versions.parent):
+            path.chmod(stat.S_IRUSR | stat.S_IXUSR | stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH)
+
+        def check():
+            assert load(versions).parsed_files == 3
+            assert load(versions).parsed_files == 3
+            assert not (versions.parent / CACHE_DIR).exists()
+        unprivileged(check)
     finally:
         for path in (versions, versions.parent):
             path.chmod(stat.S_IRWXU)
+        shutil.rmtree(where, ignore_errors=True)
 
 
 def test_unwritable_cache_location_through_the_cli(tmp_path):
