@@ -9,7 +9,7 @@ SA20        := $(shell sed -n 's/.*"sqlalchemy>=\([0-9.]*\),.*/\1/p' pyproject.t
 SA20_VENV   := .venv-sa20
 SA20_BIN    := $(SA20_VENV)/bin
 SA20_STAMP  := $(SA20_VENV)/.installed-$(SA20)
-SA20_TESTS  ?= tests/test_sqlalchemy_versions.py tests/test_fidelity.py tests/diff/test_no_false_drift.py \
+SA20_TESTS  ?= tests/test_sqlalchemy_versions.py tests/test_declare_as_created.py tests/test_fidelity.py tests/diff/test_no_false_drift.py \
                tests/properties/test_convergence.py tests/runtime/test_alembic_differential.py \
                tests/realworld/test_realworld.py
 

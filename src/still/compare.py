@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Optional
 
 from still import snapshot as s
+from still.declare.sa_compat import given_info
 from still.diff import Renames, diff
 from still.errors import StillError
 from still.findings import Code, Finding
@@ -29,21 +30,14 @@ def declared_renames(metadata, default_schema: str) -> Renames:
     tables, columns = [], []
     for table in metadata.tables.values():
         schema = table.schema or default_schema
-        old = _info(table).get("still", {}).get("renamed_from")
+        old = given_info(table).get("still", {}).get("renamed_from")
         if old:
             tables.append((schema, old, table.name))
         for col in table.columns:
-            info = col.__dict__.get("info")  # see _info
-            old_col = info and info.get("still", {}).get("renamed_from")
+            old_col = given_info(col).get("still", {}).get("renamed_from")
             if old_col:
                 columns.append((schema, table.name, old_col, col.name))
     return Renames(tables=tuple(tables), columns=tuple(columns))
-
-
-def _info(item) -> dict:
-    # `.info` is made (an empty dict, kept) on first read; an item given none has none
-    # in its __dict__, and reading it so leaves thousands of columns alone
-    return item.__dict__.get("info") or {}
 
 
 def parse_renames(items: Iterable[str], default_schema: str) -> Renames:

@@ -18,7 +18,9 @@ from sqlalchemy.sql.compiler import DDLCompiler
 from sqlalchemy.sql.schema import MetaData
 
 from still import snapshot as s
+from still.declare.as_created import IndexesAsCreated, TableAsCreated
 from still.declare.constraint_rules import ConstraintRules
+from still.declare.sa_compat import has_compiles_hook
 from still.declare.index_keys import split_index_keys
 from still.sqlexpr import identifiers
 from still.written import written
@@ -78,9 +80,9 @@ def _own_compilation(cls, memo: _Memo) -> bool:
     found = memo.own_compilation.get(cls)
     if found is None:
         found = memo.own_compilation[cls] = cls.__module__.startswith("sqlalchemy.") \
-            and getattr(cls, "_compiler_dispatcher", None) is None
+            and not has_compiles_hook(cls)
     elif found and memo.live:  # a hook may have come since
-        found = getattr(cls, "_compiler_dispatcher", None) is None
+        found = not has_compiles_hook(cls)
     return found
 
 
@@ -99,15 +101,17 @@ def clause_key(clause, memo: _Memo) -> Optional[tuple]:
         return (cls, clause.element) if type(clause.element) is str else None
     if cls in _CONSTANTS:
         return (cls,)
-    if cls in _PLAIN_FUNCTIONS and not clause.clauses.clauses:
-        # visit_function renders the class's own spelling or the (maybe quoted) name
+    if cls in _PLAIN_FUNCTIONS and not clause.clauses.clauses \
+            and not isinstance(clause.type, _TableValueType):
+        # visit_function renders the class's own spelling or the (maybe quoted) name;
+        # a table-valued function (`table_valued(with_ordinality=...)`) renders more
         name = clause.name
-        return (cls, name, type(name), getattr(name, "quote", None), tuple(clause.packagenames),
-                bool(getattr(clause, "_with_ordinality", False)))
+        return (cls, name, type(name), getattr(name, "quote", None), tuple(clause.packagenames))
     return None
 
 
 _TextClause = sa.sql.elements.TextClause
+_TableValueType = sa.sql.sqltypes.TableValueType
 _LabelReference = type(sa.desc("x").element)  # a name given as a string, by its public constructor
 _CONSTANTS = (sa.sql.elements.True_, sa.sql.elements.False_, sa.sql.elements.Null)
 # `func.anything()` and the SQL-standard functions without arguments; not next_value()
@@ -133,6 +137,8 @@ class DeclareRules(ConstraintRules):
             and ddl_class.render_default_string is DDLCompiler.render_default_string)
         self._identifiers: dict[str, frozenset[str]] = {}  # a pure function of the text
         self._memo: Optional[_Memo] = None  # while `memoised`
+        self.as_created = TableAsCreated(dialect)
+        self.indexes_as_created = IndexesAsCreated(dialect)
 
     @contextmanager
     def memoised(self):
@@ -248,21 +254,16 @@ class DeclareRules(ConstraintRules):
         """Whether CREATE TABLE emits this constraint on this dialect: Boolean/Enum checks
         have a create rule, and a table constraint may be `ddl_if(...)` another dialect
         (CREATE TABLE asks ddl_if of table constraints only, not of a column's)."""
-        if getattr(constraint, "_ddl_if", None) is None \
-                or isinstance(getattr(constraint, "parent", None), sa.Column):
-            rule = getattr(constraint, "_create_rule", None)
-            return rule is None or bool(rule(self.ddl))
-        return bool(constraint._should_create_for_compiler(self.ddl))  # CREATE TABLE's own test
+        return self.as_created.creates(constraint)
+
+    def created_constraints(self, table: sa.Table) -> tuple:
+        """The table-level constraints CREATE TABLE creates, in the order it sends them:
+        the primary key first, then the others in the order they were made."""
+        return self.as_created.constraints(table)
 
     def creates_index(self, index: sa.Index) -> bool:
-        """Whether create_all creates this index on this dialect (`Index.ddl_if`): it asks
-        the CreateIndex, which carries the index's ddl_if, with the connection as bind;
-        with no connection here, a callable gets bind None and the compiler."""
-        ddl_if = index._ddl_if
-        if ddl_if is None:
-            return True
-        return bool(ddl_if._should_execute(sa.schema.CreateIndex(index), index, None,
-                                           compiler=self.ddl))
+        """Whether create_all creates this index on this dialect (`Index.ddl_if`)."""
+        return self.indexes_as_created.creates(index)
 
     # -- hooks --------------------------------------------------------------------------
     def schema_of(self, table: sa.Table) -> str:

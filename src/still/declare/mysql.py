@@ -20,6 +20,7 @@ from typing import Optional
 import sqlalchemy as sa
 
 from still import snapshot as s
+from still.declare.as_created import column_constraints
 from still.declare.base import DeclareRules, _invented, default_index_elements, index_element
 from still.declare.mysql_sizes import sized, stored_type
 from still.errors import StillError
@@ -150,8 +151,8 @@ class Rules(DeclareRules):
         return super().name_of(item)
 
     def table_constraints(self, table: sa.Table, existing: frozenset = frozenset()) -> list:
-        inline = [c for col in table.columns for c in col.constraints]
-        ordered = [c for c in table._sorted_constraints if c is not table.primary_key]
+        inline = [c for col in table.columns for c in column_constraints(col)]
+        ordered = [c for c in self.created_constraints(table) if c is not table.primary_key]
         constraints = inline + ordered
         self._existing = existing
         self._plan_names(table, inline, ordered)

@@ -17,6 +17,7 @@ from sqlalchemy.sql.schema import MetaData
 
 from still import snapshot as s
 from still.declare import postgresql_keys as keys_
+from still.declare.as_created import column_constraints
 from still.declare.base import DeclareRules, default_index_elements, index_element
 from still.declare.compiled import doubles_percents
 from still.declare.created import schema_objects
@@ -210,9 +211,8 @@ class Rules(DeclareRules):
     def table_constraints(self, table: sa.Table, existing: frozenset = frozenset()) -> list:
         # CREATE TABLE lists column-level CHECKs inline with their columns, then the table
         # constraints in creation order; PostgreSQL names them in that order.
-        inline = [c for col in table.columns if col.constraints for c in
-                  sorted(col.constraints, key=_creation_order)]
-        ordered = sorted(table.constraints, key=_creation_order)
+        inline = [c for col in table.columns if col.constraints for c in column_constraints(col)]
+        ordered = self.created_constraints(table)
         others = [c for c in ordered if not isinstance(c, sa.UniqueConstraint)]
         kept, pk_name = self._work_out_uniques(table, ordered)
         self._created = (table, kept, pk_name)
@@ -228,7 +228,7 @@ class Rules(DeclareRules):
         of the one dropped (`id PRIMARY KEY, CONSTRAINT u UNIQUE (id)` is a key named u).
         """
         if ordered is None:
-            ordered = sorted(table.constraints, key=_creation_order)
+            ordered = self.created_constraints(table)
         pk = table.primary_key
         pk_columns = tuple(c.name for c in pk.columns) if pk.columns else None
         pk_key = None  # worked out only for a UNIQUE on the primary key's columns
@@ -392,10 +392,6 @@ class Rules(DeclareRules):
 
 
 # -- helpers -----------------------------------------------------------------------------
-def _creation_order(item) -> int:
-    return item._creation_order
-
-
 _LITERAL = re.compile(r"'(?:[^']|'')*'", re.S)
 
 

@@ -9,6 +9,7 @@ from typing import Optional
 import sqlalchemy as sa
 
 from still import snapshot as s
+from still.declare.as_created import exclude_elements
 from still.sqlkeys import called_function, split_opclass
 
 # The operator classes PostgreSQL uses for a type when none is named, per access method
@@ -138,7 +139,7 @@ def exclude_constraints(rules, table, constraints: list, named) -> tuple:
             continue
         method = (cons.using or "gist").lower()
         elements, columns = [], []
-        for expr, name, operator in cons._render_exprs:
+        for expr, operator in exclude_elements(rules.dialect, cons):
             for key in index_keys(rules, expr, cons.ops, method):
                 elements.append(s.ExcludeElement(**key.model_dump(), operator=operator.strip()))
                 columns.append(_unique(key_column_name(key), columns))

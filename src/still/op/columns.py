@@ -179,15 +179,16 @@ def _sql_text(ex, expression) -> Optional[str]:
 def _type_checks(ex, column_name: str, type_) -> list:
     """The CHECK constraints SQLAlchemy attaches for `type_` on this dialect (a
     non-native Enum's value list, a Boolean's 0/1), as a column of a table would get them."""
+    from still.declare.as_created import TableAsCreated
+
     table = sa.Table("_still_probe", sa.MetaData(), sa.Column(column_name, type_))
-    compiler = ex.dialect.statement_compiler(ex.dialect, None)
-    return [c for c in table.constraints if isinstance(c, sa.CheckConstraint)
-            and (not c._create_rule or c._create_rule(compiler))]
+    return [c for c in TableAsCreated(ex.dialect).constraints(table) if isinstance(c, sa.CheckConstraint)]
 
 
 def _given_name(name) -> Optional[str]:
-    """A constraint's name, None where SQLAlchemy left it unnamed (its _NONE_NAME)."""
-    return None if name is None or type(name).__name__ == "_NoneName" else str(name)
+    """A constraint's name, None where SQLAlchemy left it unnamed: a name given is a
+    string (`conv` and `quoted_name` are), SQLAlchemy's mark for "none" is not."""
+    return str(name) if isinstance(name, str) else None
 
 
 def _drop_type_check(ex, table_name: str, schema: Optional[str], check) -> None:
