@@ -439,3 +439,8 @@ class OpRenderer:
 
     def _drop_sequence(self, op) -> list[str]:
         return [self._call("op.drop_sequence", py_str(op.sequence.name), schema=self._schema(op.schema_name))]
+
+    def _rename_sequence(self, op) -> list[str]:
+        # the column that owns it is found by its name when the revision runs
+        return [self._call("op.rename_sequence", py_str(op.old_name), py_str(op.new_name),
+                           schema=self._schema(op.schema_name))]
