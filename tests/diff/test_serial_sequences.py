@@ -238,3 +238,20 @@ def test_long_and_clashing_names_are_postgresqls_own(pg_url):
         assert all(c.sequence is None for _, t in snap.all_tables() for c in t.columns)
         assert diff(snap, declare(md, conn.dialect)).empty
     engine.dispose()
+
+
+def test_a_dropped_table_comes_back_with_its_sequence_name(pg_url):
+    """The downgrade of a drop makes the table again, and its sequence under the name it had."""
+    create_all(pg_url, dataset())
+    run(pg_url, "ALTER TABLE dataset RENAME TO asset")
+    engine = migration_engine(pg_url)
+    with engine.connect() as conn:
+        a = reflect(conn)
+        b = declare(sa.MetaData(), conn.dialect)
+    plan = diff(a, b)
+    assert [op.op for op in plan.operations] == ["drop_table"]
+    assert_plan_round_trip(engine, plan, a, b)  # the table made again: its sequence renamed back
+    engine.dispose()
+    assert scalar(pg_url, "SELECT pg_get_serial_sequence('asset', 'id')") == "public.dataset_id_seq"
+    rendered = render_plan(plan, "postgresql", (a, b))
+    assert 'op.rename_sequence("asset_id_seq", "dataset_id_seq")' in rendered.downgrade
