@@ -25,6 +25,8 @@ def owned_sequence_renames(current: s.Snapshot, target: s.Snapshot) -> list[Rena
         taken = None
         for name in sorted(have.tables.keys() & want.tables.keys()):
             old_table, new_table = have.tables[name], want.tables[name]
+            if old_table == new_table:  # most tables (diff() skips them the same way)
+                continue
             wanted = {c.name: c for c in new_table.columns}
             for column in old_table.columns:
                 new = wanted.get(column.name)
