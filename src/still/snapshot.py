@@ -62,6 +62,10 @@ class Column(_Frozen):
     computed: Optional[Computed] = None
     comment: Optional[str] = None
     collation: Optional[str] = None
+    # PostgreSQL: the name of the sequence a SERIAL or identity column owns, only when it is
+    # not one PostgreSQL chooses for the column as named now (canon/postgresql.py): a
+    # renamed table or column keeps its sequence under the old name
+    sequence: Optional[Name] = None
 
 
 Initially = Optional[Literal["DEFERRED", "IMMEDIATE"]]  # None unless deferrable
@@ -234,7 +238,8 @@ class Domain(_Frozen):
 
 
 class Sequence(_Frozen):
-    """A standalone sequence (sequences owned by SERIAL/identity columns are not listed)."""
+    """A standalone sequence (sequences owned by SERIAL/identity columns are not listed:
+    their column has them, see Column.sequence)."""
 
     name: Name
     start: int = 1

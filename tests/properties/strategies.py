@@ -144,6 +144,8 @@ class Profile:
     table_options: bool = False  # MySQL table options (TABLE_OPTIONS)
     fk_match: bool = False  # MATCH FULL foreign keys: PostgreSQL keeps it (SQLite, MySQL parse it only)
     dialect: str = "sqlite"  # what a pair must differ on (see edited)
+    # declared table renames (their SERIAL key's sequence keeps the old name on PostgreSQL)
+    table_renames: bool = False
 
 
 DEFAULT = Profile()
@@ -155,7 +157,7 @@ PROFILES = {
                                         | set(MYSQL_TYPES) - {"my_uuid"})),
                      unindexable=frozenset({"json", "text", "my_text100", "my_blob300"}), spellings=4, sequences=False, enums=False,
                      table_options=True, dialect="mysql"),
-    "postgresql": Profile(fk_match=True, dialect="postgresql"),
+    "postgresql": Profile(fk_match=True, dialect="postgresql", table_renames=True),
 }
 
 
@@ -209,6 +211,13 @@ class TableSpec:
     autoincrement: bool = False  # sqlite_autoincrement=True (which drops pk_name on SQLite)
     twin_unique: Optional[str] = None  # a column with the same unnamed UNIQUE twice
     match_full: bool = False  # its foreign keys MATCH FULL (Profile.fk_match)
+    renamed_from: Optional[str] = None  # declared rename of the table (Profile.table_renames)
+
+    @property
+    def label(self) -> str:
+        """What its constraints, indexes and types are named after: the name it had in A (a
+        renamed table keeps the names of everything on it, as on a database)."""
+        return self.renamed_from or self.name
 
 
 def _on_sqlite(ddl, target, bind, **kw) -> bool:
@@ -273,14 +282,14 @@ def build(spec: list[TableSpec], named: bool = True) -> sa.MetaData:
         scalar = next((c.name for c in t.columns if c.type == "enum"), None)
         if scalar and t.enum_index:
             where = sa.text(f"{scalar} <> {_literal(t.enum[0])}")
-            items.append(sa.Index(f"ix_{t.name}_{scalar}_p", scalar, postgresql_where=where, sqlite_where=where))
+            items.append(sa.Index(f"ix_{t.label}_{scalar}_p", scalar, postgresql_where=where, sqlite_where=where))
         if scalar and t.enum_check:
-            items.append(sa.CheckConstraint(f"{scalar} <> {_literal(t.enum[0])}", name=name(f"ck_{t.name}_{scalar}")))
+            items.append(sa.CheckConstraint(f"{scalar} <> {_literal(t.enum[0])}", name=name(f"ck_{t.label}_{scalar}")))
         for col, target in t.fks:
-            items.append(sa.ForeignKeyConstraint([col], [f"{target}.id"], name=name(f"fk_{t.name}_{col}"),
+            items.append(sa.ForeignKeyConstraint([col], [f"{target}.id"], name=name(f"fk_{t.label}_{col}"),
                                                  match="FULL" if t.match_full else None))
         for cols_ in t.uniques:
-            uq_name = name(f"uq_{t.name}_{'_'.join(cols_)}")
+            uq_name = name(f"uq_{t.label}_{'_'.join(cols_)}")
             if not t.nulls_not_distinct:
                 items.append(sa.UniqueConstraint(*cols_, name=uq_name))
                 continue
@@ -290,16 +299,17 @@ def build(spec: list[TableSpec], named: bool = True) -> sa.MetaData:
         if t.twin_unique is not None:
             items += [sa.UniqueConstraint(t.twin_unique), sa.UniqueConstraint(t.twin_unique)]
         for i, col in enumerate(t.checks):  # named by position: a renamed column keeps its check
-            items.append(sa.CheckConstraint(f"{col} >= 0", name=name(f"ck_{t.name}_{i}")))
+            items.append(sa.CheckConstraint(f"{col} >= 0", name=name(f"ck_{t.label}_{i}")))
         for cols_, spelling in t.indexes:
-            items.append(sa.Index(f"ix_{t.name}_{'_'.join(cols_)}", *INDEX_SPELLINGS[spelling](cols_)))
+            items.append(sa.Index(f"ix_{t.label}_{'_'.join(cols_)}", *INDEX_SPELLINGS[spelling](cols_)))
         for col, where in t.only:
-            items.append(sa.Index(f"ix_{where}_{t.name}_{col}", col).ddl_if(**ONLY_ON[where]))
+            items.append(sa.Index(f"ix_{where}_{t.label}_{col}", col).ddl_if(**ONLY_ON[where]))
         items += _pg_keys(t, name)
         options = {**t.options, **({"sqlite_autoincrement": True} if t.autoincrement else {})}
-        sa.Table(t.name, md, *items, comment=t.comment, **options)
+        info = {"still": {"renamed_from": t.renamed_from}} if t.renamed_from else {}
+        sa.Table(t.name, md, *items, comment=t.comment, info=info, **options)
         if t.sequence is not None:
-            sa.Sequence(f"seq_{t.name}", start=t.sequence[0], increment=t.sequence[1], metadata=md)
+            sa.Sequence(f"seq_{t.label}", start=t.sequence[0], increment=t.sequence[1], metadata=md)
     return md
 
 
@@ -310,17 +320,17 @@ def _pg_keys(t: TableSpec, name=lambda text: text) -> list:
         col, lowered = t.pattern
         key = sa.func.lower(sa.column(col)).label(f"lower_{col}") if lowered else col
         ops = {f"lower_{col}" if lowered else col: "text_pattern_ops"}
-        items.append(sa.Index(f"ix_{t.name}_{col}_pattern", key, postgresql_ops=ops))
+        items.append(sa.Index(f"ix_{t.label}_{col}_pattern", key, postgresql_ops=ops))
     if t.exclude is not None:
         col, shape = t.exclude
         spec = EXCLUDE_SHAPES[shape](col)
-        items.append(postgresql.ExcludeConstraint(*spec.pop("elements"), name=name(f"ex_{t.name}"), **spec)
+        items.append(postgresql.ExcludeConstraint(*spec.pop("elements"), name=name(f"ex_{t.label}"), **spec)
                      .ddl_if(dialect="postgresql"))
     if t.deferred is not None and (t.deferred[0],) not in [tuple(u) for u in t.uniques]:
         # (not beside a plain UNIQUE of the same column: PostgreSQL keeps one of the two, by
         # their order in CREATE TABLE; the twin_unique edit covers keys given twice)
         col, initially = t.deferred
-        items.append(sa.UniqueConstraint(col, name=name(f"uq_{t.name}_{col}_deferred"), deferrable=initially is not None,
+        items.append(sa.UniqueConstraint(col, name=name(f"uq_{t.label}_{col}_deferred"), deferrable=initially is not None,
                                          initially=initially).ddl_if(dialect="postgresql"))
     return items
 
@@ -361,9 +371,9 @@ ENUM_SPELLINGS = [
 
 def _enum_column(t: TableSpec, c: ColSpec, md: sa.MetaData):
     if c.type == "enum":
-        enum = ENUM_SPELLINGS[t.enum_spelling](t.enum, f"Mood_{t.name}", md)
+        enum = ENUM_SPELLINGS[t.enum_spelling](t.enum, f"Mood_{t.label}", md)
         return enum, t.enum[0] if c.default is not None else None
-    enum = sa.Enum(*t.enum, name=f"Mood_{t.name}")
+    enum = sa.Enum(*t.enum, name=f"Mood_{t.label}")
     array = sa.JSON().with_variant(postgresql.ARRAY(enum), "postgresql")
     return array, "{" + t.enum[0] + "}" if c.default is not None else None
 
@@ -448,7 +458,8 @@ EDITS = ["add_table", "drop_table", "add_column", "drop_column", "alter_type", "
          "alter_default", "alter_comment", "table_comment", "add_index", "drop_index",
          "add_unique", "drop_unique", "nulls_not_distinct", "add_check", "drop_check", "add_fk", "drop_fk",
          "add_dialect_index", "drop_dialect_index", "alter_sequence", "rename_column", "enum_values", "enum_values", "enum_values",
-         "enum_dependents", "table_options", "pg_key", "pg_key", "pg_key", "autoincrement", "name_key", "twin_unique", "fk_match"]
+         "enum_dependents", "table_options", "pg_key", "pg_key", "pg_key", "autoincrement", "name_key", "twin_unique", "fk_match",
+         "rename_table"]
 # What revision files run through still's `op` can express, until it takes the rest:
 # op.drop_constraint(None, columns=...) refuses to choose between two identical unnamed
 # UNIQUEs
@@ -496,7 +507,7 @@ def _edit(draw, spec: list[TableSpec], edit: str, original: dict, firsts: dict, 
         if not any(target == t.name for other in spec for _, target in other.fks if other is not t):
             spec.remove(t)
     elif edit == "add_column":
-        taken = {c.name for c in t.columns} | original.get(t.name, set())
+        taken = {c.name for c in t.columns} | original.get(t.label, set())
         if len(taken) < len(NAMES):
             t.columns.append(draw(columns(taken, p, t.enum is not None)))
     elif edit == "drop_column" and len(t.columns) > 1:
@@ -580,7 +591,7 @@ def _edit(draw, spec: list[TableSpec], edit: str, original: dict, firsts: dict, 
         values = list(t.enum)
         free = [v for v in ENUM_VALUES if v not in values]
         how = draw(st.sampled_from(["add", "remove", "reorder"]))
-        removable = [v for v in values[1:] if v != firsts.get(t.name)]
+        removable = [v for v in values[1:] if v != firsts.get(t.label)]
         if how == "add" and free:
             values.insert(draw(st.integers(0, len(values))), draw(st.sampled_from(free)))
         elif how == "remove" and removable:
@@ -591,16 +602,27 @@ def _edit(draw, spec: list[TableSpec], edit: str, original: dict, firsts: dict, 
     elif edit == "enum_dependents" and t.enum is not None:
         t.enum_index, t.enum_check = draw(st.booleans()), draw(st.booleans())
         t.enum_spelling = draw(st.integers(0, len(ENUM_SPELLINGS) - 1))  # the same type, spelt anew
+    elif edit == "rename_table" and p.table_renames and t.name in original and t.renamed_from is None \
+            and t.twin_unique is None:
+        # a declared rename: the foreign keys to it follow, as the database makes them.
+        # What PostgreSQL named after the table (an unnamed key, `<table>_pkey`) keeps its
+        # name, which the models take as good: the key is named here, so that create_all
+        # of B has the same names
+        new = f"t{max([int(n[1:]) for n in original] + [int(o.name[1:]) for o in spec]) + 1}"
+        for other in spec:
+            other.fks = [(col, new if target == t.name else target) for col, target in other.fks]
+        t.pk_name = t.pk_name or f"pk_{t.name}"
+        t.renamed_from, t.name = t.name, new
     elif edit == "rename_column":
         # a declared rename of a column its checks and indexes use: the database rewrites them
         col = draw(st.sampled_from(t.columns))
-        taken = {c.name for c in t.columns} | original.get(t.name, set())
+        taken = {c.name for c in t.columns} | original.get(t.label, set())
         free = [n for n in NAMES if n not in taken]
         keyed = any(c == col.name for c, _ in t.fks) or any(col.name in u for u in t.uniques) \
             or (t.deferred is not None and t.deferred[0] == col.name) \
             or col.name == t.twin_unique
-        if free and not keyed and col.renamed_from is None and t.name in original \
-                and col.name in original[t.name]:
+        if free and not keyed and col.renamed_from is None and t.label in original \
+                and col.name in original[t.label]:
             old, col.name, col.renamed_from = col.name, draw(st.sampled_from(free)), col.name
             t.checks = [col.name if c == old else c for c in t.checks]
             t.indexes = [(tuple(col.name if c == old else c for c in ix), spelling) for ix, spelling in t.indexes]

@@ -7,6 +7,7 @@ import os
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from still.compare import declared_renames
 from still.db import migration_engine
 from still.declare import declare
 from still.diff import diff
@@ -50,7 +51,7 @@ def converges_and_reverses(db_url, pair):
         # no false drift: what create_all made is what the models declare
         assert diff(a, declare(model_a, engine.dialect)).empty
         b = declare(model_b, engine.dialect)
-        plan = diff(a, b)
+        plan = diff(a, b, declared_renames(model_b, b.default_schema))
         assert_plan_round_trip(engine, plan, a, b)
     finally:
         engine.dispose()

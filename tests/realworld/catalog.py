@@ -7,7 +7,7 @@ clauses and partial-index WHERE clauses exist nowhere else), MySQL/MariaDB from 
 (COLUMNS with COLUMN_TYPE, STATISTICS, TABLE_CONSTRAINTS, KEY_COLUMN_USAGE,
 REFERENTIAL_CONSTRAINTS, CHECK_CONSTRAINTS). On PostgreSQL an index that backs a constraint is the
 constraint's (pg_get_constraintdef), and a sequence owned by a column (serial, identity) is
-the column's. MySQL keeps no difference between a unique constraint and a unique index: a
+the column's: a serial's name is in its nextval() default, an identity's is read beside it. MySQL keeps no difference between a unique constraint and a unique index: a
 unique key on whole columns in ascending order is read as a constraint (`UNIQUE (a, b)`), any
 other key, and the index the server adds for a foreign key, as an index. `differences(a, b)` lists the
 objects that differ, as keys still's operations can be matched with (see `op_keys`).
@@ -38,7 +38,8 @@ PG_COLUMNS = """
 SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
        pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated,
        CASE WHEN a.attcollation <> t.typcollation THEN co.collname END,
-       col_description(a.attrelid, a.attnum)
+       col_description(a.attrelid, a.attnum),
+       CASE WHEN a.attidentity <> '' THEN pg_get_serial_sequence(a.attrelid::regclass::text, a.attname) END
 FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 LEFT JOIN pg_collation co ON co.oid = a.attcollation
@@ -379,6 +380,10 @@ def op_keys(operation: dict) -> set[tuple]:
         return {("constraint", table)}
     if "enum" in kind:
         return {("enum", operation.get("enum_name") or operation["enum"]["name"])}
+    if kind == "rename_sequence" and operation.get("table_name"):  # a column's own: its nextval() default
+        return {("column", table, operation["column_name"])}
+    if kind == "rename_sequence":
+        return {("sequence", operation["old_name"]), ("sequence", operation["new_name"])}
     if "sequence" in kind:
         return {("sequence", operation.get("sequence", {}).get("name", operation.get("name")))}
     raise AssertionError(f"operation not mapped to catalog objects: {kind}")

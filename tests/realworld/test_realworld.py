@@ -53,11 +53,6 @@ ZENML_SQLITE = ("ZenML's 728c6369cfaa (0.36.1) calls _disable_primary_key_requir
                 "raises NotImplementedError('Unsupported engine: sqlite') for any engine but MySQL/MariaDB: under "
                 "Alembic as under still the history stops there (ZenML makes a new SQLite database by create_all "
                 "and stamps head, so it never runs it)")
-# still's bugs Airflow shows on PostgreSQL
-AIRFLOW_PG_SEQUENCES = ("a serial column's sequence keeps its table's old name after a rename (Airflow's 3.0.0 "
-                        "05234396c6fc renames dataset to asset: the history has dataset_id_seq, create_all asset_id_seq): "
-                        "still's plan misses it (column asset.id, asset_alias.id, asset_event.id: nextval('dataset_id_seq') "
-                        "-> nextval('asset_id_seq')), as it renames no sequence")
 # still's bug ZenML shows on MariaDB
 ZENML_MARIADB_FK_RENAME = ("on MariaDB, renaming a foreign key and the index of the same name the server made for it "
                            "are planned as two steps, and the first takes the index along: logs' "
@@ -66,7 +61,6 @@ ZENML_MARIADB_FK_RENAME = ("on MariaDB, renaming a foreign key and the index of 
                            "(1176, \"Key 'fk_logs_stack_component_id_stack_component' doesn't exist in table 'logs'\")")
 KNOWN: dict[tuple[str, str, str], str] = {
     ("history", "zenml", "mysql"): ZENML_MARIADB_FK_RENAME,
-    ("history", "apache-airflow", "postgresql"): AIRFLOW_PG_SEQUENCES,
     ("history", "optuna", "mysql"): OPTUNA_MARIADB,
     ("history", "zenml", "sqlite"): ZENML_SQLITE,
 }

@@ -106,6 +106,9 @@ def describe(op) -> tuple[str, str]:
         return "+", f"sequence {op.sequence.name}"
     if kind == "drop_sequence":
         return "-", f"sequence {op.sequence.name}"
+    if kind == "rename_sequence":
+        owner = f" (owned by column {op.column_name})" if op.column_name else ""
+        return "~", f"rename sequence {op.old_name} → {op.new_name}{owner}"
     return "~", kind
 
 

@@ -8,6 +8,7 @@ from typing import Optional
 
 from still import snapshot as s
 from still.diff.ordering import Phase, order_tables, ordered
+from still.diff.sequences import owned_sequence_renames
 from still.diff.renames import Renames, possible_table_renames, rename_operations
 from still.diff.tables import diff_table, type_equivalence
 from still.diff.types import diff_domains, diff_enums, diff_sequences
@@ -27,6 +28,9 @@ def diff(current: s.Snapshot, target: s.Snapshot, renames: Optional[Renames] = N
     findings: list[Finding] = []
     start = current
     for op in rename_operations(current, target, renames or Renames()):
+        changes.append((Phase.RENAME, op))
+        current = op.apply(current)
+    for op in owned_sequence_renames(current, target):
         changes.append((Phase.RENAME, op))
         current = op.apply(current)
 

@@ -6,6 +6,7 @@ from typing import Optional, Sequence
 
 from still import ops
 from still import snapshot as s
+from still.canon import owned_sequences
 from still.errors import StillError
 from still.op.common import UNSET
 from still.runtime.executor import current as _ex
@@ -144,3 +145,24 @@ def drop_sequence(name: str, schema: Optional[str] = None) -> None:
     if seq is None:
         raise StillError(f"sequence {name!r} does not exist")
     ex.run(ops.DropSequence(schema_name=ex.schema(schema), sequence=seq))
+
+
+def rename_sequence(old_name: str, new_name: str, schema: Optional[str] = None) -> None:
+    """ALTER SEQUENCE ... RENAME TO: a standalone sequence, or the one a SERIAL or identity
+    column owns (a table or column renamed leaves it under the old name)."""
+    ex = _ex()
+    where = ex.snapshot.schemas.get(ex.schema(schema), s.Schema(name=""))
+    owner = _owner(ex.snapshot.dialect, where, old_name) if old_name not in where.sequences else (None, None)
+    if owner is None:
+        raise StillError(f"sequence {old_name!r} does not exist")
+    ex.run(ops.RenameSequence(schema_name=ex.schema(schema), old_name=old_name, new_name=new_name,
+                              table_name=owner[0], column_name=owner[1]))
+
+
+def _owner(dialect: str, schema: s.Schema, name: str) -> Optional[tuple[str, str]]:
+    """(table, column) of the column that owns the sequence so named, None if none does."""
+    naming = owned_sequences(dialect)
+    if naming is None:
+        return None
+    return next(((table.name, column.name) for table in schema.tables.values() for column in table.columns
+                 if naming.owns_sequence(column) and naming.sequence_of(table, column) == name), None)

@@ -17,14 +17,14 @@ from still.ops.indexes import CreateIndex, DropIndex, RenameIndex
 from still.ops.schemas import CreateSchema, DropSchema
 from still.ops.tables import CreateTable, DropTable, RenameTable, SetTableComment, SetTableOptions
 from still.ops.types import (AddEnumValue, AlterDomain, AlterSequence, CreateDomain, CreateEnum,
-                             CreateSequence, DropDomain, DropEnum, DropSequence, ReplaceEnum)
+                             CreateSequence, DropDomain, DropEnum, DropSequence, RenameSequence, ReplaceEnum)
 
 Operation = Annotated[
     Union[
         CreateSchema, DropSchema, CreateTable, DropTable, RenameTable, SetTableComment, SetTableOptions,
         AddColumn, DropColumn, AlterColumn, RenameColumn, CreateIndex, DropIndex, RenameIndex,
         AddConstraint, DropConstraint, RenameConstraint, CreateEnum, DropEnum, AddEnumValue, ReplaceEnum,
-        CreateDomain, DropDomain, AlterDomain, CreateSequence, AlterSequence, DropSequence,
+        CreateDomain, DropDomain, AlterDomain, CreateSequence, AlterSequence, DropSequence, RenameSequence,
     ],
     Field(discriminator="op"),
 ]
@@ -37,4 +37,5 @@ __all__ = [
     "SetTableOptions", "AddColumn", "DropColumn", "AlterColumn", "RenameColumn", "CreateIndex", "DropIndex", "RenameIndex",
     "AddConstraint", "DropConstraint", "RenameConstraint", "CreateEnum", "DropEnum", "AddEnumValue", "ReplaceEnum",
     "CreateDomain", "DropDomain", "AlterDomain", "CreateSequence", "AlterSequence", "DropSequence",
+    "RenameSequence",
 ]

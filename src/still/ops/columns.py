@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal, Optional
 
 from still import snapshot as s
+from still.canon import owned_sequences
 from still.ops.base import OperationBase, edit_table, replace
 
 
@@ -79,7 +80,8 @@ class RenameColumn(OperationBase):
                             old_name=self.new_name, new_name=self.old_name)
 
     def apply(self, snap: s.Snapshot) -> s.Snapshot:
-        snap = edit_table(snap, self.schema_name, self.table_name, self._rename_in_table)
+        naming = owned_sequences(snap.dialect)
+        snap = edit_table(snap, self.schema_name, self.table_name, lambda t: self._rename_in_table(t, naming))
         # foreign keys elsewhere follow the renamed column, as the database makes them
         for schema_name, table in list(snap.all_tables()):
             if any(self._targets(fk) for fk in table.foreign_keys):
@@ -98,7 +100,7 @@ class RenameColumn(OperationBase):
         return (fk.referred_schema, fk.referred_table) == (self.schema_name, self.table_name) \
             and self.old_name in fk.referred_columns
 
-    def _rename_in_table(self, t: s.Table) -> s.Table:
+    def _rename_in_table(self, t: s.Table, naming) -> s.Table:
         swap = self._swap
         # expressions (checks, index expressions and predicates, generation expressions)
         # follow the column too: PostgreSQL and SQLite rewrite them on RENAME COLUMN
@@ -110,6 +112,8 @@ class RenameColumn(OperationBase):
         def col(c: s.Column) -> s.Column:
             if c.name == self.old_name:
                 c = c.model_copy(update={"name": self.new_name})
+                if naming is not None:  # PostgreSQL: its sequence keeps the old column's name
+                    c = naming.renamed(c, t.name, self.old_name, t.name)
             if c.computed:
                 c = c.model_copy(update={"computed": c.computed.model_copy(
                     update={"expression": ex(c.computed.expression)})})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal, Optional
 
 from still import snapshot as s
+from still.canon import owned_sequences
 from still.ops.base import OperationBase, edit_table, edit_tables, replace
 
 
@@ -56,9 +57,14 @@ class RenameTable(OperationBase):
         return RenameTable(schema_name=self.schema_name, old_name=self.new_name, new_name=self.old_name)
 
     def apply(self, snap: s.Snapshot) -> s.Snapshot:
+        # PostgreSQL: the sequences the table's columns own keep the old table's name
+        naming = owned_sequences(snap.dialect)
+
         def rename(tables: dict) -> dict:
             table = tables.pop(self.old_name)
-            tables[self.new_name] = table.model_copy(update={"name": self.new_name})
+            columns = table.columns if naming is None else tuple(
+                naming.renamed(c, self.old_name, c.name, self.new_name) for c in table.columns)
+            tables[self.new_name] = table.model_copy(update={"name": self.new_name, "columns": columns})
             return tables
 
         snap = edit_tables(snap, self.schema_name, rename)

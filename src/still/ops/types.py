@@ -1,11 +1,12 @@
-"""PostgreSQL enum types, domains and standalone sequences."""
+"""PostgreSQL enum types, domains and sequences."""
 
 from __future__ import annotations
 
 from typing import Literal, Optional
 
 from still import snapshot as s
-from still.ops.base import OperationBase, edit_schema
+from still.canon import owned_sequences
+from still.ops.base import OperationBase, edit_schema, edit_table, replace
 
 
 def _set_named(snap: s.Snapshot, schema: str, field: str, name: str, obj) -> s.Snapshot:
@@ -188,3 +189,32 @@ class DropSequence(OperationBase):
 
     def apply(self, snap: s.Snapshot) -> s.Snapshot:
         return _set_sequence(snap, self.schema_name, self.sequence.name, None)
+
+
+class RenameSequence(OperationBase):
+    """ALTER SEQUENCE ... RENAME TO, which changes nothing but the name (the current value
+    stays): a standalone sequence, or the one a SERIAL or identity column owns
+    (`table_name`, `column_name`), which keeps its name when its table or column is renamed."""
+
+    op: Literal["rename_sequence"] = "rename_sequence"
+    old_name: str
+    new_name: str
+    table_name: Optional[str] = None
+    column_name: Optional[str] = None
+
+    def reverse(self) -> "RenameSequence":
+        return self.model_copy(update={"old_name": self.new_name, "new_name": self.old_name})
+
+    def apply(self, snap: s.Snapshot) -> s.Snapshot:
+        if self.table_name is None:
+            seq = snap.schemas[self.schema_name].sequences[self.old_name]
+            snap = _set_sequence(snap, self.schema_name, self.old_name, None)
+            return _set_sequence(snap, self.schema_name, self.new_name, seq.model_copy(update={"name": self.new_name}))
+        naming = owned_sequences(snap.dialect)
+
+        def rename(t: s.Table) -> s.Table:
+            return replace(t, columns=tuple(
+                c.model_copy(update={"sequence": naming.own_sequence(self.new_name, t.name, c.name)})
+                if c.name == self.column_name else c for c in t.columns))
+
+        return edit_table(snap, self.schema_name, self.table_name, rename)

@@ -29,7 +29,7 @@ def reflect(connection: Connection, schemas: Optional[Iterable[str]] = None) -> 
     scope = schemas_.Scope(connection, wanted)
     with schemas_.public_search_path(connection, path):
         tables = schemas_.read_tables(scope)
-        cols = columns_.read_columns(scope)
+        cols = columns_.read_columns(scope, {table.oid: table.name for table in tables})
         cons = constraints_.read_constraints(scope, cols.names)
         idxs = indexes_.read_indexes(scope, cols.names)
         enums = enums_.read_enums(scope)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from still import snapshot as s
+from still.canon.postgresql import own_sequence
 from still.reflect.postgresql_schemas import WANTED_TABLES_CTE, Scope
 from still.reflect.postgresql_sequences import sequence_options
 
@@ -22,7 +23,7 @@ from still.reflect.postgresql_sequences import sequence_options
 COLUMNS_SQL = f"""{WANTED_TABLES_CTE},
 owned AS (
     SELECT dep.refobjid, dep.refobjsubid, sc.oid, dep.deptype,
-           sc.oid::pg_catalog.regclass::pg_catalog.text AS seq_name,
+           sc.oid::pg_catalog.regclass::pg_catalog.text AS seq_name, sc.relname AS seq_relname,
            pg_catalog.format_type(sq.seqtypid, NULL) AS seqtype, sq.seqstart,
            sq.seqincrement, sq.seqmin, sq.seqmax, sq.seqcache, sq.seqcycle
     FROM pg_catalog.pg_depend dep
@@ -45,7 +46,7 @@ SELECT a.attrelid, a.attnum, a.attname,
        d.description,
        os.deptype AS seq_deptype,
        os.seqtype, os.seqstart, os.seqincrement, os.seqmin, os.seqmax, os.seqcache,
-       os.seqcycle, os.oid AS seq_oid, os.seq_name
+       os.seqcycle, os.oid AS seq_oid, os.seq_name, os.seq_relname
 FROM wanted w
 JOIN pg_catalog.pg_attribute a ON a.attrelid = w.oid AND a.attnum > 0 AND NOT a.attisdropped
 JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
@@ -62,7 +63,7 @@ ORDER BY a.attrelid, a.attnum
 """
 
 # positions in a row
-_DEFAULT, _SEQ_DEPTYPE, _SEQ_OID, _SEQ_NAME = 7, 12, 20, 21
+_DEFAULT, _SEQ_DEPTYPE, _SEQ_OID, _SEQ_NAME, _SEQ_RELNAME = 7, 12, 20, 21, 22
 _SERIAL = object()  # a row's default when it calls its column's owned sequence, for _column
 
 
@@ -73,7 +74,8 @@ class Columns:
     owned_sequences: set[int] = field(default_factory=set)  # behind SERIAL/identity columns
 
 
-def read_columns(scope: Scope) -> Columns:
+def read_columns(scope: Scope, tables: dict[int, str]) -> Columns:
+    """The columns of the tables (oid -> name) the scope found."""
     out = Columns()
     names, columns, owned_sequences = out.names, out.columns, out.owned_sequences
     # Schemas repeat whole columns (`id`, `created_at`, ...): a row that reads like an
@@ -105,6 +107,10 @@ def read_columns(scope: Scope) -> Columns:
         column, owns_sequence = found
         if owns_sequence:
             owned_sequences.add(row[_SEQ_OID])
+            # a sequence made for the table under an old name (of table or column) keeps it
+            kept = own_sequence(row[_SEQ_RELNAME], tables[relid], column.name)
+            if kept is not None:
+                column = column.model_copy(update={"sequence": kept})
         table_columns.append(column)
     return out
 

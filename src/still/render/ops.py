@@ -6,6 +6,7 @@ import re
 from typing import Optional
 
 from still import snapshot as s
+from still.canon import owned_sequences
 from still.ops.ddl.sa_build import key_sql
 from still.render.pyfmt import py_str, py_value
 from still.render.types import dialect_module
@@ -230,6 +231,7 @@ class OpRenderer:
                           comment=py_str(t.comment) if t.comment is not None else None, **options)]
         if not inline:
             out += [self.create_index(op.schema_name, t.name, ix) for ix in t.indexes]
+        out += self.kept_sequences(op.schema_name, t.name, t.columns)
         return out + [self.not_enforced(op.schema_name, t.name, kind, c)
                       for kind, group in (("check", t.check_constraints), ("foreign_key", t.foreign_keys))
                       for c in group if not c.enforced]
@@ -268,7 +270,15 @@ class OpRenderer:
 
     def _add_column(self, op) -> list[str]:
         return [self._call("op.add_column", py_str(op.table_name), self.column(op.column),
-                           schema=self._schema(op.schema_name))]
+                           schema=self._schema(op.schema_name))] + \
+            self.kept_sequences(op.schema_name, op.table_name, (op.column,))
+
+    def kept_sequences(self, schema: str, table: str, columns) -> list[str]:
+        """A column made again (a downgrade) whose sequence had a name of its own (kept from
+        an old name of the table or column) gets it back after the table or column is made."""
+        naming = owned_sequences(self.dialect)
+        return [self._call("op.rename_sequence", py_str(naming.sequence_name(table, c.name)), py_str(c.sequence),
+                           schema=self._schema(schema)) for c in columns if c.sequence and naming]
 
     def _drop_column(self, op) -> list[str]:
         return [self._call("op.drop_column", py_str(op.table_name), py_str(op.column.name),
@@ -439,3 +449,8 @@ class OpRenderer:
 
     def _drop_sequence(self, op) -> list[str]:
         return [self._call("op.drop_sequence", py_str(op.sequence.name), schema=self._schema(op.schema_name))]
+
+    def _rename_sequence(self, op) -> list[str]:
+        # the column that owns it is found by its name when the revision runs
+        return [self._call("op.rename_sequence", py_str(op.old_name), py_str(op.new_name),
+                           schema=self._schema(op.schema_name))]

@@ -42,6 +42,8 @@ def _columns_of(op) -> set[str]:
         return {op.old_name, op.new_name}
     if kind in ("create_table", "drop_table"):
         return {c.name for c in op.table.columns}
+    if kind == "rename_sequence" and op.column_name:
+        return {op.column_name}
     return set()
 
 

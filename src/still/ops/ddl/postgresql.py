@@ -11,6 +11,7 @@ from sqlalchemy.schema import AddConstraint, CreateIndex, CreateSequence, Create
 
 from still import ops
 from still import snapshot as s
+from still.canon.postgresql import sequence_name
 from still.declare.compiled import doubles_percents
 from still.ops.ddl.postgresql_values import keep_values, needs_guard
 from still.ops.ddl.sa_build import build_column, build_constraint, build_index, build_table
@@ -115,6 +116,7 @@ def _create_table(w: _Writer, op: ops.CreateTable) -> list[str]:
     out += [w.compile(CreateIndex(ix)) for ix in table.indexes]
     out += [stmt for kind, c in loose for stmt in _add_constraint(w, ops.AddConstraint(
         schema_name=op.schema_name, table_name=op.table.name, kind=kind, constraint=c))]
+    out += [_sequence_named(w, w.name(op.schema_name, op.table.name), c) for c in op.table.columns if c.sequence]
     return out + w.comments(op.schema_name, op.table)
 
 
@@ -125,6 +127,8 @@ def _add_column(w: _Writer, op: ops.AddColumn) -> list[str]:
     sa.Table(op.table_name, sa.MetaData(), spec_col)
     spec = dialect_spec(w, spec_col)
     out = [f"ALTER TABLE {w.name(op.schema_name, op.table_name)} ADD COLUMN {spec}"]
+    if col.sequence:
+        out.append(_sequence_named(w, w.name(op.schema_name, op.table_name), col))
     if col.comment is not None:
         out.append(w.column_comment(op.schema_name, op.table_name, col.name, col.comment))
     return out
@@ -161,7 +165,7 @@ def _alter_column(w: _Writer, op: ops.AlterColumn) -> list[str]:
             and not serial_kept:
         out.append(f"{alter} DROP DEFAULT")
     if old.autoincrement and not new.autoincrement:
-        out.append(f"DROP SEQUENCE IF EXISTS {w.name(op.schema_name, _serial_sequence(op))}")
+        out.append(f"DROP SEQUENCE IF EXISTS {w.name(op.schema_name, _serial_sequence(op.table_name, old))}")
     if "type" in changed or "collation" in changed:
         collate = f" COLLATE {w.q.quote(new.collation)}" if new.collation else ""
         # a USING of the revision's own (postgresql_using=) converts as it says, unguarded,
@@ -176,7 +180,7 @@ def _alter_column(w: _Writer, op: ops.AlterColumn) -> list[str]:
     if old.nullable != new.nullable:
         out.append(f"{alter} {'DROP' if new.nullable else 'SET'} NOT NULL")
     if new.autoincrement and not old.autoincrement:
-        seq = w.name(op.schema_name, _serial_sequence(op))
+        seq = w.name(op.schema_name, _serial_sequence(op.table_name, new))
         out += [f"CREATE SEQUENCE {seq} AS {new.type} OWNED BY {table}.{col}",
                 f"{alter} SET DEFAULT nextval({w.literal(seq)}::regclass)"]
     elif default_changes and new.default is not None:
@@ -187,6 +191,7 @@ def _alter_column(w: _Writer, op: ops.AlterColumn) -> list[str]:
         options += [f"MINVALUE {i.minvalue}"] if i.minvalue is not None else []
         options += [f"MAXVALUE {i.maxvalue}"] if i.maxvalue is not None else []
         options += ["CYCLE"] if i.cycle else []
+        options += [f"SEQUENCE NAME {w.name(op.schema_name, new.sequence)}"] if new.sequence else []
         out.append(f"{alter} ADD GENERATED {'ALWAYS' if i.always else 'BY DEFAULT'} AS IDENTITY "
                    f"({' '.join(options)})")
     if "comment" in changed:
@@ -231,8 +236,21 @@ def _alter_sequence(w: _Writer, op: ops.AlterSequence) -> list[str]:
     return [f"ALTER SEQUENCE {w.name(op.schema_name, new.name)} {' '.join(clauses)}"]
 
 
-def _serial_sequence(op: ops.AlterColumn) -> str:
-    return f"{op.table_name}_{op.new.name}_seq"[:63]
+def _serial_sequence(table: str, column: s.Column) -> str:
+    """The sequence a SERIAL column owns: the name it keeps, else PostgreSQL's choice."""
+    return column.sequence or sequence_name(table, column.name)
+
+
+def _sequence_named(w: _Writer, table: str, column: s.Column) -> str:
+    """The sequence a column just made owns, renamed to the name it keeps (found by
+    pg_get_serial_sequence, as PostgreSQL may have had to choose another than its first)."""
+    return (f"DO $$DECLARE seq text := pg_get_serial_sequence({w.literal(table)}, "
+            f"{w.literal(column.name)}); BEGIN EXECUTE 'ALTER SEQUENCE ' || seq || ' RENAME TO ' || "
+            f"{w.literal(w.q.quote(column.sequence))}; END$$")
+
+
+def _rename_sequence(w: _Writer, op: ops.RenameSequence) -> list[str]:
+    return [f"ALTER SEQUENCE {w.name(op.schema_name, op.old_name)} RENAME TO {w.q.quote(op.new_name)}"]
 
 
 def _drop_column(w: _Writer, op: ops.DropColumn) -> list[str]:
@@ -426,4 +444,5 @@ _HANDLERS = {
     ops.CreateSequence: lambda w, op: [w.compile(CreateSequence(_sequence(w, op.sequence, op.schema_name)))],
     ops.AlterSequence: lambda w, op: _alter_sequence(w, op),
     ops.DropSequence: lambda w, op: [f"DROP SEQUENCE {w.name(op.schema_name, op.sequence.name)}"],
+    ops.RenameSequence: _rename_sequence,
 }

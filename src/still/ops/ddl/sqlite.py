@@ -287,7 +287,7 @@ def after_plan(connection) -> None:
 
 
 _UNSUPPORTED = {ops.CreateSchema, ops.DropSchema, ops.CreateEnum, ops.DropEnum, ops.AddEnumValue,
-                ops.ReplaceEnum, ops.CreateSequence, ops.AlterSequence, ops.DropSequence,
+                ops.ReplaceEnum, ops.CreateSequence, ops.AlterSequence, ops.DropSequence, ops.RenameSequence,
                 ops.CreateDomain, ops.DropDomain, ops.AlterDomain}
 
 _DIRECT = {
