@@ -20,7 +20,8 @@ from still.reflect.sqlite_ddl import parse_create_table
 from tests.catalogs import catalog, differences
 from tests.conftest import TRANSACTIONAL_DDL
 from tests.helpers import create_all, reset_database
-from tests.properties.strategies import build, profile, schema_pairs, schemas
+from tests.properties.edits import schema_pairs
+from tests.properties.strategies import build, profile, schemas
 
 EXAMPLES = int(os.environ.get("STILL_PROPERTY_EXAMPLES", "100"))
 # the generic generator draws what MySQL has not (expression keys, intervals): MySQL runs

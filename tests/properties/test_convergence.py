@@ -13,7 +13,8 @@ from still.declare import declare
 from still.diff import diff
 from still.reflect import reflect
 from tests.helpers import assert_plan_round_trip, create_all, reset_database
-from tests.properties.strategies import build, schema_pairs
+from tests.properties.edits import schema_pairs
+from tests.properties.strategies import build
 
 EXAMPLES = int(os.environ.get("STILL_PROPERTY_EXAMPLES", "100"))
 

@@ -21,7 +21,8 @@ from still.render import function_body, render_plan
 from still.revisions import write_revision
 from still.runtime.migrate import Run
 from tests.helpers import assert_same_snapshot, create_all, names_as_reflected, reset_database
-from tests.properties.strategies import FILE_EDITS, build, schema_pairs
+from tests.properties.edits import FILE_EDITS, schema_pairs
+from tests.properties.strategies import build
 
 EXAMPLES = int(os.environ.get("STILL_GENERATE_EXAMPLES", "50"))
 

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from still.declare import declare
 from still.diff.typechanges import classify
 from tests.helpers import unconnected
-from tests.properties.strategies import KINDRED, ColSpec, TableSpec, _edit, build, profile, schema_pairs
+from tests.properties.edits import _edit, schema_pairs
+from tests.properties.strategies import KINDRED, ColSpec, TableSpec, build, profile
 
 SCHEMA = {"sqlite": "main", "postgresql": "public", "mysql": ""}
 

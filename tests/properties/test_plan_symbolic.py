@@ -6,7 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from still.declare import declare
 from still.diff import diff
 from tests.helpers import assert_same_snapshot
-from tests.properties.strategies import build, schema_pairs
+from tests.properties.edits import schema_pairs
+from tests.properties.strategies import build
 
 
 @pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])

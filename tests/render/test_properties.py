@@ -7,7 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from tests.helpers import assert_same_snapshot
-from tests.properties.strategies import FILE_EDITS, build, schema_pairs
+from tests.properties.edits import FILE_EDITS, schema_pairs
+from tests.properties.strategies import build
 from tests.render.helpers import (
     RUFF,
     plan_of,
