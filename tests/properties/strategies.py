@@ -212,6 +212,7 @@ class TableSpec:
     twin_unique: Optional[str] = None  # a column with the same unnamed UNIQUE twice
     match_full: bool = False  # its foreign keys MATCH FULL (Profile.fk_match)
     renamed_from: Optional[str] = None  # declared rename of the table (Profile.table_renames)
+    renamed_fks: list[str] = field(default_factory=list)  # columns whose foreign key is named fk_..._r
 
     @property
     def label(self) -> str:
@@ -286,7 +287,8 @@ def build(spec: list[TableSpec], named: bool = True) -> sa.MetaData:
         if scalar and t.enum_check:
             items.append(sa.CheckConstraint(f"{scalar} <> {_literal(t.enum[0])}", name=name(f"ck_{t.label}_{scalar}")))
         for col, target in t.fks:
-            items.append(sa.ForeignKeyConstraint([col], [f"{target}.id"], name=name(f"fk_{t.label}_{col}"),
+            fk_name = f"fk_{t.label}_{col}" + ("_r" if col in t.renamed_fks else "")
+            items.append(sa.ForeignKeyConstraint([col], [f"{target}.id"], name=name(fk_name),
                                                  match="FULL" if t.match_full else None))
         for cols_ in t.uniques:
             uq_name = name(f"uq_{t.label}_{'_'.join(cols_)}")
@@ -459,7 +461,7 @@ EDITS = ["add_table", "drop_table", "add_column", "drop_column", "alter_type", "
          "add_unique", "drop_unique", "nulls_not_distinct", "add_check", "drop_check", "add_fk", "drop_fk",
          "add_dialect_index", "drop_dialect_index", "alter_sequence", "rename_column", "enum_values", "enum_values", "enum_values",
          "enum_dependents", "table_options", "pg_key", "pg_key", "pg_key", "autoincrement", "name_key", "twin_unique", "fk_match",
-         "rename_table"]
+         "rename_table", "rename_fk", "rename_fk"]
 # What revision files run through still's `op` can express, until it takes the rest:
 # op.drop_constraint(None, columns=...) refuses to choose between two identical unnamed
 # UNIQUEs
@@ -569,6 +571,12 @@ def _edit(draw, spec: list[TableSpec], edit: str, original: dict, firsts: dict, 
             t.only.append((keyable[-1], where))
     elif edit == "drop_dialect_index" and t.only:
         t.only.pop(0)
+    elif edit == "rename_fk" and any(x.fks for x in spec):
+        # the same key under another name (on MySQL its own index, named after it, too)
+        t = draw(st.sampled_from([x for x in spec if x.fks]))
+        col = draw(st.sampled_from([c for c, _ in t.fks]))
+        t.renamed_fks = [c for c in t.renamed_fks if c != col] if col in t.renamed_fks \
+            else t.renamed_fks + [col]
     elif edit == "fk_match" and p.fk_match:
         t.match_full = not t.match_full
     elif edit == "pg_key":  # a PostgreSQL key added, changed or dropped
