@@ -18,7 +18,7 @@ import pytest
 
 from tests.catalogs import version_rows
 from tests.realworld import catalog, runner
-from tests.realworld.test_realworld import OPTUNA_MARIADB, ZENML_MARIADB_FK_RENAME, ZENML_SQLITE
+from tests.realworld.test_realworld import OPTUNA_MARIADB, ZENML_SQLITE
 
 # Where still's run differs from Alembic's and still is not the one matching the models:
 # gaps of still's, each with its reason (see the note).
@@ -52,7 +52,6 @@ KNOWN = {
     ("shipped", "apache-airflow", "postgresql"): AIRFLOW_PG_OPS_DESC,
     ("shipped", "optuna", "mysql"): OPTUNA_MARIADB,  # Alembic's run of the history stops at v2.4.0.a
     **{(test, "zenml", "sqlite"): ZENML_SQLITE for test in ("shipped", "half", "commands")},
-    ("commands", "zenml", "mysql"): ZENML_MARIADB_FK_RENAME,  # the revision `still generate` writes
 }
 
 

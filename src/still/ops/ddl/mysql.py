@@ -386,13 +386,16 @@ def _rename_constraint(w: _Writer, op: ops.RenameConstraint) -> list[str]:
                             constraint=cons.model_copy(update={"name": op.new_name}))
     if op.old_index_name is None:
         return _drop_constraint(w, drop) + _add_constraint(w, add)
-    # the key's own index goes in the same statement and the server makes it again for
-    # the new key, under the name it gives (op.new_index_name): so whether it made the old
-    # one itself (which it would replace) or was told to (which it would keep) does not
-    # matter, and the new one is its own again, to drop when another key takes over
+    # the key's own index goes with the key, and the server makes it again for the new key
+    # under the name it gives (op.new_index_name): so whether it made the old one itself
+    # (MariaDB replaces such an index with the new key's) or was told to (it would keep
+    # that one) does not matter, and the new one is the server's own again, dropped when
+    # another key takes over. Two statements, as for any rename of a key: MySQL documents
+    # DROP and ADD FOREIGN KEY in one ALTER TABLE for ALGORITHM=INPLACE only, and adding a
+    # key with foreign_key_checks on copies the table
     rest = drop.apply(w.before).table(op.table_name, op.schema_name)
-    return _alter(w, op, f"DROP FOREIGN KEY {w.quote(op.old_name)}, DROP INDEX {w.quote(op.old_index_name)}, "
-                         f"ADD {_constraint_clause(w, rest, op.kind, add.constraint)}")
+    return (_alter(w, op, f"DROP FOREIGN KEY {w.quote(op.old_name)}, DROP INDEX {w.quote(op.old_index_name)}")
+            + _alter(w, op, f"ADD {_constraint_clause(w, rest, op.kind, add.constraint)}"))
 
 
 def _create_index(w: _Writer, op: ops.CreateIndex) -> list[str]:
