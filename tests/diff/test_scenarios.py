@@ -233,6 +233,11 @@ SCENARIOS = {
         lambda: users(sa.Column("s", sa.String(40)), sa.Column("body", sa.Text),
                       sa.Index("ix_s", "s", mysql_length=8), sa.Index("ix_body", "body", mysql_prefix="FULLTEXT")),
         ["create_index", "create_index"], [], MY),
+    # on MySQL the index the server made for the key, named after it, is renamed with it
+    "rename_foreign_key": (
+        lambda: two(extra_b=[sa.ForeignKeyConstraint(["org_id"], ["orgs.id"], name="fk_org")]),
+        lambda: two(extra_b=[sa.ForeignKeyConstraint(["org_id"], ["orgs.id"], name="fk_users_org")]),
+        ["rename_constraint"], [], ALL),
     "mysql_drop_foreign_key_and_its_index": (
         lambda: two(extra_b=[sa.ForeignKeyConstraint(["org_id"], ["orgs.id"], name="fk_org")]), lambda: two(),
         ["drop_constraint", "drop_index"], [], MY),

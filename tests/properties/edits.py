@@ -26,7 +26,7 @@ EDITS = ["add_table", "drop_table", "add_column", "drop_column", "alter_type", "
          "add_unique", "drop_unique", "nulls_not_distinct", "add_check", "drop_check", "add_fk", "drop_fk",
          "add_dialect_index", "drop_dialect_index", "alter_sequence", "rename_column", "enum_values", "enum_values", "enum_values",
          "enum_dependents", "table_options", "pg_key", "pg_key", "pg_key", "autoincrement", "name_key", "twin_unique", "fk_match",
-         "rename_table"]
+         "rename_table", "rename_fk", "rename_fk"]
 # What revision files run through still's `op` can express, until it takes the rest:
 # op.drop_constraint(None, columns=...) refuses to choose between two identical unnamed
 # UNIQUEs
@@ -136,6 +136,12 @@ def _edit(draw, spec: list[TableSpec], edit: str, original: dict, firsts: dict, 
             t.only.append((keyable[-1], where))
     elif edit == "drop_dialect_index" and t.only:
         t.only.pop(0)
+    elif edit == "rename_fk" and any(x.fks for x in spec):
+        # the same key under another name (on MySQL its own index, named after it, too)
+        t = draw(st.sampled_from([x for x in spec if x.fks]))
+        col = draw(st.sampled_from([c for c, _ in t.fks]))
+        t.renamed_fks = [c for c in t.renamed_fks if c != col] if col in t.renamed_fks \
+            else t.renamed_fks + [col]
     elif edit == "fk_match" and p.fk_match:
         t.match_full = not t.match_full
     elif edit == "pg_key":  # a PostgreSQL key added, changed or dropped

@@ -211,6 +211,7 @@ class TableSpec:
     twin_unique: Optional[str] = None  # a column with the same unnamed UNIQUE twice
     match_full: bool = False  # its foreign keys MATCH FULL (Profile.fk_match)
     renamed_from: Optional[str] = None  # declared rename of the table (Profile.table_renames)
+    renamed_fks: list[str] = field(default_factory=list)  # columns whose foreign key is named fk_..._r
 
     @property
     def label(self) -> str:
@@ -285,7 +286,8 @@ def build(spec: list[TableSpec], named: bool = True) -> sa.MetaData:
         if scalar and t.enum_check:
             items.append(sa.CheckConstraint(f"{scalar} <> {_literal(t.enum[0])}", name=name(f"ck_{t.label}_{scalar}")))
         for col, target in t.fks:
-            items.append(sa.ForeignKeyConstraint([col], [f"{target}.id"], name=name(f"fk_{t.label}_{col}"),
+            fk_name = f"fk_{t.label}_{col}" + ("_r" if col in t.renamed_fks else "")
+            items.append(sa.ForeignKeyConstraint([col], [f"{target}.id"], name=name(fk_name),
                                                  match="FULL" if t.match_full else None))
         for cols_ in t.uniques:
             uq_name = name(f"uq_{t.label}_{'_'.join(cols_)}")

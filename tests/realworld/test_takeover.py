@@ -18,7 +18,7 @@ import pytest
 
 from tests.catalogs import version_rows
 from tests.realworld import catalog, runner
-from tests.realworld.test_realworld import OPTUNA_MARIADB, ZENML_MARIADB_FK_RENAME, ZENML_SQLITE
+from tests.realworld.test_realworld import OPTUNA_MARIADB, ZENML_SQLITE
 
 # Where still's run differs from Alembic's and still is not the one matching the models:
 # gaps of still's, each with its reason (see the issue's note).
@@ -44,15 +44,10 @@ ALEMBIC_LOSES = {
 }
 
 
-AIRFLOW_PG_OPS_DESC = ("Airflow's 3.1.8 (0086) creates idx_task_reschedule_ti_id_id_desc on PostgreSQL with "
-                       "batch_op.create_index(..., postgresql_ops={'id': 'DESC'}), which Alembic writes as (ti_id, id "
-                       "DESC): still's op.create_index makes (ti_id, id), leaving the order out")
 # Cases that fail today, with what fails; xfail(strict=True): each turns red when fixed.
 KNOWN = {
-    ("shipped", "apache-airflow", "postgresql"): AIRFLOW_PG_OPS_DESC,
     ("shipped", "optuna", "mysql"): OPTUNA_MARIADB,  # Alembic's run of the history stops at v2.4.0.a
     **{(test, "zenml", "sqlite"): ZENML_SQLITE for test in ("shipped", "half", "commands")},
-    ("commands", "zenml", "mysql"): ZENML_MARIADB_FK_RENAME,  # the revision `still generate` writes
 }
 
 
@@ -70,6 +65,7 @@ DOWNGRADE_STOPS = {
     # table a later revision rebuilt without it (3.0.0 drops sla_miss and its downgrade makes
     # it again, without the index)
     ("apache-airflow", "sqlite"): ("4bc4d934e2bc", "fails there too"),
+    ("apache-airflow", "postgresql"): ("4bc4d934e2bc", "fails there too"),  # the same: DROP INDEX sm_dag
     # ZenML's downgrade drops ix_pipeline_run_pipeline_id_created, which MariaDB keeps for the
     # foreign key on pipeline_run.pipeline_id once the key's own index is gone (1553 "needed
     # in a foreign key constraint")

@@ -124,3 +124,53 @@ def test_exclude_on_another_dialect_is_one_error(sqlite_url):
 
     with pytest.raises(StillError, match="PostgreSQL only"):
         run_ops(sqlite_url, body)
+
+
+# what postgresql_ops may hold: SQLAlchemy's compiler writes it after the key as it is
+OPS_TEXTS = ["text_pattern_ops", "TEXT_PATTERN_OPS", "DESC", "desc", "ASC NULLS FIRST", "NULLS FIRST",
+             "DESC NULLS LAST", "text_pattern_ops DESC", "text_pattern_ops NULLS FIRST",
+             "varchar_pattern_ops DESC NULLS LAST", "text_ops DESC"]
+
+
+def _index_definitions(url: str, table: str) -> dict:
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
+                                    "AND indexname LIKE 'ix_%%'", (table,)).fetchall()
+    engine.dispose()
+    return {name[len(f"ix_{table}"):]: text.replace(f"ix_{table}", "ix").replace(f"public.{table} ", "t ")
+            for name, text in rows}
+
+
+def test_postgresql_ops_make_what_sqlalchemy_makes(pg_url):
+    """Every op path that takes postgresql_ops (op.create_index, batch_op.create_index, an
+    Index in op.create_table) gives the index SQLAlchemy's own CREATE INDEX gives."""
+    def columns():
+        return [sa.Column("id", sa.Integer, primary_key=True), sa.Column("code", sa.String(20))]
+
+    md = sa.MetaData()
+    by_sqlalchemy = sa.Table("t_sa", md, *columns())
+    for i, text in enumerate(OPS_TEXTS):
+        sa.Index(f"ix_t_sa_{i}", by_sqlalchemy.c.id, by_sqlalchemy.c.code, postgresql_ops={"code": text})
+    engine = sa.create_engine(pg_url, poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        md.create_all(conn)
+    engine.dispose()
+
+    def body():
+        op.create_table("t_op", *columns())
+        op.create_table("t_table", *columns(), *[sa.Index(f"ix_t_table_{i}", "id", "code",
+                                                          postgresql_ops={"code": text})
+                                                 for i, text in enumerate(OPS_TEXTS)])
+        op.create_table("t_batch", *columns())
+        for i, text in enumerate(OPS_TEXTS):
+            op.create_index(f"ix_t_op_{i}", "t_op", ["id", "code"], postgresql_ops={"code": text})
+        with op.batch_alter_table("t_batch") as batch_op:
+            for i, text in enumerate(OPS_TEXTS):
+                batch_op.create_index(f"ix_t_batch_{i}", ["id", "code"], postgresql_ops={"code": text})
+
+    run_ops(pg_url, body)  # and the executor's snapshot is what PostgreSQL holds
+    expected = _index_definitions(pg_url, "t_sa")
+    assert len(expected) == len(OPS_TEXTS)
+    for table in ("t_op", "t_table", "t_batch"):
+        assert _index_definitions(pg_url, table) == expected, table

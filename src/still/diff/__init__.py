@@ -63,7 +63,8 @@ def diff(current: s.Snapshot, target: s.Snapshot, renames: Optional[Renames] = N
             if old == new:  # most tables, most of the time; equal tables have no changes
                 continue
             diff_table(name, old, new, changes, findings, same_type,
-                       lambda kind, table, cons, n, schema=name: (schema, table, n) in loose)
+                       lambda kind, table, cons, n, schema=name: (schema, table, n) in loose,
+                       index_renamed(target.dialect))
     changes += order_tables(created, dropped)
     findings += possible_table_renames(dropped, created)
     operations = ordered(changes)
@@ -72,6 +73,25 @@ def diff(current: s.Snapshot, target: s.Snapshot, renames: Optional[Renames] = N
 
         operations = keys_first(operations, start)
     return Plan(operations=operations, findings=tuple(findings))
+
+
+def index_renamed(dialect: str):
+    """The dialect's rule for the index a foreign key's rename takes along (MySQL's
+    `foreign_key_index_rename`), looked up on first use; none elsewhere."""
+    found: list = []
+
+    def rule(table: s.Table, old_name: str, new_name: str):
+        if not found:
+            import importlib
+
+            try:
+                module = importlib.import_module(f"still.ops.ddl.{dialect}")
+            except ModuleNotFoundError:
+                module = None
+            found.append(getattr(module, "foreign_key_index_rename", None))
+        return found[0](table, old_name, new_name) if found[0] is not None else None
+
+    return rule
 
 
 _STRING = re.compile(r"'((?:[^']|'')*)'")

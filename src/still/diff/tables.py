@@ -160,8 +160,14 @@ def alter_findings(schema: str, table: str, op: AlterColumn) -> list[Finding]:
     return out
 
 
+def _no_index_renamed(table: s.Table, old_name: str, new_name: str) -> None:
+    return None
+
+
 def diff_table(schema: str, have: s.Table, want: s.Table, changes: list, findings: list,
-               same_type=str.__eq__, implicit=_no_implicit):
+               same_type=str.__eq__, implicit=_no_implicit, index_renamed=_no_index_renamed):
+    """`index_renamed(table, old, new)`: the dialect's (old, new) name of the index a
+    foreign key's rename takes along (ops/ddl/mysql.py foreign_key_index_rename), or None."""
     name = want.name
     diff_columns(schema, have, want, changes, findings, same_type)
     old_pk, new_pk = have.primary_key, want.primary_key
@@ -179,21 +185,39 @@ def diff_table(schema: str, have: s.Table, want: s.Table, changes: list, finding
         if want.primary_key:
             changes.append((Phase.ADD_CONSTRAINT, AddConstraint(
                 schema_name=schema, table_name=name, kind="primary_key", constraint=want.primary_key)))
+    first = len(changes)
     _match("foreign_key", have.foreign_keys, want.foreign_keys, _unnamed, schema, name, changes,
            Phase.DROP_FOREIGN_KEY, Phase.ADD_FOREIGN_KEY, implicit)
+    indexes = _along_with_foreign_keys(have, changes, first, index_renamed)
     _match("unique", have.unique_constraints, want.unique_constraints, _unnamed, schema, name,
            changes, Phase.DROP_CONSTRAINT, Phase.ADD_CONSTRAINT, implicit)
     _match("exclude", have.exclude_constraints, want.exclude_constraints, _unnamed, schema, name,
            changes, Phase.DROP_CONSTRAINT, Phase.ADD_CONSTRAINT, implicit)
     _match("check", have.check_constraints, want.check_constraints, lambda c: (c.expression, c.enforced),
            schema, name, changes, Phase.DROP_CONSTRAINT, Phase.ADD_CONSTRAINT, implicit)
-    _match_indexes(schema, name, have.indexes, want.indexes, changes, implicit)
+    _match_indexes(schema, name, indexes, want.indexes, changes, implicit)
     if have.comment != want.comment:
         changes.append((Phase.COMMENT, SetTableComment(schema_name=schema, table_name=name,
                                                        old_comment=have.comment, new_comment=want.comment)))
     if have.options != want.options:
         changes.append((Phase.TABLE_OPTIONS, SetTableOptions.of(schema, have, want.options)))
         findings.append(_rebuilt(schema, name, have.options, want.options))
+
+
+def _along_with_foreign_keys(have: s.Table, changes: list, first: int, index_renamed) -> tuple:
+    """`have`'s indexes once the foreign key renames from changes[first:] took theirs
+    along (those renames are told so), to compare with the wanted ones."""
+    indexes = have.indexes
+    for i in range(first, len(changes)):
+        phase, op = changes[i]
+        if not isinstance(op, RenameConstraint):
+            continue
+        names = index_renamed(have, op.old_name, op.new_name)
+        if names is None:
+            continue
+        changes[i] = (phase, op.model_copy(update={"old_index_name": names[0], "new_index_name": names[1]}))
+        indexes = tuple(ix.model_copy(update={"name": names[1]}) if ix.name == names[0] else ix for ix in indexes)
+    return indexes
 
 
 def _rebuilt(schema: str, table: str, old: s.TableOptions, new: s.TableOptions) -> Finding:

@@ -110,6 +110,14 @@ def _add_constraint(op: ops.AddConstraint, before):
     return _cost(INPLACE, _of(op, before), "index build")
 
 
+def _rename_constraint(op: ops.RenameConstraint, before):
+    """A unique key is renamed in place; a foreign key or a check is dropped and added
+    again under the new name (ops/ddl/mysql.py), which costs what adding one costs."""
+    if op.kind in ("foreign_key", "check"):
+        return _add_constraint(op, before)
+    return _instant(op, before)
+
+
 def _drop_constraint(op: ops.DropConstraint, before):
     if op.kind == "primary_key":
         return _cost(COPY, _of(op, before), "copy", "the table is copied without its clustered key")
@@ -157,6 +165,6 @@ _HANDLERS = {
     ops.CreateTable: _create_table, ops.DropTable: _metadata, ops.RenameTable: _metadata,
     ops.SetTableComment: _instant, ops.SetTableOptions: _table_options, ops.AddColumn: _add_column,
     ops.DropColumn: _instant, ops.AlterColumn: _alter_column, ops.RenameColumn: _instant,
-    ops.AddConstraint: _add_constraint, ops.DropConstraint: _drop_constraint, ops.RenameConstraint: _instant,
+    ops.AddConstraint: _add_constraint, ops.DropConstraint: _drop_constraint, ops.RenameConstraint: _rename_constraint,
     ops.CreateIndex: _create_index, ops.DropIndex: _drop_index, ops.RenameIndex: _instant,
 }

@@ -145,6 +145,14 @@ def rename_constraint(constraint_name: str, table_name: str, new_name: str, type
                       schema: Optional[str] = None) -> None:
     """Give a constraint another name (not in Alembic: there it takes op.execute)."""
     ex = _ex()
-    kind, _ = _find_constraint(build.table_of(ex, table_name, schema), constraint_name, table_name, type_)
+    table = build.table_of(ex, table_name, schema)
+    kind, _ = _find_constraint(table, constraint_name, table_name, type_)
+    # MySQL: the index the server made for a foreign key is renamed with it
+    along = getattr(ex.ddl, "foreign_key_index_rename", None)
+    names = along(table, constraint_name, new_name) if along is not None and kind == "foreign_key" else None
     ex.run(ops.RenameConstraint(schema_name=ex.schema(schema), table_name=table_name, kind=kind,
-                                old_name=constraint_name, new_name=new_name))
+                                old_name=constraint_name, new_name=new_name,
+                                old_index_name=names[0] if names else None,
+                                new_index_name=names[1] if names else None))
+    if names:
+        ex.renamed_along[(ex.schema(schema), table_name, names[0])] = names[1]

@@ -95,6 +95,9 @@ def rename_index(index_name: str, table_name: str, new_index_name: str, schema: 
     op.execute). PostgreSQL renames it in place; SQLite builds it again."""
     ex = _ex()
     table = build.table_of(ex, table_name, schema)
+    if ex.renamed_along.get((ex.schema(schema), table_name, index_name)) == new_index_name and \
+            any(ix.name == new_index_name for ix in table.indexes):
+        return  # renamed already, with its foreign key (op.rename_constraint on MySQL)
     if not any(ix.name == index_name for ix in table.indexes):
         raise NoSuchObject(f"index {index_name!r} does not exist on table {table_name!r}")
     ex.run(ops.RenameIndex(schema_name=ex.schema(schema), table_name=table_name, old_name=index_name,

@@ -3,7 +3,7 @@ constraints."""
 
 from __future__ import annotations
 
-from typing import Literal, Union
+from typing import Literal, Optional, Union
 
 from pydantic import model_validator
 
@@ -83,24 +83,35 @@ class DropConstraint(_ConstraintOp):
 
 class RenameConstraint(OperationBase):
     """A constraint keeps its definition under a new name — what PostgreSQL leaves behind
-    when a table is renamed (`users_pkey` on table `people`)."""
+    when a table is renamed (`users_pkey` on table `people`).
+
+    On MySQL/MariaDB the index the server made for a foreign key is named after the key
+    and is one thing with it: the key's rename takes it along. `old_index_name` and
+    `new_index_name` say so (the dialect's DDL module decides, ops/ddl/mysql.py)."""
 
     op: Literal["rename_constraint"] = "rename_constraint"
     table_name: str
     kind: ConstraintKind
     old_name: str
     new_name: str
+    old_index_name: Optional[str] = None
+    new_index_name: Optional[str] = None
 
     def reverse(self) -> "RenameConstraint":
         return RenameConstraint(schema_name=self.schema_name, table_name=self.table_name, kind=self.kind,
-                                old_name=self.new_name, new_name=self.old_name)
+                                old_name=self.new_name, new_name=self.old_name,
+                                old_index_name=self.new_index_name, new_index_name=self.old_index_name)
 
     def apply(self, snap: s.Snapshot) -> s.Snapshot:
         def rename(t: s.Table) -> s.Table:
             if self.kind == "primary_key":
                 return replace(t, primary_key=t.primary_key.model_copy(update={"name": self.new_name}))
             field = _FIELD[self.kind]
-            return replace(t, **{field: tuple(c.model_copy(update={"name": self.new_name})
-                                              if c.name == self.old_name else c for c in getattr(t, field))})
+            renamed = {field: tuple(c.model_copy(update={"name": self.new_name})
+                                    if c.name == self.old_name else c for c in getattr(t, field))}
+            if self.old_index_name is not None:
+                renamed["indexes"] = tuple(ix.model_copy(update={"name": self.new_index_name})
+                                           if ix.name == self.old_index_name else ix for ix in t.indexes)
+            return replace(t, **renamed)
 
         return edit_table(snap, self.schema_name, self.table_name, rename)

@@ -78,6 +78,14 @@ class Executor(abc.ABC):
         self.applied: list[str] = []  # statements run online since the migration last reset it
         # indexes the database dropped by itself (server_side): op.drop_index of one is done
         self.dropped_by_server: set[tuple[str, str, str]] = set()
+        # (schema, table, index) -> the name a foreign key's rename gave it (MySQL): a
+        # revision that renames the index too after the key finds it done
+        self.renamed_along: dict[tuple[str, str, str], str] = {}
+
+    @property
+    def ddl(self):
+        """The dialect's DDL module (ops/ddl/<dialect>.py), for its rules."""
+        return self._ddl
 
     @property
     def default_schema(self) -> str:

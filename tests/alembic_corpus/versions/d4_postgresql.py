@@ -20,10 +20,20 @@ def upgrade() -> None:
     with op.get_context().autocommit_block():
         op.create_index("ix_posts_account", "posts", ["account_id"], postgresql_concurrently=postgres)
     if postgres:
+        # postgresql_ops: the compiler writes the text after the key as it is, an operator
+        # class, an ordering (Airflow's {"id": "DESC"}) or both
         op.create_table("bookings", sa.Column("id", sa.Integer, primary_key=True),
                         sa.Column("room", sa.Integer, nullable=False),
-                        sa.Column("during", postgresql.TSRANGE, nullable=False))
+                        sa.Column("during", postgresql.TSRANGE, nullable=False),
+                        sa.Column("guest", sa.String(40)),
+                        sa.Index("ix_bookings_room_latest", "room", "id", postgresql_ops={"id": "DESC NULLS LAST"}),
+                        sa.Index("ix_bookings_guest", "guest", postgresql_ops={"guest": "varchar_pattern_ops"}))
         op.create_exclude_constraint("no_overlap", "bookings", ("during", "&&"), using="gist")
+        op.create_index("ix_posts_account_latest", "posts", ["account_id", "id"], postgresql_ops={"id": "DESC"})
+        op.create_index("ix_posts_title_pattern", "posts", ["title"], postgresql_ops={"title": "text_pattern_ops"})
+        with op.batch_alter_table("accounts") as batch_op:
+            batch_op.create_index("ix_accounts_status_name", ["status", "name"],
+                                  postgresql_ops={"name": "text_pattern_ops DESC"})
         op.alter_column("accounts", "name", existing_type=sa.String(50), type_=sa.String(80),
                         existing_nullable=False)
         op.drop_constraint("uq_accounts_name", "accounts", type_="unique")
@@ -38,6 +48,10 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     postgres = op.get_context().dialect.name == "postgresql"
+    if postgres:
+        op.drop_index("ix_accounts_status_name", table_name="accounts")
+        op.drop_index("ix_posts_title_pattern", table_name="posts")
+        op.drop_index("ix_posts_account_latest", table_name="posts")
     with op.batch_alter_table("accounts") as batch_op:
         batch_op.drop_constraint("uq_accounts_name_status", type_="unique")
         batch_op.create_unique_constraint("uq_accounts_name", ["name"])

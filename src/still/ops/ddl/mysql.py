@@ -190,6 +190,27 @@ def server_made(table: s.Table, index: s.Index) -> bool:
     return _foreign_key_of(table, index) is not None
 
 
+def foreign_key_index_rename(table: s.Table, old_name: str, new_name: str) -> Optional[tuple[str, str]]:
+    """(old, new) name of the index the server made for `table`'s foreign key `old_name`
+    once the key is `new_name`, or None when no index of its own serves the key. The
+    server names such an index after the key (after its first column when the key has
+    the server's own name), and makes it again when the key is made again under another
+    name (MariaDB; an index the models made themselves stays as it is): the rename is
+    written to drop it and leave its making to the server, whichever it is (see
+    _rename_constraint)."""
+    fk = next((fk for fk in table.foreign_keys if fk.name == old_name), None)
+    index = next((ix for ix in table.indexes if fk is not None and _foreign_key_of(table, ix) is fk), None)
+    if index is None:
+        return None
+    rest = replace(table, indexes=tuple(ix for ix in table.indexes if ix is not index),
+                   foreign_keys=tuple(k for k in table.foreign_keys if k is not fk))
+    made = with_foreign_key_index(rest, fk.columns, None if _servers_own_name(rest, new_name) else new_name)
+    name = next(ix.name for ix in made.indexes if ix not in rest.indexes)
+    if name in {u.name for u in rest.unique_constraints} | {ix.name for ix in rest.indexes}:
+        return None  # taken: the server would refuse the name (the models cannot ask for this)
+    return index.name, name
+
+
 def _foreign_key_of(table: s.Table, index: s.Index) -> Optional[s.ForeignKey]:
     if index.unique or index.method is not None or not all(
             e.column is not None and not e.descending for e in index.elements):
@@ -318,12 +339,16 @@ def _base(type_text: str) -> str:
 
 
 def _add_constraint(w: _Writer, op: ops.AddConstraint) -> list[str]:
-    clause = w.constraint(op.kind, op.constraint)
-    if op.kind == "foreign_key" and _servers_own_name(_table(w, op), op.constraint.name):
+    return _alter(w, op, f"ADD {_constraint_clause(w, _table(w, op), op.kind, op.constraint)}")
+
+
+def _constraint_clause(w: _Writer, table: s.Table, kind: str, cons) -> str:
+    clause = w.constraint(kind, cons)
+    if kind == "foreign_key" and _servers_own_name(table, cons.name):
         # unnamed, as Alembic sends it: the server gives this very name, and names the index
         # it makes after the first column, as for create_all, not after the constraint
-        clause = clause.removeprefix(f"CONSTRAINT {w.quote(op.constraint.name)} ")
-    return _alter(w, op, f"ADD {clause}")
+        clause = clause.removeprefix(f"CONSTRAINT {w.quote(cons.name)} ")
+    return clause
 
 
 def _servers_own_name(table: s.Table, name: Optional[str]) -> bool:
@@ -359,7 +384,18 @@ def _rename_constraint(w: _Writer, op: ops.RenameConstraint) -> list[str]:
                               constraint=cons)
     add = ops.AddConstraint(schema_name=op.schema_name, table_name=op.table_name, kind=op.kind,
                             constraint=cons.model_copy(update={"name": op.new_name}))
-    return _drop_constraint(w, drop) + _add_constraint(w, add)
+    if op.old_index_name is None:
+        return _drop_constraint(w, drop) + _add_constraint(w, add)
+    # the key's own index goes with the key, and the server makes it again for the new key
+    # under the name it gives (op.new_index_name): so whether it made the old one itself
+    # (MariaDB replaces such an index with the new key's) or was told to (it would keep
+    # that one) does not matter, and the new one is the server's own again, dropped when
+    # another key takes over. Two statements, as for any rename of a key: MySQL documents
+    # DROP and ADD FOREIGN KEY in one ALTER TABLE for ALGORITHM=INPLACE only, and adding a
+    # key with foreign_key_checks on copies the table
+    rest = drop.apply(w.before).table(op.table_name, op.schema_name)
+    return (_alter(w, op, f"DROP FOREIGN KEY {w.quote(op.old_name)}, DROP INDEX {w.quote(op.old_index_name)}")
+            + _alter(w, op, f"ADD {_constraint_clause(w, rest, op.kind, add.constraint)}"))
 
 
 def _create_index(w: _Writer, op: ops.CreateIndex) -> list[str]:
