@@ -96,7 +96,9 @@ def names_as_reflected(declared, reflected, invented) -> dict:
                 # twins under their own name first, as the diff matches them
                 theirs = [x for x in theirs if not any(x == y for y in items)]
                 for item in items:
-                    if (schema_name, table_name, item["name"]) not in invented or item in there.get(key, []):
+                    loose = (schema_name, table_name, item["name"]) in invented or \
+                        (key == "indexes" and (schema_name, table_name, item["name"], "index") in invented)
+                    if not loose or item in there.get(key, []):
                         continue
                     twin = next((x for x in theirs if x["name"] not in wanted
                                  and {**x, "name": None} == {**item, "name": None}), None)

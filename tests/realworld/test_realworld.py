@@ -53,15 +53,7 @@ ZENML_SQLITE = ("ZenML's 728c6369cfaa (0.36.1) calls _disable_primary_key_requir
                 "raises NotImplementedError('Unsupported engine: sqlite') for any engine but MySQL/MariaDB: under "
                 "Alembic as under still the history stops there (ZenML makes a new SQLite database by create_all "
                 "and stamps head, so it never runs it)")
-# still's bug ZenML shows on MariaDB (its foreign key renames now run: tests/ops/test_mysql_foreign_key_rename.py)
-ZENML_MARIADB_FK_INDEX_NAME = ("on MariaDB the history leaves an index of its own serving a foreign key "
-                               "(pipeline_run.ix_pipeline_run_root_run_id, pipeline_run_output."
-                               "ix_pipeline_run_output_artifact_id) where the models' create_all has the one the "
-                               "server makes, named after the key: the catalogs call the name the server's choice, "
-                               "still plans `~ rename index ix_pipeline_run_root_run_id → "
-                               "fk_pipeline_run_root_run_id_pipeline_run` (phantom)")
 KNOWN: dict[tuple[str, str, str], str] = {
-    ("history", "zenml", "mysql"): ZENML_MARIADB_FK_INDEX_NAME,
     ("history", "optuna", "mysql"): OPTUNA_MARIADB,
     ("history", "zenml", "sqlite"): ZENML_SQLITE,
 }

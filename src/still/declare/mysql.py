@@ -272,11 +272,15 @@ class Rules(DeclareRules):
             before = table.indexes
             table = with_foreign_key_index(table, columns, given, lambda c: index_element(self, column=c),
                                            self._existing)
-            if given is None and invented is not None and table.indexes != before:
-                # the index of an unnamed foreign key is named by the server as the key is:
-                # the name it has in the database is as good (see diff.tables._match_indexes)
+            if invented is not None and table.indexes != before:
+                # the index a foreign key gets is the server's, not the models' (named after
+                # the key, or as the server names an unnamed key's): any index of the same
+                # columns serves the key as well, under the name it has in the database, as
+                # one a history made with op.create_index (see diff.tables._match_indexes)
                 schema = self.schema_of(cons.table)
-                invented.update((schema, declared.name, ix.name) for ix in table.indexes if ix not in before)
+                invented.update((schema, declared.name, ix.name) if given is None  # the key's name too
+                                else (schema, declared.name, ix.name, "index")  # the index only
+                                for ix in table.indexes if ix not in before)
         return table
 
 

@@ -23,7 +23,9 @@ def diff(current: s.Snapshot, target: s.Snapshot, renames: Optional[Renames] = N
          loose: frozenset = frozenset()) -> Plan:
     """The plan that turns `current` into `target`, in dependency order, with findings.
     `loose` holds (schema, table, name) of target constraints whose names the models did
-    not give (see declare.base.invented_names): those match whatever name they have."""
+    not give (see declare.base.invented_names): those match whatever name they have; a
+    (schema, table, name, kind) entry means only that kind (the index MySQL makes for a
+    foreign key the models name: the key's name is theirs, the index is the server's)."""
     changes: list = []
     findings: list[Finding] = []
     start = current
@@ -63,7 +65,8 @@ def diff(current: s.Snapshot, target: s.Snapshot, renames: Optional[Renames] = N
             if old == new:  # most tables, most of the time; equal tables have no changes
                 continue
             diff_table(name, old, new, changes, findings, same_type,
-                       lambda kind, table, cons, n, schema=name: (schema, table, n) in loose,
+                       lambda kind, table, cons, n, schema=name: (schema, table, n) in loose
+                       or (schema, table, n, kind) in loose,
                        index_renamed(target.dialect))
     changes += order_tables(created, dropped)
     findings += possible_table_renames(dropped, created)
