@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from still.canon.postgresql import object_name, sequence_name
+from still.canon.postgresql import make_object_name, sequence_name
 from still.compare import compare, declared_renames
 from still.config import load_config
 from still.db import migration_engine
@@ -226,8 +226,8 @@ def test_long_and_clashing_names_are_postgresqls_own(pg_url):
     sa.Table("a", md, sa.Column("b_c", sa.Integer, primary_key=True), sa.Column("x", sa.Integer))
     create_all(pg_url, md)
     chosen = scalar(pg_url, f"SELECT pg_get_serial_sequence('\"{long_table}\"', '{long_column}')")
-    assert chosen.split(".", 1)[1].strip('"') == object_name(long_table, long_column, "seq")
-    assert len(object_name(long_table, long_column, "seq").encode()) <= 63
+    assert chosen.split(".", 1)[1].strip('"') == make_object_name(long_table, long_column, "seq")
+    assert len(make_object_name(long_table, long_column, "seq").encode()) <= 63
     found = {scalar(pg_url, "SELECT pg_get_serial_sequence('a_b', 'c')"),
              scalar(pg_url, "SELECT pg_get_serial_sequence('a', 'b_c')")}
     assert found == {"public.a_b_c_seq", "public.a_b_c_seq1"}

@@ -9,7 +9,7 @@ column as it is now called, and create_all's database never shows one.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Iterable, Optional
 
 from still import snapshot as s
 
@@ -17,23 +17,23 @@ NAMEDATALEN = 64  # identifiers are cut to NAMEDATALEN - 1 bytes
 _LABEL = re.compile(r"_(seq(?:[1-9][0-9]*)?)$")
 
 
-def object_name(name1: str, name2: str, label: str) -> str:
-    """`name1_name2_label` as PostgreSQL makes it (makeObjectName): cut to 63 bytes by
-    taking bytes off the longer of the two names first, never in the middle of a
-    character (the server encoding is taken to be UTF-8)."""
-    first, second = name1.encode(), name2.encode()
-    room = NAMEDATALEN - 1 - (len(label.encode()) + 2)
-    n1, n2 = len(first), len(second)
-    while n1 + n2 > room:
+def make_object_name(name1: str, name2: Optional[str], label: str) -> str:
+    """PostgreSQL's makeObjectName: `name1_name2_label` within 63 bytes, shortening the
+    longer of the two names first, never splitting a character (the server encoding is
+    taken to be UTF-8: the bytes of a character cut in half are dropped)."""
+    b1, b2 = name1.encode("utf-8"), (name2 or "").encode("utf-8")
+    overhead = len(label.encode("utf-8")) + 1 + (1 if name2 is not None else 0)
+    available = NAMEDATALEN - 1 - overhead
+    n1, n2 = len(b1), len(b2)
+    while n1 + n2 > available:
         if n1 > n2:
             n1 -= 1
         else:
             n2 -= 1
-    return f"{_clip(first, n1)}_{_clip(second, n2)}_{label}"
-
-
-def _clip(raw: bytes, length: int) -> str:
-    return raw[:length].decode("utf-8", errors="ignore")  # drops a character cut in half
+    parts = [b1[:n1].decode("utf-8", "ignore")]
+    if name2 is not None:
+        parts.append(b2[:n2].decode("utf-8", "ignore"))
+    return "_".join(parts + [label])
 
 
 def sequence_name(table: str, column: str, taken: Iterable[str] = ()) -> str:
@@ -42,7 +42,7 @@ def sequence_name(table: str, column: str, taken: Iterable[str] = ()) -> str:
     that no relation of the schema (`taken`) has."""
     taken = set(taken)
     label, n = "seq", 0
-    while (name := object_name(table, column, label)) in taken:
+    while (name := make_object_name(table, column, label)) in taken:
         n += 1
         label = f"seq{n}"
     return name
@@ -53,7 +53,7 @@ def is_sequence_name(name: str, table: str, column: str) -> bool:
     names `sequence_name` tries, as which one it took depends on what the schema held
     when the column was made."""
     match = _LABEL.search(name)
-    return match is not None and object_name(table, column, match.group(1)) == name
+    return match is not None and make_object_name(table, column, match.group(1)) == name
 
 
 def own_sequence(name: str, table: str, column: str):

@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import DOMAIN, NamedType
 from sqlalchemy.sql.schema import MetaData
 
 from still import snapshot as s
+from still.canon.postgresql import NAMEDATALEN, make_object_name
 from still.declare import postgresql_keys as keys_
 from still.declare.as_created import column_constraints
 from still.declare.base import DeclareRules, default_index_elements, index_element
@@ -26,7 +27,6 @@ from still.reflect.postgresql_sequences import default_bounds
 from still.server_versions import computed_is_virtual
 from still.written import remember
 
-NAMEDATALEN = 64  # PostgreSQL identifiers hold NAMEDATALEN - 1 bytes
 
 # SQLAlchemy's spelling (lower-cased) -> format_type's, for the built-in types
 TYPE_NAMES = {
@@ -506,24 +506,6 @@ def name_addition(columns: list[str]) -> str:
         if len(buf) >= NAMEDATALEN:
             break
     return buf.decode("utf-8", "ignore")
-
-
-def make_object_name(name1: str, name2: Optional[str], label: str) -> str:
-    """PostgreSQL's makeObjectName: `name1_name2_label` within 63 bytes, shortening the
-    longer of the two names first, never splitting a character."""
-    b1, b2 = name1.encode("utf-8"), (name2 or "").encode("utf-8")
-    overhead = len(label.encode("utf-8")) + 1 + (1 if name2 is not None else 0)
-    available = NAMEDATALEN - 1 - overhead
-    n1, n2 = len(b1), len(b2)
-    while n1 + n2 > available:
-        if n1 > n2:
-            n1 -= 1
-        else:
-            n2 -= 1
-    parts = [b1[:n1].decode("utf-8", "ignore")]
-    if name2 is not None:
-        parts.append(b2[:n2].decode("utf-8", "ignore"))
-    return "_".join(parts + [label])
 
 
 def choose_name(name1: str, name2: Optional[str], label: str, taken: set[str]) -> str:

@@ -72,7 +72,7 @@ def create_domain(name: str, type_, not_null: bool = False, default=None, check=
     type_text = rules.type_spelling(type_)
     found = _domain_checks(rules, checks or {})
     if check is not None:
-        from still.declare.postgresql import make_object_name
+        from still.canon.postgresql import make_object_name
 
         found += (rules.domain_check(constraint_name or make_object_name(name, None, "check"), check),)
     domain = s.Domain(name=name, type=type_text, not_null=not_null, default=rules.domain_default(default, type_text),
