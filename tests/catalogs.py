@@ -1,6 +1,8 @@
 """A database's schema and rows as its own catalogs report them, for comparing two
-databases reached by different tools: PostgreSQL's pg_catalog and information_schema,
-SQLite's PRAGMAs, MySQL's SHOW CREATE TABLE. The version tables (and still's logs) are left out (their rows are compared apart)."""
+databases reached by different tools: PostgreSQL's pg_catalog and information_schema
+(columns, constraints, indexes, sequences with their options, enum labels in order,
+domains with their base type, default, collation and checks, comments), SQLite's
+PRAGMAs, MySQL's SHOW CREATE TABLE (which carries comments, ENUM values and checks). The version tables (and still's logs) are left out (their rows are compared apart)."""
 
 from __future__ import annotations
 
@@ -44,10 +46,26 @@ def _postgresql(conn) -> dict:
                                   AND conrelid::regclass::text NOT IN ({skip})"""),
         "indexes": rows(f"""SELECT tablename, indexname, indexdef FROM pg_indexes
                             WHERE schemaname = 'public' AND tablename NOT IN ({skip})"""),
-        "sequences": rows("SELECT sequencename, data_type::text, increment_by FROM pg_sequences "
-                          "WHERE schemaname = 'public'"),
+        "sequences": rows("SELECT sequencename, data_type::text, start_value, min_value, max_value, increment_by, "
+                          "cycle, cache_size FROM pg_sequences WHERE schemaname = 'public'"),
         "types": rows("""SELECT t.typname, t.typtype FROM pg_type t
                          WHERE t.typnamespace = 'public'::regnamespace AND t.typtype IN ('e', 'd')"""),
+        # an enum's labels in their order
+        "enums": rows("""SELECT t.typname, string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder)
+                         FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid
+                         WHERE t.typnamespace = 'public'::regnamespace GROUP BY t.typname"""),
+        # a domain's base type, NOT NULL, default, collation and checks
+        "domains": rows("""SELECT t.typname, format_type(t.typbasetype, t.typtypmod), t.typnotnull, t.typdefault,
+                                  coll.collname,
+                                  (SELECT string_agg(c.conname || ' ' || pg_get_constraintdef(c.oid), '; '
+                                                     ORDER BY c.conname)
+                                   FROM pg_constraint c WHERE c.contypid = t.oid)
+                           FROM pg_type t LEFT JOIN pg_collation coll ON coll.oid = t.typcollation
+                           WHERE t.typnamespace = 'public'::regnamespace AND t.typtype = 'd'"""),
+        # comments on tables (column 0) and columns
+        "comments": rows(f"""SELECT c.relname, d.objsubid, d.description FROM pg_description d
+                             JOIN pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass
+                             WHERE c.relnamespace = 'public'::regnamespace AND c.relname NOT IN ({skip})"""),
     }
 
 
