@@ -13,7 +13,7 @@ SA20_TESTS  ?= tests/test_sqlalchemy_versions.py tests/test_declare_as_created.p
                tests/properties/test_convergence.py tests/runtime/test_alembic_differential.py \
                tests/realworld/test_realworld.py
 
-.PHONY: install install-sa20 demo test test-sa20 test-pg-newest bench schemas clean
+.PHONY: install install-sa20 demo test test-sa20 test-pg-newest bench mutate schemas clean
 
 install: $(STAMP)
 
@@ -67,6 +67,14 @@ bench: install
 	$(BIN)/python bench/revisions.py --write-results
 	$(BIN)/python bench/migrate.py --write-results
 	$(BIN)/python bench/realworld.py
+
+# Mutation testing, a tool and not a gate (tests/mutate.py): survivors and the survival
+# rate per area. MUTATE="diff/typechanges.py" MUTATE_TESTS="tests/diff/test_typechanges.py" narrows it.
+MUTMUT ?= mutmut>=3.3,<4
+MUTATE ?= diff ops reflect
+mutate: install
+	$(BIN)/pip install --quiet "$(MUTMUT)"
+	$(BIN)/python tests/mutate.py $(MUTATE)
 
 schemas: install
 	$(BIN)/python -m still.schemas schemas
