@@ -44,8 +44,10 @@ def tests_for(area: str) -> list[str]:
 
 
 def scratch_copy(into: Path) -> None:
-    """The checkout's tracked files (no venvs, no caches, no app venvs)."""
-    files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, check=True, capture_output=True).stdout
+    """The checkout's files as git sees them, new ones included (no venvs, no caches, no
+    app venvs: what .gitignore leaves out)."""
+    files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                           check=True, capture_output=True).stdout
     for name in filter(None, files.decode().split("\0")):
         source, target = ROOT / name, into / name
         if source.is_file():
@@ -58,7 +60,7 @@ def config(area: str, tests: list[str]) -> str:
     mutants, so `import still` finds the mutated copy first (PYTHONPATH=src)."""
     lines = ["[mutmut]", f"source_paths = src/still/{area}",
              "pytest_add_cli_args_test_selection =", *(f"    {t}" for t in tests),
-             "pytest_add_cli_args = -p no:cacheprovider -q", "also_copy =",
+             "pytest_add_cli_args =", "    -p", "    no:cacheprovider", "also_copy =",
              "    src", "    tests", "    fixtures"]
     return "\n".join(lines) + "\n"
 
@@ -72,13 +74,19 @@ def run(area: str) -> tuple[int, dict[str, str]]:
         (work / "setup.cfg").write_text(config(area, tests_for(area)))
         env = {**os.environ, "PYTHONPATH": "src"}
         mutmut = [sys.executable, "-m", "mutmut"]
-        subprocess.run([*mutmut, "run", "--max-children", str(os.cpu_count() or 1)], cwd=work, env=env, check=False)
+        ran = subprocess.run([*mutmut, "run", "--max-children", str(os.cpu_count() or 1)], cwd=work, env=env)
+        if ran.returncode != 0:
+            raise SystemExit(f"mutate: mutmut failed on {area} (exit {ran.returncode}); see above")
         results = subprocess.run([*mutmut, "results", "--all", "true"], cwd=work, env=env,
                                  capture_output=True, text=True, check=False).stdout
         states = re.findall(r"^\s*(\S+): (\w[\w ]*)$", results, re.M)
         survivors = {name: subprocess.run([*mutmut, "show", name], cwd=work, env=env, capture_output=True,
                                           text=True, check=False).stdout
                      for name, state in states if state == "survived"}
+        unchecked = [name for name, state in states if state in ("not checked", "no tests")]
+        if unchecked:
+            print(f"mutate: {len(unchecked)} mutants of {area} were not run by any test (counted as survivors)")
+            survivors.update({name: "(no test runs this code)" for name in unchecked})
     return len(states), survivors
 
 
