@@ -148,3 +148,40 @@ def test_what_the_quick_route_leaves_to_ast():
                  'x = """\nrevision = "no"\n"""\nrevision = "x"\n',
                  'revision = make()\n']:
         assert quick_values(text) is None, text
+
+
+clean_id = st.from_regex(r"[a-f0-9][a-f0-9_]{0,10}[a-f0-9]", fullmatch=True)
+
+
+@st.composite
+def plain_header(draw) -> str:
+    """A header as still and Alembic write them, in any order, with comments, imports and
+    blank lines between: the quick route must answer it (the property above reaches its
+    assertion only where the generated text happens to be plain)."""
+    q = draw(quote)
+
+    def text_of(v):
+        return "None" if v is None else q + v + q
+
+    names = {"revision": text_of(draw(clean_id)),
+             "down_revision": draw(st.one_of(st.none(), clean_id, st.lists(clean_id, min_size=1, max_size=3)).map(
+                 lambda v: text_of(v) if not isinstance(v, list) else "(" + ", ".join(map(text_of, v)) + ",)")),
+             "branch_labels": text_of(draw(st.none() | clean_id)),
+             "depends_on": text_of(draw(st.none() | clean_id))}
+    order = draw(st.permutations(list(names)))
+    lines = []
+    for name in order:
+        lines += draw(st.lists(st.sampled_from(["", "# a comment", "from still import op", "import sqlalchemy as sa"]),
+                               max_size=2))
+        annotated = draw(st.booleans())
+        lines.append(f"{name}: Union[str, None] = {names[name]}" if annotated else f"{name} = {names[name]}")
+    doc = draw(st.sampled_from(['"""add users\n\nRevision ID: x\n"""\n', "'''doc'''\n", ""]))
+    return doc + "\n".join(lines) + "\n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=plain_header())
+def test_plain_headers_take_the_quick_route_and_agree_with_ast(text):
+    quick = quick_header(text, PATH)
+    assert quick is not None, text
+    assert quick == by_ast(text)
