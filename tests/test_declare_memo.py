@@ -12,7 +12,8 @@ from sqlalchemy.ext.compiler import compiles, deregister
 
 from fixtures.models.generated import wide_metadata
 from still.declare import declare, rules_for
-from still.declare.base import _Memo, clause_key, declare_table, type_key
+from still.declare.base import declare_table
+from still.declare.memo import _Memo, clause_key, type_key
 from tests.helpers import assert_same_snapshot, fixture_cases, fixture_module, unconnected
 
 CASES = fixture_cases() + [("generated", "sqlite"), ("generated", "postgresql")]
