@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import importlib
 import re
 
 from typing import Optional
@@ -80,21 +82,21 @@ def diff(current: s.Snapshot, target: s.Snapshot, renames: Optional[Renames] = N
 
 def index_renamed(dialect: str):
     """The dialect's rule for the index a foreign key's rename takes along (MySQL's
-    `foreign_key_index_rename`), looked up on first use; none elsewhere."""
-    found: list = []
-
+    `foreign_key_index_rename`), its module imported on first use; none elsewhere."""
     def rule(table: s.Table, old_name: str, new_name: str):
-        if not found:
-            import importlib
-
-            try:
-                module = importlib.import_module(f"still.ops.ddl.{dialect}")
-            except ModuleNotFoundError:
-                module = None
-            found.append(getattr(module, "foreign_key_index_rename", None))
-        return found[0](table, old_name, new_name) if found[0] is not None else None
+        found = _index_rename_rule(dialect)
+        return found(table, old_name, new_name) if found is not None else None
 
     return rule
+
+
+@functools.cache
+def _index_rename_rule(dialect: str):
+    try:
+        module = importlib.import_module(f"still.ops.ddl.{dialect}")
+    except ModuleNotFoundError:
+        return None
+    return getattr(module, "foreign_key_index_rename", None)
 
 
 _STRING = re.compile(r"'((?:[^']|'')*)'")
