@@ -134,6 +134,13 @@ FIELDS: dict[str, tuple[Any, Any, tuple]] = {
     "log_table": ("str?", None, (_not_empty, _not_the_version_table)),  # default: <version_table>_log
     # the server the offline paths write for (no connection to ask): still.server_versions
     "postgresql_version": ("version?", None, ()),
+    # generate writes the online forms on PostgreSQL (CONCURRENTLY, NOT VALID then VALIDATE, ...)
+    "safe_forms": ("bool", True, ()),
+    # each DDL statement of upgrade/downgrade waits this long for its table lock (0: no limit),
+    # retried ddl_lock_attempts times in all, ddl_lock_backoff seconds apart (doubling)
+    "ddl_lock_timeout": ("number", 5.0, (_not_negative,)),
+    "ddl_lock_attempts": ("number", 5.0, (_not_negative,)),
+    "ddl_lock_backoff": ("number", 1.0, (_not_negative,)),
     "x": ("dict", {}, ()),
     "source": ("str?", None, ()),
     "name": ("str?", None, ()),
@@ -269,7 +276,8 @@ class Config:
 # The keys a file may set; `x`, `source` and `name` come from the command line.
 FILE_KEYS = ("url", "metadata", "metadata_loader", "script_location", "version_locations", "version_table", "version_table_schema",
              "schemas", "exclude_tables", "sqlite_commit", "lock_timeout", "metadata_naming_convention",
-             "applied_log", "log_table", "edited_revisions", "postgresql_version")
+             "applied_log", "log_table", "edited_revisions", "postgresql_version",
+             "safe_forms", "ddl_lock_timeout", "ddl_lock_attempts", "ddl_lock_backoff")
 
 _EXPECTED = {
     "url": "a string",
@@ -288,6 +296,10 @@ _EXPECTED = {
     "edited_revisions": "one of \"warn\", \"refuse\"",
     "log_table": "a string",
     "postgresql_version": "a PostgreSQL version: a number such as 18, or a string such as \"17.4\"",
+    "safe_forms": "a boolean (true or false)",
+    "ddl_lock_timeout": "a number of seconds (0 or more)",
+    "ddl_lock_attempts": "a number of attempts (1 or more)",
+    "ddl_lock_backoff": "a number of seconds (0 or more)",
 }
 
 
