@@ -15,6 +15,7 @@ module gives every such test the same three parts:
   the writer's backend (every ~2 ms) and records each lock it was seen *waiting* for
   (``granted = false``) as ``(locktype, mode, relation)``.
 
+A migration under test runs through ``still_project`` (real files, the real CLI).
 Use them together through ``traffic``::
 
     with traffic(url, "items") as seen:
@@ -57,16 +58,32 @@ def connect(url: str) -> psycopg.Connection:
     return psycopg.connect(libpq_url(url), autocommit=True)
 
 
-def fill_table(url: str, table: str, rows: int = 100_000, payload_chars: int = 0) -> None:
-    """Create ``table`` (id bigserial pk, n integer, payload text) with ``rows`` rows.
+TABLE_MODEL = '''
+sa.Table("{table}", metadata, sa.Column("id", sa.BigInteger, primary_key=True),
+         sa.Column("n", sa.Integer, nullable=False), sa.Column("payload", sa.Text, nullable=False){extra})
+'''
 
-    Payloads are md5 hex strings repeated up to ``payload_chars`` characters (32 when 0),
-    distinct per row, so a unique index over ``payload`` can be built."""
+
+def table_model(table: str, extra: str = "") -> str:
+    """The SQLAlchemy declaration of the table ``fill_table`` makes (for a project's models,
+    after ``import sqlalchemy as sa`` and ``metadata = sa.MetaData()``); ``extra`` is added
+    to its items (``', sa.Index("ix", "n")'``)."""
+    return TABLE_MODEL.format(table=table, extra=extra)
+
+
+def fill_table(url: str, table: str, rows: int = 100_000, payload_chars: int = 0, create: bool = True) -> None:
+    """Create ``table`` (id bigserial pk, n integer, payload text) with ``rows`` rows; with
+    ``create=False``, fill the table of that shape a migration made (``table_model``).
+
+    ``n`` is ``i % 1000`` (1000 distinct values: a unique index over it fails). Payloads
+    are md5 hex strings repeated up to ``payload_chars`` characters (32 when 0), distinct
+    per row, so a unique index over ``payload`` can be built."""
     width = max(payload_chars, 32)
     repeats = -(-width // 32)
     with connect(url) as conn:
-        conn.execute(f'CREATE TABLE "{table}" (id bigserial PRIMARY KEY, n integer NOT NULL, '
-                     f'payload text NOT NULL)')
+        if create:
+            conn.execute(f'CREATE TABLE "{table}" (id bigserial PRIMARY KEY, n integer NOT NULL, '
+                         f'payload text NOT NULL)')
         conn.execute(f'INSERT INTO "{table}" (n, payload) '
                      f"SELECT i % 1000, left(repeat(md5(i::text), {repeats}), {width}) "
                      f"FROM generate_series(1, {rows}) AS i")
@@ -186,3 +203,17 @@ def traffic(url: str, table: str, settle: float = 0.1) -> Iterator[Seen]:
     for part in (writer, sampler):
         if part.error is not None:
             raise RuntimeError(f"{part.name} failed: {part.error!r}") from part.error
+
+
+def still_project(path, url: str, models: str, config: str = ""):
+    """A still project at ``path`` on ``url`` whose models are the module text ``models``
+    (it must define ``metadata``), with ``config`` lines added to its still.toml; driven
+    through the real command line (``tests.runtime.project.Project``: ``.ok(...)``,
+    ``.fail(...)``, ``.run(...)``, ``.versions``)."""
+    from tests.runtime.project import Project
+
+    project = Project(path, url).init()
+    (path / "models.py").write_text(models)
+    with open(path / "still.toml", "a") as f:
+        f.write('metadata = "models:metadata"\n' + config)
+    return project
