@@ -110,7 +110,9 @@ def generate(
     renames, declined = _ask_renames(result, list(rename or []))
     if renames != list(rename or []):
         result, heads = current_state(cfg, run, against, models, renames)
-    plan = _answered(result.plan, declined)
+    from still.diff.safe_forms import safe_forms
+
+    plan = safe_forms(_answered(result.plan, declined), run.offline_dialect().name, cfg.safe_forms)
     if plan.empty and not empty:
         typer.echo("No changes: the models match the "
                    + ("database" if against is Against.db else "revision history") + "; nothing written.")

@@ -72,7 +72,8 @@ class DdlLocks:
         return self.on and self.dialect == "postgresql"
 
     def _pg_value(self) -> str:
-        return f"{max(1, round(self.timeout * 1000))}ms"
+        ms = max(1, round(self.timeout * 1000))
+        return f"{ms // 1000}s" if ms % 1000 == 0 else f"{ms}ms"
 
     def _my_value(self) -> int:
         return max(1, math.ceil(self.timeout))

@@ -76,13 +76,15 @@ class Executor(abc.ABC):
         # False where each DDL statement commits itself (MySQL): a failure cannot roll back
         self.transactional_ddl = getattr(self._ddl, "TRANSACTIONAL_DDL", True)
         self.applied: list[str] = []  # statements run online since the migration last reset it
+        # how many of `applied` an autocommit block committed (None: none): a failure after
+        # it cannot roll them back
+        self.committed: Optional[int] = None
         # indexes the database dropped by itself (server_side): op.drop_index of one is done
         self.dropped_by_server: set[tuple[str, str, str]] = set()
         # (schema, table, index) -> the name a foreign key's rename gave it (MySQL): a
         # revision that renames the index too after the key finds it done
         self.renamed_along: dict[tuple[str, str, str], str] = {}
         self.ddl_locks = None  # runtime.ddl_lock.DdlLocks of the run (online)
-        self.committed = False  # an autocommit block committed part of the running unit
         self._last = None  # (operation, snapshot before it) of the statements being run
 
     def where(self):
@@ -114,7 +116,7 @@ class Executor(abc.ABC):
     def restore(self, saved) -> None:
         self.snapshot, self.may_orphan, self.dropped_by_server, self.renamed_along = \
             saved[0], saved[1], set(saved[2]), dict(saved[3])
-        self._pending, self.applied, self.committed, self._last = None, [], False, None
+        self._pending, self.applied, self.committed, self._last = None, [], None, None
 
     @property
     def ddl(self):
@@ -264,6 +266,8 @@ class OnlineExecutor(Executor):
     def _after_statement(self) -> None:
         if self._autocommit:
             self.conn.commit()
+        if self.in_autocommit:
+            self.committed = len(self.applied)
 
     def execute(self, statement, execution_options=None) -> None:
         import sqlalchemy as sa
@@ -319,6 +323,7 @@ class OnlineExecutor(Executor):
     def autocommit_block(self):
         self.flush()
         self.in_autocommit = True
+        self.committed = len(self.applied)  # the block begins with a commit
         try:
             with self._autocommit_block():
                 yield
@@ -328,7 +333,6 @@ class OnlineExecutor(Executor):
     @contextlib.contextmanager
     def _autocommit_block(self):
         self.conn.commit()
-        self.committed = True
         if self.dialect.name == "postgresql":
             level = self.conn.get_isolation_level()
             self.conn.execution_options(isolation_level="AUTOCOMMIT")

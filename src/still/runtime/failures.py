@@ -37,6 +37,19 @@ def _failed_unrolled(step, err: BaseException, applied: list[str], label: str, h
                       f"says {version}")
 
 
+def _failed_committed(step, err: BaseException, applied: list[str], heads) -> BaseException:
+    """The failure of a revision that left its transaction (an autocommit block, where
+    CONCURRENTLY index builds run): what it committed stays."""
+    if isinstance(err, KeyboardInterrupt):
+        return err
+    done = "; ".join(_one_line(sql)[:80] for sql in applied)
+    ran = (f"statements 1-{len(applied)} of it ({done}) are applied" if len(applied) > 1 else
+           f"statement 1 of it ({done}) is applied" if applied else "none of its statements is applied")
+    version = ", ".join(heads) if heads else "base"
+    return StillError(f"{_failed(step, err, None)}; it committed inside op.get_context().autocommit_block(), "
+                      f"so only what followed was rolled back: {ran}; the version table still says {version}")
+
+
 _DDL_WORDS = {"CREATE", "ALTER", "DROP", "RENAME", "TRUNCATE"}
 
 

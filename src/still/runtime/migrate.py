@@ -23,7 +23,7 @@ from still.errors import StillError
 from still.revisions.targets import precheck
 from still.runtime.applied_log import DIRECTIONS, LogTable
 from still.runtime.ddl_lock import DdlLocks, lock_timed_out
-from still.runtime.failures import _failed, _failed_unrolled, dialect_label
+from still.runtime.failures import _failed, _failed_committed, _failed_unrolled, dialect_label
 from still.runtime.version_table import VersionTable
 
 TRANSACTIONS = ("per-revision", "all")
@@ -255,18 +255,19 @@ class Run:
             try:
                 for unit in units:
                     saved = executor.checkpoint()
-                    executor.committed, attempt = False, 0
+                    attempt = 0
                     while True:
                         attempt += 1
-                        step = unit[0][1]
+                        step, committed = unit[0][1], False  # committed: an autocommit block did, this attempt
                         try:
                             locks.begin(conn)
                             for number, step in unit:
                                 if number not in shown:
                                     shown.add(number)
                                     self.progress.step(step)
-                                executor.applied = []
+                                executor.applied, executor.committed = [], None
                                 self._run_one(conn, executor, step, number, len(steps), transaction, after)
+                                committed = committed or executor.committed is not None
                             if transaction == "all":
                                 conn.commit()
                             break
@@ -276,12 +277,16 @@ class Run:
                             if not executor.transactional_ddl:
                                 raise _failed_unrolled(step, err, executor.applied, dialect_label(conn.dialect),
                                                        self.version_table.heads(conn)) from err
-                            if locks.whole_units and not executor.committed and lock_timed_out(err):
+                            committed = committed or executor.committed is not None
+                            if locks.whole_units and not committed and lock_timed_out(err):
                                 if attempt < locks.attempts:
                                     executor.restore(saved)
                                     time.sleep(locks.pause(attempt))
                                     continue
                                 err = StillError(locks.gave_up(conn, where))
+                            if executor.committed is not None:
+                                raise _failed_committed(step, err, executor.applied[:executor.committed],
+                                                        self.version_table.heads(conn)) from err
                             raise _failed(step, err, transaction) from err
             finally:
                 if put_back is not None:
