@@ -145,3 +145,40 @@ def test_attempts_must_be_a_whole_number(tmp_path, pg_url):
         toml.write_text(text + f"ddl_lock_attempts = {bad}\n")
         line = p.fail("upgrade", "head")
         assert "ddl_lock_attempts" in line and "whole number" in line, line
+
+
+def test_with_transaction_all_the_whole_run_is_retried(tmp_path, pg_url):
+    p = project(tmp_path, pg_url, ALTER)
+    p.revision("r3", "more", 'op.add_column("t", sa.Column("y", sa.Integer))', 'op.drop_column("t", "y")')
+    blocker = Blocker(pg_url)
+    try:
+        line = p.fail("upgrade", "head", "--transaction", "all")
+    finally:
+        blocker.release()
+    assert "gave up waiting for a lock on table public.t" in line and "nothing was changed" in line, line
+    assert state(pg_url) == (3, ["id"], ["r1"])
+
+
+def test_mariadb_waits_lock_wait_timeout_and_retries_the_statement(tmp_path, mysql_url):
+    p = Project(tmp_path / "proj", mysql_url).init()
+    toml = p.path / "still.toml"
+    toml.write_text(toml.read_text() + "ddl_lock_timeout = 1\nddl_lock_attempts = 2\nddl_lock_backoff = 0.05\n")
+    p.revision("r1", "create t", 'op.create_table("t", sa.Column("id", sa.Integer, primary_key=True))',
+               'op.drop_table("t")')
+    p.revision("r2", "alter t", ALTER, 'op.drop_column("t", "x")')
+    p.ok("upgrade", "r1")
+    assert "SET SESSION lock_wait_timeout = 1;" in p.ok("upgrade", "r1:head", "--sql")
+    engine = sa.create_engine(mysql_url, poolclass=sa.pool.NullPool)
+    conn = engine.connect()
+    conn.exec_driver_sql("SELECT * FROM t FOR UPDATE").all()  # a metadata lock held until rollback
+    try:
+        line = p.fail("upgrade", "head")
+    finally:
+        conn.rollback()
+        conn.close()
+    assert "gave up waiting for a lock on table" in line and "2 attempt(s) of ddl_lock_timeout 1s" in line, line
+    assert "none of its DDL ran" in line and "version table still says r1" in line, line
+    with engine.connect() as check:
+        assert [r[0] for r in check.exec_driver_sql("SHOW COLUMNS FROM t")] == ["id"]
+    engine.dispose()
+    p.ok("upgrade", "head")  # nothing held now
