@@ -297,7 +297,7 @@ class OnlineExecutor(Executor):
         self.flush()
         if not rows:
             return
-        self.may_orphan = True
+        self.may_orphan, self._last = True, None
         try:
             self.conn.execute(table.insert(), list(rows))
         except exc.DBAPIError as err:
@@ -311,6 +311,7 @@ class OnlineExecutor(Executor):
         self.flush()
         self.may_orphan = True
         self._stale = self._lent = True
+        self._last = None  # what runs on it has no operation still knows the table of
         return self.conn
 
     def reread(self) -> s.Snapshot:
