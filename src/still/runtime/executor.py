@@ -107,7 +107,7 @@ class Executor(abc.ABC):
             lock = cost_of(operation, before, self.dialect.name, self.dialect.server_version_info).lock
         except Exception:  # the lock is a detail of the message; its absence is not an error
             lock = None
-        return Where.of(f"{q.quote(schema)}.{q.quote(table)}", lock)
+        return Where.of(f"{q.quote(schema)}.{q.quote(table)}" if schema else q.quote(table), lock)
 
     def checkpoint(self):
         """What a unit run again after a lock timeout starts from (see runtime.ddl_lock)."""
