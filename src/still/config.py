@@ -94,6 +94,12 @@ def _not_negative(value, _checked):
     return value
 
 
+def _whole_attempts(value, _checked):
+    if value < 1 or value != int(value):
+        raise ValueError("must be a whole number of attempts, 1 or more")
+    return int(value)
+
+
 def _some_schemas(value, _checked):
     if value is not None and not value:
         raise ValueError("must name at least one schema (leave it out to use every schema)")
@@ -139,7 +145,7 @@ FIELDS: dict[str, tuple[Any, Any, tuple]] = {
     # each DDL statement of upgrade/downgrade waits this long for its table lock (0: no limit),
     # retried ddl_lock_attempts times in all, ddl_lock_backoff seconds apart (doubling)
     "ddl_lock_timeout": ("number", 5.0, (_not_negative,)),
-    "ddl_lock_attempts": ("number", 5.0, (_not_negative,)),
+    "ddl_lock_attempts": ("number", 5, (_whole_attempts,)),
     "ddl_lock_backoff": ("number", 1.0, (_not_negative,)),
     "x": ("dict", {}, ()),
     "source": ("str?", None, ()),

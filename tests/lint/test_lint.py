@@ -37,8 +37,13 @@ CASES = {
 }
 
 
-def _project(tmp_path, url, body: str) -> tuple[Project, Path]:
+def _project(tmp_path, url, body: str, ddl_lock_timeout: str = "0") -> tuple[Project, Path]:
+    """`ddl_lock_timeout = 0` unless told: still's runtime sets no lock_timeout, so the
+    revisions must (see test_still_setting_lock_timeout_quiets_missing_lock_timeout)."""
     project = Project(tmp_path, url).init()
+    if ddl_lock_timeout is not None:
+        toml = project.path / "still.toml"
+        toml.write_text(toml.read_text() + f"ddl_lock_timeout = {ddl_lock_timeout}\n")
     project.revision("a1", "base", BASE)
     path = project.revision("b2", "change", body)
     return project, path
@@ -81,6 +86,14 @@ op.add_column("users", sa.Column("nick", sa.String(20)))"""
     assert project.ok("lint", "b2").strip() == "No findings in 1 revision"
     # the base revision creates its tables: nothing existed before it either
     assert project.ok("lint").strip() == "No findings in 2 revisions"
+
+
+def test_still_setting_lock_timeout_quiets_missing_lock_timeout(tmp_path):
+    """With ddl_lock_timeout > 0 (the default) still's runtime sets lock_timeout for every
+    statement it runs: the revision has nothing to set, and lint says nothing."""
+    for timeout in (None, "3"):  # the default (5), and one set
+        project, _ = _project(tmp_path / str(timeout), PG, CASES["missing-lock-timeout"][1], timeout)
+        assert project.ok("lint", "b2").strip() == "No findings in 1 revision"
 
 
 def test_json_is_golden_and_valid_and_github_annotates(tmp_path):

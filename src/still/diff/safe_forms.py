@@ -4,6 +4,7 @@ asks for the form of each that does not lock the application out."""
 
 from __future__ import annotations
 
+from still.diff.safe_enums import committed_enum_values
 from still.diff.safe_indexes import concurrent_indexes
 from still.plan import Plan
 
@@ -12,4 +13,4 @@ def safe_forms(plan: Plan, dialect: str, enabled: bool = True) -> Plan:
     """`plan` in its safe forms for `dialect` (unchanged when `enabled` is false)."""
     if not enabled:
         return plan
-    return concurrent_indexes(plan, dialect)
+    return committed_enum_values(concurrent_indexes(plan, dialect), dialect)

@@ -37,6 +37,8 @@ def lint(run, selected: Optional[list[str]] = None, version: Optional[tuple] = N
     ignored = _Ignores()
     found = []
     for module in rules_for(dialect.name):
+        if not getattr(module, "applies", lambda cfg: True)(run.cfg):  # what the runtime takes care of
+            continue
         for revision in revisions:
             for item, message in module.findings(revision, dialect.name):
                 if module.CODE in ignored.codes(item.path, item.line):

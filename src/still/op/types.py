@@ -29,11 +29,18 @@ def drop_enum(name: str, schema: Optional[str] = None) -> None:
     ex.run(ops.DropEnum(schema_name=ex.schema(schema), enum=_enum(ex, name, schema)))
 
 
-def add_enum_value(name: str, value: str, before: Optional[str] = None, schema: Optional[str] = None) -> None:
+def add_enum_value(name: str, value: str, before: Optional[str] = None, schema: Optional[str] = None,
+                   if_not_exists: bool = False) -> None:
+    """`ALTER TYPE ... ADD VALUE`; `if_not_exists`: nothing to do when the type has the value
+    (a revision run again after it committed the value in an autocommit block)."""
     ex = _ex()
+    if if_not_exists:
+        ex.reread()  # what the database has now, not only what still ran
     enum = _enum(ex, name, schema)
+    if if_not_exists and value in enum.values:
+        return
     ex.run(ops.AddEnumValue(schema_name=ex.schema(schema), enum_name=name, value=value, before=before,
-                            old_values=enum.values))
+                            old_values=enum.values, if_not_exists=if_not_exists))
 
 
 def replace_enum(name: str, old_values: Sequence[str], new_values: Sequence[str],

@@ -52,16 +52,23 @@ class DropEnum(OperationBase):
 
 class AddEnumValue(OperationBase):
     """`ALTER TYPE ... ADD VALUE`. PostgreSQL cannot remove a value, so the reverse is
-    `replace_enum`, which recreates the type with the old values."""
+    `replace_enum`, which recreates the type with the old values.
+
+    `if_not_exists`: `ADD VALUE IF NOT EXISTS`, the form `generate` writes in an autocommit
+    block (diff/safe_enums.py): committed before the rest of the revision, which can then
+    use the value, and found done when a revision that failed later is run again."""
 
     op: Literal["add_enum_value"] = "add_enum_value"
     enum_name: str
     value: str
     before: Optional[str] = None  # the value it goes before; None appends it
     old_values: tuple[str, ...]
+    if_not_exists: bool = False
 
     def new_values(self) -> tuple[str, ...]:
         values = list(self.old_values)
+        if self.value in values:  # IF NOT EXISTS, there already
+            return tuple(values)
         values.insert(values.index(self.before) if self.before else len(values), self.value)
         return tuple(values)
 

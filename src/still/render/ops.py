@@ -411,8 +411,14 @@ class OpRenderer:
         return [self._call("op.drop_enum", py_str(op.enum.name), schema=self._schema(op.schema_name))]
 
     def _add_enum_value(self, op) -> list[str]:
-        return [self._call("op.add_enum_value", py_str(op.enum_name), py_str(op.value),
-                           before=py_str(op.before) if op.before else None, schema=self._schema(op.schema_name))]
+        made = self._call("op.add_enum_value", py_str(op.enum_name), py_str(op.value),
+                          before=py_str(op.before) if op.before else None, schema=self._schema(op.schema_name),
+                          if_not_exists="True" if op.if_not_exists else None)
+        if not op.if_not_exists:
+            return [made]
+        from still.render.plan import AUTOCOMMIT  # committed before the revision uses the value
+
+        return [AUTOCOMMIT + made]
 
     def _replace_enum(self, op) -> list[str]:
         return [self._call("op.replace_enum", py_str(op.enum_name), py_value(list(op.old_values)),

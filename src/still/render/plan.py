@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
-from still.findings import Finding
+from still.findings import Code, Finding
 from still.plan import Plan
 from still.snapshot import Domain, Snapshot
 from still.render.ops import OpRenderer
@@ -232,7 +232,18 @@ def _with_own_findings(reverse: Plan) -> Plan:
 
     found = [f for op in reverse.operations if op.op == "alter_column"
              for f in alter_findings(op.schema_name, op.table_name, op)]
+    found += [_value_removed(op) for op in reverse.operations if op.op == "replace_enum" and op.destructive]
     return reverse.model_copy(update={"findings": tuple(found)}) if found else reverse
+
+
+def _value_removed(op) -> Finding:
+    """The downgrade of an added enum value: PostgreSQL cannot drop a value, so the type is
+    recreated without it (its columns rewritten), and rows holding it make that fail."""
+    removed = [v for v in op.old_values if v not in op.new_values]
+    return Finding.of(Code.ENUM_VALUE_REMOVED,
+                      f"enum {op.schema_name}.{op.enum_name} loses value(s) {', '.join(removed)}: PostgreSQL cannot "
+                      f"drop an enum value, so the type is recreated and its columns rewritten; rows holding "
+                      f"them make the downgrade fail: update those rows first", op.schema_name)
 
 
 def domains_of(plan: Plan, snapshots: Iterable[Snapshot]) -> dict:

@@ -84,6 +84,39 @@ class Executor(abc.ABC):
         # (schema, table, index) -> the name a foreign key's rename gave it (MySQL): a
         # revision that renames the index too after the key finds it done
         self.renamed_along: dict[tuple[str, str, str], str] = {}
+        self.ddl_locks = None  # runtime.ddl_lock.DdlLocks of the run (online)
+        self._last = None  # (operation, snapshot before it) of the statements being run
+
+    def where(self):
+        """The table (and the lock its statements take) of the operation running now, for
+        a lock wait's message; empty for raw SQL."""
+        from still.runtime.ddl_lock import Where
+
+        if self._last is None:
+            return Where.of(None, None)
+        operation, before = self._last
+        table = getattr(operation, "table_name", None)
+        if not table:
+            return Where.of(None, None)
+        schema = getattr(operation, "schema_name", None) or self.default_schema
+        q = self.dialect.identifier_preparer
+        lock = None
+        try:
+            from still.lint import cost_of
+
+            lock = cost_of(operation, before, self.dialect.name, self.dialect.server_version_info).lock
+        except Exception:  # the lock is a detail of the message; its absence is not an error
+            lock = None
+        return Where.of(f"{q.quote(schema)}.{q.quote(table)}" if schema else q.quote(table), lock)
+
+    def checkpoint(self):
+        """What a unit run again after a lock timeout starts from (see runtime.ddl_lock)."""
+        return (self.snapshot, self.may_orphan, set(self.dropped_by_server), dict(self.renamed_along))
+
+    def restore(self, saved) -> None:
+        self.snapshot, self.may_orphan, self.dropped_by_server, self.renamed_along = \
+            saved[0], saved[1], set(saved[2]), dict(saved[3])
+        self._pending, self.applied, self.committed, self._last = None, [], None, None
 
     @property
     def ddl(self):
@@ -118,6 +151,7 @@ class Executor(abc.ABC):
                 self.snapshot = operation.apply(before)
                 return
         before = self.snapshot
+        self._last = (operation, before)
         statements = self.around(self._ddl.statements(operation, before, self.dialect))
         for sql in statements:
             self.emit(sql, operation.op)
@@ -143,6 +177,7 @@ class Executor(abc.ABC):
             return
         (schema, table), start, first = self._pending
         self._pending = None
+        self._last = (first, self.snapshot)
         statements = self.around(self._ddl.rebuild_statements(start, self.snapshot.table(table, schema),
                                                               self.snapshot, self.dialect))
         for sql in statements:
@@ -209,11 +244,19 @@ class OnlineExecutor(Executor):
         hook = getattr(self._ddl, "online_around", None)
         return hook(self.conn, statements) if hook is not None else statements
 
+    def _retried(self, run) -> None:
+        """`run` once, or again after a lock timeout where a statement commits by itself
+        (an autocommit block; MariaDB's DDL): see runtime.ddl_lock."""
+        if self.ddl_locks is not None and (self.in_autocommit or not self.transactional_ddl):
+            self.ddl_locks.statement(run, self.conn, self.where)
+        else:
+            run()
+
     def emit(self, sql: str, what: str = "execute") -> None:
         from sqlalchemy import exc
 
         try:
-            self.conn.exec_driver_sql(sql)
+            self._retried(lambda: self.conn.exec_driver_sql(sql))
         except exc.DBAPIError as err:
             reason = _first_line(str(err.orig)) if err.orig else _first_line(str(err))
             raise StillError(f"{what} failed: {reason} (statement: {_one_line(sql)})") from err
@@ -239,8 +282,9 @@ class OnlineExecutor(Executor):
         else:
             self._stale = True  # a construct may be DDL; reflect before the next operation
         self.may_orphan = True
+        self._last = None
         try:
-            self.conn.execute(statement, execution_options=execution_options or {})
+            self._retried(lambda: self.conn.execute(statement, execution_options=execution_options or {}))
         except exc.DBAPIError as err:
             reason = _first_line(str(err.orig)) if err.orig else _first_line(str(err))
             raise StillError(f"execute failed: {reason} (statement: {_one_line(str(statement))})") from err
@@ -253,7 +297,7 @@ class OnlineExecutor(Executor):
         self.flush()
         if not rows:
             return
-        self.may_orphan = True
+        self.may_orphan, self._last = True, None
         try:
             self.conn.execute(table.insert(), list(rows))
         except exc.DBAPIError as err:
@@ -267,6 +311,7 @@ class OnlineExecutor(Executor):
         self.flush()
         self.may_orphan = True
         self._stale = self._lent = True
+        self._last = None  # what runs on it has no operation still knows the table of
         return self.conn
 
     def reread(self) -> s.Snapshot:
@@ -292,11 +337,16 @@ class OnlineExecutor(Executor):
         if self.dialect.name == "postgresql":
             level = self.conn.get_isolation_level()
             self.conn.execution_options(isolation_level="AUTOCOMMIT")
+            restore = self.ddl_locks.session(self.conn) if self.ddl_locks is not None else None
             try:
                 yield
             finally:
+                if restore is not None:
+                    restore()
                 self.conn.commit()  # ends the logical transaction autocommit mode opened
                 self.conn.execution_options(isolation_level=level)
+                if self.ddl_locks is not None:  # the transaction that follows waits as the first did
+                    self.ddl_locks.begin(self.conn)
         else:
             # still's SQLite connections manage transactions themselves: commit after
             # every statement instead of switching the driver's mode

@@ -11,6 +11,7 @@ its row to the applied-revisions log in that transaction (see runtime.applied_lo
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from dataclasses import dataclass, field
@@ -21,6 +22,8 @@ from typing import Callable, Optional, TextIO
 from still.errors import StillError
 from still.revisions.targets import precheck
 from still.runtime.applied_log import DIRECTIONS, LogTable
+from still.runtime.ddl_lock import DdlLocks, lock_timed_out
+from still.runtime.failures import _failed, _failed_committed, _failed_unrolled, dialect_label
 from still.runtime.version_table import VersionTable
 
 TRANSACTIONS = ("per-revision", "all")
@@ -243,42 +246,74 @@ class Run:
             conn.commit()
             after = getattr(executor._ddl, "after_plan", None)
             self.progress.start(len(steps))
+            locks = DdlLocks.of(self.cfg, conn.dialect)
+            executor.ddl_locks = locks if locks.on else None
+            put_back = locks.start(conn)
+            # what is undone and run again after a lock timeout: a revision, or the whole run
+            units = [list(enumerate(steps))] if transaction == "all" else [[pair] for pair in enumerate(steps)]
+            shown: set[int] = set()
             try:
-                for number, step in enumerate(steps):
-                    self.progress.step(step)
-                    executor.applied, executor.committed = [], None
-                    try:
-                        if number == 0:
-                            self.version_table.ensure(conn)
-                            if self.log is not None:
-                                self.log.ensure(conn)
-                        started, clock = datetime.now(timezone.utc), time.monotonic()
-                        self.run_step(step, executor)
-                        self.version_table.apply(conn, tuple(step.delete), tuple(step.insert))
-                        if self.log is not None:
-                            rev = step.revision
-                            self.log.record(conn, rev.revision, DIRECTIONS[step.direction], self._checksums[rev.revision],
-                                            started, round((time.monotonic() - clock) * 1000))
-                        last = transaction == "per-revision" or number == len(steps) - 1
-                        if after is not None and last and executor.may_orphan:
-                            after(conn)
-                            executor.may_orphan = False
-                        if transaction == "per-revision":
-                            conn.commit()
-                    except BaseException as err:
-                        conn.rollback()
-                        if not executor.transactional_ddl:
-                            raise _failed_unrolled(step, err, executor.applied, dialect_label(conn.dialect),
-                                                   self.version_table.heads(conn)) from err
-                        if executor.committed is not None:
-                            raise _failed_committed(step, err, executor.applied[:executor.committed],
-                                                    self.version_table.heads(conn)) from err
-                        raise _failed(step, err, transaction) from err
-                if transaction == "all":
-                    conn.commit()
+                for unit in units:
+                    saved = executor.checkpoint()
+                    attempt = 0
+                    while True:
+                        attempt += 1
+                        step, committed = unit[0][1], False  # committed: an autocommit block did, this attempt
+                        try:
+                            locks.begin(conn)
+                            for number, step in unit:
+                                if number not in shown:
+                                    shown.add(number)
+                                    self.progress.step(step)
+                                executor.applied, executor.committed = [], None
+                                self._run_one(conn, executor, step, number, len(steps), transaction, after)
+                                committed = committed or executor.committed is not None
+                            if transaction == "all":
+                                conn.commit()
+                            break
+                        except BaseException as err:
+                            where = executor.where()
+                            conn.rollback()
+                            if not executor.transactional_ddl:
+                                raise _failed_unrolled(step, err, executor.applied, dialect_label(conn.dialect),
+                                                       self.version_table.heads(conn)) from err
+                            committed = committed or executor.committed is not None
+                            if locks.whole_units and not committed and lock_timed_out(err):
+                                if attempt < locks.attempts:
+                                    executor.restore(saved)
+                                    time.sleep(locks.pause(attempt))
+                                    continue
+                                err = StillError(locks.gave_up(conn, where))
+                            if executor.committed is not None:
+                                raise _failed_committed(step, err, executor.applied[:executor.committed],
+                                                        self.version_table.heads(conn)) from err
+                            raise _failed(step, err, transaction) from err
             finally:
+                if put_back is not None:
+                    with contextlib.suppress(Exception):  # the connection may be gone with the error
+                        put_back()
                 self.progress.done()
             return len(steps)
+
+    def _run_one(self, conn, executor, step, number: int, total: int, transaction: str, after) -> None:
+        """One revision and its version-table change, in the transaction still opened."""
+        if number == 0:
+            self.version_table.ensure(conn)
+            if self.log is not None:
+                self.log.ensure(conn)
+        started, clock = datetime.now(timezone.utc), time.monotonic()
+        self.run_step(step, executor)
+        self.version_table.apply(conn, tuple(step.delete), tuple(step.insert))
+        if self.log is not None:
+            rev = step.revision
+            self.log.record(conn, rev.revision, DIRECTIONS[step.direction], self._checksums[rev.revision],
+                            started, round((time.monotonic() - clock) * 1000))
+        last = transaction == "per-revision" or number == total - 1
+        if after is not None and last and executor.may_orphan:
+            after(conn)
+            executor.may_orphan = False
+        if transaction == "per-revision":
+            conn.commit()
 
     def lock(self, conn):
         """The migration lock, taken before the version table is read (see runtime.lock)."""
@@ -312,6 +347,9 @@ class Run:
         brackets = executor.transactional_ddl
         per_revision = transaction == "per-revision" and brackets
         whole = transaction == "all" and brackets
+        wait = DdlLocks.of(self.cfg, dialect).offline_sql()
+        if wait and steps:  # for the whole script; retrying is up to what runs it
+            executor.write(wait)
         if whole and steps:
             out.write("BEGIN;\n\n")
         for number, step in enumerate(steps):
@@ -430,63 +468,3 @@ def _stamp_range(targets: list[str]) -> tuple[str, list[str]]:
 def _check_transaction(transaction: str) -> None:
     if transaction not in TRANSACTIONS:
         raise StillError(f"--transaction must be one of {', '.join(TRANSACTIONS)}, not {transaction!r}")
-
-
-def dialect_label(dialect) -> str:
-    return "MariaDB" if getattr(dialect, "is_mariadb", False) else {"mysql": "MySQL"}.get(dialect.name, dialect.name)
-
-
-def _failed_unrolled(step, err: BaseException, applied: list[str], label: str, heads) -> BaseException:
-    """The failure where DDL cannot be rolled back: what of the revision is in the database
-    now, and what the version table says (it changes only after a revision's last statement)."""
-    if isinstance(err, KeyboardInterrupt):
-        return err
-    base = _failed(step, err, None)
-    # what ran after the last DDL statement was rolled back with the transaction
-    ddl = [i for i, sql in enumerate(applied) if sql.lstrip()[:8].upper().split(" ")[0] in _DDL_WORDS]
-    rolled_back = len(applied) - (ddl[-1] + 1 if ddl else 0)
-    failed_at = len(applied) + 1
-    applied = applied[:len(applied) - rolled_back]
-    done = "; ".join(_one_line(sql)[:80] for sql in applied)
-    ran = (f"statements 1-{len(applied)} of it ({done}) are applied" if len(applied) > 1 else
-           f"statement 1 of it ({done}) is applied" if applied else "none of its DDL ran")
-    version = ", ".join(heads) if heads else "base"
-    undone = f", the {rolled_back} after the last DDL statement were rolled back" if rolled_back else ""
-    return StillError(f"{base}; statement {failed_at} of this revision failed and its DDL was not rolled "
-                      f"back ({label} commits each DDL statement): {ran}{undone}; the version table still "
-                      f"says {version}")
-
-
-def _failed_committed(step, err: BaseException, applied: list[str], heads) -> BaseException:
-    """The failure of a revision that left its transaction (an autocommit block, where
-    CONCURRENTLY index builds run): what it committed stays."""
-    if isinstance(err, KeyboardInterrupt):
-        return err
-    done = "; ".join(_one_line(sql)[:80] for sql in applied)
-    ran = (f"statements 1-{len(applied)} of it ({done}) are applied" if len(applied) > 1 else
-           f"statement 1 of it ({done}) is applied" if applied else "none of its statements is applied")
-    version = ", ".join(heads) if heads else "base"
-    return StillError(f"{_failed(step, err, None)}; it committed inside op.get_context().autocommit_block(), "
-                      f"so only what followed was rolled back: {ran}; the version table still says {version}")
-
-
-_DDL_WORDS = {"CREATE", "ALTER", "DROP", "RENAME", "TRUNCATE"}
-
-
-def _failed(step, err: BaseException, transaction: Optional[str]) -> BaseException:
-    if isinstance(err, KeyboardInterrupt):
-        return err
-    rev = step.revision
-    what = f"{'upgrade' if step.direction == 'up' else 'downgrade'} of revision {rev.revision}"
-    if rev.message:
-        what += f" ({_one_line(rev.message)})"
-    detail = str(err) if isinstance(err, StillError) else f"{type(err).__name__}: {err}"
-    detail = detail.strip().splitlines()[0] if detail.strip() else type(err).__name__
-    if transaction == "all":
-        tail = "; rolled back: nothing was changed"
-    elif transaction == "per-revision":
-        tail = "; rolled back: schema and version table are as they were before this revision"
-    else:
-        tail = ""
-    return StillError(f"{what} failed: {detail}{tail}")
-

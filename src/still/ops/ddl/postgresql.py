@@ -435,7 +435,7 @@ _HANDLERS = {
                                    f"({', '.join(w.literal(v) for v in op.enum.values)})"],
     ops.DropEnum: lambda w, op: [f"DROP TYPE {w.name(op.schema_name, op.enum.name)}"],
     ops.AddEnumValue: lambda w, op: [f"ALTER TYPE {w.name(op.schema_name, op.enum_name)} ADD VALUE "
-                                     f"{w.literal(op.value)}"
+                                     f"{'IF NOT EXISTS ' if op.if_not_exists else ''}{w.literal(op.value)}"
                                      + (f" BEFORE {w.literal(op.before)}" if op.before else "")],
     ops.ReplaceEnum: _replace_enum,
     ops.CreateDomain: _create_domain,
