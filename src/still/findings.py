@@ -36,6 +36,8 @@ class Code(str, enum.Enum):
     UNVERIFIABLE = "unverifiable"
     SKIPPED = "skipped-by-filter"
     METADATA_INCOMPLETE = "metadata-incomplete"
+    LOCK_UNAVOIDABLE = "lock-unavoidable"  # no safe form: the lock and why
+    DUPLICATE_ROWS = "unique-has-duplicates"  # counted on the live database
 
 
 SEVERITY: dict[Code, Severity] = {
@@ -58,6 +60,8 @@ SEVERITY: dict[Code, Severity] = {
     Code.UNVERIFIABLE: "info",
     Code.SKIPPED: "info",
     Code.METADATA_INCOMPLETE: "danger",
+    Code.LOCK_UNAVOIDABLE: "warning",
+    Code.DUPLICATE_ROWS: "danger",  # the ADD fails at run time
 }
 
 

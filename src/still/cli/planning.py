@@ -30,6 +30,11 @@ def plan(root: dict, fmt: str = "text", sql: bool = False, rename: Optional[list
          metadata=None, config_path=None, name=None, x=None) -> int:
     cfg = config_for(root, config_path, name, x, url, metadata)
     result, dialect = _compare(cfg, rename, metadata, missing_is_empty=True)
+    from dataclasses import replace
+
+    from still.cli.safety import for_live
+
+    result = replace(result, plan=for_live(cfg, result.plan, result.current, dialect))
     statements = _statements(result, dialect) if sql else []
     costs = _costs(result, dialect)
     if fmt == "json":
@@ -140,10 +145,20 @@ def _compare(cfg, renames, explicit_metadata: Optional[str] = None, missing_is_e
     with connected(target if target is not None else open_engine(url)) as conn:
         result = compare(conn, metadata, cfg.schemas, cfg.excludes, cfg.version_table, renames or [],
                          include=hooks.include_object, log_table=cfg.log_table_name())
+        result = _counted(conn, result)
         dialect = conn.dialect
         conn.rollback()
     check_renames(result, renames)
     return result, dialect
+
+
+def _counted(conn, result):
+    """With the rows a new UNIQUE / PRIMARY KEY would refuse counted (still.reflect.duplicates)."""
+    from dataclasses import replace
+
+    from still.cli.safety import with_row_counts
+
+    return replace(result, plan=with_row_counts(conn, result.plan, result.current))
 
 
 def _statements(result, dialect) -> list[str]:
@@ -187,6 +202,8 @@ def current_state(cfg, run, against: Against, metadata, renames):
         dialect = run.offline_dialect()
         snap, findings, heads = replay(run, dialect)
         return compare_snapshot(snap, dialect, metadata, findings=findings, **options), heads
+    from dataclasses import replace
+
     from still.db import connected
 
     # a SQLite file that does not exist yet is an empty database: the first revision is for it
@@ -198,6 +215,7 @@ def current_state(cfg, run, against: Against, metadata, renames):
             raise StillError(f"the database is not at head (missing {', '.join(missing[:5])}"
                              f"{'...' if len(missing) > 5 else ''}): run 'still upgrade head' first, "
                              f"or compare with --against history")
-        result = compare(conn, metadata, **options)
+        result = _counted(conn, compare(conn, metadata, **options))
+        result = replace(result, server_version=getattr(conn.dialect, "server_version_info", None))
         conn.rollback()
     return result, tuple(run.graph.heads)

@@ -12,7 +12,7 @@ _CREATE = re.compile(r"^CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?!CONCURRENTLY\b).*?\bON
 def findings(revision, dialect):
     out = []
     for item in revision.items:
-        if item.op is not None and item.op.op == "create_index":
+        if item.op is not None and item.op.op == "create_index" and not item.op.concurrently:
             schema, table = op_table(item)
         elif item.sql and (match := _CREATE.match(item.sql)):
             schema, table = sql_table(item, match.group(1))

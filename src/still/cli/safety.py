@@ -1,0 +1,49 @@
+"""What `plan` and `generate` add to a plan for a live database (issue 23): PostgreSQL's
+safe forms for constraints (config `safe_forms`, default on), findings for what has no
+safe form, and, with a connection, the rows a new UNIQUE / PRIMARY KEY would refuse."""
+
+from __future__ import annotations
+
+from typing import Callable, Optional
+
+from still.plan import Plan
+from still.snapshot import Snapshot
+
+
+def safe_forms(cfg, dialect) -> Optional[Callable[[Plan, Snapshot], Plan]]:
+    """The rewrite `generate` applies to upgrade() and to downgrade() (each from the
+    snapshot it starts at); None when the dialect has none or the config turns them off."""
+    if dialect.name != "postgresql" or not getattr(cfg, "safe_forms", True):
+        return None
+    from still.diff.safe_constraints import safe_constraints
+    from still.diff.unsafe_findings import unsafe_findings
+
+    version = getattr(dialect, "server_version_info", None)
+
+    def rewrite(plan: Plan, before: Snapshot) -> Plan:
+        plan = safe_constraints(plan, before, version)
+        return _add(plan, unsafe_findings(plan, before, dialect.name, version))
+
+    return rewrite
+
+
+def for_live(cfg, plan: Plan, before: Snapshot, dialect) -> Plan:
+    """The plan as `plan` shows it: in the safe forms generate writes, with the findings
+    of what cannot be made safe."""
+    rewrite = safe_forms(cfg, dialect)
+    if rewrite is not None:
+        return rewrite(plan, before)
+    from still.diff.unsafe_findings import unsafe_findings
+
+    return _add(plan, unsafe_findings(plan, before, dialect.name, getattr(dialect, "server_version_info", None)))
+
+
+def with_row_counts(connection, plan: Plan, before: Snapshot) -> Plan:
+    from still.reflect.duplicates import duplicate_findings
+
+    return _add(plan, duplicate_findings(connection, plan, before))
+
+
+def _add(plan: Plan, findings) -> Plan:
+    new = tuple(f for f in findings if f not in plan.findings)
+    return plan.model_copy(update={"findings": plan.findings + new}) if new else plan
