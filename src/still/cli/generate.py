@@ -110,7 +110,9 @@ def generate(
     renames, declined = _ask_renames(result, list(rename or []))
     if renames != list(rename or []):
         result, heads = current_state(cfg, run, against, models, renames)
-    plan = _answered(result.plan, declined)
+    from still.diff.safe_forms import safe_forms
+
+    plan = safe_forms(_answered(result.plan, declined), run.offline_dialect().name, cfg.safe_forms)
     if plan.empty and not empty:
         typer.echo("No changes: the models match the "
                    + ("database" if against is Against.db else "revision history") + "; nothing written.")
@@ -119,12 +121,12 @@ def generate(
         from still.errors import StillError
 
         raise StillError(f"multiple heads ({', '.join(heads)}): merge them first with 'still merge heads'")
-    from still.cli.safety import safe_forms
+    from still.cli.safety import constraint_forms
 
     dialect = run.offline_dialect()
     if getattr(result, "server_version", None):  # the live server's (safe forms differ before PostgreSQL 12)
         dialect.server_version_info = result.server_version
-    rewrite = safe_forms(cfg, dialect)
+    rewrite = constraint_forms(cfg, dialect)
     rendered = render_plan(plan, dialect.name, (result.current, result.target), rewrite)
     template = Path(cfg.script_path()) / "script.py.tmpl"
     path = write_revision(directory, message, head=heads, rev_id=rev_id,

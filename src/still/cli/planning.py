@@ -58,6 +58,7 @@ def check(root: dict, fmt: str = "text", fail_on: Optional[str] = None, against:
         run = Run(cfg)
         result, _ = current_state(cfg, run, Against.history, models(cfg, metadata), [])
         dialect = run.offline_dialect()
+        result = _safe(cfg, result, dialect.name)
     else:
         result, dialect = _compare(cfg, [], metadata)
     failing = fails(result.plan, fail_on)
@@ -149,7 +150,18 @@ def _compare(cfg, renames, explicit_metadata: Optional[str] = None, missing_is_e
         dialect = conn.dialect
         conn.rollback()
     check_renames(result, renames)
-    return result, dialect
+    return _safe(cfg, result, dialect.name), dialect
+
+
+def _safe(cfg, result, dialect: str):
+    """The comparison with its plan in the safe forms `generate` writes (config `safe_forms`),
+    so that `plan` and `check` show the statements and locks a generated revision has."""
+    from dataclasses import replace
+
+    from still.diff.safe_forms import safe_forms
+
+    plan = safe_forms(result.plan, dialect, cfg.safe_forms)
+    return result if plan is result.plan else replace(result, plan=plan)
 
 
 def _counted(conn, result):

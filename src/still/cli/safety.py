@@ -10,7 +10,7 @@ from still.plan import Plan
 from still.snapshot import Snapshot
 
 
-def safe_forms(cfg, dialect) -> Optional[Callable[[Plan, Snapshot], Plan]]:
+def constraint_forms(cfg, dialect) -> Optional[Callable[[Plan, Snapshot], Plan]]:
     """The rewrite `generate` applies to upgrade() and to downgrade() (each from the
     snapshot it starts at); None when the dialect has none or the config turns them off."""
     if dialect.name != "postgresql" or not getattr(cfg, "safe_forms", True):
@@ -30,7 +30,7 @@ def safe_forms(cfg, dialect) -> Optional[Callable[[Plan, Snapshot], Plan]]:
 def for_live(cfg, plan: Plan, before: Snapshot, dialect) -> Plan:
     """The plan as `plan` shows it: in the safe forms generate writes, with the findings
     of what cannot be made safe."""
-    rewrite = safe_forms(cfg, dialect)
+    rewrite = constraint_forms(cfg, dialect)
     if rewrite is not None:
         return rewrite(plan, before)
     from still.diff.unsafe_findings import unsafe_findings

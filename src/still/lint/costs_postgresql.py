@@ -175,9 +175,16 @@ def _drop_constraint(op: ops.DropConstraint, before, version):
 
 
 def _create_index(op: ops.CreateIndex, before, version):
-    if op.concurrently:
-        return _cost(SHARE_UPDATE_EXCLUSIVE, [_name(before, op.schema_name, op.table_name)], "index build")
+    if op.concurrently:  # writes go on; the build waits for transactions running when it starts
+        return _cost(SHARE_UPDATE_EXCLUSIVE, [_name(before, op.schema_name, op.table_name)], "index build",
+                     "CONCURRENTLY: outside a transaction; a failed build leaves an INVALID index")
     return _cost(SHARE, [_name(before, op.schema_name, op.table_name)], "index build")
+
+
+def _drop_index(op: ops.DropIndex, before, version):
+    if op.concurrently:
+        return _cost(SHARE_UPDATE_EXCLUSIVE, [_name(before, op.schema_name, op.table_name)], note="CONCURRENTLY")
+    return _table(op, before, version)
 
 
 def _rename_index(op, before, version):
@@ -218,7 +225,8 @@ _HANDLERS = {
     ops.CreateTable: _create_table, ops.DropTable: _drop_table, ops.RenameTable: _table,
     ops.SetTableComment: _comment, ops.AddColumn: _add_column, ops.DropColumn: _table,
     ops.AlterColumn: _alter_column, ops.RenameColumn: _table, ops.AddConstraint: _add_constraint,
-    ops.DropConstraint: _drop_constraint, ops.RenameConstraint: _table, ops.ValidateConstraint: _validate_constraint, ops.CreateIndex: _create_index,
-    ops.DropIndex: _table, ops.RenameIndex: _rename_index, ops.ReplaceEnum: _replace_enum,
+    ops.DropConstraint: _drop_constraint, ops.RenameConstraint: _table, ops.CreateIndex: _create_index,
+    ops.ValidateConstraint: _validate_constraint,
+    ops.DropIndex: _drop_index, ops.RenameIndex: _rename_index, ops.ReplaceEnum: _replace_enum,
     ops.AlterDomain: _alter_domain,
 }

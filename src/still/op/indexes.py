@@ -29,6 +29,8 @@ def create_index(index_name: Optional[str], table_name: str, columns: Sequence[U
     concurrently = _concurrently(ex, kw.pop("postgresql_concurrently", False), "CREATE INDEX")
     made = sa.Index(index_name, *keys, unique=unique, _table=table, **kw)
     final = ex.rules.name_of(made)  # a naming convention may name it (metadata_naming_convention)
+    if concurrently and not ex.offline:
+        _drop_invalid(ex, final, ex.schema(schema))
     if if_not_exists and guards.index_named(ex, final, table_name, schema):
         guards.skipped(ex, lambda: guards.create_index_sql(ex, made))
         return
@@ -40,6 +42,38 @@ def create_index(index_name: Optional[str], table_name: str, columns: Sequence[U
         return
     ex.run(ops.CreateIndex(schema_name=ex.schema(schema), table_name=table_name, index=index,
                            concurrently=concurrently))
+
+
+_INVALID = """
+SELECT NOT i.indisvalid FROM pg_catalog.pg_index i
+JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relname = :name AND n.nspname = :schema
+"""
+
+
+def _drop_invalid(ex, name: Optional[str], schema: str) -> None:
+    """A CREATE INDEX CONCURRENTLY that failed (a duplicate in a unique index, a lock
+    timeout, a cancelled run) leaves its index behind, marked INVALID: never used by
+    queries, yet kept up to date by every write, and its name taken. Building it again is
+    what the rerun is for, so such an index is dropped (concurrently) first; a valid index
+    of that name stays, and the CREATE fails on it as any duplicate does."""
+    if name is None:
+        return
+    found = ex.conn.execute(sa.text(_INVALID), {"name": name, "schema": schema}).scalar()
+    if not found:
+        return
+    import sys
+
+    print(f"note: index {schema}.{name} is INVALID (left by a failed concurrent build): dropping it "
+          f"to build it again", file=sys.stderr)
+    for table in ex.snapshot.schemas.get(schema, s.Schema(name=schema)).tables.values():
+        for ix in table.indexes:
+            if ix.name == name:
+                ex.run(ops.DropIndex(schema_name=schema, table_name=table.name, index=ix, concurrently=True))
+                return
+    quoted = ex.dialect.identifier_preparer
+    ex.emit(f"DROP INDEX CONCURRENTLY {quoted.quote_schema(schema)}.{quoted.quote(name)}", "drop_index")
 
 
 def _concurrently(ex, asked, statement: str) -> bool:

@@ -177,9 +177,10 @@ class OpRenderer:
         elements, kw = self._index_parts(ix)
         return self._call("sa.Index", py_str(ix.name), elements[1:-1], **kw)
 
-    def create_index(self, schema: str, table: str, ix: s.Index) -> str:
+    def create_index(self, schema: str, table: str, ix: s.Index, concurrently: bool = False) -> str:
         elements, kw = self._index_parts(ix)
-        kw = {"unique": kw.pop("unique"), "schema": self._schema(schema), **kw}
+        kw = {"unique": kw.pop("unique"), "schema": self._schema(schema), **kw,
+              "postgresql_concurrently": "True" if concurrently else None}
         return self._call("op.create_index", py_str(ix.name), py_str(table), elements, **kw)
 
     def _index_parts(self, ix: s.Index) -> tuple[str, dict]:
@@ -342,14 +343,21 @@ class OpRenderer:
         return kw
 
     def _create_index(self, op) -> list[str]:
-        made = self.create_index(op.schema_name, op.table_name, op.index)
-        if getattr(op, "concurrently", False):  # outside a transaction, as PostgreSQL requires
-            return ["with op.get_context().autocommit_block():\n" + made[:-1] + ", postgresql_concurrently=True)"]
-        return [made]
+        made = self.create_index(op.schema_name, op.table_name, op.index, op.concurrently)
+        return [self._concurrent(made) if op.concurrently else made]
 
     def _drop_index(self, op) -> list[str]:
-        return [self._call("op.drop_index", py_str(op.index.name), table_name=py_str(op.table_name),
-                           schema=self._schema(op.schema_name))]
+        # outside the transaction, a rerun after a later failure finds the index gone already
+        made = self._call("op.drop_index", py_str(op.index.name), table_name=py_str(op.table_name),
+                          schema=self._schema(op.schema_name), if_exists="True" if op.concurrently else None,
+                          postgresql_concurrently="True" if op.concurrently else None)
+        return [self._concurrent(made) if op.concurrently else made]
+
+    def _concurrent(self, call: str) -> str:
+        """A CONCURRENTLY index call in the block it must run in (outside the transaction)."""
+        from still.render.plan import AUTOCOMMIT
+
+        return AUTOCOMMIT + call
 
     def _add_constraint(self, op) -> list[str]:
         c, table, schema = op.constraint, py_str(op.table_name), self._schema(op.schema_name)

@@ -14,6 +14,7 @@ from still.render.ops import OpRenderer
 from still.render.pyfmt import format_statement, format_with
 
 INDENT = 4
+AUTOCOMMIT = "with op.get_context().autocommit_block():\n"  # what OpRenderer puts outside the transaction
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,7 @@ def _body(plan: Plan, renderer: OpRenderer, with_findings: bool, before: Snapsho
     top, at = place_findings(plan) if with_findings else ([], {})
     lines: list[str] = [f"{pad}# REVIEW({f.code.value}): {_one_line(f.message)}" for f in top]
     group: object = object()
+    block = None  # the index in `lines` of an autocommit block the next one may join
     for i, op in enumerate(plan.operations):
         key = (op.schema_name, op.target_table) if op.target_table else None
         if key != group:
@@ -157,6 +159,15 @@ def _body(plan: Plan, renderer: OpRenderer, with_findings: bool, before: Snapsho
         for statement in renderer.render(op):
             if statement.startswith("#"):
                 lines.append(pad + statement)
+            elif statement.startswith(AUTOCOMMIT):
+                # consecutive statements outside the transaction share one block: one
+                # commit, not one per statement
+                body = statement[len(AUTOCOMMIT):]
+                if block is not None and block == len(lines) - 1:
+                    lines[block] += "\n" + " " * (2 * INDENT) + format_statement(body, 2 * INDENT)
+                else:
+                    lines.append(pad + format_with(AUTOCOMMIT[len("with "):-2], body, indent=INDENT))
+                    block = len(lines) - 1
             elif statement.startswith("with "):
                 head, _, body = statement[len("with "):].partition(":\n")
                 lines.append(pad + format_with(head, body, indent=INDENT))

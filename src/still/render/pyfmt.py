@@ -109,11 +109,10 @@ def format_statement(code: str, indent: int = 4) -> str:
 def format_with(head: str, body: str = "pass", indent: int = 4) -> str:
     """`with <call> as <name>:` and its one statement (flat, as format_statement takes
     it), laid out at `indent` as ruff would."""
-    call, as_, name = head.rpartition(" as ")
-    tail = f" as {name}:" if as_ else ":"
-    call = call if as_ else head
+    call, _, name = head.rpartition(" as ") if " as " in head else (head, "", "")
+    target = f" as {name}" if name else ""
     tree = ast.parse(call, mode="eval")
-    call = _lay_out(_node(tree.body), indent, indent + len("with "), len(tail))
+    call = _lay_out(_node(tree.body), indent, indent + len("with "), len(f"{target}:"))
     inner = indent + 4
     statement = body if body == "pass" else format_statement(body, inner)
-    return f"with {call}{tail}\n{' ' * inner}{statement}"
+    return f"with {call}{target}:\n{' ' * inner}{statement}"

@@ -76,6 +76,9 @@ class Executor(abc.ABC):
         # False where each DDL statement commits itself (MySQL): a failure cannot roll back
         self.transactional_ddl = getattr(self._ddl, "TRANSACTIONAL_DDL", True)
         self.applied: list[str] = []  # statements run online since the migration last reset it
+        # how many of `applied` an autocommit block committed (None: none): a failure after
+        # it cannot roll them back
+        self.committed: Optional[int] = None
         # indexes the database dropped by itself (server_side): op.drop_index of one is done
         self.dropped_by_server: set[tuple[str, str, str]] = set()
         # (schema, table, index) -> the name a foreign key's rename gave it (MySQL): a
@@ -220,6 +223,8 @@ class OnlineExecutor(Executor):
     def _after_statement(self) -> None:
         if self._autocommit:
             self.conn.commit()
+        if self.in_autocommit:
+            self.committed = len(self.applied)
 
     def execute(self, statement, execution_options=None) -> None:
         import sqlalchemy as sa
@@ -274,6 +279,7 @@ class OnlineExecutor(Executor):
     def autocommit_block(self):
         self.flush()
         self.in_autocommit = True
+        self.committed = len(self.applied)  # the block begins with a commit
         try:
             with self._autocommit_block():
                 yield

@@ -246,7 +246,7 @@ class Run:
             try:
                 for number, step in enumerate(steps):
                     self.progress.step(step)
-                    executor.applied = []
+                    executor.applied, executor.committed = [], None
                     try:
                         if number == 0:
                             self.version_table.ensure(conn)
@@ -270,6 +270,9 @@ class Run:
                         if not executor.transactional_ddl:
                             raise _failed_unrolled(step, err, executor.applied, dialect_label(conn.dialect),
                                                    self.version_table.heads(conn)) from err
+                        if executor.committed is not None:
+                            raise _failed_committed(step, err, executor.applied[:executor.committed],
+                                                    self.version_table.heads(conn)) from err
                         raise _failed(step, err, transaction) from err
                 if transaction == "all":
                     conn.commit()
@@ -452,6 +455,19 @@ def _failed_unrolled(step, err: BaseException, applied: list[str], label: str, h
     return StillError(f"{base}; statement {failed_at} of this revision failed and its DDL was not rolled "
                       f"back ({label} commits each DDL statement): {ran}{undone}; the version table still "
                       f"says {version}")
+
+
+def _failed_committed(step, err: BaseException, applied: list[str], heads) -> BaseException:
+    """The failure of a revision that left its transaction (an autocommit block, where
+    CONCURRENTLY index builds run): what it committed stays."""
+    if isinstance(err, KeyboardInterrupt):
+        return err
+    done = "; ".join(_one_line(sql)[:80] for sql in applied)
+    ran = (f"statements 1-{len(applied)} of it ({done}) are applied" if len(applied) > 1 else
+           f"statement 1 of it ({done}) is applied" if applied else "none of its statements is applied")
+    version = ", ".join(heads) if heads else "base"
+    return StillError(f"{_failed(step, err, None)}; it committed inside op.get_context().autocommit_block(), "
+                      f"so only what followed was rolled back: {ran}; the version table still says {version}")
 
 
 _DDL_WORDS = {"CREATE", "ALTER", "DROP", "RENAME", "TRUNCATE"}
