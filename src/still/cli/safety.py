@@ -12,16 +12,19 @@ from still.snapshot import Snapshot
 
 def constraint_forms(cfg, dialect) -> Optional[Callable[[Plan, Snapshot], Plan]]:
     """The rewrite `generate` applies to upgrade() and to downgrade() (each from the
-    snapshot it starts at); None when the dialect has none or the config turns them off."""
-    if dialect.name != "postgresql" or not getattr(cfg, "safe_forms", True):
+    snapshot it starts at): on PostgreSQL with `safe_forms` on, the safe forms; on every
+    server dialect, the findings of what cannot be made safe. None on SQLite."""
+    if dialect.name == "sqlite":
         return None
     from still.diff.safe_constraints import safe_constraints
     from still.diff.unsafe_findings import unsafe_findings
 
     version = getattr(dialect, "server_version_info", None)
+    safe = dialect.name == "postgresql" and getattr(cfg, "safe_forms", True)
 
     def rewrite(plan: Plan, before: Snapshot) -> Plan:
-        plan = safe_constraints(plan, before, version)
+        if safe:
+            plan = safe_constraints(plan, before, version)
         return _add(plan, unsafe_findings(plan, before, dialect.name, version))
 
     return rewrite
@@ -31,11 +34,7 @@ def for_live(cfg, plan: Plan, before: Snapshot, dialect) -> Plan:
     """The plan as `plan` shows it: in the safe forms generate writes, with the findings
     of what cannot be made safe."""
     rewrite = constraint_forms(cfg, dialect)
-    if rewrite is not None:
-        return rewrite(plan, before)
-    from still.diff.unsafe_findings import unsafe_findings
-
-    return _add(plan, unsafe_findings(plan, before, dialect.name, getattr(dialect, "server_version_info", None)))
+    return rewrite(plan, before) if rewrite is not None else plan
 
 
 def with_row_counts(connection, plan: Plan, before: Snapshot) -> Plan:
