@@ -162,7 +162,7 @@ def _validate_constraint(op: ops.ValidateConstraint, before, version):
     c, table = op.constraint, _name(before, op.schema_name, op.table_name)
     if op.kind == "foreign_key":
         referred = _name(before, c.referred_schema or op.schema_name, c.referred_table)
-        return _cost(SHARE_UPDATE_EXCLUSIVE, [table, referred], "scan", f"ROW SHARE on {referred}")
+        return _cost(SHARE_UPDATE_EXCLUSIVE, [table], "scan", f"ROW SHARE on {referred}")
     return _cost(SHARE_UPDATE_EXCLUSIVE, [table], "scan")
 
 
