@@ -186,6 +186,10 @@ def test_plan_shows_the_safe_forms_and_their_locks(tmp_path, pg_url):
     assert ("alter_column", "ACCESS EXCLUSIVE", "reads and writes", "none") in pairs, pairs
     # nothing on users both blocks and works through its rows
     assert not [p for p in pairs if p[2] != "nothing" and p[3] != "none"], pairs
+    text = " ".join(still("plan").stdout.split())
+    for shown in ("foreign key fk_users_org (org_id → orgs(id) NOT VALID)", "validate foreign key fk_users_org",
+                  "unique uq_users_email (email USING INDEX uq_users_email)", "SHARE UPDATE EXCLUSIVE"):
+        assert shown in text, (shown, text)
     with open(tmp_path / "still.toml", "a") as f:
         f.write("safe_forms = false\n")
     plain = json.loads(still("plan", "--format", "json").stdout)
