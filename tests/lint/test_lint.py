@@ -35,6 +35,10 @@ CASES = {
     "missing-lock-timeout": (PG, 'op.add_column("users", sa.Column("nick", sa.String(20)))'),
     "unique-not-using-index": (PG, 'op.create_unique_constraint("uq_users_email", "users", ["email"])'),
     "unique-not-using-index-sql": (PG, 'op.execute("ALTER TABLE users ADD CONSTRAINT uq_users_n UNIQUE (n)")'),
+    "validate-in-transaction": (PG, 'op.create_foreign_key("fk_users_org", "users", "orgs", ["org_id"], ["id"], '
+                                    'postgresql_not_valid=True); op.validate_constraint("fk_users_org", "users")'),
+    "validate-in-transaction-sql": (PG, 'op.execute("ALTER TABLE users ADD CONSTRAINT ck_users_n CHECK (n > 0) NOT '
+                                        'VALID"); op.execute("ALTER TABLE users VALIDATE CONSTRAINT ck_users_n")'),
     "table-copy": (MARIADB, 'op.alter_column("users", "n", type_=sa.BigInteger, existing_type=sa.Integer)'),
 }
 
@@ -107,7 +111,7 @@ op.execute("ALTER TABLE users ADD CONSTRAINT uq_users_n UNIQUE USING INDEX ix_us
     report = json.loads(project.run("lint", "b2", "--format", "json").stdout)
     codes = {f["code"] for f in report["findings"]}
     assert not codes & {"foreign-key-not-valid", "check-not-valid", "not-null-scan", "index-not-concurrent",
-                        "unique-not-using-index"}, report
+                        "unique-not-using-index", "validate-in-transaction"}, report
 
 
 def test_json_is_golden_and_valid_and_github_annotates(tmp_path):
