@@ -105,7 +105,53 @@ def _sqlite(conn) -> dict:
             # automatic indexes are named by SQLite after their order of creation
             indexes.append((None if name.startswith("sqlite_autoindex_") else name, unique, origin, partial, columns))
         found[f"indexes {table}"] = sorted(indexes, key=repr)
+        sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?",
+                                   (table,)).scalar()
+        found[f"check clauses {table}"] = sorted(sqlite_checks(sql))
     return found
+
+
+_CONSTRAINT_NAME = re.compile(r'CONSTRAINT\s+("(?:[^"]|"")+"|`[^`]+`|\[[^\]]+\]|\w+)\s*$', re.I)
+
+
+def sqlite_checks(sql: str) -> list[tuple]:
+    """(name or None, expression with its spaces collapsed) of each CHECK in a CREATE TABLE
+    text as SQLite keeps it: SQLite has no catalog of them, only this text. Read here with a
+    scanner of its own (quotes and nested parentheses), not with still's parser."""
+    out, i, n = [], 0, len(sql)
+    while i < n:
+        ch = sql[i]
+        if ch in "'\"`[":  # a quoted literal or name: skipped whole
+            close = "]" if ch == "[" else ch
+            j = i + 1
+            while j < n and not (sql[j] == close and (close == "]" or sql[j + 1:j + 2] != close)):
+                j += 2 if sql[j] == close else 1
+            i = j + 1
+            continue
+        if sql[i:i + 5].upper() == "CHECK" and (i == 0 or not (sql[i - 1].isalnum() or sql[i - 1] == "_")) \
+                and not (sql[i + 5:i + 6].isalnum() or sql[i + 5:i + 6] == "_"):
+            start = sql.index("(", i + 5)
+            depth, j = 0, start
+            while True:
+                c = sql[j]
+                if c in "'\"`":
+                    j = sql.index(c, j + 1)
+                    while sql[j + 1:j + 2] == c:  # a doubled quote inside
+                        j = sql.index(c, j + 2)
+                elif c == "(":
+                    depth += 1
+                elif c == ")":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                j += 1
+            named = _CONSTRAINT_NAME.search(sql[:i].rstrip())
+            name = named.group(1).strip('"`[]').replace('""', '"') if named else None
+            out.append((name, " ".join(sql[start + 1:j].split())))
+            i = j + 1
+            continue
+        i += 1
+    return out
 
 
 def differences(left: dict, right: dict) -> list[str]:

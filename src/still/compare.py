@@ -101,9 +101,17 @@ def compare(connection, metadata, schemas: Optional[list[str]] = None,
     from still.collector import paused_gc
     from still.reflect import reflect
 
+    from still.lint.rows import row_findings
+
     with paused_gc():
-        return compare_snapshot(reflect(connection, schemas), connection.dialect, metadata,
-                                schemas, excludes, version_table, renames, include=include, log_table=log_table)
+        found = compare_snapshot(reflect(connection, schemas), connection.dialect, metadata,
+                                 schemas, excludes, version_table, renames, include=include, log_table=log_table)
+    # the rows there: constraints the plan adds that they break, counted (read-only)
+    broken = row_findings(connection, found.plan.operations, found.current)
+    if not broken:
+        return found
+    plan = found.plan.model_copy(update={"findings": found.plan.findings + tuple(broken)})
+    return Comparison(current=found.current, target=found.target, plan=plan)
 
 
 def compare_snapshot(current: s.Snapshot, dialect, metadata, schemas: Optional[list[str]] = None,

@@ -25,6 +25,7 @@ class Code(str, enum.Enum):
     TYPE_NARROWING = "type-narrowing"
     TYPE_CHANGE = "type-change"
     BACKFILL = "not-null-needs-backfill"
+    ROWS_BREAK = "rows-break-constraint"  # a constraint the plan adds that rows there break (still.lint.rows)
     ENUM_VALUE_REMOVED = "enum-value-removed"
     ENUM_REORDERED = "enum-values-reordered"
     ENUM_RECREATED = "enum-recreated"
@@ -49,6 +50,7 @@ SEVERITY: dict[Code, Severity] = {
     Code.TYPE_NARROWING: "danger",
     Code.TYPE_CHANGE: "warning",
     Code.BACKFILL: "warning",
+    Code.ROWS_BREAK: "danger",
     Code.ENUM_VALUE_REMOVED: "danger",
     Code.ENUM_REORDERED: "warning",
     Code.ENUM_RECREATED: "warning",

@@ -100,7 +100,7 @@ SCENARIOS = {
                                    ["alter_column"], ["not-null-needs-backfill"], ALL),
     "alter_nullable_with_default": (lambda: users(sa.Column("x", sa.Integer)),
                                     lambda: users(sa.Column("x", sa.Integer, nullable=False, server_default="0")),
-                                    ["alter_column"], [], ALL),
+                                    ["alter_column"], ["not-null-needs-backfill"], ALL),
     "alter_default": (lambda: users(sa.Column("x", sa.Integer, server_default="1")),
                       lambda: users(sa.Column("x", sa.Integer, server_default="2")), ["alter_column"], [], ALL),
     "alter_comment": (lambda: users(sa.Column("x", sa.Integer)),

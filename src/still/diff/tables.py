@@ -145,9 +145,10 @@ def alter_findings(schema: str, table: str, op: AlterColumn) -> list[Finding]:
     elif kind == "change":
         out.append(Finding.of(Code.TYPE_CHANGE, f"column {where} changes type from {old.type} to {new.type}: "
                               f"still cannot tell whether every value converts", schema, table, new.name))
-    if old.nullable and not new.nullable and new.default is None:
-        out.append(Finding.of(Code.BACKFILL, f"column {where} becomes NOT NULL without a server default: "
-                              f"existing NULLs must be backfilled first", schema, table, new.name))
+    if old.nullable and not new.nullable and not (new.identity or new.computed):
+        # a server default fills rows inserted later, never the NULLs already there
+        out.append(Finding.of(Code.BACKFILL, f"column {where} becomes NOT NULL: existing NULLs must be "
+                              f"backfilled first (a server default fills only new rows)", schema, table, new.name))
     if old.computed and new.computed and old.computed != new.computed:
         def kept(c: s.Computed) -> str:
             return "STORED" if c.persisted else "VIRTUAL"
