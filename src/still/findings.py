@@ -38,7 +38,6 @@ class Code(str, enum.Enum):
     SKIPPED = "skipped-by-filter"
     METADATA_INCOMPLETE = "metadata-incomplete"
     LOCK_UNAVOIDABLE = "lock-unavoidable"  # no safe form: the lock and why
-    DUPLICATE_ROWS = "unique-has-duplicates"  # counted on the live database
 
 
 SEVERITY: dict[Code, Severity] = {
@@ -63,7 +62,6 @@ SEVERITY: dict[Code, Severity] = {
     Code.SKIPPED: "info",
     Code.METADATA_INCOMPLETE: "danger",
     Code.LOCK_UNAVOIDABLE: "warning",
-    Code.DUPLICATE_ROWS: "danger",  # the ADD fails at run time
 }
 
 

@@ -146,7 +146,6 @@ def _compare(cfg, renames, explicit_metadata: Optional[str] = None, missing_is_e
     with connected(target if target is not None else open_engine(url)) as conn:
         result = compare(conn, metadata, cfg.schemas, cfg.excludes, cfg.version_table, renames or [],
                          include=hooks.include_object, log_table=cfg.log_table_name())
-        result = _counted(conn, result)
         dialect = conn.dialect
         conn.rollback()
     check_renames(result, renames)
@@ -162,15 +161,6 @@ def _safe(cfg, result, dialect: str):
 
     plan = safe_forms(result.plan, dialect, cfg.safe_forms)
     return result if plan is result.plan else replace(result, plan=plan)
-
-
-def _counted(conn, result):
-    """With the rows a new UNIQUE / PRIMARY KEY would refuse counted (still.reflect.duplicates)."""
-    from dataclasses import replace
-
-    from still.cli.safety import with_row_counts
-
-    return replace(result, plan=with_row_counts(conn, result.plan, result.current))
 
 
 def _statements(result, dialect) -> list[str]:
@@ -227,7 +217,7 @@ def current_state(cfg, run, against: Against, metadata, renames):
             raise StillError(f"the database is not at head (missing {', '.join(missing[:5])}"
                              f"{'...' if len(missing) > 5 else ''}): run 'still upgrade head' first, "
                              f"or compare with --against history")
-        result = _counted(conn, compare(conn, metadata, **options))
+        result = compare(conn, metadata, **options)
         result = replace(result, server_version=getattr(conn.dialect, "server_version_info", None))
         conn.rollback()
     return result, tuple(run.graph.heads)

@@ -1,6 +1,6 @@
 """What `plan` and `generate` add to a plan for a live database (issue 23): PostgreSQL's
-safe forms for constraints (config `safe_forms`, default on), findings for what has no
-safe form, and, with a connection, the rows a new UNIQUE / PRIMARY KEY would refuse."""
+safe forms for constraints (config `safe_forms`, default on) and findings for what has no
+safe form. (The rows a new constraint would refuse are counted by still.lint.rows.)"""
 
 from __future__ import annotations
 
@@ -35,12 +35,6 @@ def for_live(cfg, plan: Plan, before: Snapshot, dialect) -> Plan:
     of what cannot be made safe."""
     rewrite = constraint_forms(cfg, dialect)
     return rewrite(plan, before) if rewrite is not None else plan
-
-
-def with_row_counts(connection, plan: Plan, before: Snapshot) -> Plan:
-    from still.reflect.duplicates import duplicate_findings
-
-    return _add(plan, duplicate_findings(connection, plan, before))
 
 
 def _add(plan: Plan, findings) -> Plan:
