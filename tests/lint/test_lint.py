@@ -172,6 +172,14 @@ def test_check_and_generate_lint_too(tmp_path):
 
     (tmp_path / "models.py").write_text(MODELS.format(extra=', sa.Index("ix_users_org", "org_id")')
                                         .replace('"email"', '"mail"'))
+    # the safe form generate writes by default (CONCURRENTLY) lints clean
+    generated = project.run("generate", "--against", "history", "-m", "index", "--lint", "--rev-id", "safe")
+    assert generated.returncode == 0, generated
+    assert "postgresql_concurrently=True" in next(project.versions.glob("safe_*.py")).read_text()
+    assert "No findings in 1 revision" in generated.stdout, generated
+    next(project.versions.glob("safe_*.py")).unlink()
+    with open(tmp_path / "still.toml", "a") as f:
+        f.write("safe_forms = false\n")
     generated = project.run("generate", "--against", "history", "-m", "index", "--lint")
     assert generated.returncode == 0, generated
     assert "index-not-concurrent: CREATE INDEX on users blocks writes" in generated.stdout

@@ -17,6 +17,7 @@ from still.config import load_config
 from still.declare import declare
 from still.declare.base import invented_names
 from still.diff import diff
+from still.diff.safe_forms import safe_forms
 from still.errors import StillError
 from still.lint.rows import row_findings
 from still.reflect import reflect
@@ -107,7 +108,8 @@ def round_trip(db_url: str, dialect: str, model_a, model_b, data=None) -> None:
         with engine.connect() as conn:
             comparison = compare(conn, model_b)
         engine.dispose()
-        plan = comparison.plan
+        # as `still generate` writes it: the safe forms on (PostgreSQL: CONCURRENTLY indexes)
+        plan = safe_forms(comparison.plan, dialect)
         rendered = render_plan(plan, dialect, (comparison.current, comparison.target))
         path = write_revision(root / "migrations" / "versions", "to B", head=("a0",), rev_id="b1",
                               upgrade_body=function_body(rendered.upgrade),

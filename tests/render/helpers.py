@@ -27,10 +27,13 @@ def snapshots(a: sa.MetaData | None, b: sa.MetaData | None, dialect: str) -> tup
 
 
 def plan_of(a, b, dialect: str) -> Plan:
-    """The plan from A to B, with renames declared on B's models (`renamed_from`)."""
+    """The plan from A to B, with renames declared on B's models (`renamed_from`), in the
+    safe forms `generate` writes by default (PostgreSQL: indexes CONCURRENTLY)."""
+    from still.diff.safe_forms import safe_forms
+
     current, target = snapshots(a, b, dialect)
     renames = declared_renames(b, target.default_schema) if b is not None else None
-    return diff(current, target, renames)
+    return safe_forms(diff(current, target, renames), dialect)
 
 
 def revision_text(plan: Plan, dialect: str, directory: Path, snaps: tuple = ()) -> str:
