@@ -57,3 +57,27 @@ def test_only_a_foreign_key_or_check_is_validated(tmp_path, sqlite_url):
     project.ok("upgrade", "b2")  # nothing to do on SQLite
     project.revision("c3", "bad", 'op.validate_constraint("nope", "users")')
     assert "no foreign key or check constraint 'nope' on table 'users'" in project.fail("upgrade", "head")
+
+
+def test_a_run_stopped_at_its_validation_runs_again_once_the_rows_are_fixed(tmp_path, pg_url):
+    """The ADD ... NOT VALID was committed before the VALIDATE failed: the rerun finds it
+    there, adds nothing, and validates."""
+    project = Project(tmp_path, pg_url).init()
+    project.revision("a1", "base", BASE)
+    project.revision("b2", "fk", """
+op.create_foreign_key("fk_users_org", "users", "orgs", ["org_id"], ["id"], postgresql_not_valid=True)
+with op.get_context().autocommit_block():
+    op.validate_constraint("fk_users_org", "users")
+op.create_check_constraint("ck_users_id", "users", "id > 0")
+""")
+    assert "fk_users_org" in project.fail("upgrade", "head")
+    assert _convalidated(pg_url) == {"fk_users_org": False}  # what the autocommit block committed
+    engine = sa.create_engine(pg_url, poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM users WHERE id = 2")
+    engine.dispose()
+    result = project.run("upgrade", "head")
+    assert result.returncode == 0, result.stderr
+    assert "constraint fk_users_org is on users already, NOT VALID" in result.stderr
+    assert _convalidated(pg_url) == {"fk_users_org": True, "ck_users_id": True}
+    project.ok("downgrade", "a1")

@@ -25,9 +25,39 @@ def _add(ex, table_name: str, schema: Optional[str], kind: str, constraint, pick
     final = ex.rules.name_of(constraint)  # as a naming convention names it, if one does
     # postgresql_not_valid=True: the rows already there are not checked (VALIDATE later)
     not_valid = ex.dialect.name == "postgresql" and bool(constraint.dialect_kwargs.get("postgresql_not_valid"))
+    if not_valid and _left_not_valid(ex, table_name, schema, kind, pick(declared, final)):
+        return
     ex.run(ops.AddConstraint(schema_name=ex.schema(schema), table_name=table_name, kind=kind,
                              constraint=pick(declared, final), not_valid=not_valid,
                              using_index=_using_index(ex, table_name, schema, using_index)))
+
+
+_NOT_VALIDATED = """
+SELECT 1 FROM pg_catalog.pg_constraint con
+JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE con.conname = :name AND c.relname = :table AND n.nspname = :schema AND NOT con.convalidated
+"""
+
+
+def _left_not_valid(ex, table_name: str, schema: Optional[str], kind: str, wanted) -> bool:
+    """A run of this revision that stopped at its VALIDATE (a row broke the constraint)
+    committed the ADD ... NOT VALID before it: the same constraint, still not validated, is
+    there. Running the revision again adds nothing and goes on to the VALIDATE."""
+    if ex.offline or wanted.name is None:
+        return False
+    table = build.table_of(ex, table_name, schema)
+    if (kind, wanted) not in constraints_of(table):
+        return False
+    found = ex.conn.execute(sa.text(_NOT_VALIDATED), {"name": wanted.name, "table": table_name,
+                                                      "schema": ex.schema(schema)}).first()
+    if found is None:
+        return False
+    import sys
+
+    print(f"note: constraint {wanted.name} is on {table_name} already, NOT VALID (left by a run that stopped "
+          f"at its validation): not added again", file=sys.stderr)
+    return True
 
 
 def _using_index(ex, table_name: str, schema: Optional[str], index_name: Optional[str]) -> Optional[str]:
