@@ -23,6 +23,7 @@ class Comparison:
     current: s.Snapshot
     target: s.Snapshot
     plan: Plan
+    server_version: Optional[tuple] = None  # the live server's, when compared with one
 
 
 def declared_renames(metadata, default_schema: str) -> Renames:

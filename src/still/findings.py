@@ -37,6 +37,7 @@ class Code(str, enum.Enum):
     UNVERIFIABLE = "unverifiable"
     SKIPPED = "skipped-by-filter"
     METADATA_INCOMPLETE = "metadata-incomplete"
+    LOCK_UNAVOIDABLE = "lock-unavoidable"  # no safe form: the lock and why
 
 
 SEVERITY: dict[Code, Severity] = {
@@ -60,6 +61,7 @@ SEVERITY: dict[Code, Severity] = {
     Code.UNVERIFIABLE: "info",
     Code.SKIPPED: "info",
     Code.METADATA_INCOMPLETE: "danger",
+    Code.LOCK_UNAVOIDABLE: "warning",
 }
 
 

@@ -33,6 +33,12 @@ CASES = {
     "rename-breaks-code": (PG, 'op.alter_column("users", "email", new_column_name="mail")'),
     "drop-breaks-code": (PG, 'op.drop_column("users", "n")'),
     "missing-lock-timeout": (PG, 'op.add_column("users", sa.Column("nick", sa.String(20)))'),
+    "unique-not-using-index": (PG, 'op.create_unique_constraint("uq_users_email", "users", ["email"])'),
+    "unique-not-using-index-sql": (PG, 'op.execute("ALTER TABLE users ADD CONSTRAINT uq_users_n UNIQUE (n)")'),
+    "validate-in-transaction": (PG, 'op.create_foreign_key("fk_users_org", "users", "orgs", ["org_id"], ["id"], '
+                                    'postgresql_not_valid=True); op.validate_constraint("fk_users_org", "users")'),
+    "validate-in-transaction-sql": (PG, 'op.execute("ALTER TABLE users ADD CONSTRAINT ck_users_n CHECK (n > 0) NOT '
+                                        'VALID"); op.execute("ALTER TABLE users VALIDATE CONSTRAINT ck_users_n")'),
     "table-copy": (MARIADB, 'op.alter_column("users", "n", type_=sa.BigInteger, existing_type=sa.Integer)'),
 }
 
@@ -94,6 +100,31 @@ def test_still_setting_lock_timeout_quiets_missing_lock_timeout(tmp_path):
     for timeout in (None, "3"):  # the default (5), and one set
         project, _ = _project(tmp_path / str(timeout), PG, CASES["missing-lock-timeout"][1], timeout)
         assert project.ok("lint", "b2").strip() == "No findings in 1 revision"
+
+
+def test_the_safe_forms_are_not_flagged(tmp_path):
+    """What `generate` writes on PostgreSQL (issue 23) passes the rules the plain forms
+    trip: NOT VALID then VALIDATE, SET NOT NULL after a validated CHECK, UNIQUE / PRIMARY
+    KEY from an index built CONCURRENTLY."""
+    body = """op.execute("SET LOCAL lock_timeout = '2s'")
+op.create_foreign_key("fk_users_org", "users", "orgs", ["org_id"], ["id"], postgresql_not_valid=True)
+op.create_check_constraint("ck_users_n", "users", "n > 0", postgresql_not_valid=True)
+op.create_check_constraint("users_email_not_null", "users", "email IS NOT NULL", postgresql_not_valid=True)
+with op.get_context().autocommit_block():
+    op.validate_constraint("fk_users_org", "users")
+    op.validate_constraint("ck_users_n", "users")
+    op.validate_constraint("users_email_not_null", "users")
+    op.create_index("uq_users_email", "users", ["email"], unique=True, postgresql_concurrently=True)
+op.execute("SET LOCAL lock_timeout = '2s'")
+op.alter_column("users", "email", nullable=False, existing_type=sa.String(100))
+op.drop_constraint("users_email_not_null", "users", type_="check")
+op.create_unique_constraint("uq_users_email", "users", ["email"], postgresql_using_index="uq_users_email")
+op.execute("ALTER TABLE users ADD CONSTRAINT uq_users_n UNIQUE USING INDEX ix_users_n")"""
+    project, _ = _project(tmp_path, PG, body)
+    report = json.loads(project.run("lint", "b2", "--format", "json").stdout)
+    codes = {f["code"] for f in report["findings"]}
+    assert not codes & {"foreign-key-not-valid", "check-not-valid", "not-null-scan", "index-not-concurrent",
+                        "unique-not-using-index", "validate-in-transaction"}, report
 
 
 def test_json_is_golden_and_valid_and_github_annotates(tmp_path):

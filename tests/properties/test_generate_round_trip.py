@@ -107,9 +107,14 @@ def round_trip(db_url: str, dialect: str, model_a, model_b, data=None) -> None:
         with engine.connect() as conn:
             comparison = compare(conn, model_b)
         engine.dispose()
-        # as `still generate` writes it: the safe forms on (PostgreSQL: CONCURRENTLY indexes)
+        # as `still generate` writes it: the safe forms on (PostgreSQL: CONCURRENTLY indexes;
+        # constraints NOT VALID then VALIDATE, SET NOT NULL through a CHECK, UNIQUE / PRIMARY
+        # KEY USING INDEX, in upgrade() and downgrade())
+        from still.cli.safety import constraint_forms
+
         plan = safe_forms(comparison.plan, dialect)
-        rendered = render_plan(plan, dialect, (comparison.current, comparison.target))
+        rendered = render_plan(plan, dialect, (comparison.current, comparison.target),
+                               constraint_forms(cfg, engine.dialect))
         path = write_revision(root / "migrations" / "versions", "to B", head=("a0",), rev_id="b1",
                               upgrade_body=function_body(rendered.upgrade),
                               downgrade_body=function_body(rendered.downgrade),

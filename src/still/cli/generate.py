@@ -121,7 +121,13 @@ def generate(
         from still.errors import StillError
 
         raise StillError(f"multiple heads ({', '.join(heads)}): merge them first with 'still merge heads'")
-    rendered = render_plan(plan, run.offline_dialect().name, (result.current, result.target))
+    from still.cli.safety import constraint_forms
+
+    dialect = run.offline_dialect()
+    if getattr(result, "server_version", None):  # the live server's (safe forms differ before PostgreSQL 12)
+        dialect.server_version_info = result.server_version
+    rewrite = constraint_forms(cfg, dialect)
+    rendered = render_plan(plan, dialect.name, (result.current, result.target), rewrite)
     template = Path(cfg.script_path()) / "script.py.tmpl"
     path = write_revision(directory, message, head=heads, rev_id=rev_id,
                           branch_labels=tuple(branch_label or ()), depends_on=dependencies,
@@ -132,7 +138,7 @@ def generate(
     typer.echo(f"created {path}")
     from still.cli.plan_view import print_plan
 
-    print_plan(plan)
+    print_plan(rewrite(plan, result.current) if rewrite else plan)
     if lint:  # what the new file would do to a live database; informational: it is written
         from still.cli.linting import lint as run_lint
 

@@ -89,7 +89,11 @@ def describe(op) -> tuple[str, str]:
         if op.kind == "foreign_key":
             detail += f" → {c.referred_table}({', '.join(c.referred_columns)})"
         label = op.kind.replace("_", " ")
+        detail += " NOT VALID" if getattr(op, "not_valid", False) else ""
+        detail += f" USING INDEX {op.using_index}" if getattr(op, "using_index", None) else ""
         return ("+" if kind == "add_constraint" else "-"), f"{label} {c.name or '(unnamed)'} ({detail})"
+    if kind == "validate_constraint":
+        return "~", f"validate {op.kind.replace('_', ' ')} {op.constraint.name}"
     if kind == "rename_index":
         return "~", f"rename index {op.old_name} → {op.new_name}"
     if kind == "rename_constraint":

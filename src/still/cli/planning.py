@@ -30,6 +30,11 @@ def plan(root: dict, fmt: str = "text", sql: bool = False, rename: Optional[list
          metadata=None, config_path=None, name=None, x=None) -> int:
     cfg = config_for(root, config_path, name, x, url, metadata)
     result, dialect = _compare(cfg, rename, metadata, missing_is_empty=True)
+    from dataclasses import replace
+
+    from still.cli.safety import for_live
+
+    result = replace(result, plan=for_live(cfg, result.plan, result.current, dialect))
     statements = _statements(result, dialect) if sql else []
     costs = _costs(result, dialect)
     if fmt == "json":
@@ -199,6 +204,8 @@ def current_state(cfg, run, against: Against, metadata, renames):
         dialect = run.offline_dialect()
         snap, findings, heads = replay(run, dialect)
         return compare_snapshot(snap, dialect, metadata, findings=findings, **options), heads
+    from dataclasses import replace
+
     from still.db import connected
 
     # a SQLite file that does not exist yet is an empty database: the first revision is for it
@@ -211,5 +218,6 @@ def current_state(cfg, run, against: Against, metadata, renames):
                              f"{'...' if len(missing) > 5 else ''}): run 'still upgrade head' first, "
                              f"or compare with --against history")
         result = compare(conn, metadata, **options)
+        result = replace(result, server_version=getattr(conn.dialect, "server_version_info", None))
         conn.rollback()
     return result, tuple(run.graph.heads)

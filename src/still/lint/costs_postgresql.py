@@ -90,11 +90,22 @@ def _alter_column(op: ops.AlterColumn, before, version):
         return _cost(ACCESS_EXCLUSIVE, table, "scan", "every value is checked before the change")
     if "collation" in changed:
         return _cost(ACCESS_EXCLUSIVE, table, "index build", "indexes on the column are rebuilt")
+    if old.nullable and not new.nullable and version >= (12,) and _proven_not_null(before, op):
+        return _cost(ACCESS_EXCLUSIVE, table, "none", "a validated CHECK (col IS NOT NULL) proves it: no scan")
     if old.nullable and not new.nullable:
         return _cost(ACCESS_EXCLUSIVE, table, "scan", "every row is checked for NULL")
     if changed <= {"comment"}:
         return _cost(SHARE_UPDATE_EXCLUSIVE, table)
     return _cost(ACCESS_EXCLUSIVE, table)
+
+
+def _proven_not_null(before: s.Snapshot, op: ops.AlterColumn) -> bool:
+    """A CHECK (col IS NOT NULL) on the table (the safe form adds one NOT VALID and
+    validates it first): PostgreSQL 12+ then sets NOT NULL without a scan."""
+    table = before.table(op.table_name, op.schema_name)
+    wanted = f"{op.old.name.lower()} is not null"
+    return any(c.enforced and re.sub(r'[()"]', "", " ".join(c.expression.split())).lower() == wanted
+               for c in table.check_constraints)
 
 
 def _own_using(op: ops.AlterColumn) -> bool:
@@ -136,7 +147,23 @@ def _add_constraint(op: ops.AddConstraint, before, version):
                      note and "every row is checked against the referred table")
     if op.kind == "check":
         return _cost(ACCESS_EXCLUSIVE, [table], work, note)
+    if op.using_index is not None:  # the index is there (built CONCURRENTLY): the catalog only
+        t = before.table(op.table_name, op.schema_name)
+        nullable = {col.name for col in t.columns if col.nullable} & set(c.columns)
+        if op.kind == "primary_key" and nullable:
+            return _cost(ACCESS_EXCLUSIVE, [table], "scan", f"{', '.join(sorted(nullable))} made NOT NULL first")
+        return _cost(ACCESS_EXCLUSIVE, [table], "none", f"uses the index {op.using_index}")
     return _cost(ACCESS_EXCLUSIVE, [table], "index build")
+
+
+def _validate_constraint(op: ops.ValidateConstraint, before, version):
+    """VALIDATE CONSTRAINT scans under SHARE UPDATE EXCLUSIVE (ROW SHARE on a referred
+    table): reads and writes go on."""
+    c, table = op.constraint, _name(before, op.schema_name, op.table_name)
+    if op.kind == "foreign_key":
+        referred = _name(before, c.referred_schema or op.schema_name, c.referred_table)
+        return _cost(SHARE_UPDATE_EXCLUSIVE, [table], "scan", f"ROW SHARE on {referred}")
+    return _cost(SHARE_UPDATE_EXCLUSIVE, [table], "scan")
 
 
 def _drop_constraint(op: ops.DropConstraint, before, version):
@@ -199,6 +226,7 @@ _HANDLERS = {
     ops.SetTableComment: _comment, ops.AddColumn: _add_column, ops.DropColumn: _table,
     ops.AlterColumn: _alter_column, ops.RenameColumn: _table, ops.AddConstraint: _add_constraint,
     ops.DropConstraint: _drop_constraint, ops.RenameConstraint: _table, ops.CreateIndex: _create_index,
+    ops.ValidateConstraint: _validate_constraint,
     ops.DropIndex: _drop_index, ops.RenameIndex: _rename_index, ops.ReplaceEnum: _replace_enum,
     ops.AlterDomain: _alter_domain,
 }

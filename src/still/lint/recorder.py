@@ -24,6 +24,7 @@ class Item:
     op: object = None  # a still.ops operation, or
     sql: Optional[str] = None  # a raw statement (op.execute), on one line
     cost: Optional[Cost] = None
+    autocommit: bool = False  # inside op.get_context().autocommit_block(): its own transaction
 
 
 @dataclass
@@ -64,7 +65,8 @@ class LintingExecutor(RecordingExecutor):
         before = self.snapshot
         cost = cost_of(operation, before, self.dialect.name, self.version)
         self.current.items.append(Item(self.revision, self.current.path, self._line(), before,
-                                       frozenset(self._created), op=operation, cost=cost))
+                                       frozenset(self._created), op=operation, cost=cost,
+                                       autocommit=self.in_autocommit))
         super().run(operation)
         if operation.op == "create_table":
             self._created.add((operation.schema_name, operation.table.name))
@@ -72,5 +74,5 @@ class LintingExecutor(RecordingExecutor):
     def execute(self, statement, execution_options=None) -> None:
         text = " ".join(self.literal_sql(statement).split())
         self.current.items.append(Item(self.revision, self.current.path, self._line(), self.snapshot,
-                                       frozenset(self._created), sql=text))
+                                       frozenset(self._created), sql=text, autocommit=self.in_autocommit))
         super().execute(statement, execution_options)

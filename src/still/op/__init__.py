@@ -18,6 +18,7 @@ from still.op.constraints import (
                                   create_unique_constraint,
                                   drop_constraint,
                                   rename_constraint,
+                                  validate_constraint,
 )
 from still.op.data import (
                                   autocommit_block,
@@ -65,5 +66,5 @@ __all__ = [
     "create_unique_constraint", "drop_column", "drop_constraint", "drop_domain", "drop_enum", "drop_index",
     "drop_schema", "drop_sequence", "drop_table", "drop_table_comment", "execute", "f", "get_bind",
     "get_context", "get_tag_argument", "get_x_argument", "inline_literal", "is_offline_mode", "rename_constraint",
-    "rename_index", "rename_sequence", "rename_table", "replace_enum",
+    "rename_index", "rename_sequence", "rename_table", "replace_enum", "validate_constraint",
 ]

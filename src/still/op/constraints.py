@@ -16,7 +16,8 @@ from still.runtime import build
 from still.runtime.executor import current as _ex
 
 
-def _add(ex, table_name: str, schema: Optional[str], kind: str, constraint, pick) -> None:
+def _add(ex, table_name: str, schema: Optional[str], kind: str, constraint, pick,
+         using_index: Optional[str] = None) -> None:
     build.table_of(ex, table_name, schema)
     table = build.scratch_table(ex, table_name, schema)
     table.append_constraint(constraint)
@@ -24,8 +25,55 @@ def _add(ex, table_name: str, schema: Optional[str], kind: str, constraint, pick
     final = ex.rules.name_of(constraint)  # as a naming convention names it, if one does
     # postgresql_not_valid=True: the rows already there are not checked (VALIDATE later)
     not_valid = ex.dialect.name == "postgresql" and bool(constraint.dialect_kwargs.get("postgresql_not_valid"))
+    if not_valid and _left_not_valid(ex, table_name, schema, kind, pick(declared, final)):
+        return
     ex.run(ops.AddConstraint(schema_name=ex.schema(schema), table_name=table_name, kind=kind,
-                             constraint=pick(declared, final), not_valid=not_valid))
+                             constraint=pick(declared, final), not_valid=not_valid,
+                             using_index=_using_index(ex, table_name, schema, using_index)))
+
+
+_NOT_VALIDATED = """
+SELECT 1 FROM pg_catalog.pg_constraint con
+JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE con.conname = :name AND c.relname = :table AND n.nspname = :schema AND NOT con.convalidated
+"""
+
+
+def _left_not_valid(ex, table_name: str, schema: Optional[str], kind: str, wanted) -> bool:
+    """A run of this revision that stopped at its VALIDATE (a row broke the constraint)
+    committed the ADD ... NOT VALID before it: the same constraint, still not validated, is
+    there. Running the revision again adds nothing and goes on to the VALIDATE."""
+    if ex.offline or wanted.name is None:
+        return False
+    table = build.table_of(ex, table_name, schema)
+    if (kind, wanted) not in constraints_of(table):
+        return False
+    found = ex.conn.execute(sa.text(_NOT_VALIDATED), {"name": wanted.name, "table": table_name,
+                                                      "schema": ex.schema(schema)}).first()
+    if found is None:
+        return False
+    import sys
+
+    print(f"note: constraint {wanted.name} is on {table_name} already, NOT VALID (left by a run that stopped "
+          f"at its validation): not added again", file=sys.stderr)
+    return True
+
+
+def _using_index(ex, table_name: str, schema: Optional[str], index_name: Optional[str]) -> Optional[str]:
+    """postgresql_using_index=: a unique index already there (built CONCURRENTLY) becomes
+    the constraint's, so that adding it builds nothing under the table's lock."""
+    if index_name is None:
+        return None
+    if ex.dialect.name != "postgresql":
+        raise StillError(f"postgresql_using_index={index_name!r}: only PostgreSQL makes a constraint "
+                         f"from an existing index")
+    table = build.table_of(ex, table_name, schema)
+    index = next((ix for ix in table.indexes if ix.name == index_name), None)
+    if index is None or not index.unique:
+        raise NoSuchObject(f"postgresql_using_index={index_name!r}: table {table_name!r} has no unique "
+                           f"index of that name")
+    return index_name
 
 
 def _named(group, name):
@@ -35,17 +83,19 @@ def _named(group, name):
 def create_primary_key(constraint_name: Optional[str], table_name: str, columns: Sequence[str],
                        schema: Optional[str] = None, **kw) -> None:  # kw: deferrable, initially
     ex = _ex()
+    using = kw.pop("postgresql_using_index", None)
     _add(ex, table_name, schema, "primary_key", sa.PrimaryKeyConstraint(*columns, name=constraint_name, **kw),
-         lambda t, name: t.primary_key)
+         lambda t, name: t.primary_key, using)
 
 
 def create_unique_constraint(constraint_name: Optional[str], table_name: str, columns: Sequence[str],
                              schema: Optional[str] = None, **kw) -> None:
     ex = _ex()
     cols = list(columns)
+    using = kw.pop("postgresql_using_index", None)
     _add(ex, table_name, schema, "unique", sa.UniqueConstraint(*cols, name=constraint_name, **kw),
          lambda t, name: next(u for u in t.unique_constraints if list(u.columns) == cols
-                              and (name is None or u.name == name)))
+                              and (name is None or u.name == name)), using)
 
 
 def create_check_constraint(constraint_name: Optional[str], table_name: str, condition,
@@ -139,6 +189,25 @@ def _describe(kind: str, cons) -> str:
     if kind == "foreign_key":
         return f"FOREIGN KEY ({', '.join(cons.columns)}) -> {cons.referred_table}"
     return f"{kind.upper().replace('_', ' ')} ({', '.join(cons.columns)})"
+
+
+def validate_constraint(constraint_name: str, table_name: str, schema: Optional[str] = None) -> None:
+    """PostgreSQL's VALIDATE CONSTRAINT for a foreign key or check added NOT VALID
+    (postgresql_not_valid=True): the rows already there are checked under SHARE UPDATE
+    EXCLUSIVE, which lets reads and writes go on. Run it in a later transaction than the
+    ADD (`with op.get_context().autocommit_block():`), so the ADD's lock is not held
+    through the scan. Not in Alembic; on other dialects it does nothing (they check a
+    constraint when it is made)."""
+    ex = _ex()
+    table = build.table_of(ex, table_name, schema)
+    found = [(kind, cons) for kind, cons in constraints_of(table)
+             if cons.name == constraint_name and kind in ("foreign_key", "check")]
+    if not found:
+        raise NoSuchObject(f"no foreign key or check constraint {constraint_name!r} on table {table_name!r} "
+                           f"to validate")
+    kind, cons = found[0]
+    ex.run(ops.ValidateConstraint(schema_name=ex.schema(schema), table_name=table_name, kind=kind,
+                                  constraint=cons))
 
 
 def rename_constraint(constraint_name: str, table_name: str, new_name: str, type_: Optional[str] = None,

@@ -12,7 +12,7 @@ from pydantic import Field, TypeAdapter
 
 from still.ops.base import OperationBase
 from still.ops.columns import AddColumn, AlterColumn, DropColumn, RenameColumn
-from still.ops.constraints import AddConstraint, DropConstraint, RenameConstraint
+from still.ops.constraints import AddConstraint, DropConstraint, RenameConstraint, ValidateConstraint
 from still.ops.indexes import CreateIndex, DropIndex, RenameIndex
 from still.ops.schemas import CreateSchema, DropSchema
 from still.ops.tables import CreateTable, DropTable, RenameTable, SetTableComment, SetTableOptions
@@ -23,7 +23,7 @@ Operation = Annotated[
     Union[
         CreateSchema, DropSchema, CreateTable, DropTable, RenameTable, SetTableComment, SetTableOptions,
         AddColumn, DropColumn, AlterColumn, RenameColumn, CreateIndex, DropIndex, RenameIndex,
-        AddConstraint, DropConstraint, RenameConstraint, CreateEnum, DropEnum, AddEnumValue, ReplaceEnum,
+        AddConstraint, DropConstraint, RenameConstraint, ValidateConstraint, CreateEnum, DropEnum, AddEnumValue, ReplaceEnum,
         CreateDomain, DropDomain, AlterDomain, CreateSequence, AlterSequence, DropSequence, RenameSequence,
     ],
     Field(discriminator="op"),
@@ -35,7 +35,7 @@ __all__ = [
     "Operation", "OperationBase", "operation_adapter",
     "CreateSchema", "DropSchema", "CreateTable", "DropTable", "RenameTable", "SetTableComment",
     "SetTableOptions", "AddColumn", "DropColumn", "AlterColumn", "RenameColumn", "CreateIndex", "DropIndex", "RenameIndex",
-    "AddConstraint", "DropConstraint", "RenameConstraint", "CreateEnum", "DropEnum", "AddEnumValue", "ReplaceEnum",
+    "AddConstraint", "DropConstraint", "RenameConstraint", "ValidateConstraint", "CreateEnum", "DropEnum", "AddEnumValue", "ReplaceEnum",
     "CreateDomain", "DropDomain", "AlterDomain", "CreateSequence", "AlterSequence", "DropSequence",
     "RenameSequence",
 ]

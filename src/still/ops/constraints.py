@@ -49,12 +49,17 @@ class AddConstraint(_ConstraintOp):
     # PostgreSQL: added NOT VALID, the rows already there unchecked (postgresql_not_valid=);
     # the snapshot keeps the constraint all the same, as the catalog lists it
     not_valid: bool = False
+    # PostgreSQL: a unique or primary key made from an existing unique index (built
+    # CONCURRENTLY before); the index becomes the constraint's and leaves the table's indexes
+    using_index: Optional[str] = None
 
     def reverse(self) -> "DropConstraint":
         return DropConstraint(**self._args())
 
     def apply(self, snap: s.Snapshot) -> s.Snapshot:
         def add(t: s.Table) -> s.Table:
+            if self.using_index is not None:
+                t = replace(t, indexes=tuple(ix for ix in t.indexes if ix.name != self.using_index))
             if self.kind == "primary_key":
                 return replace(t, primary_key=self.constraint)
             field = _FIELD[self.kind]
@@ -115,3 +120,27 @@ class RenameConstraint(OperationBase):
             return replace(t, **renamed)
 
         return edit_table(snap, self.schema_name, self.table_name, rename)
+
+
+class ValidateConstraint(OperationBase):
+    """PostgreSQL's VALIDATE CONSTRAINT: the rows a NOT VALID foreign key or check left
+    unchecked are checked, under SHARE UPDATE EXCLUSIVE (reads and writes go on). The
+    schema does not change; other dialects have nothing to do."""
+
+    op: Literal["validate_constraint"] = "validate_constraint"
+    table_name: str
+    kind: Literal["foreign_key", "check"]
+    constraint: Union[s.ForeignKey, s.CheckConstraint]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _typed(cls, data):
+        if isinstance(data, dict) and isinstance(data.get("constraint"), dict) and data.get("kind") in _MODEL:
+            data = {**data, "constraint": _MODEL[data["kind"]].model_validate(data["constraint"])}
+        return data
+
+    def reverse(self) -> "ValidateConstraint":
+        return self  # nothing to undo: the schema is the same before and after
+
+    def apply(self, snap: s.Snapshot) -> s.Snapshot:
+        return snap

@@ -361,26 +361,34 @@ class OpRenderer:
 
     def _add_constraint(self, op) -> list[str]:
         c, table, schema = op.constraint, py_str(op.table_name), self._schema(op.schema_name)
+        using = py_str(op.using_index) if getattr(op, "using_index", None) else None
         if op.kind == "primary_key":
             return [self._call("op.create_primary_key", py_value(c.name), table, py_value(list(c.columns)),
-                               schema=schema, **self._deferrability(c))]
+                               schema=schema, **self._deferrability(c), postgresql_using_index=using)]
         if op.kind == "unique":
             return [self._call("op.create_unique_constraint", py_value(c.name), table, py_value(list(c.columns)),
-                               schema=schema, postgresql_nulls_not_distinct=self._nnd(c.nulls_not_distinct),
-                               **self._deferrability(c))]
+                               schema=schema, postgresql_nulls_not_distinct=None if using else self._nnd(
+                                   c.nulls_not_distinct), **self._deferrability(c), postgresql_using_index=using)]
         if op.kind == "exclude":
             pairs, kw = self._exclude_parts(c)
             return [self._call("op.create_exclude_constraint", py_value(c.name), table, *pairs, **kw,
                                schema=schema)]
         if not getattr(c, "enforced", True):
             return [self.not_enforced(op.schema_name, op.table_name, op.kind, c)]
+        not_valid = "True" if getattr(op, "not_valid", False) else None
         if op.kind == "check":
             return [self._call("op.create_check_constraint", py_value(c.name), table, py_str(written(c.expression)),
-                               schema=schema)]
+                               schema=schema, postgresql_not_valid=not_valid)]
         return [self._call("op.create_foreign_key", py_value(c.name), table, py_str(c.referred_table),
                            py_value(list(c.columns)), py_value(list(c.referred_columns)),
                            **self._fk_options(c), source_schema=schema,
-                           referent_schema=self._schema(c.referred_schema))]
+                           referent_schema=self._schema(c.referred_schema), postgresql_not_valid=not_valid)]
+
+    def _validate_constraint(self, op) -> list[str]:
+        # a later transaction than the ADD ... NOT VALID: its lock is not held through the scan
+        return ["with op.get_context().autocommit_block():\n"
+                + self._call("op.validate_constraint", py_str(op.constraint.name), py_str(op.table_name),
+                             schema=self._schema(op.schema_name))]
 
     def _rename_constraint(self, op) -> list[str]:
         return [self._call("op.rename_constraint", py_str(op.old_name), py_str(op.table_name), py_str(op.new_name),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 from still.findings import Code, Finding
 from still.plan import Plan
@@ -200,17 +200,23 @@ def summary(plan: Plan) -> str:
     return "\n".join(lines)
 
 
-def render_plan(plan: Plan, dialect: str, snapshots: Iterable[Snapshot] = ()) -> RenderedRevision:
+def render_plan(plan: Plan, dialect: str, snapshots: Iterable[Snapshot] = (),
+                rewrite: Optional[Callable[[Plan, Snapshot], Plan]] = None) -> RenderedRevision:
     """The revision text for `plan` on `dialect`: upgrade() runs the plan's operations,
     downgrade() runs `plan.reverse()`; findings become REVIEW comments above the
     operation they concern, destructive operations get a DESTRUCTIVE comment.
-    `snapshots` (the plan's source and target) tell which named types are domains."""
+    `snapshots` (the plan's source and target) tell which named types are domains.
+    `rewrite(plan, before)` (the safe forms, still.cli.safety) applies to each direction
+    from the snapshot it starts at: the downgrade is the plain plan reversed, then rewritten."""
     snapshots = tuple(snapshots)
     renderer = OpRenderer(dialect, domains_of(plan, snapshots))
     ends = tuple(snapshots)
     source, target = ends if len(ends) == 2 else (None, None)
+    back = _with_own_findings(plan.reverse())
+    if rewrite is not None and source is not None:
+        plan, back = rewrite(plan, source), rewrite(back, target)
     upgrade = _body(plan, renderer, with_findings=True, before=source)
-    downgrade = _body(_with_own_findings(plan.reverse()), renderer, with_findings=True, before=target)
+    downgrade = _body(back, renderer, with_findings=True, before=target)
     return RenderedRevision(upgrade=upgrade, downgrade=downgrade, summary=summary(plan),
                             imports=sorted(renderer.imports))
 

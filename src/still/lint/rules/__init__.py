@@ -10,7 +10,7 @@ from typing import Optional
 
 from still.lint.recorder import Item
 
-RULES = ("index_not_concurrent", "foreign_key_not_valid", "check_not_valid", "not_null_scan",
+RULES = ("index_not_concurrent", "foreign_key_not_valid", "check_not_valid", "not_null_scan", "unique_not_using_index", "validate_in_transaction",
          "table_rewrite", "table_copy", "rename_breaks_code", "drop_breaks_code", "missing_lock_timeout")
 
 _NAME = r'(?:"(?:[^"]|"")+"|`(?:[^`]|``)+`|[\w$]+)'

@@ -11,7 +11,8 @@ _ADD_CHECK = re.compile(r"\bADD\s+(?:CONSTRAINT\s+\S+\s+)?CHECK\b", re.I)
 def findings(revision, dialect):
     out = []
     for item in revision.items:
-        if item.op is not None and item.op.op == "add_constraint" and item.op.kind == "check":
+        if item.op is not None and item.op.op == "add_constraint" and item.op.kind == "check" \
+                and not item.op.not_valid:
             schema, table = op_table(item)
         elif item.sql and _ADD_CHECK.search(item.sql) and not re.search(r"\bNOT\s+VALID\b", item.sql, re.I):
             schema, table = altered_table(item) or (None, None)

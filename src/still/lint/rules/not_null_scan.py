@@ -12,7 +12,7 @@ def findings(revision, dialect):
     out = []
     for item in revision.items:
         if item.op is not None and item.op.op == "alter_column" and item.op.old.nullable \
-                and not item.op.new.nullable:
+                and not item.op.new.nullable and (item.cost is None or item.cost.work != "none"):
             schema, table = op_table(item)
         elif item.sql and _SET_NOT_NULL.search(item.sql):
             schema, table = altered_table(item) or (None, None)

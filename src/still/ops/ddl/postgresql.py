@@ -258,6 +258,8 @@ def _drop_column(w: _Writer, op: ops.DropColumn) -> list[str]:
 
 
 def _add_constraint(w: _Writer, op: ops.AddConstraint) -> list[str]:
+    if op.using_index is not None:
+        return [_using_index(w, op)]
     table = sa.Table(op.table_name, sa.MetaData(), schema=None if op.schema_name == w.before.default_schema
                      else op.schema_name)
     columns = set(getattr(op.constraint, "columns", ()))
@@ -278,6 +280,23 @@ def _add_constraint(w: _Writer, op: ops.AddConstraint) -> list[str]:
         cons.dialect_kwargs["postgresql_not_valid"] = True
     enforcement = "" if getattr(op.constraint, "enforced", True) else " NOT ENFORCED"
     return [w.compile(AddConstraint(cons)) + enforcement]
+
+
+def _using_index(w: _Writer, op: ops.AddConstraint) -> str:
+    """ADD CONSTRAINT ... UNIQUE | PRIMARY KEY USING INDEX: the index (built CONCURRENTLY
+    before) becomes the constraint's; PostgreSQL renames it to the constraint's name."""
+    c = op.constraint
+    what = "PRIMARY KEY" if op.kind == "primary_key" else "UNIQUE"
+    named = f"CONSTRAINT {w.q.quote(c.name)} " if c.name else ""
+    deferrable = " DEFERRABLE" if c.deferrable else ""
+    initially = f" INITIALLY {c.initially}" if c.initially else ""
+    return (f"ALTER TABLE {w.name(op.schema_name, op.table_name)} ADD {named}{what} USING INDEX "
+            f"{w.q.quote(op.using_index)}{deferrable}{initially}")
+
+
+def _validate_constraint(w: _Writer, op: ops.ValidateConstraint) -> list[str]:
+    return [f"ALTER TABLE {w.name(op.schema_name, op.table_name)} VALIDATE CONSTRAINT "
+            f"{w.q.quote(op.constraint.name)}"]
 
 
 def _drop_constraint(w: _Writer, op: ops.DropConstraint) -> list[str]:
@@ -429,6 +448,7 @@ _HANDLERS = {
                                     f"{w.q.quote(op.new_name)}"],
     ops.AddConstraint: _add_constraint,
     ops.DropConstraint: _drop_constraint,
+    ops.ValidateConstraint: _validate_constraint,
     ops.RenameConstraint: lambda w, op: [f"ALTER TABLE {w.name(op.schema_name, op.table_name)} RENAME CONSTRAINT "
                                          f"{w.q.quote(op.old_name)} TO {w.q.quote(op.new_name)}"],
     ops.CreateEnum: lambda w, op: [f"CREATE TYPE {w.name(op.schema_name, op.enum.name)} AS ENUM "

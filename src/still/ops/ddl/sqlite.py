@@ -295,6 +295,7 @@ _DIRECT = {
     ops.DropTable: lambda w, op: [f"DROP TABLE {w.q.quote(op.table.name)}"],
     ops.RenameTable: lambda w, op: [f"ALTER TABLE {w.q.quote(op.old_name)} RENAME TO {w.q.quote(op.new_name)}"],
     ops.SetTableComment: lambda w, op: [],
+    ops.ValidateConstraint: lambda w, op: [],  # SQLite checks a constraint when it is made
     ops.AddColumn: _add_column,
     ops.DropColumn: _drop_column,
     ops.AlterColumn: _alter_column,
