@@ -97,6 +97,14 @@ def _equal(a, b, padded: bool) -> bool:
         # SQLAlchemy shows a Numeric at its scale: the text '-13.4' read back as -13.40
         plain = format(b, "f")
         return a == (plain.rstrip("0").rstrip(".") if "." in plain else plain)
+    if isinstance(b, (datetime.datetime, datetime.date)) and isinstance(a, str):
+        a, b = b, a
+    if isinstance(a, (datetime.datetime, datetime.date)) and isinstance(b, str):
+        # the database prints a time its own way: 00:00:00.00553 is 00:00:00.005530
+        try:
+            return type(a).fromisoformat(b) == a
+        except ValueError:
+            return False
     if isinstance(a, str) and isinstance(b, float) and b.is_integer():
         # the database prints 0.0 as '0' (and -0.0 as '-0'): same digits, same sign
         return a.lstrip("-") == str(int(abs(b))) and a.startswith("-") == (math.copysign(1, b) < 0)
