@@ -24,18 +24,19 @@ class Phase(enum.IntEnum):
     DROP_INDEX = 5
     DROP_CONSTRAINT = 6
     TABLE_OPTIONS = 7  # before columns are added or changed: a conversion would take them
-    CREATE_TABLE = 8
-    ADD_COLUMN = 9
-    ALTER_COLUMN = 10
-    DROP_COLUMN = 11
-    DROP_TABLE = 12
-    ADD_CONSTRAINT = 13
-    CREATE_INDEX = 14
-    ADD_FOREIGN_KEY = 15
-    COMMENT = 16
-    DROP_DOMAIN = 17  # before the types a domain's base type may be
-    DROP_TYPE = 18
-    DROP_SCHEMA = 19
+    DROP_TABLE_FIRST = 8  # a dropped table holding a name a created table takes (below)
+    CREATE_TABLE = 9
+    ADD_COLUMN = 10
+    ALTER_COLUMN = 11
+    DROP_COLUMN = 12
+    DROP_TABLE = 13
+    ADD_CONSTRAINT = 14
+    CREATE_INDEX = 15
+    ADD_FOREIGN_KEY = 16
+    COMMENT = 17
+    DROP_DOMAIN = 18  # before the types a domain's base type may be
+    DROP_TYPE = 19
+    DROP_SCHEMA = 20
 
 
 def _topological(tables: list[tuple[str, s.Table]]) -> tuple[list[tuple[str, s.Table]], set]:
@@ -85,12 +86,41 @@ def order_tables(created: list[tuple[str, s.Table]], dropped: list[tuple[str, s.
         out += [(Phase.ADD_FOREIGN_KEY, AddConstraint(schema_name=schema, table_name=table.name,
                                                       kind="foreign_key", constraint=fk)) for fk in cut]
     order, cyclic = _topological(dropped)
+    first = _in_the_way(created, dropped)
     for schema, table in reversed(order):
+        phase = Phase.DROP_TABLE_FIRST if (schema, table.name) in first else Phase.DROP_TABLE
         table, cut = _split_cycles(schema, table, cyclic)
         out += [(Phase.DROP_FOREIGN_KEY, DropConstraint(schema_name=schema, table_name=table.name,
                                                         kind="foreign_key", constraint=fk)) for fk in cut]
-        out.append((Phase.DROP_TABLE, DropTable(schema_name=schema, table=table)))
+        out.append((phase, DropTable(schema_name=schema, table=table)))
     return out
+
+
+def _names(table: s.Table) -> set:
+    """The names a table's keys and indexes take: schema-wide on PostgreSQL (indexes and
+    the indexes behind keys are relations), SQLite (indexes) and InnoDB (foreign keys)."""
+    found = {table.primary_key.name} if table.primary_key is not None else set()
+    for items in (table.foreign_keys, table.unique_constraints, table.check_constraints,
+                  table.exclude_constraints, table.indexes):
+        found.update(item.name for item in items)
+    return found - {None}
+
+
+def _in_the_way(created: list, dropped: list) -> set:
+    """The dropped tables to drop before the tables are created: those holding a name a
+    created table of the same schema takes (a table made anew under another name, its keys
+    keeping theirs), and every dropped table that refers to one of them. Reversed, such a
+    plan still works: the created table is dropped before the old one comes back."""
+    taken = {(schema, name) for schema, table in created for name in _names(table)}
+    first = {(schema, t.name) for schema, t in dropped if any((schema, n) in taken for n in _names(t))}
+    grown = True
+    while grown:
+        more = {(schema, t.name) for schema, t in dropped
+                if (schema, t.name) not in first
+                and any((fk.referred_schema, fk.referred_table) in first for fk in t.foreign_keys)}
+        first |= more
+        grown = bool(more)
+    return first
 
 
 # phases whose operations touch their own table only: between two other operations, the
