@@ -209,7 +209,7 @@ def test_history_at_revision_and_models(tmp_path, sqlite_url):
     assert "created" in same.stdout
     assert not sa.inspect(sa.create_engine(sqlite_url)).get_table_names()  # never connected to
 
-    run("check", "--from", "history", "--to", "models")
+    assert run("check", "--from", "history", "--to", "models").stdout == "No changes: history matches models.\n"
     run("check", "--against", "history")  # the older spelling, same answer
     behind = run("check", "--from", f"history@{rev1}", "--to", "models", ok=(1,))
     assert "ix_orgs_name" in behind.stdout and "ck_users_email" in behind.stdout

@@ -37,7 +37,7 @@ def plan(root: dict, fmt: str = "text", sql: bool = False, rename: Optional[list
         return 0
     from still.cli.plan_view import print_plan
 
-    print_plan(result.plan, statements, costs)
+    print_plan(result.plan, statements, costs, _same(from_, to, described))
     return 0
 
 
@@ -55,7 +55,7 @@ def check(root: dict, fmt: str = "text", fail_on: Optional[str] = None, against:
         for line in github_annotations(result.plan):
             print(line)
     else:
-        print_plan(result.plan, None, _costs(result, dialect))
+        print_plan(result.plan, None, _costs(result, dialect), _same(against_alias(against, from_), to, described))
     if lint:  # the revision files too: what they would do to a live database
         from still.cli.linting import lint as run_lint
 
@@ -63,6 +63,15 @@ def check(root: dict, fmt: str = "text", fail_on: Optional[str] = None, against:
                         url, config_path, name, x)
         failing = failing or code == 1
     return 1 if failing else 0
+
+
+def _same(from_: Optional[str], to: Optional[str], described) -> Optional[str]:
+    """What an empty plan says when the states are not the database and the models."""
+    if from_ in (None, "db") and to in (None, "models"):
+        return None
+    from still.db import mask
+
+    return f"No changes: {mask(described[0])} matches {mask(described[1])}."
 
 
 def against_alias(against: Optional[str], from_: Optional[str]) -> Optional[str]:

@@ -76,7 +76,7 @@ def _split_cycles(schema: str, table: s.Table, cyclic: set):
     return table.model_copy(update={"foreign_keys": kept}), cut
 
 
-def order_tables(created: list[tuple[str, s.Table]], dropped: list[tuple[str, s.Table]]):
+def order_tables(created: list[tuple[str, s.Table]], dropped: list[tuple[str, s.Table]], dialect: str = ""):
     """(phase, op) pairs for creating and dropping whole tables in dependency order."""
     out = []
     order, cyclic = _topological(created)
@@ -86,7 +86,7 @@ def order_tables(created: list[tuple[str, s.Table]], dropped: list[tuple[str, s.
         out += [(Phase.ADD_FOREIGN_KEY, AddConstraint(schema_name=schema, table_name=table.name,
                                                       kind="foreign_key", constraint=fk)) for fk in cut]
     order, cyclic = _topological(dropped)
-    first = _in_the_way(created, dropped)
+    first = _in_the_way(created, dropped, _SCHEMA_WIDE.get(dialect, _EVERY_NAME))
     for schema, table in reversed(order):
         phase = Phase.DROP_TABLE_FIRST if (schema, table.name) in first else Phase.DROP_TABLE
         table, cut = _split_cycles(schema, table, cyclic)
@@ -96,23 +96,30 @@ def order_tables(created: list[tuple[str, s.Table]], dropped: list[tuple[str, s.
     return out
 
 
-def _names(table: s.Table) -> set:
-    """The names a table's keys and indexes take: schema-wide on PostgreSQL (indexes and
-    the indexes behind keys are relations), SQLite (indexes) and InnoDB (foreign keys)."""
-    found = {table.primary_key.name} if table.primary_key is not None else set()
-    for items in (table.foreign_keys, table.unique_constraints, table.check_constraints,
-                  table.exclude_constraints, table.indexes):
-        found.update(item.name for item in items)
+_EVERY_NAME = ("primary_key", "foreign_keys", "unique_constraints", "check_constraints", "exclude_constraints",
+               "indexes")
+# the names two tables of one schema cannot share: PostgreSQL's indexes and the indexes
+# behind its keys are relations; SQLite's indexes; InnoDB's foreign keys and MySQL 8's checks
+_SCHEMA_WIDE = {"postgresql": ("primary_key", "unique_constraints", "exclude_constraints", "indexes"),
+                "sqlite": ("indexes",),
+                "mysql": ("foreign_keys", "check_constraints"), "mariadb": ("foreign_keys", "check_constraints")}
+
+
+def _names(table: s.Table, kinds: tuple) -> set:
+    found = set()
+    for kind in kinds:
+        items = getattr(table, kind)
+        found.update(item.name for item in ((items,) if kind == "primary_key" else items) if item is not None)
     return found - {None}
 
 
-def _in_the_way(created: list, dropped: list) -> set:
+def _in_the_way(created: list, dropped: list, kinds: tuple) -> set:
     """The dropped tables to drop before the tables are created: those holding a name a
     created table of the same schema takes (a table made anew under another name, its keys
     keeping theirs), and every dropped table that refers to one of them. Reversed, such a
     plan still works: the created table is dropped before the old one comes back."""
-    taken = {(schema, name) for schema, table in created for name in _names(table)}
-    first = {(schema, t.name) for schema, t in dropped if any((schema, n) in taken for n in _names(t))}
+    taken = {(schema, name) for schema, table in created for name in _names(table, kinds)}
+    first = {(schema, t.name) for schema, t in dropped if any((schema, n) in taken for n in _names(t, kinds))}
     grown = True
     while grown:
         more = {(schema, t.name) for schema, t in dropped
