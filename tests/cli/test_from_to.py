@@ -123,6 +123,8 @@ def converges_through_the_cli(capsys, tmp_path, urls, pair):
     wanted = plan_json(capsys, url_a, url_b, "--sql")
     for source, target in ((str(file_a), url_b), (url_a, str(file_b)), (str(file_a), str(file_b))):
         assert plan_json(capsys, source, target)["operations"] == wanted["operations"], (source, target)
+    # the models of A on the --from side: declared as the database made from them reflects
+    assert plan_json(capsys, models_module(tmp_path, pair[0]), url_b)["operations"] == wanted["operations"]
     # the models also say what they renamed (renamed_from), which no database state can:
     # given as --rename, the database B gives the plan the models give
     default = reflected(url_b).default_schema

@@ -74,10 +74,10 @@ def generate(
     against: Annotated[Optional[Against], typer.Option(
         "--against", help="The older spelling of --from: db or history.")] = None,
     from_: Annotated[Optional[str], typer.Option(
-        "--from", help="The state the revision starts from: db (the configured database, at head) or history "
+        "--from", metavar="SOURCE", help="The state the revision starts from: db (the configured database, at head) or history "
                        "(the revision files replayed; no database). Default: db when a URL is configured.")] = None,
     to: Annotated[Optional[str], typer.Option(
-        "--to", help="The state it leads to: models (default), package.module:attribute, a database URL, "
+        "--to", metavar="SOURCE", help="The state it leads to: models (default), package.module:attribute, a database URL, "
                      "a snapshot file or empty.")] = None,
     empty: Annotated[bool, typer.Option("--empty", help="Write a revision even when nothing changed.")] = False,
     rename: RenameOpt = None,

@@ -34,10 +34,10 @@ class FailOn(str, enum.Enum):
 
 
 FromOpt = Annotated[Optional[str], typer.Option(
-    "--from", help="The state to start from: db (the configured database; default), a database URL, a snapshot "
+    "--from", metavar="SOURCE", help="The state to start from: db (the configured database; default), a database URL, a snapshot "
                    "file (still snapshot --out), models, package.module:attribute, history, history@REV or empty.")]
 ToOpt = Annotated[Optional[str], typer.Option(
-    "--to", help="The state to reach: models (default), or any source --from takes. The SQL is for --from's "
+    "--to", metavar="SOURCE", help="The state to reach: models (default), or any source --from takes. The SQL is for --from's "
                  "dialect; two dialects are never compared.")]
 
 RenameOpt = Annotated[Optional[list[str]], typer.Option(
