@@ -23,7 +23,6 @@ class Comparison:
     current: s.Snapshot
     target: s.Snapshot
     plan: Plan
-    server_version: Optional[tuple] = None  # the live server's, when compared with one
 
 
 def declared_renames(metadata, default_schema: str) -> Renames:
@@ -129,16 +128,34 @@ def compare_snapshot(current: s.Snapshot, dialect, metadata, schemas: Optional[l
 
 def _compare_snapshot(current, dialect, metadata, schemas, excludes, version_table, renames,
                       findings, include, log_table) -> Comparison:
-    from still.declare import declare, rules_for
-    from still.include import filter_snapshot, include_filter
-
+    from still.declare import declare
     from still.declare.base import invented_names
 
     with invented_names() as invented:
         target = declare(metadata, dialect, schemas)
+    return compare_snapshots(current, target, dialect, schemas, excludes, version_table, renames, findings,
+                             include, log_table, metadata=metadata, invented=frozenset(invented))
+
+
+def compare_snapshots(current: s.Snapshot, target: s.Snapshot, dialect, schemas: Optional[list[str]] = None,
+                      excludes: Callable[[str, Optional[str]], bool] = lambda table, schema: False,
+                      version_table: str = "still_version", renames: Iterable[str] = (),
+                      findings: Iterable[Finding] = (), include: Optional[Callable] = None,
+                      log_table=_DERIVED, metadata=None, invented: frozenset = frozenset(),
+                      sides: tuple[str, str] = ("in the database", "in the models"),
+                      reflected: tuple[bool, bool] = (True, False)) -> Comparison:
+    """Any two states of one dialect: `target` declared from `metadata` (whose renames and
+    unrepresented features then count), or read from a database, a file or the history
+    (`metadata` None). `sides` name the two states in the skipped-table notes; `reflected`
+    says which of them env.py's include_object hook sees as reflected."""
+    from still.include import filter_snapshot, include_filter
+
     if schemas is not None:
-        current = current.model_copy(update={"schemas": {k: v for k, v in current.schemas.items()
-                                                         if k in schemas or k == current.default_schema}})
+        def wanted(snap):
+            return snap.model_copy(update={"schemas": {k: v for k, v in snap.schemas.items()
+                                                       if k in schemas or k == snap.default_schema}})
+
+        current, target = wanted(current), (wanted(target) if metadata is None else target)
 
     left_out = {version_table, ALEMBIC_VERSION, f"{ALEMBIC_VERSION}_log"}
     log_table = f"{version_table}_log" if log_table is _DERIVED else log_table
@@ -150,21 +167,29 @@ def _compare_snapshot(current, dialect, metadata, schemas, excludes, version_tab
 
     skipped: dict = {}
     alembic_note = _alembic_note(current, version_table)
-    current = filtered(current, keep, "in the database", skipped)
-    target = filtered(target, keep, "in the models", skipped)
+    if metadata is None:
+        alembic_note.update(_alembic_note(target, version_table))
+    current = filtered(current, keep, sides[0], skipped)
+    target = filtered(target, keep, sides[1], skipped)
     predicate = include_filter(include)
-    current = filter_snapshot(current, predicate, reflected=True)
-    target = filter_snapshot(target, predicate, reflected=False)
+    current = filter_snapshot(current, predicate, reflected=reflected[0])
+    target = filter_snapshot(target, predicate, reflected=reflected[1])
     skipped = {k: v for k, v in skipped.items() if k[1] not in left_out}
     skipped.update(alembic_note)
-    wanted = _merge(declared_renames(metadata, target.default_schema),
-                    parse_renames(renames, target.default_schema))
-    plan = diff(current, target, wanted, frozenset(invented))
-    notes = [Finding.of(Code.UNVERIFIABLE, message, schema, table, column)
-             for schema, table, column, message in rules_for(dialect).unrepresented(metadata)]
+    wanted_renames = parse_renames(renames, target.default_schema)
+    if metadata is not None:
+        wanted_renames = _merge(declared_renames(metadata, target.default_schema), wanted_renames)
+    plan = diff(current, target, wanted_renames, invented)
+    notes = []
+    if metadata is not None:
+        from still.declare import rules_for
+
+        notes = [Finding.of(Code.UNVERIFIABLE, message, schema, table, column)
+                 for schema, table, column, message in rules_for(dialect).unrepresented(metadata)]
     from still.diff.incomplete_models import incomplete_models
 
-    loud = incomplete_models(current, plan.operations)  # first: it explains the drops below
+    # first: it explains the drops below (models that leave tables out; another state may mean it)
+    loud = incomplete_models(current, plan.operations) if metadata is not None else None
     plan = plan.model_copy(update={"findings": ((loud,) if loud else ()) + plan.findings + tuple(findings)
                                    + tuple(notes) + tuple(lacking(plan.operations, dialect))
                                    + tuple(skipped.values())})

@@ -36,7 +36,8 @@ class PlanReport(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     dialect: str
-    url: str  # password masked
+    url: str  # the --from state: the database URL (password masked), a snapshot file, history, ...
+    to: str = "models"  # the --to state, named the same way
     drift: bool
     operations: tuple[Operation, ...]
     findings: tuple[Finding, ...]

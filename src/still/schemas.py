@@ -16,8 +16,10 @@ def generated() -> dict[str, str]:
     from still.lint.findings import LintReport
     from still.plan import PlanReport
     from still.snapshot import Snapshot
+    from still.snapshot_file import SnapshotFile
 
-    models = {"snapshot.schema.json": Snapshot, "plan.schema.json": PlanReport, "lint.schema.json": LintReport}
+    models = {"snapshot.schema.json": Snapshot, "plan.schema.json": PlanReport, "lint.schema.json": LintReport,
+              "snapshot-file.schema.json": SnapshotFile}
     return {
         name: json.dumps(model.model_json_schema(mode="serialization"), indent=2, sort_keys=True) + "\n"
         for name, model in models.items()

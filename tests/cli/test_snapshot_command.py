@@ -13,6 +13,7 @@ from tests.helpers import create_all, fixture_module
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "schemas" / "snapshot.schema.json").read_text())
+FILE_SCHEMA = json.loads((ROOT / "schemas" / "snapshot-file.schema.json").read_text())
 
 
 def still(*args):
@@ -37,8 +38,13 @@ def test_json_output_validates_and_round_trips(db_url, dialect, tmp_path):
     out = tmp_path / "snap.json"
     written = still("snapshot", "--url", db_url, "--out", str(out))
     assert written.returncode == 0, written.stderr
-    assert Snapshot.from_json(out.read_text()) == snap
-    assert out.read_text() == result.stdout  # deterministic
+    data = json.loads(out.read_text())
+    jsonschema.validate(data, FILE_SCHEMA)
+    assert Snapshot.model_validate(data["snapshot"]) == snap
+    assert data["server"]["dialect"] == dialect and data["server"]["version"]  # the server it was read from
+    again = tmp_path / "again.json"
+    assert still("snapshot", "--url", db_url, "--out", str(again)).returncode == 0
+    assert again.read_bytes() == out.read_bytes()  # deterministic, byte for byte
 
 
 def test_tree_output_names_every_table(sqlite_url):

@@ -108,3 +108,40 @@ def test_the_finding_is_true_and_the_failed_run_changes_nothing(db_url, dialect)
             assert len(conn.exec_driver_sql("SELECT id FROM t").fetchall()) == 4
     finally:
         engine.dispose()
+
+
+MODELS = '''import sqlalchemy as sa
+metadata = sa.MetaData()
+sa.Table("parent", metadata, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False))
+sa.Table("t", metadata, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+         sa.Column("code", sa.String(10)), sa.Column("parent_id", sa.Integer), sa.Column("n", sa.Integer),
+         sa.UniqueConstraint("code", name="uq_code"))
+'''
+
+
+@pytest.mark.parametrize("from_", ["db", "url"])
+def test_plan_and_generate_count_the_rows_of_the_database_they_start_from(db_url, dialect, tmp_path, from_):
+    """Through the command line: `plan` (from the configured database or a URL) and
+    `generate` carry the finding, the revision as a REVIEW comment; from a snapshot file
+    there are no rows to count."""
+    import json
+
+    from tests.runtime.project import Project
+
+    _database(db_url)
+    project = Project(tmp_path, db_url)
+    (tmp_path / "models.py").write_text(MODELS)
+    (tmp_path / "still.toml").write_text('url = "${DATABASE_URL}"\nmetadata = "models:metadata"\n'
+                                         'script_location = "migrations"\n')
+    args = [] if from_ == "db" else ["--from", db_url]
+    report = json.loads(project.ok("plan", "--format", "json", *args))
+    assert [f["message"] for f in report["findings"] if f["code"] == "rows-break-constraint"] == [
+        "unique uq_code on t (code): 1 value repeated in the rows there: the upgrade fails until it is fixed"]
+    project.ok("snapshot", "--out", "snap.json")
+    report = json.loads(project.ok("plan", "--format", "json", "--from", "snap.json"))
+    assert not [f for f in report["findings"] if f["code"] == "rows-break-constraint"]
+    (tmp_path / "migrations" / "versions").mkdir(parents=True)
+    project.ok("generate", "-m", "unique code", "--rev-id", "r1")
+    text = (tmp_path / "migrations" / "versions").joinpath(
+        next(p.name for p in (tmp_path / "migrations" / "versions").glob("r1*.py"))).read_text()
+    assert "# REVIEW(rows-break-constraint): unique uq_code on t (code): 1 value repeated" in text

@@ -42,7 +42,8 @@ _COMMANDS: dict[str, tuple[dict, int]] = {  # command -> (its options, how many 
 _RUNNING = {**_COMMON, "-q": ("quiet", False), "--quiet": ("quiet", False), "--sql": ("sql", False),
             "--tag": ("tag", True), "--transaction": ("transaction", True), "--lock-timeout": ("lock_timeout", True)}
 _COMMANDS.update({"upgrade": (_RUNNING, 1), "downgrade": (_RUNNING, 1)})
-_MODELS = {**_COMMON, "--metadata": ("metadata", True), "--format": ("format", True)}
+_MODELS = {**_COMMON, "--metadata": ("metadata", True), "--format": ("format", True), "--from": ("from_", True),
+           "--to": ("to", True)}
 _COMMANDS.update({"plan": ({**_MODELS, "--sql": ("sql", False), "--rename": ("rename", True)}, 0),
                   "check": ({**_MODELS, "--fail-on": ("fail_on", True), "--against": ("against", True)}, 0)})
 _REPEATABLE = ("x", "rename")
@@ -121,7 +122,7 @@ def _planning(command: str, root: dict, given: dict, common: dict) -> Optional[C
 
     fmt = given.get("format", "text")
     models = dict(url=common["url"], metadata=given.get("metadata"), config_path=common["config_path"],
-                  name=common["name"], x=common["x"])
+                  name=common["name"], x=common["x"], from_=given.get("from_"), to=given.get("to"))
     if command == "plan":
         if fmt not in planning.PLAN_FORMATS:
             return None

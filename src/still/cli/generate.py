@@ -1,6 +1,10 @@
-"""`still generate`: write the difference between the models and the current state as a
-reviewable revision file. The state is the live database (`--against db`, which must be
-at head) or the revision files replayed without a database (`--against history`)."""
+"""`still generate`: write the difference between two states as a reviewable revision
+file. The revision follows the heads of the history, so the state it starts from
+(`--from`) is the configured database (`db`, which must be at head) or the revision files
+replayed without a database (`history`); anything else would give the revision a
+down_revision that does not describe where it starts. The state it leads to (`--to`) is
+the models by default, or any source (a database URL, a snapshot file, `empty`, ...).
+`--against db|history` is the older spelling of `--from`."""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ import typer
 from typing_extensions import Annotated
 
 from still.cli.common import ConfigOpt, MetadataOpt, NameOpt, UrlOpt, XOpt, root_options, settings
-from still.cli.planning import Against, current_state
+from still.cli.planning import Against
 from still.collector import paused_gc
 
 
@@ -68,8 +72,13 @@ def generate(
     ctx: typer.Context,
     message: Annotated[str, typer.Option("-m", "--message", help="What the revision does.")] = "",
     against: Annotated[Optional[Against], typer.Option(
-        "--against", help="db (the live database, at head) or history (replay the revision files; "
-                          "no database). Default: db when a URL is configured.")] = None,
+        "--against", help="The older spelling of --from: db or history.")] = None,
+    from_: Annotated[Optional[str], typer.Option(
+        "--from", metavar="SOURCE", help="The state the revision starts from: db (the configured database, at head) or history "
+                       "(the revision files replayed; no database). Default: db when a URL is configured.")] = None,
+    to: Annotated[Optional[str], typer.Option(
+        "--to", metavar="SOURCE", help="The state it leads to: models (default), package.module:attribute, a database URL, "
+                     "a snapshot file or empty.")] = None,
     empty: Annotated[bool, typer.Option("--empty", help="Write a revision even when nothing changed.")] = False,
     rename: RenameOpt = None,
     rev_id: Annotated[Optional[str], typer.Option("--rev-id", help="Use this id instead of a generated one.")] = None,
@@ -90,32 +99,24 @@ def generate(
     check_new_revision(rev_id, branch_label or ())  # before the database is read
     message = _message(message)
     cfg = settings(ctx, config, name, x, url, metadata)
-    if against is None:
-        against = Against.db if cfg.url else Against.history
-    if not cfg.url:
-        from still.errors import StillError
-
-        raise StillError("no database URL configured: generate needs one for the dialect, even "
-                         "with --against history (set 'url' or pass --url)")
+    from_ = _start(cfg, against, from_)
     from still.cli.migrate import depends_on_ids, version_path_for
-    from still.cli.planning import check_renames, models as target_models
 
     directory = version_path_for(cfg, version_path)  # a wrong --version-path fails before any work
-    models = target_models(cfg, metadata)
     run = Run(cfg)
     run.graph.check_new(rev_id, branch_label or ())
     dependencies = depends_on_ids(run.graph, depends_on)
-    result, heads = current_state(cfg, run, against, models, rename)
-    check_renames(result, rename)
-    renames, declined = _ask_renames(result, list(rename or []))
+    compared = _compared(cfg, from_, to, metadata, rename)
+    renames, declined = _ask_renames(compared.result, list(rename or []))
     if renames != list(rename or []):
-        result, heads = current_state(cfg, run, against, models, renames)
+        compared = _compared(cfg, from_, to, metadata, renames)
+    result, heads = compared.result, compared.heads
     from still.diff.safe_forms import safe_forms
 
-    plan = safe_forms(_answered(result.plan, declined), run.offline_dialect().name, cfg.safe_forms)
+    plan = safe_forms(_answered(result.plan, declined), compared.dialect.name, cfg.safe_forms)
     if plan.empty and not empty:
-        typer.echo("No changes: the models match the "
-                   + ("database" if against is Against.db else "revision history") + "; nothing written.")
+        typer.echo(f"No changes: {_named(to, 'the models')} match{'' if to is None else 'es'} "
+                   f"{'the database' if from_.kind == 'db' else 'the revision history'}; nothing written.")
         return
     if len(heads) > 1:
         from still.errors import StillError
@@ -123,11 +124,10 @@ def generate(
         raise StillError(f"multiple heads ({', '.join(heads)}): merge them first with 'still merge heads'")
     from still.cli.safety import constraint_forms
 
-    dialect = run.offline_dialect()
-    if getattr(result, "server_version", None):  # the live server's (safe forms differ before PostgreSQL 12)
-        dialect.server_version_info = result.server_version
-    rewrite = constraint_forms(cfg, dialect)
-    rendered = render_plan(plan, dialect.name, (result.current, result.target), rewrite)
+    # the --from side's dialect: a live database's knows its server (safe forms differ before
+    # PostgreSQL 12); the history's is the configured postgresql_version's
+    rewrite = constraint_forms(cfg, compared.dialect)
+    rendered = render_plan(plan, compared.dialect.name, (result.current, result.target), rewrite)
     template = Path(cfg.script_path()) / "script.py.tmpl"
     path = write_revision(directory, message, head=heads, rev_id=rev_id,
                           branch_labels=tuple(branch_label or ()), depends_on=dependencies,
@@ -143,6 +143,39 @@ def generate(
         from still.cli.linting import lint as run_lint
 
         run_lint(root_options(ctx), [str(path)], "text", "warning", url, config, name, x)
+
+
+def _start(cfg, against: Optional[Against], given: Optional[str]):
+    """The --from source of a revision: the database at head or the history, nothing else."""
+    from still.cli.planning import against_alias
+    from still.errors import StillError
+    from still.sources import parse_source
+
+    text = against_alias(against.value if against else None, given)
+    if text is None:
+        text = "db" if cfg.url else "history"
+    source = parse_source(text, "--from", None)
+    if source.kind not in ("db", "history") or source.value is not None:
+        raise StillError(f"generate --from {source.label()}: a revision follows the heads of the history, so it "
+                         f"starts from the database at head (--from db) or the history (--from history); to "
+                         f"compare other states use 'still plan --from ... --to ...'")
+    return source
+
+
+def _compared(cfg, start, to: Optional[str], metadata: Optional[str], renames):
+    from still.cli.planning import check_renames
+    from still.sources import MODELS, compare_sources, parse_source
+
+    compared = compare_sources(cfg, start, parse_source(to, "--to", MODELS), renames, metadata,
+                               for_revision=True)
+    check_renames(compared.result, renames)
+    return compared
+
+
+def _named(to: Optional[str], default: str) -> str:
+    from still.db import mask
+
+    return default if to is None else mask(to)
 
 
 def register(app: typer.Typer) -> None:

@@ -124,15 +124,16 @@ def _group(op) -> str:
 NO_CHANGES = "No changes: the database matches the models."
 
 
-def print_plan(plan: Plan, statements: list[str] | None = None, costs=()) -> None:
+def print_plan(plan: Plan, statements: list[str] | None = None, costs=(), same: str | None = None) -> None:
     """The plan on stdout (rich text on a terminal). An empty plan printed to a file or pipe
-    is one plain line: no need to load rich for it (`still check` in CI)."""
+    is one plain line: no need to load rich for it (`still check` in CI). `same` is what an
+    empty plan says (default: the database matches the models)."""
     import os
     import sys
 
     forced = os.environ.get("FORCE_COLOR") or os.environ.get("TTY_COMPATIBLE")  # rich's own overrides
     if plan.empty and not plan.findings and not statements and not forced and not sys.stdout.isatty():
-        print(NO_CHANGES)
+        print(same or NO_CHANGES)
         return
     from rich.console import Console
     from rich.markup import escape
@@ -143,7 +144,7 @@ def print_plan(plan: Plan, statements: list[str] | None = None, costs=()) -> Non
         if f.code is Code.METADATA_INCOMPLETE:  # above the drops it explains, not after them
             console.print(f"[bold red]{escape(f.message)}[/]\n")
     if plan.empty:
-        console.print(f"[green]{NO_CHANGES}[/]")
+        console.print(f"[green]{escape(same or NO_CHANGES)}[/]")
     groups: dict[str, list] = {}  # by table, in order of first appearance; plan order inside
     costs = list(costs) or [None] * len(plan.operations)
     for op, cost in zip(plan.operations, costs):

@@ -27,48 +27,43 @@ class Against(str, enum.Enum):  # what `check` and `generate` compare the models
 
 @paused_gc()  # the models' import and the comparison: see still.collector
 def plan(root: dict, fmt: str = "text", sql: bool = False, rename: Optional[list[str]] = None, url=None,
-         metadata=None, config_path=None, name=None, x=None) -> int:
+         metadata=None, config_path=None, name=None, x=None, from_=None, to=None) -> int:
     cfg = config_for(root, config_path, name, x, url, metadata)
-    result, dialect = _compare(cfg, rename, metadata, missing_is_empty=True)
+    result, dialect, described = compare_states(cfg, from_, to, rename, metadata, missing_is_empty=True)
     from dataclasses import replace
 
     from still.cli.safety import for_live
 
+    # what a generated revision would hold: the safe forms (config safe_forms) and what has none
+    result = _safe(cfg, result, dialect.name)
     result = replace(result, plan=for_live(cfg, result.plan, result.current, dialect))
     statements = _statements(result, dialect) if sql else []
     costs = _costs(result, dialect)
     if fmt == "json":
-        print(_report(cfg, result, dialect, statements, costs).model_dump_json(indent=2))
+        print(_report(described, result, dialect, statements, costs).model_dump_json(indent=2))
         return 0
     from still.cli.plan_view import print_plan
 
-    print_plan(result.plan, statements, costs)
+    print_plan(result.plan, statements, costs, _same(from_, to, described))
     return 0
 
 
 @paused_gc()
 def check(root: dict, fmt: str = "text", fail_on: Optional[str] = None, against: str = "db", url=None,
-          metadata=None, config_path=None, name=None, x=None, lint: bool = False) -> int:
+          metadata=None, config_path=None, name=None, x=None, lint: bool = False, from_=None, to=None) -> int:
     from still.cli.plan_view import fails, github_annotations, print_plan
 
     cfg = config_for(root, config_path, name, x, url, metadata)
-    if against == "history":
-        from still.runtime.migrate import Run
-
-        run = Run(cfg)
-        result, _ = current_state(cfg, run, Against.history, models(cfg, metadata), [])
-        dialect = run.offline_dialect()
-        result = _safe(cfg, result, dialect.name)
-    else:
-        result, dialect = _compare(cfg, [], metadata)
+    result, dialect, described = compare_states(cfg, against_alias(against, from_), to, [], metadata)
+    result = _safe(cfg, result, dialect.name)
     failing = fails(result.plan, fail_on)
     if fmt == "json":
-        print(_report(cfg, result, dialect, [], _costs(result, dialect)).model_dump_json(indent=2))
+        print(_report(described, result, dialect, [], _costs(result, dialect)).model_dump_json(indent=2))
     elif fmt == "github":
         for line in github_annotations(result.plan):
             print(line)
     else:
-        print_plan(result.plan, None, _costs(result, dialect))
+        print_plan(result.plan, None, _costs(result, dialect), _same(against_alias(against, from_), to, described))
     if lint:  # the revision files too: what they would do to a live database
         from still.cli.linting import lint as run_lint
 
@@ -76,6 +71,38 @@ def check(root: dict, fmt: str = "text", fail_on: Optional[str] = None, against:
                         url, config_path, name, x)
         failing = failing or code == 1
     return 1 if failing else 0
+
+
+def _same(from_: Optional[str], to: Optional[str], described) -> Optional[str]:
+    """What an empty plan says when the states are not the database and the models."""
+    if from_ in (None, "db") and to in (None, "models"):
+        return None
+    from still.db import mask
+
+    return f"No changes: {mask(described[0])} matches {mask(described[1])}."
+
+
+def against_alias(against: Optional[str], from_: Optional[str]) -> Optional[str]:
+    """`--against db|history`, the older spelling of `--from db|history`."""
+    if against in (None, "db"):
+        return from_
+    if from_ is not None:
+        from still.errors import StillError
+
+        raise StillError(f"--against {against} and --from {from_}: give one (--against {against} is "
+                         f"--from {against})")
+    return against
+
+
+def compare_states(cfg, from_: Optional[str], to: Optional[str], renames, explicit_metadata,
+                   missing_is_empty: bool = False):
+    """(Comparison, the --from side's dialect, (from, to) as the report names them)."""
+    from still.sources import DB, MODELS, compare_sources, parse_source
+
+    compared = compare_sources(cfg, parse_source(from_, "--from", DB), parse_source(to, "--to", MODELS),
+                               renames, explicit_metadata, missing_is_empty=missing_is_empty)
+    check_renames(compared.result, renames)
+    return compared.result, compared.dialect, compared.described
 
 
 def models(cfg, explicit: Optional[str], hooks=None):
@@ -120,38 +147,6 @@ def check_renames(result, renames: Optional[list[str]]) -> None:
             raise StillError(f"--rename {item}: table {table!r} has no column {new!r} in the models")
 
 
-def _compare(cfg, renames, explicit_metadata: Optional[str] = None, missing_is_empty: bool = False):
-    """The database against the models. A SQLite file that does not exist yet is, with
-    `missing_is_empty` (plan), an empty database, compared without creating the file;
-    otherwise (check) an error saying to create it."""
-    import sys
-
-    from still.cli.settings import missing_sqlite_file, no_database_yet
-    from still.compare import compare
-    from still.db import connected, open_engine
-    from still.errors import StillError
-    from still.runtime.env import project_hooks
-
-    hooks = project_hooks(cfg)
-    metadata = models(cfg, explicit_metadata, hooks)
-    url = require(cfg, "url", "--url")
-    target = hooks.connect(url, dict(cfg.x)) if hooks.connect is not None else None
-    missing = missing_sqlite_file(url) if target is None else None
-    if missing and not missing_is_empty:
-        raise StillError(no_database_yet(missing))
-    if missing:
-        print(f"note: the database file {missing} does not exist yet: planning against an empty "
-              f"database", file=sys.stderr)
-        url = "sqlite://"
-    with connected(target if target is not None else open_engine(url)) as conn:
-        result = compare(conn, metadata, cfg.schemas, cfg.excludes, cfg.version_table, renames or [],
-                         include=hooks.include_object, log_table=cfg.log_table_name())
-        dialect = conn.dialect
-        conn.rollback()
-    check_renames(result, renames)
-    return _safe(cfg, result, dialect.name), dialect
-
-
 def _safe(cfg, result, dialect: str):
     """The comparison with its plan in the safe forms `generate` writes (config `safe_forms`),
     so that `plan` and `check` show the statements and locks a generated revision has."""
@@ -179,45 +174,11 @@ def _costs(result, dialect) -> list:
                  getattr(dialect, "server_version_info", None))
 
 
-def _report(cfg, result, dialect, statements, costs=()):
+def _report(described, result, dialect, statements, costs=()):
     from still.db import mask
     from still.plan import PlanReport
 
-    return PlanReport(dialect=dialect.name, url=mask(cfg.url), drift=not result.plan.empty,
+    return PlanReport(dialect=dialect.name, url=mask(described[0]), to=mask(described[1]),
+                      drift=not result.plan.empty,
                       operations=result.plan.operations, findings=result.plan.findings,
                       statements=tuple(statements), costs=tuple(costs))
-
-
-def current_state(cfg, run, against: Against, metadata, renames):
-    """The Comparison of the models with the chosen state, and the heads it stands on."""
-    from still.compare import compare, compare_snapshot
-    from still.errors import StillError
-
-    from still.runtime.env import project_hooks
-
-    options = dict(schemas=cfg.schemas, excludes=cfg.excludes, version_table=cfg.version_table,
-                   renames=renames or [], include=project_hooks(cfg).include_object,
-                   log_table=cfg.log_table_name())
-    if against is Against.history:
-        from still.runtime.replay import replay
-
-        dialect = run.offline_dialect()
-        snap, findings, heads = replay(run, dialect)
-        return compare_snapshot(snap, dialect, metadata, findings=findings, **options), heads
-    from dataclasses import replace
-
-    from still.db import connected
-
-    # a SQLite file that does not exist yet is an empty database: the first revision is for it
-    with connected(run.engine()) as conn:
-        current = run.version_table.heads(conn)
-        if not run.graph.is_up_to_date(current):
-            # exactly what is not applied, in the order upgrade would run it
-            missing = [step.revision.revision for step in run.graph.upgrade_steps(current, "heads")]
-            raise StillError(f"the database is not at head (missing {', '.join(missing[:5])}"
-                             f"{'...' if len(missing) > 5 else ''}): run 'still upgrade head' first, "
-                             f"or compare with --against history")
-        result = compare(conn, metadata, **options)
-        result = replace(result, server_version=getattr(conn.dialect, "server_version_info", None))
-        conn.rollback()
-    return result, tuple(run.graph.heads)

@@ -23,7 +23,9 @@ def snapshot(
     dialect: str = typer.Option("sqlite", "--dialect", help="Dialect the models are declared for (with --metadata)."),
     schema: Optional[list[str]] = typer.Option(None, "--schema", help="Only these schemas (repeatable)."),
     fmt: SnapshotFormat = typer.Option(SnapshotFormat.text, "--format", help="text (a tree) or json."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Write the JSON snapshot to this file."),
+    out: Optional[Path] = typer.Option(
+        None, "--out", help="Write a snapshot file (the schema and its server, sorted keys: the same schema gives "
+                            "the same bytes) that plan/check/generate --from/--to read back."),
 ) -> None:
     """Reflect a live database (or declare models) into a snapshot and print it."""
     from still.cli.common import settings
@@ -37,16 +39,20 @@ def snapshot(
         # no server to ask its version: the configuration says it (postgresql_version)
         declared_for = for_server(dialect_named(dialect), settings(ctx).postgresql_version)
         snap = declare(load_metadata(metadata), declared_for, schema)
+        server = declared_for
     else:
         from still.reflect import reflect
 
         engine = open_engine(resolve_url(settings(ctx, url=url).url))
         with connect(engine) as conn:
             snap = reflect(conn, schema)
+            server = conn.dialect
         engine.dispose()
 
     if out is not None:
-        out.write_text(snap.to_json() + "\n")
+        from still.snapshot_file import snapshot_file
+
+        snapshot_file(snap, server).write(out)
         typer.echo(f"wrote {out}", err=True)
         return
     if fmt is SnapshotFormat.json:

@@ -70,7 +70,7 @@ def diff(current: s.Snapshot, target: s.Snapshot, renames: Optional[Renames] = N
                        lambda kind, table, cons, n, schema=name: (schema, table, n) in loose
                        or (schema, table, n, kind) in loose,
                        index_renamed(target.dialect))
-    changes += order_tables(created, dropped)
+    changes += order_tables(created, dropped, target.dialect)
     findings += possible_table_renames(dropped, created)
     operations = ordered(changes)
     if target.dialect in ("mysql", "mariadb"):

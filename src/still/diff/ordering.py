@@ -24,18 +24,19 @@ class Phase(enum.IntEnum):
     DROP_INDEX = 5
     DROP_CONSTRAINT = 6
     TABLE_OPTIONS = 7  # before columns are added or changed: a conversion would take them
-    CREATE_TABLE = 8
-    ADD_COLUMN = 9
-    ALTER_COLUMN = 10
-    DROP_COLUMN = 11
-    DROP_TABLE = 12
-    ADD_CONSTRAINT = 13
-    CREATE_INDEX = 14
-    ADD_FOREIGN_KEY = 15
-    COMMENT = 16
-    DROP_DOMAIN = 17  # before the types a domain's base type may be
-    DROP_TYPE = 18
-    DROP_SCHEMA = 19
+    DROP_TABLE_FIRST = 8  # a dropped table holding a name a created table takes (below)
+    CREATE_TABLE = 9
+    ADD_COLUMN = 10
+    ALTER_COLUMN = 11
+    DROP_COLUMN = 12
+    DROP_TABLE = 13
+    ADD_CONSTRAINT = 14
+    CREATE_INDEX = 15
+    ADD_FOREIGN_KEY = 16
+    COMMENT = 17
+    DROP_DOMAIN = 18  # before the types a domain's base type may be
+    DROP_TYPE = 19
+    DROP_SCHEMA = 20
 
 
 def _topological(tables: list[tuple[str, s.Table]]) -> tuple[list[tuple[str, s.Table]], set]:
@@ -75,7 +76,7 @@ def _split_cycles(schema: str, table: s.Table, cyclic: set):
     return table.model_copy(update={"foreign_keys": kept}), cut
 
 
-def order_tables(created: list[tuple[str, s.Table]], dropped: list[tuple[str, s.Table]]):
+def order_tables(created: list[tuple[str, s.Table]], dropped: list[tuple[str, s.Table]], dialect: str = ""):
     """(phase, op) pairs for creating and dropping whole tables in dependency order."""
     out = []
     order, cyclic = _topological(created)
@@ -85,12 +86,48 @@ def order_tables(created: list[tuple[str, s.Table]], dropped: list[tuple[str, s.
         out += [(Phase.ADD_FOREIGN_KEY, AddConstraint(schema_name=schema, table_name=table.name,
                                                       kind="foreign_key", constraint=fk)) for fk in cut]
     order, cyclic = _topological(dropped)
+    first = _in_the_way(created, dropped, _SCHEMA_WIDE.get(dialect, _EVERY_NAME))
     for schema, table in reversed(order):
+        phase = Phase.DROP_TABLE_FIRST if (schema, table.name) in first else Phase.DROP_TABLE
         table, cut = _split_cycles(schema, table, cyclic)
         out += [(Phase.DROP_FOREIGN_KEY, DropConstraint(schema_name=schema, table_name=table.name,
                                                         kind="foreign_key", constraint=fk)) for fk in cut]
-        out.append((Phase.DROP_TABLE, DropTable(schema_name=schema, table=table)))
+        out.append((phase, DropTable(schema_name=schema, table=table)))
     return out
+
+
+_EVERY_NAME = ("primary_key", "foreign_keys", "unique_constraints", "check_constraints", "exclude_constraints",
+               "indexes")
+# the names two tables of one schema cannot share: PostgreSQL's indexes and the indexes
+# behind its keys are relations; SQLite's indexes; InnoDB's foreign keys and MySQL 8's checks
+_SCHEMA_WIDE = {"postgresql": ("primary_key", "unique_constraints", "exclude_constraints", "indexes"),
+                "sqlite": ("indexes",),
+                "mysql": ("foreign_keys", "check_constraints"), "mariadb": ("foreign_keys", "check_constraints")}
+
+
+def _names(table: s.Table, kinds: tuple) -> set:
+    found = set()
+    for kind in kinds:
+        items = getattr(table, kind)
+        found.update(item.name for item in ((items,) if kind == "primary_key" else items) if item is not None)
+    return found - {None}
+
+
+def _in_the_way(created: list, dropped: list, kinds: tuple) -> set:
+    """The dropped tables to drop before the tables are created: those holding a name a
+    created table of the same schema takes (a table made anew under another name, its keys
+    keeping theirs), and every dropped table that refers to one of them. Reversed, such a
+    plan still works: the created table is dropped before the old one comes back."""
+    taken = {(schema, name) for schema, table in created for name in _names(table, kinds)}
+    first = {(schema, t.name) for schema, t in dropped if any((schema, n) in taken for n in _names(t, kinds))}
+    grown = True
+    while grown:
+        more = {(schema, t.name) for schema, t in dropped
+                if (schema, t.name) not in first
+                and any((fk.referred_schema, fk.referred_table) in first for fk in t.foreign_keys)}
+        first |= more
+        grown = bool(more)
+    return first
 
 
 # phases whose operations touch their own table only: between two other operations, the

@@ -55,6 +55,12 @@ def remember_defaults(dialect, engine: Optional[str], collations: dict) -> None:
     setattr(dialect, _ATTRIBUTE, (canonical_engine(engine) or FALLBACK_ENGINE, known))
 
 
+def remembered_defaults(dialect) -> Optional[tuple[str, dict]]:
+    """(engine, collations per schema key) a reflection remembered on `dialect`, or None
+    (another dialect, or none read yet): what a snapshot file keeps of its server."""
+    return getattr(dialect, _ATTRIBUTE, None)
+
+
 def defaults(dialect, schema: str, assume: bool = True) -> tuple[str, Optional[str]]:
     """(default engine, default collation) of `schema`: as a reflection read them, else
     (`assume`) what the server's own configuration gives where nothing is set — MariaDB's

@@ -34,14 +34,16 @@ class RecordingExecutor(OfflineExecutor):
         """Data, not schema: nothing to replay."""
 
 
-def replay(run, dialect) -> tuple[s.Snapshot, list[Finding], tuple[str, ...]]:
-    """(snapshot at head, findings, head revisions) from the revision files of `run`."""
+def replay(run, dialect, target: str = "heads") -> tuple[s.Snapshot, list[Finding], tuple[str, ...]]:
+    """(snapshot at `target`, findings, the revisions it stands on) from the revision files
+    of `run`: the heads by default, or any upgrade target (`history@REV`)."""
     from still.declare import rules_for
 
     empty = s.Snapshot(dialect=dialect.name, default_schema=rules_for(dialect).default_schema)
     executor = RecordingExecutor(dialect, empty)
-    steps = run.graph.upgrade_steps((), "heads") if run.graph.revisions else []
+    steps = run.graph.upgrade_steps((), target) if run.graph.revisions else []
     for step in steps:
         executor.revision = step.revision.revision
         run.run_step(step, executor)
-    return executor.snapshot, executor.findings, tuple(run.graph.heads)
+    reached = tuple(run.graph.heads) if target == "heads" else run.graph.resolve(target)
+    return executor.snapshot, executor.findings, reached
