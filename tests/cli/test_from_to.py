@@ -95,7 +95,11 @@ def reflected(url):
 
 
 def execute(url, statements):
+    """The printed statements run as psql runs a script on PostgreSQL: each on its own (the
+    safe forms' CREATE INDEX CONCURRENTLY cannot run in a transaction); elsewhere in one."""
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    if engine.dialect.name == "postgresql":
+        engine = engine.execution_options(isolation_level="AUTOCOMMIT")
     with engine.begin() as conn:
         for sql in statements:
             conn.exec_driver_sql(sql)
