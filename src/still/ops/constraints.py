@@ -20,6 +20,13 @@ _FIELD = {"foreign_key": "foreign_keys", "unique": "unique_constraints", "check"
           "exclude": "exclude_constraints"}
 
 
+def _by_kind(data):
+    """`constraint` parsed by `kind`: a primary key and a unique constraint look alike."""
+    if isinstance(data, dict) and isinstance(data.get("constraint"), dict) and data.get("kind") in _MODEL:
+        data = {**data, "constraint": _MODEL[data["kind"]].model_validate(data["constraint"])}
+    return data
+
+
 class _ConstraintOp(OperationBase):
     table_name: str
     kind: ConstraintKind
@@ -28,10 +35,7 @@ class _ConstraintOp(OperationBase):
     @model_validator(mode="before")
     @classmethod
     def _typed(cls, data):
-        # parse `constraint` by `kind`: a primary key and a unique constraint look alike
-        if isinstance(data, dict) and isinstance(data.get("constraint"), dict) and data.get("kind") in _MODEL:
-            data = {**data, "constraint": _MODEL[data["kind"]].model_validate(data["constraint"])}
-        return data
+        return _by_kind(data)
 
     @model_validator(mode="after")
     def _kind_matches(self):
@@ -135,9 +139,7 @@ class ValidateConstraint(OperationBase):
     @model_validator(mode="before")
     @classmethod
     def _typed(cls, data):
-        if isinstance(data, dict) and isinstance(data.get("constraint"), dict) and data.get("kind") in _MODEL:
-            data = {**data, "constraint": _MODEL[data["kind"]].model_validate(data["constraint"])}
-        return data
+        return _by_kind(data)
 
     def reverse(self) -> "ValidateConstraint":
         return self  # nothing to undo: the schema is the same before and after
