@@ -355,9 +355,30 @@ def within_tables(keys: set[tuple], tables: set[tuple]) -> set[tuple]:
     return {k for k in keys if k[0] == "table" or k[0] in ("enum", "sequence") or k[1] not in names}
 
 
-def op_keys(operation: dict) -> set[tuple]:
-    """The catalog objects one of still's operations (from `plan --format json`) changes."""
+def lasting(operations: list[dict]) -> list[dict]:
+    """The operations without a constraint the plan adds and drops again (the safe forms'
+    CHECK (col IS NOT NULL) that lets SET NOT NULL skip its scan): it is in neither catalog."""
+    def key(op):
+        return op.get("table_name"), (op.get("constraint") or {}).get("name")
+
+    added: set = set()
+    passing = set()  # added, then dropped (a key dropped and added again is a real change)
+    for op in operations:
+        if op["op"] == "add_constraint":
+            added.add(key(op))
+        elif op["op"] == "drop_constraint" and key(op) in added:
+            passing.add(key(op))
+    return [op for op in operations
+            if not (op["op"] in ("add_constraint", "validate_constraint", "drop_constraint") and key(op) in passing)]
+
+
+def op_keys(operation: dict, key_indexes: frozenset = frozenset()) -> set[tuple]:
+    """The catalog objects one of still's operations (from `plan --format json`) changes.
+    `key_indexes`: the indexes built for a key added `USING INDEX` (the safe forms), which
+    become the key's own."""
     kind, table = operation["op"], operation.get("table_name")
+    if kind == "create_index" and operation["index"]["name"] in key_indexes:
+        return {("constraint", table)}
     if kind in ("create_table", "drop_table"):
         return {("table", operation["table"]["name"])}
     if kind == "rename_table":
@@ -372,7 +393,7 @@ def op_keys(operation: dict) -> set[tuple]:
         return {("index", table, operation["index"]["name"])}
     if kind == "rename_index":
         return {("index", table, operation["old_name"]), ("index", table, operation["new_name"])}
-    if kind in ("add_constraint", "drop_constraint", "rename_constraint"):
+    if kind in ("add_constraint", "drop_constraint", "rename_constraint", "validate_constraint"):
         return {("constraint", table)}
     if kind == "set_table_comment":
         return {("comment", table)}

@@ -58,8 +58,9 @@ def operation_lines(text: str) -> list[str]:
 
 
 def execute(url: str, statements) -> None:
-    """Run a plan's statements (what `still plan --sql` prints) in one transaction (on MySQL
-    each DDL statement commits by itself)."""
+    """Run a plan's statements (what `still plan --sql` prints) in one transaction on SQLite,
+    each on its own on PostgreSQL (as psql runs them) and on MySQL (each DDL statement
+    commits by itself)."""
     if url.startswith("sqlite"):
         conn = sqlite3.connect(url.split(":///", 1)[1], isolation_level=None)
         conn.execute("BEGIN")
@@ -69,6 +70,10 @@ def execute(url: str, statements) -> None:
         conn.close()
         return
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    if engine.dialect.name == "postgresql":
+        # as psql runs a script: each statement on its own (the safe forms' CREATE INDEX
+        # CONCURRENTLY and ALTER TYPE ... ADD VALUE cannot run in a transaction)
+        engine = engine.execution_options(isolation_level="AUTOCOMMIT")
     with engine.begin() as conn:
         for sql in statements:
             conn.exec_driver_sql(sql)
