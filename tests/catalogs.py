@@ -67,9 +67,12 @@ def _postgresql(conn) -> dict:
                                    FROM pg_constraint c WHERE c.contypid = t.oid)
                            FROM pg_type t LEFT JOIN pg_collation coll ON coll.oid = t.typcollation
                            WHERE t.typnamespace = 'public'::regnamespace AND t.typtype = 'd'"""),
-        # comments on tables (column 0) and columns
-        "comments": rows(f"""SELECT c.relname, d.objsubid, d.description FROM pg_description d
+        # comments on tables ('') and columns, by the column's name (its position moves when a
+        # plan adds it again at the end)
+        "comments": rows(f"""SELECT c.relname, COALESCE(a.attname, ''), d.description FROM pg_description d
                              JOIN pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass
+                             LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid
+                                 AND d.objsubid > 0
                              WHERE c.relnamespace = 'public'::regnamespace AND c.relname NOT IN ({skip})"""),
     }
 
