@@ -168,6 +168,20 @@ def assert_plan_round_trip(engine, plan, a, b, data=None) -> None:
         assert_same_snapshot(reflect(conn), a, column_order=False)
 
 
+def run_statements(url: str, statements) -> None:
+    """Run what `still plan --sql` prints: in one transaction, except on PostgreSQL, where
+    each runs on its own as psql runs a script (the safe forms' CREATE INDEX CONCURRENTLY
+    and ALTER TYPE ... ADD VALUE cannot run in a transaction); MySQL commits each DDL
+    statement anyway."""
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    if engine.dialect.name == "postgresql":
+        engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+    with engine.begin() as conn:
+        for sql in statements:
+            conn.exec_driver_sql(sql)
+    engine.dispose()
+
+
 def reset_database(url: str) -> None:
     """Empty a test database again (hypothesis reuses one per test function)."""
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)

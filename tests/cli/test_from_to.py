@@ -19,7 +19,7 @@ from still.diff import diff
 from still.reflect import reflect
 from still.snapshot_file import read_snapshot_file
 from tests.cli.test_generate import MODELS_V2, project
-from tests.helpers import assert_same_snapshot, create_all, reset_database
+from tests.helpers import assert_same_snapshot, create_all, reset_database, run_statements
 from tests.properties.edits import schema_pairs
 from tests.properties.strategies import build
 
@@ -95,15 +95,7 @@ def reflected(url):
 
 
 def execute(url, statements):
-    """The printed statements run as psql runs a script on PostgreSQL: each on its own (the
-    safe forms' CREATE INDEX CONCURRENTLY cannot run in a transaction); elsewhere in one."""
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    if engine.dialect.name == "postgresql":
-        engine = engine.execution_options(isolation_level="AUTOCOMMIT")
-    with engine.begin() as conn:
-        for sql in statements:
-            conn.exec_driver_sql(sql)
-    engine.dispose()
+    run_statements(url, statements)
 
 
 def converges_through_the_cli(capsys, tmp_path, urls, pair):

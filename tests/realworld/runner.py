@@ -69,15 +69,9 @@ def execute(url: str, statements) -> None:
         conn.execute("COMMIT")
         conn.close()
         return
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    if engine.dialect.name == "postgresql":
-        # as psql runs a script: each statement on its own (the safe forms' CREATE INDEX
-        # CONCURRENTLY and ALTER TYPE ... ADD VALUE cannot run in a transaction)
-        engine = engine.execution_options(isolation_level="AUTOCOMMIT")
-    with engine.begin() as conn:
-        for sql in statements:
-            conn.exec_driver_sql(sql)
-    engine.dispose()
+    from tests.helpers import run_statements
+
+    run_statements(url, statements)
 
 
 def cases(test: str, known: dict):
